@@ -1,0 +1,285 @@
+//! Loading `site.yaml`: the site's title, base URL (which may carry a subpath), theme,
+//! menu and defaults, with located errors like front matter.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::content::Extra;
+use crate::diagnostics::Diagnostic;
+
+/// `site.yaml` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    title: String,
+    base_url: String,
+    description: String,
+    language: Option<String>,
+    theme: Option<String>,
+    author: Option<String>,
+    disclaimer: Option<String>,
+    review_interval_days: Option<u32>,
+    #[serde(default)]
+    menu: Vec<MenuItem>,
+    #[serde(default)]
+    extra: Extra,
+}
+
+const KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "language",
+    "theme",
+    "author",
+    "disclaimer",
+    "review_interval_days",
+    "menu",
+    "extra",
+];
+
+/// One entry of the main navigation, as written in site.yaml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    /// Link text.
+    pub name: String,
+    /// A site path (`/articles/`), a content file (`pages/about.md`) or an external URL.
+    pub url: String,
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Site name.
+    pub title: String,
+    /// Absolute base URL, always ending with `/`.
+    pub base_url: String,
+    /// The path part of `base_url`, starting and ending with `/`.
+    pub base_path: String,
+    /// Default meta description.
+    pub description: String,
+    /// BCP 47 language tag.
+    pub language: String,
+    /// Folder name under `themes/`.
+    pub theme: String,
+    /// Default article author.
+    pub author: Option<String>,
+    /// Medical disclaimer, Markdown.
+    pub disclaimer: Option<String>,
+    /// `check` flags reviews older than this.
+    pub review_interval_days: u32,
+    /// Main navigation.
+    pub menu: Vec<MenuItem>,
+    /// Free data for templates.
+    pub extra: Extra,
+    /// The text of site.yaml, for locating menu problems.
+    pub source: String,
+}
+
+/// The file name of the configuration, relative to the site root.
+pub const FILE: &str = "site.yaml";
+
+/// Splits an absolute `http(s)` URL into a normalised base URL (ending with `/`) and its
+/// path. Returns a human message on failure.
+pub fn parse_base_url(url: &str) -> Result<(String, String), String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{url}` is not an absolute http(s) URL"))?;
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    if host.is_empty() || host.contains(['?', '#', ' ', '\\']) {
+        return Err(format!("`{url}` has no valid host name"));
+    }
+    if path.contains(['?', '#', ' ', '\\', '"', '<', '>']) {
+        return Err(format!(
+            "`{url}`: the base URL may not contain a query, fragment or spaces"
+        ));
+    }
+    let mut path = path.to_owned();
+    if !path.starts_with('/') {
+        path.insert(0, '/');
+    }
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    if path.split('/').any(|seg| seg == ".." || seg == ".") {
+        return Err(format!(
+            "`{url}`: the base URL path may not contain `.` or `..`"
+        ));
+    }
+    let scheme = &url[..url.len() - rest.len()];
+    Ok((format!("{scheme}{host}{path}"), path))
+}
+
+fn is_valid_language(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag
+            .split('-')
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Reads and validates `site.yaml` under `root`. `base_url` overrides the file's value.
+pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+    let path = root.join(FILE);
+    let file = Path::new(FILE);
+    let source = std::fs::read_to_string(&path).map_err(|e| {
+        vec![Diagnostic::error(file, format!("cannot read the site configuration: {e}")).help(
+            format!(
+                "run knead in a site folder (one with a {FILE}), pass --root DIR, or create a new site with `knead init DIR`"
+            ),
+        )]
+    })?;
+    // Reuse the front matter machinery by viewing site.yaml as a front matter block.
+    let wrapped = format!("---\n{source}\n---\n");
+    let parsed = crate::frontmatter::parse::<RawConfig>(file, &wrapped, KEYS);
+    let (raw, located) = parsed.map_err(|errs| {
+        errs.into_iter()
+            .map(|mut d| {
+                d.line = d.line.saturating_sub(1);
+                d.source_line = d
+                    .line
+                    .checked_sub(1)
+                    .and_then(|i| source.lines().nth(i))
+                    .map(str::to_owned);
+                d
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let mut errors = Vec::new();
+    let at = |key: &str, msg: String, help: &str| {
+        let pos = located.key(key);
+        Diagnostic::error(file, msg)
+            .at(&source, pos.line.saturating_sub(1), pos.column, pos.len)
+            .help(help)
+    };
+    let base_url_text = base_url_override.unwrap_or(&raw.base_url);
+    let (base_url, base_path) = match parse_base_url(base_url_text) {
+        Ok(v) => v,
+        Err(msg) => {
+            errors.push(at(
+                "base_url",
+                msg,
+                "write the full address where the site is published, e.g. `https://example.org/` or `https://example.org/backcare/`",
+            ));
+            Default::default()
+        }
+    };
+    let language = raw.language.unwrap_or_else(|| "en".to_owned());
+    if !is_valid_language(&language) {
+        errors.push(at(
+            "language",
+            format!("`{language}` is not a language tag"),
+            "use a BCP 47 tag such as `en`, `en-GB` or `de`",
+        ));
+    }
+    let theme = raw.theme.unwrap_or_else(|| "default".to_owned());
+    if !crate::slug::is_valid(&theme.replace('_', "-").to_lowercase())
+        || theme.contains(['/', '\\', '.'])
+    {
+        errors.push(at(
+            "theme",
+            format!("`{theme}` is not a theme folder name"),
+            "name a folder under themes/, e.g. `default`",
+        ));
+    }
+    if raw.title.trim().is_empty() {
+        errors.push(at(
+            "title",
+            "the site title is empty".to_owned(),
+            "give the site a name",
+        ));
+    }
+    for item in &raw.menu {
+        if item.name.trim().is_empty() {
+            let pos = located.item("menu", "name:");
+            errors.push(
+                Diagnostic::error(file, "a menu entry has an empty name")
+                    .at(&source, pos.line.saturating_sub(1), pos.column, pos.len)
+                    .help("give every menu entry a `name`"),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Config {
+        title: raw.title,
+        base_url,
+        base_path,
+        description: raw.description,
+        language,
+        theme,
+        author: raw.author,
+        disclaimer: raw.disclaimer,
+        review_interval_days: raw.review_interval_days.unwrap_or(365),
+        menu: raw.menu,
+        extra: raw.extra,
+        source,
+    })
+}
+
+impl Config {
+    /// The 1-based line of site.yaml where `needle` first appears under the menu.
+    pub fn menu_line(&self, needle: &str) -> (usize, usize) {
+        for (i, line) in self.source.lines().enumerate() {
+            if let Some(c) = line.find(needle) {
+                return (i + 1, line[..c].chars().count() + 1);
+            }
+        }
+        (1, 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            parse_base_url("https://example.org").unwrap(),
+            ("https://example.org/".into(), "/".into())
+        );
+        assert_eq!(
+            parse_base_url("https://example.org/backcare").unwrap(),
+            ("https://example.org/backcare/".into(), "/backcare/".into())
+        );
+        assert!(parse_base_url("example.org").is_err());
+        assert!(parse_base_url("https://example.org/a/../b").is_err());
+        assert!(parse_base_url("https:///x").is_err());
+    }
+
+    fn load_str(yaml: &str) -> Result<Config, Vec<Diagnostic>> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE), yaml).unwrap();
+        load(dir.path(), None)
+    }
+
+    #[test]
+    fn unknown_key_points_at_site_yaml_line() {
+        let errs =
+            load_str("title: T\nbase_url: https://e.org/\ndescription: d\nthem: x\n").unwrap_err();
+        assert_eq!(errs[0].line, 4, "{errs:?}");
+        assert_eq!(errs[0].source_line.as_deref(), Some("them: x"));
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `theme`?"));
+    }
+
+    #[test]
+    fn bad_base_url_is_located() {
+        let errs = load_str("title: T\nbase_url: example.org\ndescription: d\n").unwrap_err();
+        assert_eq!(errs[0].line, 2, "{errs:?}");
+        assert!(errs[0].message.contains("not an absolute"));
+    }
+
+    #[test]
+    fn defaults() {
+        let c = load_str("title: T\nbase_url: https://e.org/sub\ndescription: d\n").unwrap();
+        assert_eq!(c.base_path, "/sub/");
+        assert_eq!(c.theme, "default");
+        assert_eq!(c.language, "en");
+        assert_eq!(c.review_interval_days, 365);
+    }
+}

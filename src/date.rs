@@ -1,0 +1,188 @@
+//! Calendar dates as written in front matter (`YYYY-MM-DD`), with no time zone and no
+//! clock: a build never reads the current time, so its output is reproducible.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A valid Gregorian calendar date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year, 1000 to 9999.
+    pub year: u16,
+    /// Month, 1 to 12.
+    pub month: u8,
+    /// Day of the month, 1 to 31.
+    pub day: u8,
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`; anything else (including `2024-02-30`) is an error.
+    pub fn parse(s: &str) -> Result<Date, String> {
+        let b = s.as_bytes();
+        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+            b.get(r.clone())
+                .filter(|d| d.iter().all(u8::is_ascii_digit))
+                .and_then(|_| s.get(r)?.parse().ok())
+        };
+        let shape_ok = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
+        let (Some(y), Some(m), Some(d), true) =
+            (digits(0..4), digits(5..7), digits(8..10), shape_ok)
+        else {
+            return Err(format!("`{s}` is not a date in the form YYYY-MM-DD"));
+        };
+        let (year, month, day) = (y as u16, m as u8, d as u8);
+        if year < 1000 || !(1..=12).contains(&month) {
+            return Err(format!(
+                "`{s}` is not a valid date (month must be 01 to 12)"
+            ));
+        }
+        if day == 0 || day > days_in_month(year, month) {
+            return Err(format!(
+                "`{s}` is not a valid date: {} {year} has {} days",
+                MONTHS[month as usize - 1],
+                days_in_month(year, month)
+            ));
+        }
+        Ok(Date { year, month, day })
+    }
+
+    /// `2024-03-01`.
+    pub fn iso(&self) -> String {
+        self.to_string()
+    }
+
+    /// `1 March 2024`.
+    pub fn human(&self) -> String {
+        format!(
+            "{} {} {}",
+            self.day,
+            MONTHS[self.month as usize - 1],
+            self.year
+        )
+    }
+
+    /// `2024-03-01T00:00:00Z`, for feeds.
+    pub fn rfc3339(&self) -> String {
+        format!("{self}T00:00:00Z")
+    }
+
+    /// Days since 1970-01-01 (negative before).
+    pub fn days_since_epoch(&self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let m = i64::from(self.month);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` days after 1970-01-01.
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+        Date { year, month, day }
+    }
+
+    /// Today's date (UTC). Only for scaffolding new files, never for build output.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Date::from_days_since_epoch((secs / 86_400) as i64)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(s.trim()).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Templates see a date as `{ iso, human }`.
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Date", 2)?;
+        st.serialize_field("iso", &self.iso())?;
+        st.serialize_field("human", &self.human())?;
+        st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_valid_and_rejects_invalid() {
+        assert_eq!(
+            Date::parse("2024-02-29"),
+            Ok(Date {
+                year: 2024,
+                month: 2,
+                day: 29
+            })
+        );
+        assert!(Date::parse("2023-02-29").unwrap_err().contains("28 days"));
+        assert!(Date::parse("2024-13-01").is_err());
+        assert!(Date::parse("2024-1-01").is_err());
+        assert!(Date::parse("yesterday").is_err());
+        assert!(Date::parse("２０２４-01-01").is_err());
+    }
+
+    #[test]
+    fn formats() {
+        let d = Date::parse("2024-03-01").unwrap();
+        assert_eq!(d.human(), "1 March 2024");
+        assert_eq!(d.rfc3339(), "2024-03-01T00:00:00Z");
+    }
+
+    #[test]
+    fn epoch_round_trip() {
+        for days in [-1000, 0, 1, 19_000, 20_000, 30_000] {
+            assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
+        }
+        assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
+    }
+}

@@ -1,0 +1,291 @@
+//! Errors and warnings for people: every problem names the file, line and column,
+//! shows the offending source line and, where we can, says how to fix it.
+//!
+//! A build never stops at the first problem: each stage pushes [`Diagnostic`]s into a
+//! [`Diagnostics`] list, and the command prints them all at the end.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// How bad a problem is: errors fail the build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The build cannot produce correct output.
+    Error,
+    /// Worth fixing, but the output is still correct.
+    Warning,
+}
+
+/// One problem found in a site's sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file, relative to the site root where possible.
+    pub file: PathBuf,
+    /// 1-based line in `file`; 0 when the problem has no line (a missing file).
+    pub line: usize,
+    /// 1-based column (in characters) on `line`.
+    pub column: usize,
+    /// How many characters the problem spans (at least 1 when a line is known).
+    pub len: usize,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// The text of `line`, shown under the message.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error about a whole file (no line known).
+    pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            line: 0,
+            column: 0,
+            len: 0,
+            message: message.into(),
+            help: None,
+            source_line: None,
+        }
+    }
+
+    /// A warning about a whole file (no line known).
+    pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, message)
+        }
+    }
+
+    /// Points the diagnostic at `line`:`column` of `source` (the whole file's text),
+    /// spanning `len` characters, and keeps the text of that line for display.
+    pub fn at(mut self, source: &str, line: usize, column: usize, len: usize) -> Self {
+        self.line = line;
+        self.column = column.max(1);
+        self.len = len.max(1);
+        self.source_line = line
+            .checked_sub(1)
+            .and_then(|i| source.lines().nth(i))
+            .map(str::to_owned);
+        self
+    }
+
+    /// Adds the fix to suggest.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:col`, or just the file when no line is known.
+    pub fn location(&self) -> String {
+        if self.line == 0 {
+            self.file.display().to_string()
+        } else {
+            format!("{}:{}:{}", self.file.display(), self.line, self.column)
+        }
+    }
+
+    /// Renders the diagnostic the way rustc does, with the source line and the fix.
+    pub fn render(&self, color: bool) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let path = self.file.display().to_string();
+        let mut groups = Vec::new();
+        let title = level.primary_title(&self.message);
+        let group = match &self.source_line {
+            Some(src) if self.line > 0 => {
+                let start = char_to_byte(src, self.column - 1);
+                let end = char_to_byte(src, self.column - 1 + self.len).max(start);
+                let mut snippet = Snippet::source(src.as_str())
+                    .line_start(self.line)
+                    .path(&path);
+                if start < src.len() || src.is_empty() {
+                    snippet = snippet.annotation(AnnotationKind::Primary.span(start..end));
+                } else {
+                    // Point just past the end of the line (e.g. "value missing here").
+                    snippet =
+                        snippet.annotation(AnnotationKind::Primary.span(src.len()..src.len()));
+                }
+                title.element(snippet)
+            }
+            _ => title.element(Level::NOTE.message(format!("in {path}"))),
+        };
+        groups.push(group);
+        if let Some(help) = &self.help {
+            groups.push(Group::with_title(Level::HELP.secondary_title(help)));
+        }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&groups)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {kind}: {}", self.location(), self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, " (help: {help})")?;
+        }
+        Ok(())
+    }
+}
+
+fn char_to_byte(s: &str, chars: usize) -> usize {
+    s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i)
+}
+
+/// Every problem found so far, in a stable order.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// An empty list.
+    pub fn new() -> Self {
+        Diagnostics(Vec::new())
+    }
+
+    /// Adds one problem.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    /// Adds many problems.
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(ds);
+    }
+
+    /// True when at least one problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
+    }
+
+    /// True when there is nothing to report.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Sorts by file, then line and column, so reports read top to bottom and are stable.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
+        });
+        self.0.dedup();
+    }
+
+    /// The problems.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.0.iter()
+    }
+
+    /// Renders all problems, one block each.
+    pub fn render(&self, color: bool) -> String {
+        let mut out = String::new();
+        for d in &self.0 {
+            out.push_str(&d.render(color));
+            out.push_str("\n\n");
+        }
+        out
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(v: Vec<Diagnostic>) -> Self {
+        Diagnostics(v)
+    }
+}
+
+/// The known word closest to `word`, if it is close enough to be a likely typo.
+pub fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(word, k), *k))
+        .filter(|(d, k)| *d <= (k.chars().count() / 3).max(1) + usize::from(word.len() > 6))
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// `", did you mean `x`?"` text for a help line, or a list of the known words.
+pub fn did_you_mean(word: &str, known: &[&str]) -> String {
+    match suggest(word, known) {
+        Some(k) => format!("did you mean `{k}`?"),
+        None => format!(
+            "expected one of {}",
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Shows `path` relative to `root` when it is inside it.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_keys() {
+        let keys = ["title", "techniques", "benefits", "faqs"];
+        assert_eq!(suggest("technqiues", &keys), Some("techniques"));
+        assert_eq!(suggest("titel", &keys), Some("title"));
+        assert_eq!(suggest("colour", &keys), None);
+    }
+
+    #[test]
+    fn renders_file_line_and_help() {
+        let src = "---\ntitle: x\ntechnqiues: [a]\n---\n";
+        let d = Diagnostic::error("content/articles/a.md", "unknown key `technqiues`")
+            .at(src, 3, 1, 10)
+            .help("did you mean `techniques`?");
+        let text = d.render(false);
+        assert!(text.contains("content/articles/a.md:3:1"), "{text}");
+        assert!(text.contains("technqiues: [a]"), "{text}");
+        assert!(text.contains("did you mean `techniques`?"), "{text}");
+        assert_eq!(
+            d.to_string(),
+            "content/articles/a.md:3:1: error: unknown key `technqiues` (help: did you mean `techniques`?)"
+        );
+    }
+}

@@ -1,0 +1,230 @@
+//! Finding the site's source files: which Markdown files are articles, techniques or
+//! pages, and which other files are copied as they are. Editor leftovers (`~` backups,
+//! swap files, dot files) are ignored; symlinks that lead outside the site are refused.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::Diagnostic;
+
+/// What a content file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// `content/index.md`.
+    Home,
+    /// `content/articles/*.md`.
+    Article,
+    /// `content/techniques/*.md`.
+    Technique,
+    /// `content/pages/*.md`.
+    Page,
+}
+
+/// A Markdown source with its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Article, technique, page or home.
+    pub kind: Kind,
+    /// Path relative to the site root (`content/articles/x.md`), for messages.
+    pub rel: PathBuf,
+    /// Full path to read.
+    pub path: PathBuf,
+}
+
+/// A file copied verbatim into the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// Full path to read.
+    pub path: PathBuf,
+    /// Path under the output folder, with `/` separators (`images/back.jpg`).
+    pub out: String,
+}
+
+/// Every input of a build, in a stable (sorted) order.
+#[derive(Debug, Default)]
+pub struct Sources {
+    /// Markdown sources.
+    pub markdown: Vec<Source>,
+    /// Files under content/ that are copied as they are.
+    pub assets: Vec<Asset>,
+    /// Problems found while walking (unreadable folders, bad symlinks).
+    pub problems: Vec<Diagnostic>,
+}
+
+/// True for files no author means to publish: dot files, editor backups and swap files.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+}
+
+fn kind_of(rel_in_content: &Path) -> Option<Kind> {
+    let parts: Vec<_> = rel_in_content.components().collect();
+    let is_md = rel_in_content.extension().is_some_and(|e| e == "md");
+    if !is_md {
+        return None;
+    }
+    match parts.as_slice() {
+        [f] if f.as_os_str() == "index.md" => Some(Kind::Home),
+        [dir, _] if dir.as_os_str() == "articles" => Some(Kind::Article),
+        [dir, _] if dir.as_os_str() == "techniques" => Some(Kind::Technique),
+        [dir, _] if dir.as_os_str() == "pages" => Some(Kind::Page),
+        _ => None,
+    }
+}
+
+/// Walks `root/content`.
+pub fn discover(root: &Path) -> Sources {
+    let content = root.join("content");
+    let mut sources = Sources::default();
+    if !content.is_dir() {
+        sources.problems.push(
+            Diagnostic::error("content", "the site has no content/ folder")
+                .help("create content/ with an index.md and articles in content/articles/, or start from `knead init DIR`"),
+        );
+        return sources;
+    }
+    let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let walker = WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let at = e.path().map_or_else(
+                    || PathBuf::from("content"),
+                    |p| crate::diagnostics::display_path(root, p),
+                );
+                sources
+                    .problems
+                    .push(Diagnostic::error(at, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let rel = crate::diagnostics::display_path(root, path);
+        if entry.path_is_symlink() {
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&root_real) => {
+                    if target.is_dir() {
+                        sources.problems.push(
+                            Diagnostic::warning(&rel, "symlinked folders are not followed")
+                                .help("copy the folder into content/ instead"),
+                        );
+                        continue;
+                    }
+                }
+                Ok(target) => {
+                    sources.problems.push(
+                        Diagnostic::error(
+                            &rel,
+                            format!(
+                                "this symlink points outside the site (to {})",
+                                target.display()
+                            ),
+                        )
+                        .help("copy the file into the site instead of linking to it"),
+                    );
+                    continue;
+                }
+                Err(_) => {
+                    sources.problems.push(
+                        Diagnostic::error(&rel, "this symlink points to nothing")
+                            .help("remove it or point it at a file inside the site"),
+                    );
+                    continue;
+                }
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(in_content) = path.strip_prefix(&content) else {
+            continue;
+        };
+        match kind_of(in_content) {
+            Some(kind) => sources.markdown.push(Source {
+                kind,
+                rel,
+                path: path.to_path_buf(),
+            }),
+            None if in_content.extension().is_some_and(|e| e == "md") => {
+                sources.problems.push(
+                    Diagnostic::warning(&rel, "this Markdown file is not in articles/, techniques/ or pages/, so it is not published")
+                        .help("move it to content/articles/, content/techniques/ or content/pages/"),
+                );
+            }
+            None => {
+                let Some(out) = utf8_rel(in_content) else {
+                    sources.problems.push(
+                        Diagnostic::error(&rel, "this file name is not valid UTF-8")
+                            .help("rename the file using plain letters, digits, `-` and `_`"),
+                    );
+                    continue;
+                };
+                sources.assets.push(Asset {
+                    path: path.to_path_buf(),
+                    out,
+                });
+            }
+        }
+    }
+    sources
+}
+
+/// `a/b/c.png` with `/` separators, or `None` for non-UTF-8 names.
+pub fn utf8_rel(p: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = p.components().map(|c| c.as_os_str().to_str()).collect();
+    parts.map(|v| v.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_and_ignores() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = dir.path().join("content");
+        for f in [
+            "index.md",
+            "articles/a.md",
+            "articles/a.md~",
+            "articles/.a.md.swp",
+            "techniques/t.md",
+            "pages/p.md",
+            "images/x.png",
+            "articles/notes/deep.md",
+        ] {
+            let p = c.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        let s = discover(dir.path());
+        let kinds: Vec<_> = s
+            .markdown
+            .iter()
+            .map(|m| (m.kind, m.rel.to_string_lossy().into_owned()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (Kind::Article, "content/articles/a.md".into()),
+                (Kind::Home, "content/index.md".into()),
+                (Kind::Page, "content/pages/p.md".into()),
+                (Kind::Technique, "content/techniques/t.md".into()),
+            ]
+        );
+        assert_eq!(
+            s.assets.iter().map(|a| a.out.as_str()).collect::<Vec<_>>(),
+            ["images/x.png"]
+        );
+        assert_eq!(s.problems.len(), 1, "{:?}", s.problems);
+        assert!(s.problems[0].message.contains("not published"));
+    }
+}

@@ -1,0 +1,451 @@
+//! Front matter: splitting a Markdown file into its YAML block and body, and parsing the
+//! YAML into a typed struct with errors that point at lines of the `.md` file (not of the
+//! YAML block), name unknown keys with a "did you mean", and explain how to fix them.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::{Diagnostic, did_you_mean};
+
+/// A Markdown file cut into front matter and body.
+#[derive(Debug, Clone, Copy)]
+pub struct Split<'a> {
+    /// The YAML between the `---` lines.
+    pub yaml: &'a str,
+    /// File line (1-based) of the first YAML line.
+    pub yaml_first_line: usize,
+    /// Everything after the closing `---` line.
+    pub body: &'a str,
+    /// File line (1-based) of the first body line.
+    pub body_first_line: usize,
+}
+
+fn is_fence(line: &str) -> bool {
+    line.trim_end_matches(['\n', '\r', ' ', '\t']) == "---"
+}
+
+/// Splits `src` at its front matter fences. Errors carry a message and a fix.
+pub fn split<'a>(file: &Path, src: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let src_nobom = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let bom = src.len() - src_nobom.len();
+    let first_line_end = src_nobom.find('\n').map_or(src_nobom.len(), |i| i + 1);
+    if !is_fence(&src_nobom[..first_line_end]) {
+        return Err(Diagnostic::error(file, "this file has no front matter")
+            .at(src, 1, 1, 1)
+            .help("start the file with a line `---`, then the YAML keys (e.g. `title: ...`), then another line `---`"));
+    }
+    let yaml_start = bom + first_line_end;
+    let mut offset = yaml_start;
+    let mut line_no = 2;
+    for line in src[yaml_start..].split_inclusive('\n') {
+        if is_fence(line) {
+            let body_start = offset + line.len();
+            return Ok(Split {
+                yaml: &src[yaml_start..offset],
+                yaml_first_line: 2,
+                body: &src[body_start..],
+                body_first_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    Err(
+        Diagnostic::error(file, "the front matter starts here but never ends")
+            .at(src, 1, 1, 3)
+            .help("add a line `---` after the last front matter key"),
+    )
+}
+
+/// Where a top-level front matter key is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPos {
+    /// The key as written.
+    pub name: String,
+    /// 1-based file line.
+    pub line: usize,
+}
+
+/// The top-level keys of a block-style YAML mapping, with their file lines.
+fn scan_keys(split: &Split<'_>) -> Vec<KeyPos> {
+    let mut keys = Vec::new();
+    for (i, line) in split.yaml.lines().enumerate() {
+        let Some(first) = line.chars().next() else {
+            continue;
+        };
+        if first.is_whitespace() || matches!(first, '#' | '-' | '{' | '[' | '}' | ']' | '.') {
+            continue;
+        }
+        let Some(colon) = line.find(':') else {
+            continue;
+        };
+        let name = line[..colon].trim().trim_matches(['"', '\'']);
+        if !name.is_empty() {
+            keys.push(KeyPos {
+                name: name.to_owned(),
+                line: split.yaml_first_line + i,
+            });
+        }
+    }
+    keys
+}
+
+/// A parsed front matter block that can still point at its source lines, so that
+/// checks made after parsing (slugs, references to other files) report good locations.
+#[derive(Debug, Clone)]
+pub struct Located<'a> {
+    src: &'a str,
+    keys: Vec<KeyPos>,
+    split: Split<'a>,
+}
+
+/// A position in a file: 1-based line and column, and a length in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pos {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Length in characters.
+    pub len: usize,
+}
+
+/// Splits `src` and finds its keys again, without parsing values: for placing
+/// problems found after parsing.
+pub fn locate(src: &str) -> Option<Located<'_>> {
+    let split = split(Path::new(""), src).ok()?;
+    let keys = scan_keys(&split);
+    Some(Located { src, keys, split })
+}
+
+impl<'a> Located<'a> {
+    /// The whole file's text.
+    pub fn text(&self) -> &'a str {
+        self.src
+    }
+
+    /// The split file.
+    pub fn split(&self) -> &Split<'a> {
+        &self.split
+    }
+
+    /// Where `key`'s value is (or the key itself when the value is on later lines).
+    pub fn key(&self, key: &str) -> Pos {
+        let Some(k) = self.keys.iter().find(|k| k.name == key) else {
+            return Pos {
+                line: 1,
+                column: 1,
+                len: 3,
+            };
+        };
+        let text = self.line_text(k.line);
+        let after = text.find(':').map_or(0, |c| c + 1);
+        let value = text[after..].trim();
+        if value.is_empty() || value.starts_with('#') {
+            Pos {
+                line: k.line,
+                column: 1,
+                len: key.chars().count(),
+            }
+        } else {
+            let start = after + (text[after..].len() - text[after..].trim_start().len());
+            Pos {
+                line: k.line,
+                column: text[..start].chars().count() + 1,
+                len: value.chars().count(),
+            }
+        }
+    }
+
+    /// Where `needle` is written inside `key`'s block (e.g. one item of a list), falling
+    /// back to the key's own position.
+    pub fn item(&self, key: &str, needle: &str) -> Pos {
+        let Some(idx) = self.keys.iter().position(|k| k.name == key) else {
+            return self.key(key);
+        };
+        let first = self.keys[idx].line;
+        let last = self.keys.get(idx + 1).map_or(
+            self.split.yaml_first_line + self.split.yaml.lines().count(),
+            |k| k.line,
+        );
+        for line in first..last {
+            let text = self.line_text(line);
+            let search_from = if line == first {
+                text.find(':').map_or(0, |c| c + 1)
+            } else {
+                0
+            };
+            if let Some(i) = text[search_from..].find(needle) {
+                let start = search_from + i;
+                return Pos {
+                    line,
+                    column: text[..start].chars().count() + 1,
+                    len: needle.chars().count().max(1),
+                };
+            }
+        }
+        self.key(key)
+    }
+
+    fn line_text(&self, line: usize) -> &'a str {
+        self.src.lines().nth(line.saturating_sub(1)).unwrap_or("")
+    }
+
+    /// An error at `pos` of this file.
+    pub fn error(&self, file: &Path, pos: Pos, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(file, message).at(self.src, pos.line, pos.column, pos.len)
+    }
+}
+
+/// Parses the front matter of `src` into `T`, checking top-level keys against `known`.
+///
+/// Every unknown key is reported (with the nearest known key); type errors are reported
+/// at their line in the `.md` file.
+pub fn parse<'a, T: DeserializeOwned>(
+    file: &Path,
+    src: &'a str,
+    known: &[&str],
+) -> Result<(T, Located<'a>), Vec<Diagnostic>> {
+    let split = split(file, src).map_err(|d| vec![d])?;
+    let keys = scan_keys(&split);
+    let located = Located { src, keys, split };
+    let mut errors = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for k in &located.keys {
+        if !known.contains(&k.name.as_str()) {
+            errors.push(
+                Diagnostic::error(file, format!("unknown front matter key `{}`", k.name))
+                    .at(src, k.line, 1, k.name.chars().count())
+                    .help(did_you_mean(&k.name, known)),
+            );
+        } else if !seen.insert(k.name.as_str()) {
+            errors.push(
+                Diagnostic::error(file, format!("the key `{}` is written twice", k.name))
+                    .at(src, k.line, 1, k.name.chars().count())
+                    .help("keep one of them"),
+            );
+        }
+    }
+    let yaml = if split.yaml.trim().is_empty() {
+        "{}"
+    } else {
+        split.yaml
+    };
+    match serde_yaml::from_str::<T>(yaml) {
+        Ok(value) if errors.is_empty() => Ok((value, located)),
+        Ok(_) => Err(errors),
+        Err(e) => {
+            if let Some(d) = yaml_error(file, src, &split, &e, &located.keys, known) {
+                errors.push(d);
+            }
+            Err(errors)
+        }
+    }
+}
+
+/// Backticked words of a serde message: "unknown field `a`, expected `b` or `c`".
+fn backticked(msg: &str) -> Vec<&str> {
+    msg.split('`').skip(1).step_by(2).collect()
+}
+
+/// Turns a YAML/serde error into a diagnostic in file coordinates, or `None` when the
+/// key scan already reported the same problem.
+fn yaml_error(
+    file: &Path,
+    src: &str,
+    split: &Split<'_>,
+    e: &serde_yaml::Error,
+    keys: &[KeyPos],
+    known: &[&str],
+) -> Option<Diagnostic> {
+    let full = e.to_string();
+    let msg = match full.rfind(" at line ") {
+        Some(i) => &full[..i],
+        None => full.as_str(),
+    };
+    // yaml_serde prefixes the path of the value: "faqs[0]: missing field `answer`".
+    let markers = [
+        "missing field",
+        "unknown field",
+        "unknown variant",
+        "invalid type",
+        "invalid value",
+        "invalid length",
+    ];
+    let (path, msg) = match markers.iter().filter_map(|m| msg.find(m)).min() {
+        Some(i) if i > 0 => (msg[..i].trim_end_matches([':', ' ']), &msg[i..]),
+        _ => ("", msg),
+    };
+    let within = if path.is_empty() {
+        String::new()
+    } else {
+        format!(" in `{path}`")
+    };
+    let (line, column) = e.location().map_or((split.yaml_first_line - 1, 1), |l| {
+        (split.yaml_first_line + l.line() - 1, l.column())
+    });
+    let words = backticked(msg);
+    let (message, help, line, column) = if let Some(field) = msg.strip_prefix("missing field ") {
+        let field = field.trim_matches('`');
+        (
+            format!("missing required key `{field}`{within}"),
+            Some(format!("add `{field}: ...`")),
+            if path.is_empty() {
+                split.yaml_first_line - 1
+            } else {
+                line
+            },
+            if path.is_empty() { 1 } else { column },
+        )
+    } else if msg.starts_with("unknown field") {
+        let field = words.first().copied().unwrap_or_default();
+        if keys.iter().any(|k| k.name == field) && !known.contains(&field) {
+            return None; // already reported by the key scan
+        }
+        let expected: Vec<&str> = words.iter().skip(1).copied().collect();
+        (
+            format!("unknown key `{field}`{within}"),
+            Some(did_you_mean(field, &expected)),
+            line,
+            column,
+        )
+    } else if msg.starts_with("unknown variant") {
+        let value = words.first().copied().unwrap_or_default();
+        let expected: Vec<&str> = words.iter().skip(1).copied().collect();
+        (
+            format!(
+                "`{value}` is not allowed{}",
+                if path.is_empty() {
+                    " here".to_owned()
+                } else {
+                    format!(" for `{path}`")
+                }
+            ),
+            Some(did_you_mean(value, &expected)),
+            line,
+            column,
+        )
+    } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        let help = if rest.contains("expected a sequence") {
+            Some("write a list, one `- item` per line".to_owned())
+        } else if rest.contains("expected a string") {
+            Some("put the value in double quotes".to_owned())
+        } else if rest.contains("expected struct") || rest.contains("expected a map") {
+            Some("write the keys of this value on indented lines below it".to_owned())
+        } else {
+            None
+        };
+        (
+            format!("wrong type{within}: found {rest}"),
+            help,
+            line,
+            column,
+        )
+    } else if msg.contains("did not find expected")
+        || msg.contains("mapping values are not allowed")
+        || msg.contains("could not find expected")
+    {
+        (
+            format!("invalid YAML: {msg}"),
+            Some("check indentation, and quote values that contain `: ` or start with a special character".to_owned()),
+            line,
+            column,
+        )
+    } else {
+        (format!("{msg}{within}"), None, line, column)
+    };
+    let mut d = Diagnostic::error(file, message).at(src, line.max(1), column, 1);
+    if let Some(h) = help {
+        d = d.help(h);
+    }
+    Some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Meta {
+        title: String,
+        #[serde(default)]
+        tags: Vec<String>,
+    }
+
+    const KNOWN: &[&str] = &["title", "tags"];
+
+    fn p(src: &str) -> Result<Meta, Vec<Diagnostic>> {
+        parse::<Meta>(Path::new("a.md"), src, KNOWN).map(|(m, _)| m)
+    }
+
+    #[test]
+    fn splits_body_and_lines() {
+        let src = "---\ntitle: x\n---\n# Hi\n";
+        let s = split(Path::new("a.md"), src).unwrap();
+        assert_eq!(s.yaml, "title: x\n");
+        assert_eq!(s.body, "# Hi\n");
+        assert_eq!(s.body_first_line, 4);
+    }
+
+    #[test]
+    fn crlf_and_bom() {
+        let src = "\u{feff}---\r\ntitle: x\r\n---\r\nbody";
+        let s = split(Path::new("a.md"), src).unwrap();
+        assert_eq!(s.body, "body");
+        assert_eq!(p(src).unwrap().title, "x");
+    }
+
+    #[test]
+    fn unterminated_and_missing() {
+        let e = split(Path::new("a.md"), "---\ntitle: x\n").unwrap_err();
+        assert!(e.message.contains("never ends"));
+        let e = split(Path::new("a.md"), "# just markdown").unwrap_err();
+        assert!(e.message.contains("no front matter"));
+    }
+
+    #[test]
+    fn unknown_key_with_suggestion_on_file_line() {
+        let errs = p("---\ntitle: x\ntgas: [a]\n---\n").unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].line, 3);
+        assert!(errs[0].message.contains("unknown front matter key `tgas`"));
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `tags`?"));
+    }
+
+    #[test]
+    fn missing_and_wrong_type() {
+        let errs = p("---\ntags: [a]\n---\n").unwrap_err();
+        assert!(
+            errs[0].message.contains("missing required key `title`"),
+            "{errs:?}"
+        );
+        let errs = p("---\ntitle: x\ntags: 3\n---\n").unwrap_err();
+        assert!(errs[0].message.starts_with("wrong type"), "{errs:?}");
+        assert_eq!(errs[0].line, 3);
+    }
+
+    #[test]
+    fn locates_items() {
+        let src = "---\ntitle: x\ntags:\n  - one\n  - two\n---\n";
+        let (_, loc) = parse::<Meta>(Path::new("a.md"), src, KNOWN).unwrap();
+        assert_eq!(
+            loc.item("tags", "two"),
+            Pos {
+                line: 5,
+                column: 5,
+                len: 3
+            }
+        );
+        assert_eq!(
+            loc.key("title"),
+            Pos {
+                line: 2,
+                column: 8,
+                len: 1
+            }
+        );
+    }
+}

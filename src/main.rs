@@ -1,0 +1,191 @@
+//! The `knead` command line: parses arguments with clap and calls the library.
+//! Exit codes: 0 success, 1 content or template errors, 2 usage errors.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use knead::diagnostics::Diagnostics;
+use knead::pipeline::{self, Options};
+use knead::scaffold::{self, NewKind};
+
+/// A static site generator for health-education content about massage for back pain.
+#[derive(Parser)]
+#[command(name = "knead", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct SiteArgs {
+    /// The site folder (the one holding site.yaml).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Include articles and pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Publish under this base URL instead of site.yaml's `base_url`.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (public/ by default).
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the site.
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+    /// Check the whole site and report every problem; writes nothing.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Fail (exit 1) on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Create a new article, technique or page with its front matter filled in.
+    New {
+        /// What to create.
+        kind: Kind,
+        /// Its title.
+        title: String,
+        /// The site folder.
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+    },
+    /// Create a new site with sample content and the default theme.
+    Init {
+        /// The folder to create.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    Article,
+    Technique,
+    Page,
+}
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn print_problems(d: &Diagnostics) {
+    if !d.is_empty() {
+        eprint!("{}", d.render(color()));
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn options(site: SiteArgs, output: Option<PathBuf>) -> Options {
+    Options {
+        root: site.root,
+        output,
+        drafts: site.drafts,
+        base_url: site.base_url,
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { site, output } => {
+            let opts = options(site, output);
+            match pipeline::build(&opts) {
+                Ok(report) => {
+                    print_problems(&report.warnings);
+                    println!(
+                        "Built {} and copied {} into {} in {:.2} s{}",
+                        plural(report.generated, "file"),
+                        plural(report.copied, "file"),
+                        report.output.display(),
+                        report.elapsed.as_secs_f64(),
+                        if report.warnings.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", plural(report.warnings.warning_count(), "warning"))
+                        }
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(problems) => {
+                    print_problems(&problems);
+                    eprintln!(
+                        "error: the build failed with {}; {} was left as it was",
+                        plural(problems.error_count(), "error"),
+                        opts.output_dir().display()
+                    );
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Check {
+            site,
+            deny_warnings,
+        } => {
+            let opts = options(site, None);
+            let (problems, files) = match pipeline::render_site(&opts) {
+                Ok(r) => (r.warnings, r.sources),
+                Err(p) => (p, 0),
+            };
+            print_problems(&problems);
+            let (errors, warnings) = (problems.error_count(), problems.warning_count());
+            let checked = if files > 0 {
+                format!("checked {}: ", plural(files, "file"))
+            } else {
+                String::new()
+            };
+            println!(
+                "{checked}{}, {}",
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            );
+            if errors > 0 || (deny_warnings && warnings > 0) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::New { kind, title, root } => {
+            let kind = match kind {
+                Kind::Article => NewKind::Article,
+                Kind::Technique => NewKind::Technique,
+                Kind::Page => NewKind::Page,
+            };
+            match scaffold::new_content(&root, kind, &title) {
+                Ok(path) => {
+                    println!("Created {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {}\n  help: {}", e.message, e.help);
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Init { dir } => match scaffold::init(&dir) {
+            Ok(()) => {
+                println!(
+                    "Created a new site in {}\n\nNext:\n  cd {}\n  knead build\n  open public/index.html",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {}\n  help: {}", e.message, e.help);
+                ExitCode::from(1)
+            }
+        },
+    }
+}

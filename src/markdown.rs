@@ -1,0 +1,300 @@
+//! Markdown to HTML with pulldown-cmark: tables, footnotes, strikethrough, task lists,
+//! heading ids (unique per page, any script) feeding the table of contents, links and
+//! image sources resolved through the [`LinkIndex`], and images without alt text refused.
+
+use std::path::Path;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::frontmatter::Pos;
+use crate::links::{LinkIndex, Resolved, Target};
+use crate::slug::{IdSet, heading_id};
+
+/// One entry of a table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    /// 2 or 3.
+    pub level: u8,
+    /// The heading's id.
+    pub id: String,
+    /// The heading's text.
+    pub title: String,
+}
+
+/// A local link found in the Markdown, kept to check its anchor once all pages exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkCheck {
+    /// The page and anchor.
+    pub target: Target,
+    /// As written.
+    pub href: String,
+    /// Where it is written.
+    pub pos: Pos,
+}
+
+/// The output of rendering one Markdown text.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// h2 and h3 headings, in order.
+    pub toc: Vec<TocEntry>,
+    /// Words of text, for reading time.
+    pub words: usize,
+    /// Local links with anchors or pages to verify later.
+    pub links: Vec<LinkCheck>,
+}
+
+/// Where a Markdown text comes from, for resolving links and placing errors.
+pub struct Origin<'a> {
+    /// The file, for messages.
+    pub file: &'a Path,
+    /// The whole file's text, for showing lines.
+    pub file_text: &'a str,
+    /// Where the Markdown text starts: the file line of its first line, or a fixed
+    /// position for text inside front matter (FAQ answers).
+    pub placement: Placement,
+    /// The content folder of the file (`articles/`), for `.md` links and images.
+    pub source_dir: &'a str,
+    /// The site path of the page it is shown on.
+    pub page_path: &'a str,
+}
+
+/// How offsets in the Markdown text map to file positions.
+#[derive(Debug, Clone, Copy)]
+pub enum Placement {
+    /// The text is the file's body starting at this 1-based line.
+    Body(usize),
+    /// The text comes from front matter; every problem is reported here.
+    Fixed(Pos),
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Line starts of `text`, for offset -> line/column.
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { text, starts }
+    }
+
+    fn pos(&self, placement: Placement, offset: usize, len: usize) -> Pos {
+        match placement {
+            Placement::Fixed(p) => p,
+            Placement::Body(first) => {
+                let line = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
+                let start = self.starts[line];
+                let column = self
+                    .text
+                    .get(start..offset)
+                    .map_or(1, |s| s.chars().count() + 1);
+                let line_end = self.text[offset.min(self.text.len())..]
+                    .find('\n')
+                    .map_or(self.text.len(), |i| offset + i);
+                let len = len.min(line_end.saturating_sub(offset)).max(1);
+                Pos {
+                    line: first + line,
+                    column,
+                    len,
+                }
+            }
+        }
+    }
+}
+
+/// Renders `text`, handing out heading ids from `ids` (shared by everything on one
+/// page), and pushing problems into `problems`.
+pub fn render(
+    text: &str,
+    origin: &Origin<'_>,
+    index: &LinkIndex,
+    ids: &mut IdSet,
+    problems: &mut Vec<Diagnostic>,
+) -> Rendered {
+    let lines = Lines::new(text);
+    let mut events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(text, options())
+        .into_offset_iter()
+        .collect();
+    let mut out = Rendered::default();
+    let error = |pos: Pos, message: String, help: String| {
+        Diagnostic::error(origin.file, message)
+            .at(origin.file_text, pos.line, pos.column, pos.len)
+            .help(help)
+    };
+
+    // Pass 1: heading ids and the table of contents; word count.
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i].0 {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let level = *level;
+                let explicit = id.as_ref().map(|s| s.to_string());
+                let mut title = String::new();
+                let mut j = i + 1;
+                while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
+                    if let Event::Text(t) | Event::Code(t) = &events[j].0 {
+                        title.push_str(t);
+                    }
+                    j += 1;
+                }
+                let title = title.trim().to_owned();
+                let new_id = ids.unique(&explicit.unwrap_or_else(|| heading_id(&title)));
+                if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
+                    *id = Some(CowStr::from(new_id.clone()));
+                }
+                let lvl = match level {
+                    HeadingLevel::H2 => Some(2),
+                    HeadingLevel::H3 => Some(3),
+                    _ => None,
+                };
+                if let Some(level) = lvl {
+                    out.toc.push(TocEntry {
+                        level,
+                        id: new_id,
+                        title,
+                    });
+                }
+                i = j;
+            }
+            Event::Text(t) => {
+                out.words += t.split_whitespace().count();
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+
+    // Pass 2: links and images.
+    for k in 0..events.len() {
+        let (is_image, dest) = match &events[k].0 {
+            Event::Start(Tag::Link { dest_url, .. }) => (false, dest_url.to_string()),
+            Event::Start(Tag::Image { dest_url, .. }) => (true, dest_url.to_string()),
+            _ => continue,
+        };
+        let range = events[k].1.clone();
+        let pos = lines.pos(origin.placement, range.start, range.len());
+        if is_image {
+            let mut alt = String::new();
+            for (e, _) in &events[k + 1..] {
+                match e {
+                    Event::End(TagEnd::Image) => break,
+                    Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                    _ => {}
+                }
+            }
+            if alt.trim().is_empty() {
+                problems.push(error(
+                    pos,
+                    "this image has no alt text".into(),
+                    "describe the image between the brackets: `![A therapist working on the lower back](photo.jpg)`".into(),
+                ));
+            }
+        }
+        match index.resolve(&dest, origin.source_dir, origin.page_path, is_image) {
+            Ok(Resolved::External) => {}
+            Ok(Resolved::Local { href, target }) => {
+                if let Some(target) = target {
+                    out.links.push(LinkCheck {
+                        target,
+                        href: dest.clone(),
+                        pos,
+                    });
+                }
+                match &mut events[k].0 {
+                    Event::Start(Tag::Link { dest_url, .. })
+                    | Event::Start(Tag::Image { dest_url, .. }) => {
+                        *dest_url = CowStr::from(href);
+                    }
+                    _ => {}
+                }
+            }
+            Err(e) => problems.push(error(pos, e.message, e.help)),
+        }
+    }
+
+    out.html.reserve(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> (Rendered, Vec<Diagnostic>) {
+        let mut index = LinkIndex::new("/sub/");
+        index.add_page(Some("articles/b.md"), "/articles/b/");
+        index.add_page(Some("articles/a.md"), "/articles/a/");
+        let origin = Origin {
+            file: Path::new("content/articles/a.md"),
+            file_text: text,
+            placement: Placement::Body(1),
+            source_dir: "articles/",
+            page_path: "/articles/a/",
+        };
+        let mut problems = Vec::new();
+        let r = render(text, &origin, &index, &mut IdSet::default(), &mut problems);
+        (r, problems)
+    }
+
+    #[test]
+    fn heading_ids_unique_and_toc() {
+        let (r, p) = run("## Why\n\ntext\n\n## Why\n\n### Über uns\n\n## Custom {#mine}\n");
+        assert!(p.is_empty());
+        assert!(r.html.contains(r#"<h2 id="why">Why</h2>"#), "{}", r.html);
+        assert!(r.html.contains(r#"<h2 id="why-1">"#));
+        assert!(r.html.contains(r#"<h3 id="über-uns">"#));
+        assert!(r.html.contains(r#"<h2 id="mine">Custom</h2>"#));
+        let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["why", "why-1", "über-uns", "mine"]);
+    }
+
+    #[test]
+    fn extensions() {
+        let (r, _) = run(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n\nNote[^1].\n\n[^1]: A footnote.\n",
+        );
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("checkbox"));
+        assert!(r.html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn links_rewritten_and_errors_located() {
+        let (r, p) = run("See [b](b.md#x) and [c](c.md).\n\n![](img.png)\n");
+        assert!(
+            r.html.contains(r#"href="/sub/articles/b/#x""#),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.links[0].target.anchor.as_deref(), Some("x"));
+        assert_eq!(p.len(), 3, "{p:?}");
+        assert_eq!((p[0].line, p[0].column), (1, 21));
+        assert!(p[0].message.contains("does not exist: `c.md`"));
+        assert!(
+            p.iter()
+                .any(|d| d.message.contains("no alt text") && d.line == 3)
+        );
+    }
+
+    #[test]
+    fn counts_words() {
+        let (r, _) = run("One two three.\n\n- four five\n");
+        assert_eq!(r.words, 5);
+    }
+}

@@ -1,0 +1,257 @@
+//! Writing the output folder safely: every build is written to a staging folder beside
+//! the output and swapped in only when complete, so a failed or interrupted build leaves
+//! the previous output as it was. Output folders that would clobber the sources (the site
+//! root, content/, or a parent of either) are refused, and so is an existing folder that
+//! does not look like a knead build.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+use crate::discover::Asset;
+use crate::render::OutputFile;
+use crate::theme::StaticFile;
+
+/// The absolute, normalised form of `p` (symlinks in existing parents resolved).
+fn absolute(p: &Path) -> std::io::Result<PathBuf> {
+    let abs = std::path::absolute(p)?;
+    // Canonicalize the longest existing prefix, then append the rest.
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize()?;
+    for name in rest.iter().rev() {
+        if name == ".." {
+            out.pop();
+        } else if name != "." {
+            out.push(name);
+        }
+    }
+    Ok(out)
+}
+
+/// Refuses output folders that would overwrite or delete the site's sources.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<PathBuf, Diagnostic> {
+    let refuse = |why: String| {
+        Diagnostic::error(output, why).help(
+            "choose an output folder of its own, such as `public` inside the site (the default)",
+        )
+    };
+    let out =
+        absolute(output).map_err(|e| refuse(format!("cannot use this output folder: {e}")))?;
+    let root = absolute(root).map_err(|e| refuse(format!("cannot read the site folder: {e}")))?;
+    let protected = [
+        (root.clone(), "the site folder"),
+        (root.join("content"), "content/"),
+        (root.join("themes"), "themes/"),
+        (root.join("templates"), "templates/"),
+    ];
+    for (p, what) in &protected {
+        if p.starts_with(&out) {
+            return Err(refuse(format!(
+                "the output folder {} is {what} or contains it: building there would delete your sources",
+                out.display()
+            )));
+        }
+        if *what != "the site folder" && out.starts_with(p) {
+            return Err(refuse(format!(
+                "the output folder {} is inside {what}",
+                out.display()
+            )));
+        }
+    }
+    if out.exists() {
+        if !out.is_dir() {
+            return Err(refuse(format!(
+                "{} exists and is not a folder",
+                out.display()
+            )));
+        }
+        let mut entries = std::fs::read_dir(&out)
+            .map_err(|e| refuse(format!("cannot read {}: {e}", out.display())))?;
+        let non_empty = entries.next().is_some();
+        if non_empty && !out.join("index.html").exists() {
+            return Err(refuse(format!(
+                "{} already holds files and is not a previous knead build (it has no index.html): knead will not replace it",
+                out.display()
+            )));
+        }
+    }
+    Ok(out)
+}
+
+fn sibling(out: &Path, suffix: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.knead-{suffix}"))
+}
+
+/// Puts back an output folder that an interrupted swap left aside, and removes staging
+/// leftovers. Only touches knead's own `.NAME.knead-*` folders beside the output.
+pub fn recover(out: &Path) -> std::io::Result<()> {
+    let old = sibling(out, "old");
+    let staging = sibling(out, "staging");
+    if !out.exists() && old.is_dir() {
+        std::fs::rename(&old, out)?;
+    }
+    if old.is_dir() {
+        std::fs::remove_dir_all(&old)?;
+    }
+    if staging.is_dir() {
+        std::fs::remove_dir_all(&staging)?;
+    }
+    Ok(())
+}
+
+/// Counts of what was written.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Written {
+    /// Generated files (pages, feeds ...).
+    pub generated: usize,
+    /// Copied files (theme static, content assets).
+    pub copied: usize,
+}
+
+/// Writes a complete build to a staging folder, then swaps it in for `out`.
+pub fn write(
+    out: &Path,
+    files: &[OutputFile],
+    assets: &[Asset],
+    statics: &[StaticFile],
+) -> Result<Written, Diagnostic> {
+    let fail = |what: &str, path: &Path, e: std::io::Error| {
+        Diagnostic::error(out, format!("cannot {what} {}: {e}", path.display()))
+            .help("check the folder's permissions and free disk space; the previous output was left as it was")
+    };
+    recover(out).map_err(|e| fail("clean up beside", out, e))?;
+    let staging = sibling(out, "staging");
+    std::fs::create_dir_all(&staging).map_err(|e| fail("create", &staging, e))?;
+
+    let result = (|| {
+        let mut dirs = BTreeSet::new();
+        let rels = files
+            .iter()
+            .map(|f| f.path.as_str())
+            .chain(assets.iter().map(|a| a.out.as_str()))
+            .chain(statics.iter().map(|s| s.out.as_str()));
+        for rel in rels {
+            if let Some((dir, _)) = rel.rsplit_once('/') {
+                dirs.insert(dir);
+            }
+        }
+        for d in &dirs {
+            let p = staging.join(d);
+            std::fs::create_dir_all(&p).map_err(|e| fail("create", &p, e))?;
+        }
+        // Theme static files first: content files and generated pages win over them.
+        for s in statics {
+            let dest = staging.join(&s.out);
+            let bytes = s.read().map_err(|e| fail("read", Path::new(&s.out), e))?;
+            std::fs::write(&dest, &bytes).map_err(|e| fail("write", &dest, e))?;
+        }
+        assets.par_iter().try_for_each(|a| {
+            let dest = staging.join(&a.out);
+            std::fs::copy(&a.path, &dest)
+                .map(|_| ())
+                .map_err(|e| fail("copy", &a.path, e))
+        })?;
+        files.par_iter().try_for_each(|f| {
+            let dest = staging.join(&f.path);
+            std::fs::write(&dest, &f.bytes).map_err(|e| fail("write", &dest, e))
+        })?;
+        Ok(())
+    })();
+    if let Err(d) = result {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(d);
+    }
+
+    // Swap: the old output is moved aside, the new one takes its place, the old one goes.
+    let old = sibling(out, "old");
+    if out.exists() {
+        std::fs::rename(out, &old).map_err(|e| fail("move aside", out, e))?;
+    }
+    if let Err(e) = std::fs::rename(&staging, out) {
+        let _ = std::fs::rename(&old, out);
+        return Err(fail("move into place", out, e));
+    }
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(|e| fail("remove", &old, e))?;
+    }
+    Ok(Written {
+        generated: files.len(),
+        copied: assets.len() + statics.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_dangerous_outputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        assert!(check_output_dir(&root, &root).is_err());
+        assert!(check_output_dir(&root, &root.join("content")).is_err());
+        assert!(check_output_dir(&root, dir.path()).is_err());
+        assert!(check_output_dir(&root, &root.join("content/x")).is_err());
+        assert!(check_output_dir(&root, &root.join("public")).is_ok());
+        assert!(check_output_dir(&root, &root.join("content/../public")).is_ok());
+        let other = dir.path().join("documents");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(other.join("taxes.pdf"), "x").unwrap();
+        let e = check_output_dir(&root, &other).unwrap_err();
+        assert!(e.message.contains("not a previous knead build"), "{e}");
+    }
+
+    #[test]
+    fn swaps_in_complete_builds_and_recovers() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let f = |p: &str, s: &str| OutputFile {
+            path: p.into(),
+            bytes: s.as_bytes().to_vec(),
+            inputs: vec![],
+        };
+        write(
+            &out,
+            &[f("index.html", "one"), f("a/index.html", "a")],
+            &[],
+            &[],
+        )
+        .unwrap();
+        write(&out, &[f("index.html", "two")], &[], &[]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "two"
+        );
+        assert!(!out.join("a").exists(), "stale pages are gone");
+        // An interrupted swap: output moved aside, new one not yet in place.
+        std::fs::rename(&out, sibling(&out, "old")).unwrap();
+        recover(&out).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "two"
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+}

@@ -1,0 +1,301 @@
+//! Reading each Markdown source and parsing its front matter into typed metadata, with
+//! the checks that need only that one file (slugs, empty fields, alt text). Runs in
+//! parallel over all files; checks between files belong to [`crate::model`].
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::content::{ArticleMeta, PageMeta, TechniqueMeta};
+use crate::diagnostics::Diagnostic;
+use crate::discover::{Kind, Source};
+use crate::frontmatter::{self, Located};
+use crate::slug;
+
+/// Typed front matter of one file.
+#[derive(Debug, Clone)]
+pub enum Meta {
+    /// An article.
+    Article(Box<ArticleMeta>),
+    /// A technique profile.
+    Technique(Box<TechniqueMeta>),
+    /// A plain page or the home page.
+    Page(Box<PageMeta>),
+}
+
+/// One parsed Markdown source.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// Article, technique, page or home.
+    pub kind: Kind,
+    /// Path relative to the site root, for messages.
+    pub rel: std::path::PathBuf,
+    /// Path relative to content/ with `/` separators (`articles/x.md`).
+    pub content_path: String,
+    /// The whole file.
+    pub text: String,
+    /// Byte offset of the body in `text`.
+    pub body_start: usize,
+    /// 1-based line of the body's first line.
+    pub body_first_line: usize,
+    /// The front matter.
+    pub meta: Meta,
+    /// The slug (empty for the home page).
+    pub slug: String,
+}
+
+impl Doc {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// The front matter again, with positions, for reporting problems found later.
+    pub fn located(&self) -> Option<Located<'_>> {
+        frontmatter::locate(&self.text)
+    }
+
+    /// True for drafts.
+    pub fn is_draft(&self) -> bool {
+        match &self.meta {
+            Meta::Article(m) => m.draft,
+            Meta::Page(m) => m.draft,
+            Meta::Technique(_) => false,
+        }
+    }
+}
+
+/// Reads a file as UTF-8, with a located error when it is not.
+pub fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(rel, format!("cannot read this file: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = good.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        let mut d = Diagnostic::error(rel, "this file is not valid UTF-8 text")
+            .help("save the file with UTF-8 encoding (most editors offer it in \"Save as\")");
+        d.line = line;
+        d.column = column;
+        d.len = 1;
+        d
+    })
+}
+
+/// Parses every source in parallel. Returns the docs that parsed, and every problem.
+pub fn parse_all(sources: &[Source]) -> (Vec<Doc>, Vec<Diagnostic>) {
+    let results: Vec<(Option<Doc>, Vec<Diagnostic>)> = sources.par_iter().map(parse_one).collect();
+    let mut docs = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for (doc, p) in results {
+        docs.extend(doc);
+        problems.extend(p);
+    }
+    (docs, problems)
+}
+
+/// Parses one source: the doc when it has no errors, plus its problems (warnings too).
+pub fn parse_one(source: &Source) -> (Option<Doc>, Vec<Diagnostic>) {
+    let rel = source.rel.as_path();
+    let text = match read_text(&source.path, rel) {
+        Ok(t) => t,
+        Err(d) => return (None, vec![d]),
+    };
+    let mut problems = Vec::new();
+    let parsed = match source.kind {
+        Kind::Article => frontmatter::parse::<ArticleMeta>(rel, &text, ArticleMeta::KEYS)
+            .map(|(m, l)| (Meta::Article(Box::new(m)), l)),
+        Kind::Technique => frontmatter::parse::<TechniqueMeta>(rel, &text, TechniqueMeta::KEYS)
+            .map(|(m, l)| (Meta::Technique(Box::new(m)), l)),
+        Kind::Page | Kind::Home => frontmatter::parse::<PageMeta>(rel, &text, PageMeta::KEYS)
+            .map(|(m, l)| (Meta::Page(Box::new(m)), l)),
+    };
+    let (meta, located) = match parsed {
+        Ok(v) => v,
+        Err(errs) => return (None, errs),
+    };
+    let split = *located.split();
+    let slug = match source.kind {
+        Kind::Home => String::new(),
+        _ => slug_of(source, &meta, &located, &mut problems),
+    };
+    check_fields(rel, &meta, &located, &mut problems);
+    let body_start = text.len() - split.body.len();
+    let body_first_line = split.body_first_line;
+    let content_path = source
+        .rel
+        .strip_prefix("content")
+        .ok()
+        .and_then(crate::discover::utf8_rel)
+        .unwrap_or_default();
+    let doc = Doc {
+        kind: source.kind,
+        rel: source.rel.clone(),
+        content_path,
+        text,
+        body_start,
+        body_first_line,
+        meta,
+        slug,
+    };
+    let ok = !problems.iter().any(Diagnostic::is_error);
+    (ok.then_some(doc), problems)
+}
+
+fn slug_of(
+    source: &Source,
+    meta: &Meta,
+    located: &Located<'_>,
+    problems: &mut Vec<Diagnostic>,
+) -> String {
+    let rel = source.rel.as_path();
+    let explicit = match meta {
+        Meta::Article(m) => m.slug.clone(),
+        Meta::Page(m) => m.slug.clone(),
+        Meta::Technique(_) => None,
+    };
+    match explicit {
+        Some(s) => {
+            if !slug::is_valid(&s) {
+                let suggestion = slug::slugify(&s);
+                let help = if suggestion.is_empty() {
+                    "a slug may only use a-z, 0-9 and `-`".to_owned()
+                } else {
+                    format!("a slug may only use a-z, 0-9 and `-`: try `slug: {suggestion}`")
+                };
+                problems.push(
+                    located
+                        .error(
+                            rel,
+                            located.key("slug"),
+                            format!("`{s}` is not a valid slug"),
+                        )
+                        .help(help),
+                );
+            }
+            s
+        }
+        None => {
+            let stem = source
+                .path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !slug::is_valid(&stem) {
+                let suggestion = slug::slugify(&stem);
+                let suggestion = if suggestion.is_empty() {
+                    "my-page".to_owned()
+                } else {
+                    suggestion
+                };
+                problems.push(
+                    Diagnostic::error(rel, format!("the file name `{stem}` does not make a valid slug (a-z, 0-9 and `-` only)"))
+                        .help(format!("rename the file to `{suggestion}.md`, or add `slug: {suggestion}` to its front matter")),
+                );
+            }
+            stem
+        }
+    }
+}
+
+fn non_empty(
+    value: &str,
+    key: &str,
+    rel: &Path,
+    located: &Located<'_>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    if value.trim().is_empty() {
+        problems.push(
+            located
+                .error(rel, located.key(key), format!("`{key}` is empty"))
+                .help(format!("write a value for `{key}`")),
+        );
+    }
+}
+
+/// Checks of single fields that the types cannot express.
+fn check_fields(rel: &Path, meta: &Meta, located: &Located<'_>, problems: &mut Vec<Diagnostic>) {
+    match meta {
+        Meta::Article(m) => {
+            non_empty(&m.title, "title", rel, located, problems);
+            non_empty(&m.description, "description", rel, located, problems);
+            let chars = m.description.chars().count();
+            if chars > 160 {
+                problems.push(
+                    Diagnostic::warning(rel, format!("the description is {chars} characters long; search engines cut it after about 160"))
+                        .at(located_text(located), located.key("description").line, 1, 11)
+                        .help("shorten the description to 160 characters or fewer"),
+                );
+            }
+            if let Some(img) = &m.image {
+                if img.alt.trim().is_empty() {
+                    problems.push(
+                        located
+                            .error(rel, located.item("image", "alt"), "the image has no alt text")
+                            .help("describe the image for people who cannot see it: `alt: A therapist massaging the lower back`"),
+                    );
+                }
+            }
+            for t in &m.techniques {
+                if !slug::is_valid(t) {
+                    problems.push(
+                        located
+                            .error(
+                                rel,
+                                located.item("techniques", t),
+                                format!("`{t}` is not a technique slug"),
+                            )
+                            .help(
+                                "name a file of content/techniques/ without `.md`, e.g. `swedish`",
+                            ),
+                    );
+                }
+            }
+            for b in &m.benefits {
+                if slug::slugify(b).is_empty() {
+                    problems.push(
+                        located
+                            .error(rel, located.item("benefits", b), format!("the benefit `{b}` has no letters or digits to make a URL from"))
+                            .help("write the benefit with Latin letters or digits, e.g. `Better sleep`"),
+                    );
+                }
+            }
+            for f in &m.faqs {
+                if f.question.trim().is_empty() || f.answer.trim().is_empty() {
+                    problems.push(
+                        located
+                            .error(
+                                rel,
+                                located.key("faqs"),
+                                "an FAQ has an empty question or answer",
+                            )
+                            .help("give every FAQ a `question` and an `answer`"),
+                    );
+                }
+            }
+            for r in &m.references {
+                if r.title.trim().is_empty() {
+                    problems.push(
+                        located
+                            .error(
+                                rel,
+                                located.key("references"),
+                                "a reference has an empty title",
+                            )
+                            .help("name the publication"),
+                    );
+                }
+            }
+        }
+        Meta::Technique(m) => {
+            non_empty(&m.title, "title", rel, located, problems);
+            non_empty(&m.summary, "summary", rel, located, problems);
+        }
+        Meta::Page(m) => non_empty(&m.title, "title", rel, located, problems),
+    }
+}
+
+fn located_text<'a>(located: &Located<'a>) -> &'a str {
+    located.text()
+}

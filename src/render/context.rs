@@ -1,0 +1,300 @@
+//! The template context: what each template receives, as serializable structs. This is
+//! the theme boundary documented in `themes/default/README.md`; change both together.
+
+use serde::Serialize;
+
+use crate::content::{Extra, Pressure, Reference, Reviewer};
+use crate::date::Date;
+use crate::markdown::TocEntry;
+use crate::model::{Article, Site};
+
+/// `{ name, url }`: menu entries, breadcrumbs, benefit links.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// Text.
+    pub name: String,
+    /// Href.
+    pub url: String,
+}
+
+/// URLs of knead's own sections.
+#[derive(Debug, Clone, Serialize)]
+pub struct Nav {
+    pub home: String,
+    pub articles: String,
+    pub techniques: String,
+    pub benefits: String,
+    pub faq: String,
+}
+
+/// `site` on every template.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteCtx<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    pub author: Option<&'a str>,
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+    pub menu: Vec<Link>,
+    pub disclaimer_html: &'a str,
+    pub extra: &'a Extra,
+    pub nav: Nav,
+}
+
+/// `meta` on every template.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetaCtx<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub permalink: String,
+    pub url: String,
+}
+
+/// A technique as linked from elsewhere.
+#[derive(Debug, Clone, Serialize)]
+pub struct TechniqueLink<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub pressure: Pressure,
+    pub summary: &'a str,
+}
+
+/// An article as shown in lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleSummary<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    pub date: Date,
+    pub updated: Option<Date>,
+    pub author: Option<&'a str>,
+    pub reading_time: usize,
+    pub techniques: Vec<TechniqueLink<'a>>,
+    pub benefits: Vec<Link>,
+    pub tags: &'a [String],
+}
+
+/// An FAQ on a page.
+#[derive(Debug, Clone, Serialize)]
+pub struct FaqCtx<'a> {
+    pub id: &'a str,
+    pub question: &'a str,
+    pub answer: &'a str,
+}
+
+/// An article image.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageCtx<'a> {
+    pub src: String,
+    pub alt: &'a str,
+}
+
+/// `article` on article.html.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleCtx<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub date: Date,
+    pub updated: Option<Date>,
+    pub author: Option<&'a str>,
+    pub reviewed_by: Option<&'a Reviewer>,
+    pub last_reviewed: Option<Date>,
+    pub reading_time: usize,
+    pub word_count: usize,
+    pub toc: &'a [TocEntry],
+    pub content: &'a str,
+    pub techniques: Vec<TechniqueLink<'a>>,
+    pub benefits: Vec<Link>,
+    pub faqs: Vec<FaqCtx<'a>>,
+    pub references: &'a [Reference],
+    pub tags: &'a [String],
+    pub image: Option<ImageCtx<'a>>,
+    pub extra: &'a Extra,
+}
+
+/// `technique` on technique.html.
+#[derive(Debug, Clone, Serialize)]
+pub struct TechniqueCtx<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub pressure: Pressure,
+    pub also_known_as: &'a [String],
+    pub good_for: &'a [String],
+    pub avoid_if: &'a [String],
+    pub content: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub extra: &'a Extra,
+}
+
+/// `page` on page.html and index.html.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageCtx<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub content: &'a str,
+    pub url: String,
+    pub extra: &'a Extra,
+}
+
+/// A benefit in the benefits list.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenefitCtx<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub count: usize,
+}
+
+/// `{ title, url }` of a neighbouring article or an FAQ group's article.
+#[derive(Debug, Clone, Serialize)]
+pub struct TitleLink<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+/// One article's FAQs on faq.html.
+#[derive(Debug, Clone, Serialize)]
+pub struct FaqGroup<'a> {
+    pub article: TitleLink<'a>,
+    pub faqs: Vec<FaqCtx<'a>>,
+}
+
+/// Builds the shared pieces of context from the site once.
+pub struct Builder<'a> {
+    pub site: &'a Site,
+}
+
+impl<'a> Builder<'a> {
+    /// The href of a site path.
+    pub fn href(&self, path: &str) -> String {
+        self.site.links.href(path)
+    }
+
+    /// The absolute URL of a site path.
+    pub fn permalink(&self, path: &str) -> String {
+        format!(
+            "{}{}",
+            self.site.config.base_url,
+            path.trim_start_matches('/')
+        )
+    }
+
+    /// `site`.
+    pub fn site(&self) -> SiteCtx<'a> {
+        let s = self.site;
+        SiteCtx {
+            title: &s.config.title,
+            description: &s.config.description,
+            language: &s.config.language,
+            author: s.config.author.as_deref(),
+            base_url: &s.config.base_url,
+            base_path: &s.config.base_path,
+            menu: s
+                .menu
+                .iter()
+                .map(|m| Link {
+                    name: m.name.clone(),
+                    url: m.url.clone(),
+                })
+                .collect(),
+            disclaimer_html: &s.disclaimer_html,
+            extra: &s.config.extra,
+            nav: Nav {
+                home: self.href("/"),
+                articles: self.href("/articles/"),
+                techniques: self.href("/techniques/"),
+                benefits: self.href("/benefits/"),
+                faq: self.href("/faq/"),
+            },
+        }
+    }
+
+    /// `meta` for the page at `path`.
+    pub fn meta(&self, title: &'a str, description: &'a str, path: &str) -> MetaCtx<'a> {
+        MetaCtx {
+            title,
+            description,
+            permalink: self.permalink(path),
+            url: self.href(path),
+        }
+    }
+
+    /// A technique link by index.
+    pub fn technique_link(&self, i: usize) -> TechniqueLink<'a> {
+        let t = &self.site.techniques[i];
+        TechniqueLink {
+            title: &t.meta.title,
+            url: self.href(&t.path),
+            pressure: t.meta.pressure,
+            summary: &t.meta.summary,
+        }
+    }
+
+    /// A benefit link by index.
+    pub fn benefit_link(&self, i: usize) -> Link {
+        let b = &self.site.benefits[i];
+        Link {
+            name: b.name.clone(),
+            url: self.href(&b.path),
+        }
+    }
+
+    /// The author shown for an article: its own, else the site's.
+    pub fn author(&self, a: &'a Article) -> Option<&'a str> {
+        a.meta
+            .author
+            .as_deref()
+            .or(self.site.config.author.as_deref())
+    }
+
+    /// An article summary by index.
+    pub fn summary(&self, i: usize) -> ArticleSummary<'a> {
+        let a = &self.site.articles[i];
+        ArticleSummary {
+            title: &a.meta.title,
+            description: &a.meta.description,
+            url: self.href(&a.path),
+            date: a.meta.date,
+            updated: a.meta.updated,
+            author: self.author(a),
+            reading_time: a.reading_time(),
+            techniques: a
+                .techniques
+                .iter()
+                .map(|&t| self.technique_link(t))
+                .collect(),
+            benefits: a.benefits.iter().map(|&b| self.benefit_link(b)).collect(),
+            tags: &a.meta.tags,
+        }
+    }
+
+    /// FAQs of an article.
+    pub fn faqs(&self, a: &'a Article) -> Vec<FaqCtx<'a>> {
+        a.faqs
+            .iter()
+            .map(|f| FaqCtx {
+                id: &f.id,
+                question: &f.question,
+                answer: &f.answer,
+            })
+            .collect()
+    }
+
+    /// Breadcrumbs: home, then the given section.
+    pub fn crumbs(&self, section: Option<(&str, &str)>) -> Vec<Link> {
+        let mut v = vec![Link {
+            name: "Home".into(),
+            url: self.href("/"),
+        }];
+        if let Some((name, path)) = section {
+            v.push(Link {
+                name: name.into(),
+                url: self.href(path),
+            });
+        }
+        v
+    }
+}

@@ -1,0 +1,116 @@
+//! The files for static hosting that need no template: sitemap.xml, the Atom feed.xml
+//! and robots.txt. All dates come from content, never from the clock.
+
+use std::fmt::Write as _;
+
+use crate::model::Site;
+
+/// Escapes text for XML content and attributes.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 forbids.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// How many of the newest articles the feed carries.
+pub const FEED_ENTRIES: usize = 30;
+
+fn permalink(site: &Site, path: &str) -> String {
+    format!("{}{}", site.config.base_url, path.trim_start_matches('/'))
+}
+
+/// sitemap.xml: every HTML page (not the 404 page), with `lastmod` for articles.
+pub fn sitemap(site: &Site, pages: &[String]) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let lastmod: std::collections::HashMap<&str, String> = site
+        .articles
+        .iter()
+        .map(|a| (a.path.as_str(), a.meta.updated.unwrap_or(a.meta.date).iso()))
+        .collect();
+    for p in pages {
+        let _ = write!(out, "  <url><loc>{}</loc>", xml_escape(&permalink(site, p)));
+        if let Some(d) = lastmod.get(p.as_str()) {
+            let _ = write!(out, "<lastmod>{d}</lastmod>");
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// feed.xml (Atom 1.0): the newest articles.
+pub fn atom(site: &Site) -> String {
+    let c = &site.config;
+    let updated = site
+        .articles
+        .iter()
+        .map(|a| a.meta.updated.unwrap_or(a.meta.date))
+        .max()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), |d| d.rfc3339());
+    let feed_author = c.author.as_deref().unwrap_or(&c.title);
+    let mut out = String::with_capacity(4096);
+    let _ = write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n  <title>{title}</title>\n  <subtitle>{sub}</subtitle>\n  <link href=\"{base}feed.xml\" rel=\"self\" type=\"application/atom+xml\"/>\n  <link href=\"{base}\" rel=\"alternate\" type=\"text/html\"/>\n  <id>{base}</id>\n  <updated>{updated}</updated>\n  <author><name>{author}</name></author>\n",
+        lang = xml_escape(&c.language),
+        title = xml_escape(&c.title),
+        sub = xml_escape(&c.description),
+        base = xml_escape(&c.base_url),
+        author = xml_escape(feed_author),
+    );
+    for a in site.articles.iter().take(FEED_ENTRIES) {
+        let link = xml_escape(&permalink(site, &a.path));
+        let _ = write!(
+            out,
+            "  <entry>\n    <title>{}</title>\n    <link href=\"{link}\" rel=\"alternate\" type=\"text/html\"/>\n    <id>{link}</id>\n    <published>{}</published>\n    <updated>{}</updated>\n",
+            xml_escape(&a.meta.title),
+            a.meta.date.rfc3339(),
+            a.meta.updated.unwrap_or(a.meta.date).rfc3339(),
+        );
+        if let Some(author) = &a.meta.author {
+            let _ = writeln!(
+                out,
+                "    <author><name>{}</name></author>",
+                xml_escape(author)
+            );
+        }
+        let _ = write!(
+            out,
+            "    <summary>{}</summary>\n  </entry>\n",
+            xml_escape(&a.meta.description)
+        );
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+/// robots.txt: allow everything and point at the sitemap.
+pub fn robots(site: &Site) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+        site.config.base_url
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_xml() {
+        assert_eq!(xml_escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;");
+    }
+}

@@ -1,0 +1,158 @@
+//! Slugs and ids: validating the slugs authors write, and deriving URL slugs (benefits)
+//! and HTML ids (headings, FAQs) from free text.
+
+use std::collections::HashSet;
+
+/// True when `s` is a valid slug: one or more of `a-z`, `0-9` and `-`.
+pub fn is_valid(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn fold_accent(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => "a",
+        'æ' => "ae",
+        'ç' | 'č' | 'ć' => "c",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => "e",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' => "i",
+        'ñ' | 'ń' | 'ň' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => "o",
+        'œ' => "oe",
+        'ß' => "ss",
+        'ś' | 'š' => "s",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' => "u",
+        'ý' | 'ÿ' => "y",
+        'ž' | 'ź' | 'ż' => "z",
+        'ł' => "l",
+        'đ' | 'ð' => "d",
+        'ř' => "r",
+        'ť' => "t",
+        _ => return None,
+    })
+}
+
+/// A URL slug (`[a-z0-9-]`) from free text: `Range of motion & flexibility` ->
+/// `range-of-motion-flexibility`. Accented Latin letters are folded; other characters
+/// become separators. May be empty when the text has no Latin letters or digits.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let piece: Option<std::borrow::Cow<'static, str>> = if c.is_ascii_alphanumeric() {
+            Some(c.to_string().into())
+        } else {
+            fold_accent(c).map(Into::into)
+        };
+        match piece {
+            Some(p) => {
+                if pending_dash && !out.is_empty() {
+                    out.push('-');
+                }
+                pending_dash = false;
+                out.push_str(&p);
+            }
+            None => pending_dash = c != '\'' && c != '’',
+        }
+    }
+    out
+}
+
+/// An HTML id from heading text. Unlike [`slugify`] it keeps letters of every script
+/// (`Rückenschmerzen` -> `rückenschmerzen`, `腰痛` -> `腰痛`), so ids work for any language.
+pub fn heading_id(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || c == '_' {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(c);
+        } else if c.is_whitespace() || c == '-' {
+            pending_dash = true;
+        }
+    }
+    if out.is_empty() {
+        out.push_str("section");
+    }
+    out
+}
+
+/// Hands out ids unique within one page: a repeated `base` gets `-1`, `-2`, ...
+#[derive(Debug, Default)]
+pub struct IdSet {
+    used: HashSet<String>,
+}
+
+impl IdSet {
+    /// Reserves and returns a unique id derived from `base`.
+    pub fn unique(&mut self, base: &str) -> String {
+        if self.used.insert(base.to_owned()) {
+            return base.to_owned();
+        }
+        (1..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|id| !self.used.contains(id))
+            .map(|id| {
+                self.used.insert(id.clone());
+                id
+            })
+            .unwrap_or_default()
+    }
+
+    /// True when `id` was handed out.
+    pub fn contains(&self, id: &str) -> bool {
+        self.used.contains(id)
+    }
+
+    /// Every id handed out.
+    pub fn into_set(self) -> HashSet<String> {
+        self.used
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validates_slugs() {
+        assert!(is_valid("deep-tissue"));
+        assert!(is_valid("a1"));
+        assert!(!is_valid(""));
+        assert!(!is_valid("Deep"));
+        assert!(!is_valid("../etc"));
+        assert!(!is_valid("a b"));
+    }
+
+    #[test]
+    fn slugifies() {
+        assert_eq!(
+            slugify("Range of motion & flexibility"),
+            "range-of-motion-flexibility"
+        );
+        assert_eq!(slugify("  Pain -- relief!  "), "pain-relief");
+        assert_eq!(slugify("Réflexologie"), "reflexologie");
+        assert_eq!(slugify("Don't panic"), "dont-panic");
+        assert_eq!(slugify("腰痛"), "");
+    }
+
+    #[test]
+    fn heading_ids_keep_any_script_and_are_unique() {
+        assert_eq!(heading_id("What is Massage?"), "what-is-massage");
+        assert_eq!(
+            heading_id("Rückenschmerzen lindern"),
+            "rückenschmerzen-lindern"
+        );
+        assert_eq!(heading_id("腰痛"), "腰痛");
+        assert_eq!(heading_id("!!!"), "section");
+        let mut ids = IdSet::default();
+        assert_eq!(ids.unique("faq"), "faq");
+        assert_eq!(ids.unique("faq"), "faq-1");
+        assert_eq!(ids.unique("faq"), "faq-2");
+        assert_eq!(ids.unique("faq-1-x"), "faq-1-x");
+    }
+}
