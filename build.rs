@@ -42,16 +42,10 @@ fn main() {
         let full = theme.join(f);
         if full.is_file() {
             println!("cargo:rerun-if-changed={}", full.display());
-            writeln!(
-                code,
-                "    ({f:?}, include_bytes!({:?})),",
-                full.display().to_string()
-            )
-            .expect("write to string");
+            writeln!(code, "    ({f:?}, include_bytes!({:?})),", full.display().to_string()).expect("write to string");
         }
     }
     code.push_str("];\n");
-    let out =
-        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded_theme.rs");
+    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded_theme.rs");
     std::fs::write(out, code).expect("write embedded_theme.rs");
 }

@@ -106,9 +106,7 @@ pub fn parse_base_url(url: &str) -> Result<(String, String), String> {
         path.push('/');
     }
     if path.split('/').any(|seg| seg == ".." || seg == ".") {
-        return Err(format!(
-            "`{url}`: the base URL path may not contain `.` or `..`"
-        ));
+        return Err(format!("`{url}`: the base URL path may not contain `.` or `..`"));
     }
     let scheme = &url[..url.len() - rest.len()];
     Ok((format!("{scheme}{host}{path}"), path))
@@ -176,9 +174,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         ));
     }
     let theme = raw.theme.unwrap_or_else(|| "default".to_owned());
-    if !crate::slug::is_valid(&theme.replace('_', "-").to_lowercase())
-        || theme.contains(['/', '\\', '.'])
-    {
+    if !crate::slug::is_valid(&theme.replace('_', "-").to_lowercase()) || theme.contains(['/', '\\', '.']) {
         errors.push(at(
             "theme",
             format!("`{theme}` is not a theme folder name"),
@@ -260,8 +256,7 @@ mod tests {
 
     #[test]
     fn unknown_key_points_at_site_yaml_line() {
-        let errs =
-            load_str("title: T\nbase_url: https://e.org/\ndescription: d\nthem: x\n").unwrap_err();
+        let errs = load_str("title: T\nbase_url: https://e.org/\ndescription: d\nthem: x\n").unwrap_err();
         assert_eq!(errs[0].line, 4, "{errs:?}");
         assert_eq!(errs[0].source_line.as_deref(), Some("them: x"));
         assert_eq!(errs[0].help.as_deref(), Some("did you mean `theme`?"));

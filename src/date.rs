@@ -35,7 +35,7 @@ fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         _ => 28,
     }
 }
@@ -50,16 +50,12 @@ impl Date {
                 .and_then(|_| s.get(r)?.parse().ok())
         };
         let shape_ok = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
-        let (Some(y), Some(m), Some(d), true) =
-            (digits(0..4), digits(5..7), digits(8..10), shape_ok)
-        else {
+        let (Some(y), Some(m), Some(d), true) = (digits(0..4), digits(5..7), digits(8..10), shape_ok) else {
             return Err(format!("`{s}` is not a date in the form YYYY-MM-DD"));
         };
         let (year, month, day) = (y as u16, m as u8, d as u8);
         if year < 1000 || !(1..=12).contains(&month) {
-            return Err(format!(
-                "`{s}` is not a valid date (month must be 01 to 12)"
-            ));
+            return Err(format!("`{s}` is not a valid date (month must be 01 to 12)"));
         }
         if day == 0 || day > days_in_month(year, month) {
             return Err(format!(
@@ -78,12 +74,7 @@ impl Date {
 
     /// `1 March 2024`.
     pub fn human(&self) -> String {
-        format!(
-            "{} {} {}",
-            self.day,
-            MONTHS[self.month as usize - 1],
-            self.year
-        )
+        format!("{} {} {}", self.day, MONTHS[self.month as usize - 1], self.year)
     }
 
     /// `2024-03-01T00:00:00Z`, for feeds.

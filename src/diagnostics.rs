@@ -108,15 +108,12 @@ impl Diagnostic {
             Some(src) if self.line > 0 => {
                 let start = char_to_byte(src, self.column - 1);
                 let end = char_to_byte(src, self.column - 1 + self.len).max(start);
-                let mut snippet = Snippet::source(src.as_str())
-                    .line_start(self.line)
-                    .path(&path);
+                let mut snippet = Snippet::source(src.as_str()).line_start(self.line).path(&path);
                 if start < src.len() || src.is_empty() {
                     snippet = snippet.annotation(AnnotationKind::Primary.span(start..end));
                 } else {
                     // Point just past the end of the line (e.g. "value missing here").
-                    snippet =
-                        snippet.annotation(AnnotationKind::Primary.span(src.len()..src.len()));
+                    snippet = snippet.annotation(AnnotationKind::Primary.span(src.len()..src.len()));
                 }
                 title.element(snippet)
             }
@@ -126,11 +123,7 @@ impl Diagnostic {
         if let Some(help) = &self.help {
             groups.push(Group::with_title(Level::HELP.secondary_title(help)));
         }
-        let renderer = if color {
-            Renderer::styled()
-        } else {
-            Renderer::plain()
-        };
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
         renderer.render(&groups)
     }
 }
@@ -195,9 +188,8 @@ impl Diagnostics {
 
     /// Sorts by file, then line and column, so reports read top to bottom and are stable.
     pub fn sort(&mut self) {
-        self.0.sort_by(|a, b| {
-            (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
-        });
+        self.0
+            .sort_by(|a, b| (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message)));
         self.0.dedup();
     }
 
@@ -247,11 +239,7 @@ pub fn did_you_mean(word: &str, known: &[&str]) -> String {
         Some(k) => format!("did you mean `{k}`?"),
         None => format!(
             "expected one of {}",
-            known
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
         ),
     }
 }

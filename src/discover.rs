@@ -82,10 +82,11 @@ pub fn discover(root: &Path) -> Sources {
     let content = root.join("content");
     let mut sources = Sources::default();
     if !content.is_dir() {
-        sources.problems.push(
-            Diagnostic::error("content", "the site has no content/ folder")
-                .help("create content/ with an index.md and articles in content/articles/, or start from `knead init DIR`"),
-        );
+        sources
+            .problems
+            .push(Diagnostic::error("content", "the site has no content/ folder").help(
+                "create content/ with an index.md and articles in content/articles/, or start from `knead init DIR`",
+            ));
         return sources;
     }
     let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -124,10 +125,7 @@ pub fn discover(root: &Path) -> Sources {
                     sources.problems.push(
                         Diagnostic::error(
                             &rel,
-                            format!(
-                                "this symlink points outside the site (to {})",
-                                target.display()
-                            ),
+                            format!("this symlink points outside the site (to {})", target.display()),
                         )
                         .help("copy the file into the site instead of linking to it"),
                     );
@@ -155,8 +153,11 @@ pub fn discover(root: &Path) -> Sources {
             }),
             None if in_content.extension().is_some_and(|e| e == "md") => {
                 sources.problems.push(
-                    Diagnostic::warning(&rel, "this Markdown file is not in articles/, techniques/ or pages/, so it is not published")
-                        .help("move it to content/articles/, content/techniques/ or content/pages/"),
+                    Diagnostic::warning(
+                        &rel,
+                        "this Markdown file is not in articles/, techniques/ or pages/, so it is not published",
+                    )
+                    .help("move it to content/articles/, content/techniques/ or content/pages/"),
                 );
             }
             None => {

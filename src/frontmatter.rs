@@ -33,12 +33,13 @@ pub fn split<'a>(file: &Path, src: &'a str) -> Result<Split<'a>, Diagnostic> {
     if !is_fence(&src_nobom[..first_line_end]) {
         return Err(Diagnostic::error(file, "this file has no front matter")
             .at(src, 1, 1, 1)
-            .help("start the file with a line `---`, then the YAML keys (e.g. `title: ...`), then another line `---`"));
+            .help(
+                "start the file with a line `---`, then the YAML keys (e.g. `title: ...`), then another line `---`",
+            ));
     }
     let yaml_start = bom + first_line_end;
     let mut offset = yaml_start;
-    let mut line_no = 2;
-    for line in src[yaml_start..].split_inclusive('\n') {
+    for (line_no, line) in (2..).zip(src[yaml_start..].split_inclusive('\n')) {
         if is_fence(line) {
             let body_start = offset + line.len();
             return Ok(Split {
@@ -49,13 +50,10 @@ pub fn split<'a>(file: &Path, src: &'a str) -> Result<Split<'a>, Diagnostic> {
             });
         }
         offset += line.len();
-        line_no += 1;
     }
-    Err(
-        Diagnostic::error(file, "the front matter starts here but never ends")
-            .at(src, 1, 1, 3)
-            .help("add a line `---` after the last front matter key"),
-    )
+    Err(Diagnostic::error(file, "the front matter starts here but never ends")
+        .at(src, 1, 1, 3)
+        .help("add a line `---` after the last front matter key"))
 }
 
 /// Where a top-level front matter key is written.
@@ -165,10 +163,10 @@ impl<'a> Located<'a> {
             return self.key(key);
         };
         let first = self.keys[idx].line;
-        let last = self.keys.get(idx + 1).map_or(
-            self.split.yaml_first_line + self.split.yaml.lines().count(),
-            |k| k.line,
-        );
+        let last = self
+            .keys
+            .get(idx + 1)
+            .map_or(self.split.yaml_first_line + self.split.yaml.lines().count(), |k| k.line);
         for line in first..last {
             let text = self.line_text(line);
             let search_from = if line == first {
@@ -227,11 +225,7 @@ pub fn parse<'a, T: DeserializeOwned>(
             );
         }
     }
-    let yaml = if split.yaml.trim().is_empty() {
-        "{}"
-    } else {
-        split.yaml
-    };
+    let yaml = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
     match serde_yaml::from_str::<T>(yaml) {
         Ok(value) if errors.is_empty() => Ok((value, located)),
         Ok(_) => Err(errors),
@@ -242,6 +236,21 @@ pub fn parse<'a, T: DeserializeOwned>(
             Err(errors)
         }
     }
+}
+
+/// The file line and column where `needle` first appears in the front matter.
+fn find_in_yaml(src: &str, split: &Split<'_>, needle: &str) -> Option<(usize, usize)> {
+    split
+        .yaml
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            let at = l.find(':').map_or(0, |c| c + 1);
+            l[at..]
+                .find(needle)
+                .map(|c| (split.yaml_first_line + i, l[..at + c].chars().count() + 1))
+        })
+        .filter(|(line, _)| src.lines().nth(line - 1).is_some())
 }
 
 /// Backticked words of a serde message: "unknown field `a`, expected `b` or `c`".
@@ -286,6 +295,16 @@ fn yaml_error(
         (split.yaml_first_line + l.line() - 1, l.column())
     });
     let words = backticked(msg);
+    // Errors raised by our own types (dates) carry no exact position: find the value.
+    let (line, column, len) = match words
+        .first()
+        .filter(|_| !msg.starts_with("unknown field") && !msg.starts_with("missing field"))
+    {
+        Some(value) if !value.is_empty() => {
+            find_in_yaml(src, split, value).map_or((line, column, 1), |(l, c)| (l, c, value.chars().count()))
+        }
+        _ => (line, column, 1),
+    };
     let (message, help, line, column) = if let Some(field) = msg.strip_prefix("missing field ") {
         let field = field.trim_matches('`');
         (
@@ -336,12 +355,7 @@ fn yaml_error(
         } else {
             None
         };
-        (
-            format!("wrong type{within}: found {rest}"),
-            help,
-            line,
-            column,
-        )
+        (format!("wrong type{within}: found {rest}"), help, line, column)
     } else if msg.contains("did not find expected")
         || msg.contains("mapping values are not allowed")
         || msg.contains("could not find expected")
@@ -352,10 +366,17 @@ fn yaml_error(
             line,
             column,
         )
+    } else if msg.contains("YYYY-MM-DD") || msg.contains("is not a valid date") {
+        (
+            format!("{msg}{within}"),
+            Some("write dates as YYYY-MM-DD, e.g. `2024-03-01`".to_owned()),
+            line,
+            column,
+        )
     } else {
         (format!("{msg}{within}"), None, line, column)
     };
-    let mut d = Diagnostic::error(file, message).at(src, line.max(1), column, 1);
+    let mut d = Diagnostic::error(file, message).at(src, line.max(1), column, len);
     if let Some(h) = help {
         d = d.help(h);
     }
@@ -372,6 +393,7 @@ mod tests {
     struct Meta {
         title: String,
         #[serde(default)]
+        #[allow(dead_code)]
         tags: Vec<String>,
     }
 
@@ -418,10 +440,7 @@ mod tests {
     #[test]
     fn missing_and_wrong_type() {
         let errs = p("---\ntags: [a]\n---\n").unwrap_err();
-        assert!(
-            errs[0].message.contains("missing required key `title`"),
-            "{errs:?}"
-        );
+        assert!(errs[0].message.contains("missing required key `title`"), "{errs:?}");
         let errs = p("---\ntitle: x\ntags: 3\n---\n").unwrap_err();
         assert!(errs[0].message.starts_with("wrong type"), "{errs:?}");
         assert_eq!(errs[0].line, 3);

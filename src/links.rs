@@ -151,7 +151,7 @@ impl LinkIndex {
             return Ok(Resolved::External);
         }
         let (before_anchor, anchor) = match href.split_once('#') {
-            Some((p, a)) => (p, Some(a.to_owned())),
+            Some((p, a)) => (p, Some(percent_decode(a))),
             None => (href, None),
         };
         let (path_part, query) = match before_anchor.split_once('?') {
@@ -182,14 +182,13 @@ impl LinkIndex {
                 None if self.drafts.contains(key) => {
                     return Err(LinkError {
                         message: format!("this link points to a draft: `{href}`"),
-                        help: "publish the draft (remove `draft: true`), build with --drafts, or remove the link".into(),
+                        help: "publish the draft (remove `draft: true`), build with --drafts, or remove the link"
+                            .into(),
                     });
                 }
                 None => {
                     return Err(LinkError {
-                        message: format!(
-                            "this link points to a file that does not exist: `{href}`"
-                        ),
+                        message: format!("this link points to a file that does not exist: `{href}`"),
                         help: format!(
                             "`.md` links are relative to this file's folder (content/{source_dir}); check the file name"
                         ),
@@ -206,10 +205,21 @@ impl LinkIndex {
             .clone()
             .or_else(|| self.files.contains(&site_path).then(|| site_path.clone()))
         else {
-            let what = if is_image { "image" } else { "page or file" };
-            return Err(LinkError {
-                message: format!("this link points to a {what} that does not exist: `{href}` (resolves to `{site_path}`)"),
-                help: "link to pages by URL (`/articles/slug/`, `../slug/`) or by file (`slug.md`); check the slug".into(),
+            return Err(if is_image {
+                LinkError {
+                    message: format!("this image does not exist: `{href}` (looked for content{site_path})"),
+                    help: format!(
+                        "image paths are relative to this file's folder (content/{source_dir}), or start with `/` for a path from content/"
+                    ),
+                }
+            } else {
+                LinkError {
+                    message: format!(
+                        "this link points to a page or file that does not exist: `{href}` (resolves to `{site_path}`)"
+                    ),
+                    help: "link to pages by URL (`/articles/slug/`, `../slug/`) or by file (`slug.md`); check the slug"
+                        .into(),
+                }
             });
         };
         let mut out = self.href(&resolved_path);
@@ -217,7 +227,7 @@ impl LinkIndex {
             out.push('?');
             out.push_str(q);
         }
-        if let Some(a) = &anchor {
+        if let Some((_, a)) = href.split_once('#') {
             out.push('#');
             out.push_str(a);
         }
@@ -321,14 +331,8 @@ mod tests {
     #[test]
     fn externals_untouched_and_errors_explained() {
         let i = index();
-        assert_eq!(
-            i.resolve("https://nice.org.uk", "", "/", false),
-            Ok(Resolved::External)
-        );
-        assert_eq!(
-            i.resolve("mailto:a@b.c", "", "/", false),
-            Ok(Resolved::External)
-        );
+        assert_eq!(i.resolve("https://nice.org.uk", "", "/", false), Ok(Resolved::External));
+        assert_eq!(i.resolve("mailto:a@b.c", "", "/", false), Ok(Resolved::External));
         assert!(
             i.resolve("missing.md", "articles/", "/articles/foo/", false)
                 .unwrap_err()
@@ -342,15 +346,10 @@ mod tests {
                 .contains("draft")
         );
         assert!(
-            i.resolve(
-                "../../../../etc/passwd",
-                "articles/",
-                "/articles/foo/",
-                false
-            )
-            .unwrap_err()
-            .message
-            .contains("climbs out")
+            i.resolve("../../../../etc/passwd", "articles/", "/articles/foo/", false)
+                .unwrap_err()
+                .message
+                .contains("climbs out")
         );
         assert!(i.resolve("/nope/", "", "/", false).is_err());
     }

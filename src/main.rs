@@ -129,10 +129,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check {
-            site,
-            deny_warnings,
-        } => {
+        Command::Check { site, deny_warnings } => {
             let opts = options(site, None);
             let (problems, files) = match pipeline::render_site(&opts) {
                 Ok(r) => (r.warnings, r.sources),
@@ -145,11 +142,7 @@ fn main() -> ExitCode {
             } else {
                 String::new()
             };
-            println!(
-                "{checked}{}, {}",
-                plural(errors, "error"),
-                plural(warnings, "warning")
-            );
+            println!("{checked}{}, {}", plural(errors, "error"), plural(warnings, "warning"));
             if errors > 0 || (deny_warnings && warnings > 0) {
                 ExitCode::from(1)
             } else {

@@ -98,10 +98,7 @@ impl<'a> Lines<'a> {
             Placement::Body(first) => {
                 let line = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
                 let start = self.starts[line];
-                let column = self
-                    .text
-                    .get(start..offset)
-                    .map_or(1, |s| s.chars().count() + 1);
+                let column = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
                 let line_end = self.text[offset.min(self.text.len())..]
                     .find('\n')
                     .map_or(self.text.len(), |i| offset + i);
@@ -126,9 +123,8 @@ pub fn render(
     problems: &mut Vec<Diagnostic>,
 ) -> Rendered {
     let lines = Lines::new(text);
-    let mut events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(text, options())
-        .into_offset_iter()
-        .collect();
+    let mut events: Vec<(Event<'_>, std::ops::Range<usize>)> =
+        Parser::new_ext(text, options()).into_offset_iter().collect();
     let mut out = Rendered::default();
     let error = |pos: Pos, message: String, help: String| {
         Diagnostic::error(origin.file, message)
@@ -200,7 +196,8 @@ pub fn render(
                 problems.push(error(
                     pos,
                     "this image has no alt text".into(),
-                    "describe the image between the brackets: `![A therapist working on the lower back](photo.jpg)`".into(),
+                    "describe the image between the brackets: `![A therapist working on the lower back](photo.jpg)`"
+                        .into(),
                 ));
             }
         }
@@ -215,8 +212,7 @@ pub fn render(
                     });
                 }
                 match &mut events[k].0 {
-                    Event::Start(Tag::Link { dest_url, .. })
-                    | Event::Start(Tag::Image { dest_url, .. }) => {
+                    Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
                         *dest_url = CowStr::from(href);
                     }
                     _ => {}
@@ -265,9 +261,8 @@ mod tests {
 
     #[test]
     fn extensions() {
-        let (r, _) = run(
-            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n\nNote[^1].\n\n[^1]: A footnote.\n",
-        );
+        let (r, _) =
+            run("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n\nNote[^1].\n\n[^1]: A footnote.\n");
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("checkbox"));
@@ -277,19 +272,12 @@ mod tests {
     #[test]
     fn links_rewritten_and_errors_located() {
         let (r, p) = run("See [b](b.md#x) and [c](c.md).\n\n![](img.png)\n");
-        assert!(
-            r.html.contains(r#"href="/sub/articles/b/#x""#),
-            "{}",
-            r.html
-        );
+        assert!(r.html.contains(r#"href="/sub/articles/b/#x""#), "{}", r.html);
         assert_eq!(r.links[0].target.anchor.as_deref(), Some("x"));
         assert_eq!(p.len(), 3, "{p:?}");
         assert_eq!((p[0].line, p[0].column), (1, 21));
         assert!(p[0].message.contains("does not exist: `c.md`"));
-        assert!(
-            p.iter()
-                .any(|d| d.message.contains("no alt text") && d.line == 3)
-        );
+        assert!(p.iter().any(|d| d.message.contains("no alt text") && d.line == 3));
     }
 
     #[test]

@@ -52,11 +52,7 @@ pub struct Article {
 impl Article {
     /// Minutes to read at 200 words a minute, at least 1.
     pub fn reading_time(&self) -> usize {
-        let faq_words: usize = self
-            .faqs
-            .iter()
-            .map(|f| f.answer.split_whitespace().count())
-            .sum();
+        let faq_words: usize = self.faqs.iter().map(|f| f.answer.split_whitespace().count()).sum();
         (self.body.words + faq_words).div_ceil(200).max(1)
     }
 }
@@ -158,8 +154,7 @@ pub fn build(
 ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let mut index = LinkIndex::new(&config.base_path);
-    let (docs, dropped): (Vec<Doc>, Vec<Doc>) =
-        docs.into_iter().partition(|d| drafts || !d.is_draft());
+    let (docs, dropped): (Vec<Doc>, Vec<Doc>) = docs.into_iter().partition(|d| drafts || !d.is_draft());
     for d in &dropped {
         index.add_draft(&d.content_path);
     }
@@ -178,11 +173,7 @@ pub fn build(
             _ => {}
         }
     }
-    articles.sort_by(|a, b| {
-        b.1.date
-            .cmp(&a.1.date)
-            .then_with(|| a.0.slug.cmp(&b.0.slug))
-    });
+    articles.sort_by(|a, b| b.1.date.cmp(&a.1.date).then_with(|| a.0.slug.cmp(&b.0.slug)));
     techniques.sort_by(|a, b| {
         a.1.title
             .to_lowercase()
@@ -191,11 +182,7 @@ pub fn build(
     });
     pages.sort_by(|a, b| a.0.slug.cmp(&b.0.slug));
     duplicates(articles.iter().map(|(d, _)| d), "article", &mut problems);
-    duplicates(
-        techniques.iter().map(|(d, _)| d),
-        "technique",
-        &mut problems,
-    );
+    duplicates(techniques.iter().map(|(d, _)| d), "technique", &mut problems);
     duplicates(pages.iter().map(|(d, _)| d), "page", &mut problems);
     for (d, _) in &pages {
         if RESERVED.contains(&d.slug.as_str()) {
@@ -238,11 +225,7 @@ pub fn build(
             .cmp(&b.name.to_lowercase())
             .then_with(|| a.slug.cmp(&b.slug))
     });
-    let benefit_idx: HashMap<&str, usize> = benefits
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (b.slug.as_str(), i))
-        .collect();
+    let benefit_idx: HashMap<&str, usize> = benefits.iter().enumerate().map(|(i, b)| (b.slug.as_str(), i)).collect();
 
     // The link index: every page and file.
     for p in ["/", "/articles/", "/techniques/", "/benefits/", "/faq/"] {
@@ -306,9 +289,7 @@ pub fn build(
                 None => {
                     let located = d.located();
                     let help = if known_techniques.is_empty() {
-                        format!(
-                            "create content/techniques/{t}.md (try `knead new technique \"...\"`)"
-                        )
+                        format!("create content/techniques/{t}.md (try `knead new technique \"...\"`)")
                     } else {
                         format!(
                             "{} (or create content/techniques/{t}.md)",
@@ -327,11 +308,8 @@ pub fn build(
     }
 
     // Render all Markdown in parallel.
-    let rendered_articles: Vec<(Rendered, Vec<FaqItem>, HashSet<String>, Vec<Diagnostic>)> =
-        articles
-            .par_iter()
-            .map(|(d, m)| render_article(d, m, &index))
-            .collect();
+    let rendered_articles: Vec<RenderedArticle> =
+        articles.par_iter().map(|(d, m)| render_article(d, m, &index)).collect();
     let rendered_techniques: Vec<(Rendered, HashSet<String>, Vec<Diagnostic>)> = techniques
         .par_iter()
         .map(|(d, _)| render_body(d, "techniques/", &index))
@@ -372,59 +350,40 @@ pub fn build(
         if anchor.is_empty() {
             continue;
         }
-        if let Some(ids) = anchors.get(&check.target.path) {
-            if !ids.contains(anchor) {
-                let mut known: Vec<&str> = ids.iter().map(String::as_str).collect();
-                known.sort_unstable();
-                let help = match crate::diagnostics::suggest(anchor, &known) {
-                    Some(k) => format!("did you mean `#{k}`?"),
-                    None if known.is_empty() => "that page has no headings to link to".to_owned(),
-                    None => format!(
-                        "the page's anchors are: {}",
-                        known
-                            .iter()
-                            .map(|k| format!("#{k}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                };
-                problems.push(
-                    Diagnostic::error(
-                        rel,
-                        format!(
-                            "the anchor `#{anchor}` does not exist on {}",
-                            check.target.path
-                        ),
-                    )
-                    .at(text, check.pos.line, check.pos.column, check.pos.len)
-                    .help(help),
-                );
-            }
+        if let Some(ids) = anchors.get(&check.target.path).filter(|ids| !ids.contains(anchor)) {
+            let mut known: Vec<&str> = ids.iter().map(String::as_str).collect();
+            known.sort_unstable();
+            let help = match crate::diagnostics::suggest(anchor, &known) {
+                Some(k) => format!("did you mean `#{k}`?"),
+                None if known.is_empty() => "that page has no headings to link to".to_owned(),
+                None => format!(
+                    "the page's anchors are: {}",
+                    known.iter().map(|k| format!("#{k}")).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            problems.push(
+                Diagnostic::error(
+                    rel,
+                    format!("the anchor `#{anchor}` does not exist on {}", check.target.path),
+                )
+                .at(text, check.pos.line, check.pos.column, check.pos.len)
+                .help(help),
+            );
         }
     }
 
     // Site-wide Markdown (disclaimer) and the menu.
     let mut disclaimer_problems = Vec::new();
-    let disclaimer_html = config
-        .disclaimer
-        .as_deref()
-        .map_or_else(String::new, |text| {
-            let origin = Origin {
-                file: std::path::Path::new(crate::config::FILE),
-                file_text: &config.source,
-                placement: Placement::Fixed(line_of(&config.source, "disclaimer")),
-                source_dir: "",
-                page_path: "/",
-            };
-            markdown::render(
-                text,
-                &origin,
-                &index,
-                &mut IdSet::default(),
-                &mut disclaimer_problems,
-            )
-            .html
-        });
+    let disclaimer_html = config.disclaimer.as_deref().map_or_else(String::new, |text| {
+        let origin = Origin {
+            file: std::path::Path::new(crate::config::FILE),
+            file_text: &config.source,
+            placement: Placement::Fixed(line_of(&config.source, "disclaimer")),
+            source_dir: "",
+            page_path: "/",
+        };
+        markdown::render(text, &origin, &index, &mut IdSet::default(), &mut disclaimer_problems).html
+    });
     problems.extend(disclaimer_problems);
     let mut menu = Vec::new();
     for item in &config.menu {
@@ -457,11 +416,7 @@ pub fn build(
 
     // Assemble.
     let mut site_articles: Vec<Article> = Vec::with_capacity(articles.len());
-    for (((d, m), (body, faqs, _, _)), techs) in articles
-        .into_iter()
-        .zip(rendered_articles)
-        .zip(article_techniques)
-    {
+    for (((d, m), (body, faqs, _, _)), techs) in articles.into_iter().zip(rendered_articles).zip(article_techniques) {
         let benefits = m
             .benefits
             .iter()
@@ -580,11 +535,7 @@ fn dir_of(content_path: &str) -> &str {
     content_path.rfind('/').map_or("", |i| &content_path[..=i])
 }
 
-fn render_body(
-    d: &Doc,
-    _dir: &str,
-    index: &LinkIndex,
-) -> (Rendered, HashSet<String>, Vec<Diagnostic>) {
+fn render_body(d: &Doc, _dir: &str, index: &LinkIndex) -> (Rendered, HashSet<String>, Vec<Diagnostic>) {
     let page_path = match d.kind {
         Kind::Home => "/".to_owned(),
         Kind::Technique => format!("/techniques/{}/", d.slug),
@@ -604,11 +555,10 @@ fn render_body(
     (r, ids.into_set(), problems)
 }
 
-fn render_article(
-    d: &Doc,
-    m: &ArticleMeta,
-    index: &LinkIndex,
-) -> (Rendered, Vec<FaqItem>, HashSet<String>, Vec<Diagnostic>) {
+/// An article's rendered body and FAQs, its anchors, and the problems found.
+type RenderedArticle = (Rendered, Vec<FaqItem>, HashSet<String>, Vec<Diagnostic>);
+
+fn render_article(d: &Doc, m: &ArticleMeta, index: &LinkIndex) -> RenderedArticle {
     let page_path = format!("/articles/{}/", d.slug);
     let origin = Origin {
         file: &d.rel,
@@ -625,14 +575,7 @@ fn render_article(
         .faqs
         .iter()
         .map(|f| {
-            let needle: String = f
-                .answer
-                .lines()
-                .next()
-                .unwrap_or("")
-                .chars()
-                .take(40)
-                .collect();
+            let needle: String = f.answer.lines().next().unwrap_or("").chars().take(40).collect();
             let pos = located.as_ref().map_or(
                 crate::frontmatter::Pos {
                     line: 1,
@@ -645,14 +588,7 @@ fn render_article(
                 placement: Placement::Fixed(pos),
                 ..origin_clone(&origin)
             };
-            let answer = markdown::render(
-                &f.answer,
-                &origin,
-                index,
-                &mut IdSet::default(),
-                &mut problems,
-            )
-            .html;
+            let answer = markdown::render(&f.answer, &origin, index, &mut IdSet::default(), &mut problems).html;
             let id = ids.unique(&format!("faq-{}", slug::heading_id(&f.question)));
             FaqItem {
                 id,

@@ -43,12 +43,10 @@ fn absolute(p: &Path) -> std::io::Result<PathBuf> {
 /// Refuses output folders that would overwrite or delete the site's sources.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<PathBuf, Diagnostic> {
     let refuse = |why: String| {
-        Diagnostic::error(output, why).help(
-            "choose an output folder of its own, such as `public` inside the site (the default)",
-        )
+        Diagnostic::error(output, why)
+            .help("choose an output folder of its own, such as `public` inside the site (the default)")
     };
-    let out =
-        absolute(output).map_err(|e| refuse(format!("cannot use this output folder: {e}")))?;
+    let out = absolute(output).map_err(|e| refuse(format!("cannot use this output folder: {e}")))?;
     let root = absolute(root).map_err(|e| refuse(format!("cannot read the site folder: {e}")))?;
     let protected = [
         (root.clone(), "the site folder"),
@@ -64,21 +62,14 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<PathBuf, Diagnosti
             )));
         }
         if *what != "the site folder" && out.starts_with(p) {
-            return Err(refuse(format!(
-                "the output folder {} is inside {what}",
-                out.display()
-            )));
+            return Err(refuse(format!("the output folder {} is inside {what}", out.display())));
         }
     }
     if out.exists() {
         if !out.is_dir() {
-            return Err(refuse(format!(
-                "{} exists and is not a folder",
-                out.display()
-            )));
+            return Err(refuse(format!("{} exists and is not a folder", out.display())));
         }
-        let mut entries = std::fs::read_dir(&out)
-            .map_err(|e| refuse(format!("cannot read {}: {e}", out.display())))?;
+        let mut entries = std::fs::read_dir(&out).map_err(|e| refuse(format!("cannot read {}: {e}", out.display())))?;
         let non_empty = entries.next().is_some();
         if non_empty && !out.join("index.html").exists() {
             return Err(refuse(format!(
@@ -227,26 +218,14 @@ mod tests {
             bytes: s.as_bytes().to_vec(),
             inputs: vec![],
         };
-        write(
-            &out,
-            &[f("index.html", "one"), f("a/index.html", "a")],
-            &[],
-            &[],
-        )
-        .unwrap();
+        write(&out, &[f("index.html", "one"), f("a/index.html", "a")], &[], &[]).unwrap();
         write(&out, &[f("index.html", "two")], &[], &[]).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(out.join("index.html")).unwrap(),
-            "two"
-        );
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
         assert!(!out.join("a").exists(), "stale pages are gone");
         // An interrupted swap: output moved aside, new one not yet in place.
         std::fs::rename(&out, sibling(&out, "old")).unwrap();
         recover(&out).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(out.join("index.html")).unwrap(),
-            "two"
-        );
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .flatten()

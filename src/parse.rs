@@ -67,18 +67,15 @@ impl Doc {
 
 /// Reads a file as UTF-8, with a located error when it is not.
 pub fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(rel, format!("cannot read this file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(rel, format!("cannot read this file: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
         let column = good.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-        let mut d = Diagnostic::error(rel, "this file is not valid UTF-8 text")
-            .help("save the file with UTF-8 encoding (most editors offer it in \"Save as\")");
-        d.line = line;
-        d.column = column;
-        d.len = 1;
-        d
+        let lossy = String::from_utf8_lossy(e.as_bytes());
+        Diagnostic::error(rel, "this file is not valid UTF-8 text")
+            .at(&lossy, line, column, 1)
+            .help("save the file with UTF-8 encoding (most editors offer it in \"Save as\")")
     })
 }
 
@@ -107,8 +104,9 @@ pub fn parse_one(source: &Source) -> (Option<Doc>, Vec<Diagnostic>) {
             .map(|(m, l)| (Meta::Article(Box::new(m)), l)),
         Kind::Technique => frontmatter::parse::<TechniqueMeta>(rel, &text, TechniqueMeta::KEYS)
             .map(|(m, l)| (Meta::Technique(Box::new(m)), l)),
-        Kind::Page | Kind::Home => frontmatter::parse::<PageMeta>(rel, &text, PageMeta::KEYS)
-            .map(|(m, l)| (Meta::Page(Box::new(m)), l)),
+        Kind::Page | Kind::Home => {
+            frontmatter::parse::<PageMeta>(rel, &text, PageMeta::KEYS).map(|(m, l)| (Meta::Page(Box::new(m)), l))
+        }
     };
     let (meta, located) = match parsed {
         Ok(v) => v,
@@ -142,12 +140,7 @@ pub fn parse_one(source: &Source) -> (Option<Doc>, Vec<Diagnostic>) {
     (ok.then_some(doc), problems)
 }
 
-fn slug_of(
-    source: &Source,
-    meta: &Meta,
-    located: &Located<'_>,
-    problems: &mut Vec<Diagnostic>,
-) -> String {
+fn slug_of(source: &Source, meta: &Meta, located: &Located<'_>, problems: &mut Vec<Diagnostic>) -> String {
     let rel = source.rel.as_path();
     let explicit = match meta {
         Meta::Article(m) => m.slug.clone(),
@@ -165,11 +158,7 @@ fn slug_of(
                 };
                 problems.push(
                     located
-                        .error(
-                            rel,
-                            located.key("slug"),
-                            format!("`{s}` is not a valid slug"),
-                        )
+                        .error(rel, located.key("slug"), format!("`{s}` is not a valid slug"))
                         .help(help),
                 );
             }
@@ -189,8 +178,13 @@ fn slug_of(
                     suggestion
                 };
                 problems.push(
-                    Diagnostic::error(rel, format!("the file name `{stem}` does not make a valid slug (a-z, 0-9 and `-` only)"))
-                        .help(format!("rename the file to `{suggestion}.md`, or add `slug: {suggestion}` to its front matter")),
+                    Diagnostic::error(
+                        rel,
+                        format!("the file name `{stem}` does not make a valid slug (a-z, 0-9 and `-` only)"),
+                    )
+                    .help(format!(
+                        "rename the file to `{suggestion}.md`, or add `slug: {suggestion}` to its front matter"
+                    )),
                 );
             }
             stem
@@ -198,13 +192,7 @@ fn slug_of(
     }
 }
 
-fn non_empty(
-    value: &str,
-    key: &str,
-    rel: &Path,
-    located: &Located<'_>,
-    problems: &mut Vec<Diagnostic>,
-) {
+fn non_empty(value: &str, key: &str, rel: &Path, located: &Located<'_>, problems: &mut Vec<Diagnostic>) {
     if value.trim().is_empty() {
         problems.push(
             located
@@ -223,19 +211,22 @@ fn check_fields(rel: &Path, meta: &Meta, located: &Located<'_>, problems: &mut V
             let chars = m.description.chars().count();
             if chars > 160 {
                 problems.push(
-                    Diagnostic::warning(rel, format!("the description is {chars} characters long; search engines cut it after about 160"))
-                        .at(located_text(located), located.key("description").line, 1, 11)
-                        .help("shorten the description to 160 characters or fewer"),
+                    Diagnostic::warning(
+                        rel,
+                        format!("the description is {chars} characters long; search engines cut it after about 160"),
+                    )
+                    .at(located_text(located), located.key("description").line, 1, 11)
+                    .help("shorten the description to 160 characters or fewer"),
                 );
             }
-            if let Some(img) = &m.image {
-                if img.alt.trim().is_empty() {
-                    problems.push(
+            if let Some(img) = &m.image
+                && img.alt.trim().is_empty()
+            {
+                problems.push(
                         located
                             .error(rel, located.item("image", "alt"), "the image has no alt text")
                             .help("describe the image for people who cannot see it: `alt: A therapist massaging the lower back`"),
                     );
-                }
             }
             for t in &m.techniques {
                 if !slug::is_valid(t) {
@@ -246,9 +237,7 @@ fn check_fields(rel: &Path, meta: &Meta, located: &Located<'_>, problems: &mut V
                                 located.item("techniques", t),
                                 format!("`{t}` is not a technique slug"),
                             )
-                            .help(
-                                "name a file of content/techniques/ without `.md`, e.g. `swedish`",
-                            ),
+                            .help("name a file of content/techniques/ without `.md`, e.g. `swedish`"),
                     );
                 }
             }
@@ -256,7 +245,11 @@ fn check_fields(rel: &Path, meta: &Meta, located: &Located<'_>, problems: &mut V
                 if slug::slugify(b).is_empty() {
                     problems.push(
                         located
-                            .error(rel, located.item("benefits", b), format!("the benefit `{b}` has no letters or digits to make a URL from"))
+                            .error(
+                                rel,
+                                located.item("benefits", b),
+                                format!("the benefit `{b}` has no letters or digits to make a URL from"),
+                            )
                             .help("write the benefit with Latin letters or digits, e.g. `Better sleep`"),
                     );
                 }
@@ -265,11 +258,7 @@ fn check_fields(rel: &Path, meta: &Meta, located: &Located<'_>, problems: &mut V
                 if f.question.trim().is_empty() || f.answer.trim().is_empty() {
                     problems.push(
                         located
-                            .error(
-                                rel,
-                                located.key("faqs"),
-                                "an FAQ has an empty question or answer",
-                            )
+                            .error(rel, located.key("faqs"), "an FAQ has an empty question or answer")
                             .help("give every FAQ a `question` and an `answer`"),
                     );
                 }
@@ -278,11 +267,7 @@ fn check_fields(rel: &Path, meta: &Meta, located: &Located<'_>, problems: &mut V
                 if r.title.trim().is_empty() {
                     problems.push(
                         located
-                            .error(
-                                rel,
-                                located.key("references"),
-                                "a reference has an empty title",
-                            )
+                            .error(rel, located.key("references"), "a reference has an empty title")
                             .help("name the publication"),
                     );
                 }

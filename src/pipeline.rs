@@ -28,9 +28,7 @@ pub struct Options {
 impl Options {
     /// The output folder.
     pub fn output_dir(&self) -> PathBuf {
-        self.output
-            .clone()
-            .unwrap_or_else(|| self.root.join("public"))
+        self.output.clone().unwrap_or_else(|| self.root.join("public"))
     }
 }
 
@@ -57,33 +55,25 @@ pub fn render_site(opts: &Options) -> Result<Rendered, Diagnostics> {
     problems.extend(sources.problems.iter().cloned());
     let (docs, parse_problems) = parse::parse_all(&sources.markdown);
     problems.extend(parse_problems);
-    let (cfg, theme, tera) = match cfg {
-        Ok(cfg) => {
-            let loaded = theme::load(&opts.root, &cfg.theme)
-                .and_then(|t| render::compile(&t, &cfg.theme).map(|tera| (t, tera)));
-            match loaded {
-                Ok((t, tera)) => (Some(cfg), Some(t), Some(tera)),
-                Err(errs) => {
-                    problems.extend(errs);
-                    (Some(cfg), None, None)
-                }
-            }
-        }
-        Err(errs) => {
-            problems.extend(errs);
-            (None, None, None)
-        }
+    let content_ok = !problems.has_errors();
+    let cfg = cfg.map_err(|errs| problems.extend(errs)).ok();
+    let theme = cfg.as_ref().and_then(|c| {
+        theme::load(&opts.root, &c.theme)
+            .map_err(|errs| problems.extend(errs))
+            .ok()
+    });
+    let tera = match (&cfg, &theme) {
+        (Some(c), Some(t)) => render::compile(t, &c.theme).map_err(|errs| problems.extend(errs)).ok(),
+        _ => None,
     };
-    let (Some(cfg), Some(theme), Some(tera), false) = (cfg, theme, tera, problems.has_errors())
-    else {
+    // The model needs the config, the theme's static files and cleanly parsed content
+    // (a file that failed to parse would look "missing" to the files that name it);
+    // it does not need the templates, so template errors and content errors show together.
+    let (Some(cfg), Some(theme), true) = (cfg, theme, content_ok) else {
         problems.sort();
         return Err(problems);
     };
-    let statics: Vec<String> = theme
-        .statics
-        .iter()
-        .map(|s| format!("/{}", s.out))
-        .collect();
+    let statics: Vec<String> = theme.statics.iter().map(|s| format!("/{}", s.out)).collect();
     let (site, warnings) = match model::build(cfg, docs, sources.assets, &statics, opts.drafts) {
         Ok(v) => v,
         Err(errs) => {
@@ -91,6 +81,10 @@ pub fn render_site(opts: &Options) -> Result<Rendered, Diagnostics> {
             problems.sort();
             return Err(problems);
         }
+    };
+    let Some(tera) = tera else {
+        problems.sort();
+        return Err(problems);
     };
     problems.extend(warnings);
     let files = match render::render(&site, &theme, &tera) {
@@ -129,16 +123,10 @@ pub struct Report {
 /// Builds the site and writes it to the output folder.
 pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     let start = Instant::now();
-    let out = output::check_output_dir(&opts.root, &opts.output_dir())
-        .map_err(|d| Diagnostics::from(vec![d]))?;
+    let out = output::check_output_dir(&opts.root, &opts.output_dir()).map_err(|d| Diagnostics::from(vec![d]))?;
     let rendered = render_site(opts)?;
-    let written = output::write(
-        &out,
-        &rendered.files,
-        &rendered.site.assets,
-        &rendered.theme.statics,
-    )
-    .map_err(|d: Diagnostic| Diagnostics::from(vec![d]))?;
+    let written = output::write(&out, &rendered.files, &rendered.site.assets, &rendered.theme.statics)
+        .map_err(|d: Diagnostic| Diagnostics::from(vec![d]))?;
     Ok(Report {
         output: out,
         generated: written.generated,

@@ -42,9 +42,9 @@ pub fn new_file_text(kind: NewKind, title: &str, today: Date) -> String {
         NewKind::Technique => format!(
             "---\ntitle: {t}\nsummary: \"One sentence on what this technique is.\"\npressure: moderate\nalso_known_as: []\ngood_for: []\navoid_if: []\n---\n\n## What happens in a session\n\nDescribe the technique.\n"
         ),
-        NewKind::Page => format!(
-            "---\ntitle: {t}\ndescription: \"What this page is about.\"\n---\n\nWrite the page here.\n"
-        ),
+        NewKind::Page => {
+            format!("---\ntitle: {t}\ndescription: \"What this page is about.\"\n---\n\nWrite the page here.\n")
+        }
     }
 }
 
@@ -86,11 +86,7 @@ pub fn new_content(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf, S
 
 /// Writes a new site into `dir`, which must not exist or be empty.
 pub fn init(dir: &Path) -> Result<(), ScaffoldError> {
-    if dir.exists()
-        && std::fs::read_dir(dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
+    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
         return Err(ScaffoldError {
             message: format!("{} already exists and is not empty", dir.display()),
             help: "choose a new folder name, e.g. `knead init my-site`".into(),
@@ -102,18 +98,10 @@ pub fn init(dir: &Path) -> Result<(), ScaffoldError> {
         ("content/index.md".into(), INDEX_MD.as_bytes().to_vec()),
         (
             "content/articles/welcome.md".into(),
-            WELCOME_MD
-                .replace("{today}", &today.to_string())
-                .into_bytes(),
+            WELCOME_MD.replace("{today}", &today.to_string()).into_bytes(),
         ),
-        (
-            "content/techniques/swedish.md".into(),
-            SWEDISH_MD.as_bytes().to_vec(),
-        ),
-        (
-            "content/pages/about.md".into(),
-            ABOUT_MD.as_bytes().to_vec(),
-        ),
+        ("content/techniques/swedish.md".into(), SWEDISH_MD.as_bytes().to_vec()),
+        ("content/pages/about.md".into(), ABOUT_MD.as_bytes().to_vec()),
         (".gitignore".into(), b"/public/\n".to_vec()),
     ];
     for (path, bytes) in crate::theme::embedded_files() {

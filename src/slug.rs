@@ -96,9 +96,8 @@ impl IdSet {
         (1..)
             .map(|n| format!("{base}-{n}"))
             .find(|id| !self.used.contains(id))
-            .map(|id| {
+            .inspect(|id| {
                 self.used.insert(id.clone());
-                id
             })
             .unwrap_or_default()
     }
@@ -130,10 +129,7 @@ mod tests {
 
     #[test]
     fn slugifies() {
-        assert_eq!(
-            slugify("Range of motion & flexibility"),
-            "range-of-motion-flexibility"
-        );
+        assert_eq!(slugify("Range of motion & flexibility"), "range-of-motion-flexibility");
         assert_eq!(slugify("  Pain -- relief!  "), "pain-relief");
         assert_eq!(slugify("Réflexologie"), "reflexologie");
         assert_eq!(slugify("Don't panic"), "dont-panic");
@@ -143,10 +139,7 @@ mod tests {
     #[test]
     fn heading_ids_keep_any_script_and_are_unique() {
         assert_eq!(heading_id("What is Massage?"), "what-is-massage");
-        assert_eq!(
-            heading_id("Rückenschmerzen lindern"),
-            "rückenschmerzen-lindern"
-        );
+        assert_eq!(heading_id("Rückenschmerzen lindern"), "rückenschmerzen-lindern");
         assert_eq!(heading_id("腰痛"), "腰痛");
         assert_eq!(heading_id("!!!"), "section");
         let mut ids = IdSet::default();

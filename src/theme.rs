@@ -67,15 +67,10 @@ fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
         .flatten()
     {
-        if entry.file_type().is_file() {
-            if let Some(rel) = entry
-                .path()
-                .strip_prefix(dir)
-                .ok()
-                .and_then(crate::discover::utf8_rel)
-            {
-                out.push((rel, entry.path().to_path_buf()));
-            }
+        if entry.file_type().is_file()
+            && let Some(rel) = entry.path().strip_prefix(dir).ok().and_then(crate::discover::utf8_rel)
+        {
+            out.push((rel, entry.path().to_path_buf()));
         }
     }
     out
@@ -134,8 +129,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         let refs: Vec<&str> = known.iter().map(String::as_str).collect();
         let pos = crate::config::FILE;
         let help = if refs.is_empty() {
-            "there is no themes/ folder; remove `theme:` to use the built-in default theme"
-                .to_owned()
+            "there is no themes/ folder; remove `theme:` to use the built-in default theme".to_owned()
         } else {
             crate::diagnostics::did_you_mean(name, &refs)
         };

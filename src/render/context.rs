@@ -175,11 +175,7 @@ impl<'a> Builder<'a> {
 
     /// The absolute URL of a site path.
     pub fn permalink(&self, path: &str) -> String {
-        format!(
-            "{}{}",
-            self.site.config.base_url,
-            path.trim_start_matches('/')
-        )
+        format!("{}{}", self.site.config.base_url, path.trim_start_matches('/'))
     }
 
     /// `site`.
@@ -244,10 +240,7 @@ impl<'a> Builder<'a> {
 
     /// The author shown for an article: its own, else the site's.
     pub fn author(&self, a: &'a Article) -> Option<&'a str> {
-        a.meta
-            .author
-            .as_deref()
-            .or(self.site.config.author.as_deref())
+        a.meta.author.as_deref().or(self.site.config.author.as_deref())
     }
 
     /// An article summary by index.
@@ -261,11 +254,7 @@ impl<'a> Builder<'a> {
             updated: a.meta.updated,
             author: self.author(a),
             reading_time: a.reading_time(),
-            techniques: a
-                .techniques
-                .iter()
-                .map(|&t| self.technique_link(t))
-                .collect(),
+            techniques: a.techniques.iter().map(|&t| self.technique_link(t)).collect(),
             benefits: a.benefits.iter().map(|&b| self.benefit_link(b)).collect(),
             tags: &a.meta.tags,
         }

@@ -81,11 +81,7 @@ pub fn atom(site: &Site) -> String {
             a.meta.updated.unwrap_or(a.meta.date).rfc3339(),
         );
         if let Some(author) = &a.meta.author {
-            let _ = writeln!(
-                out,
-                "    <author><name>{}</name></author>",
-                xml_escape(author)
-            );
+            let _ = writeln!(out, "    <author><name>{}</name></author>", xml_escape(author));
         }
         let _ = write!(
             out,

@@ -37,25 +37,19 @@ pub fn article(site: &Site, a: &Article, permalink: &str) -> String {
         "dateModified": m.updated.unwrap_or(m.date).iso(),
         "isPartOf": { "@type": "WebSite", "name": site.config.title, "url": site.config.base_url },
     });
-    let obj = page
-        .as_object_mut()
-        .expect("json! of an object is an object");
+    let obj = page.as_object_mut().expect("json! of an object is an object");
     if let Some(r) = m.last_reviewed {
         obj.insert("lastReviewed".into(), Value::String(r.iso()));
     }
     if let Some(r) = &m.reviewed_by {
         let mut person = json!({ "@type": "Person", "name": r.name });
         if let Some(c) = &r.credentials {
-            person["hasCredential"] =
-                json!({ "@type": "EducationalOccupationalCredential", "name": c });
+            person["hasCredential"] = json!({ "@type": "EducationalOccupationalCredential", "name": c });
         }
         obj.insert("reviewedBy".into(), person);
     }
     if let Some(author) = m.author.as_deref().or(site.config.author.as_deref()) {
-        obj.insert(
-            "author".into(),
-            json!({ "@type": "Person", "name": author }),
-        );
+        obj.insert("author".into(), json!({ "@type": "Person", "name": author }));
     }
     let mut graph = vec![page];
     if !a.faqs.is_empty() {

@@ -16,9 +16,7 @@ use tera::{Context, Tera};
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::theme::Theme;
-use context::{
-    ArticleCtx, BenefitCtx, Builder, FaqGroup, ImageCtx, Link, PageCtx, TechniqueCtx, TitleLink,
-};
+use context::{ArticleCtx, BenefitCtx, Builder, FaqGroup, ImageCtx, Link, PageCtx, TechniqueCtx, TitleLink};
 
 /// What an output file was made from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -79,19 +77,14 @@ fn template_error(e: &tera::Error, display: &HashMap<&str, (&PathBuf, &str)>) ->
             if span.start_line > 0 {
                 d = d.at(text, span.start_line, span.start_col + 1, len);
             }
-            d.help(
-                "fix the template; the Tera 2 syntax is described at https://keats.github.io/tera/",
-            )
+            d.help("fix the template; the Tera 2 syntax is described at https://keats.github.io/tera/")
         }
         tera::ErrorKind::MissingParent { current, parent } => {
             let path = display
                 .get(current.as_str())
                 .map_or_else(PathBuf::new, |(p, _)| (*p).clone());
-            Diagnostic::error(
-                path,
-                format!("this template extends `{parent}`, which does not exist"),
-            )
-            .help("check the name in `{% extends \"...\" %}`")
+            Diagnostic::error(path, format!("this template extends `{parent}`, which does not exist"))
+                .help("check the name in `{% extends \"...\" %}`")
         }
         _ => {
             let mut msg = e.to_string();
@@ -117,10 +110,10 @@ pub fn compile(theme: &Theme, theme_name: &str) -> Result<Tera, Vec<Diagnostic>>
     // Parse each template alone first, so every syntax error is reported, not just one.
     for t in &theme.templates {
         let mut alone = Tera::new();
-        if let Err(e) = alone.add_raw_template(&t.name, &t.text) {
-            if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
-                problems.push(template_error(&e, &display));
-            }
+        if let Err(e) = alone.add_raw_template(&t.name, &t.text)
+            && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+        {
+            problems.push(template_error(&e, &display));
         }
     }
     for name in REQUIRED_TEMPLATES {
@@ -136,13 +129,8 @@ pub fn compile(theme: &Theme, theme_name: &str) -> Result<Tera, Vec<Diagnostic>>
     }
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".htm", ".xml"]);
-    tera.add_raw_templates(
-        theme
-            .templates
-            .iter()
-            .map(|t| (t.name.as_str(), t.text.as_str())),
-    )
-    .map_err(|e| vec![template_error(&e, &display)])?;
+    tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
+        .map_err(|e| vec![template_error(&e, &display)])?;
     Ok(tera)
 }
 
@@ -172,34 +160,25 @@ pub fn render(site: &Site, theme: &Theme, tera: &Tera) -> Result<Vec<OutputFile>
     let summaries: Vec<tera::Value> = (0..site.articles.len())
         .map(|i| tera::Value::from_serializable(&b.summary(i)))
         .collect();
-    let summaries_of =
-        |idx: &[usize]| -> Vec<tera::Value> { idx.iter().map(|&i| summaries[i].clone()).collect() };
+    let summaries_of = |idx: &[usize]| -> Vec<tera::Value> { idx.iter().map(|&i| summaries[i].clone()).collect() };
     let listing_all = || -> Vec<Input> {
         let mut v = vec![Input::Site, Input::ArticleSet];
         v.extend(site.articles.iter().map(|a| Input::Listing(a.rel.clone())));
-        v.extend(
-            site.techniques
-                .iter()
-                .map(|t| Input::Listing(t.rel.clone())),
-        );
+        v.extend(site.techniques.iter().map(|t| Input::Listing(t.rel.clone())));
         v
     };
     let all_techniques: Vec<tera::Value> = (0..site.techniques.len())
         .map(|i| tera::Value::from_serializable(&b.technique_link(i)))
         .collect();
-    let mut jobs: Vec<Job> = Vec::with_capacity(
-        site.articles.len() + site.techniques.len() + site.pages.len() + site.benefits.len() + 8,
-    );
+    let mut jobs: Vec<Job> =
+        Vec::with_capacity(site.articles.len() + site.techniques.len() + site.pages.len() + site.benefits.len() + 8);
 
     // Home.
     {
         let (title, description, content, extra, rel) = match &site.home {
             Some(h) => (
                 h.meta.title.as_str(),
-                h.meta
-                    .description
-                    .as_deref()
-                    .unwrap_or(&site.config.description),
+                h.meta.description.as_deref().unwrap_or(&site.config.description),
                 h.body.html.as_str(),
                 &h.meta.extra,
                 Some(h.rel.clone()),
@@ -330,11 +309,7 @@ pub fn render(site: &Site, theme: &Theme, tera: &Tera) -> Result<Vec<OutputFile>
         );
         c.insert_value("techniques", tera::Value::from(all_techniques.clone()));
         let mut inputs = vec![Input::Site];
-        inputs.extend(
-            site.techniques
-                .iter()
-                .map(|t| Input::Listing(t.rel.clone())),
-        );
+        inputs.extend(site.techniques.iter().map(|t| Input::Listing(t.rel.clone())));
         jobs.push(Job {
             template: "techniques.html",
             path: out_path("/techniques/"),
@@ -364,11 +339,7 @@ pub fn render(site: &Site, theme: &Theme, tera: &Tera) -> Result<Vec<OutputFile>
         );
         c.insert_value("articles", tera::Value::from(summaries_of(&t.used_by)));
         let mut inputs = vec![Input::Site, Input::ArticleSet, Input::Source(t.rel.clone())];
-        inputs.extend(
-            t.used_by
-                .iter()
-                .map(|&i| Input::Listing(site.articles[i].rel.clone())),
-        );
+        inputs.extend(t.used_by.iter().map(|&i| Input::Listing(site.articles[i].rel.clone())));
         jobs.push(Job {
             template: "technique.html",
             path: out_path(&t.path),
@@ -401,10 +372,7 @@ pub fn render(site: &Site, theme: &Theme, tera: &Tera) -> Result<Vec<OutputFile>
         });
     }
     for x in &site.benefits {
-        let description = format!(
-            "Articles about massage for back pain and {}.",
-            x.name.to_lowercase()
-        );
+        let description = format!("Articles about massage for back pain and {}.", x.name.to_lowercase());
         let mut c = base(
             b.meta(&x.name, &description, &x.path),
             b.crumbs(Some(("Benefits", "/benefits/"))),
@@ -428,11 +396,7 @@ pub fn render(site: &Site, theme: &Theme, tera: &Tera) -> Result<Vec<OutputFile>
     // FAQ hub.
     {
         let mut c = base(
-            b.meta(
-                "Frequently asked questions",
-                &site.config.description,
-                "/faq/",
-            ),
+            b.meta("Frequently asked questions", &site.config.description, "/faq/"),
             b.crumbs(None),
         );
         let groups: Vec<FaqGroup<'_>> = site
@@ -460,11 +424,7 @@ pub fn render(site: &Site, theme: &Theme, tera: &Tera) -> Result<Vec<OutputFile>
 
     // Plain pages.
     for p in &site.pages {
-        let description = p
-            .meta
-            .description
-            .as_deref()
-            .unwrap_or(&site.config.description);
+        let description = p.meta.description.as_deref().unwrap_or(&site.config.description);
         let mut c = base(b.meta(&p.meta.title, description, &p.path), b.crumbs(None));
         c.insert(
             "page",
