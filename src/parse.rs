@@ -223,10 +223,10 @@ fn check_fields(rel: &Path, meta: &Meta, located: &Located<'_>, problems: &mut V
                 && img.alt.trim().is_empty()
             {
                 problems.push(
-                        located
-                            .error(rel, located.item("image", "alt"), "the image has no alt text")
-                            .help("describe the image for people who cannot see it: `alt: A therapist massaging the lower back`"),
-                    );
+                    located
+                        .error(rel, located.item("image", "alt"), "the image has no alt text")
+                        .help("describe the image for people who cannot see it: `alt: A therapist massaging the lower back`"),
+                );
             }
             for t in &m.techniques {
                 if !slug::is_valid(t) {
