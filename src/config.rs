@@ -20,6 +20,7 @@ pub struct RawConfig {
     author: Option<String>,
     disclaimer: Option<String>,
     review_interval_days: Option<u32>,
+    reading_grade_target: Option<f64>,
     #[serde(default)]
     menu: Vec<MenuItem>,
     #[serde(default)]
@@ -35,6 +36,7 @@ const KEYS: &[&str] = &[
     "author",
     "disclaimer",
     "review_interval_days",
+    "reading_grade_target",
     "menu",
     "extra",
 ];
@@ -70,6 +72,8 @@ pub struct Config {
     pub disclaimer: Option<String>,
     /// `check` flags reviews older than this.
     pub review_interval_days: u32,
+    /// `check` flags articles whose Flesch-Kincaid grade is above this.
+    pub reading_grade_target: f64,
     /// Main navigation.
     pub menu: Vec<MenuItem>,
     /// Free data for templates.
@@ -211,6 +215,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         author: raw.author,
         disclaimer: raw.disclaimer,
         review_interval_days: raw.review_interval_days.unwrap_or(365),
+        reading_grade_target: raw.reading_grade_target.unwrap_or(9.0),
         menu: raw.menu,
         extra: raw.extra,
         source,

@@ -12,6 +12,7 @@
 // cold error path; boxing them everywhere would cost clarity for no measurable gain.
 #![allow(clippy::result_large_err)]
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod date;
@@ -24,6 +25,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod pipeline;
+pub mod readability;
 pub mod render;
 pub mod scaffold;
 pub mod slug;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use knead::date::Date;
 use knead::diagnostics::Diagnostics;
 use knead::pipeline::{self, Options};
 use knead::scaffold::{self, NewKind};
@@ -48,6 +49,12 @@ enum Command {
         /// Fail (exit 1) on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// `human` (problems on stderr, a summary on stdout) or `json` (one report on stdout).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Judge review dates as of this day (YYYY-MM-DD) instead of today.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        today: Option<Date>,
     },
     /// Create a new article, technique or page with its front matter filled in.
     New {
@@ -64,6 +71,16 @@ enum Command {
         /// The folder to create.
         dir: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s)
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -93,6 +110,7 @@ fn options(site: SiteArgs, output: Option<PathBuf>) -> Options {
         output,
         drafts: site.drafts,
         base_url: site.base_url,
+        analyze: false,
     }
 }
 
@@ -129,20 +147,21 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { site, deny_warnings } => {
+        Command::Check {
+            site,
+            deny_warnings,
+            format,
+            today,
+        } => {
             let opts = options(site, None);
-            let (problems, files) = match pipeline::render_site(&opts) {
-                Ok(r) => (r.warnings, r.sources),
-                Err(p) => (p, 0),
-            };
-            print_problems(&problems);
-            let (errors, warnings) = (problems.error_count(), problems.warning_count());
-            let checked = if files > 0 {
-                format!("checked {}: ", plural(files, "file"))
+            let report = knead::check::check(&opts, today.unwrap_or_else(Date::today));
+            if format == Format::Json {
+                println!("{}", report.to_json());
             } else {
-                String::new()
-            };
-            println!("{checked}{}, {}", plural(errors, "error"), plural(warnings, "warning"));
+                print_problems(&report.diagnostics);
+                println!("{}", report.summary());
+            }
+            let (errors, warnings) = (report.diagnostics.error_count(), report.diagnostics.warning_count());
             if errors > 0 || (deny_warnings && warnings > 0) {
                 ExitCode::from(1)
             } else {

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::Pos;
 use crate::links::{LinkIndex, Resolved, Target};
+use crate::readability::TextStats;
 use crate::slug::{IdSet, heading_id};
 
 /// One entry of a table of contents.
@@ -34,6 +35,30 @@ pub struct LinkCheck {
     pub pos: Pos,
 }
 
+/// A heading of the text, for outline checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// Its text.
+    pub title: String,
+    /// Where it is written.
+    pub pos: Pos,
+    /// True when nothing but a heading of the same or a higher rank (or the end) follows.
+    pub empty: bool,
+}
+
+fn heading_level(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
 /// The output of rendering one Markdown text.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
@@ -45,6 +70,10 @@ pub struct Rendered {
     pub words: usize,
     /// Local links with anchors or pages to verify later.
     pub links: Vec<LinkCheck>,
+    /// Every heading, in order.
+    pub headings: Vec<Heading>,
+    /// Reading statistics of the prose (not code or tables), when asked for.
+    pub stats: Option<TextStats>,
 }
 
 /// Where a Markdown text comes from, for resolving links and placing errors.
@@ -60,6 +89,8 @@ pub struct Origin<'a> {
     pub source_dir: &'a str,
     /// The site path of the page it is shown on.
     pub page_path: &'a str,
+    /// Gather reading statistics (for `knead check`).
+    pub analyze: bool,
 }
 
 /// How offsets in the Markdown text map to file positions.
@@ -125,19 +156,23 @@ pub fn render(
     let lines = Lines::new(text);
     let mut events: Vec<(Event<'_>, std::ops::Range<usize>)> =
         Parser::new_ext(text, options()).into_offset_iter().collect();
-    let mut out = Rendered::default();
+    let mut out = Rendered {
+        stats: origin.analyze.then(TextStats::default),
+        ..Rendered::default()
+    };
     let error = |pos: Pos, message: String, help: String| {
         Diagnostic::error(origin.file, message)
             .at(origin.file_text, pos.line, pos.column, pos.len)
             .help(help)
     };
 
-    // Pass 1: heading ids and the table of contents; word count.
-    let mut i = 0;
-    while i < events.len() {
+    // Pass 1: heading ids, the table of contents, the heading outline; word counts
+    // (and reading statistics when asked for).
+    let mut in_code_or_table = 0usize;
+    for i in 0..events.len() {
         match &events[i].0 {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                let level = *level;
+                let level = heading_level(*level);
                 let explicit = id.as_ref().map(|s| s.to_string());
                 let mut title = String::new();
                 let mut j = i + 1;
@@ -152,25 +187,49 @@ pub fn render(
                 if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
                     *id = Some(CowStr::from(new_id.clone()));
                 }
-                let lvl = match level {
-                    HeadingLevel::H2 => Some(2),
-                    HeadingLevel::H3 => Some(3),
-                    _ => None,
+                // A section is empty when the next thing is a heading of the same or a
+                // higher rank, or the end of the text.
+                let empty = match events.get(j + 1).map(|e| &e.0) {
+                    None => true,
+                    Some(Event::Start(Tag::Heading { level: next, .. })) => heading_level(*next) <= level,
+                    Some(_) => false,
                 };
-                if let Some(level) = lvl {
+                let range = events[i].1.clone();
+                let pos = lines.pos(origin.placement, range.start, range.len());
+                out.headings.push(Heading {
+                    level,
+                    title: title.clone(),
+                    pos,
+                    empty,
+                });
+                if level == 2 || level == 3 {
                     out.toc.push(TocEntry {
                         level,
                         id: new_id,
                         title,
                     });
                 }
-                i = j;
             }
-            Event::Text(t) => {
+            Event::Start(Tag::CodeBlock(_) | Tag::Table(_)) => in_code_or_table += 1,
+            Event::End(TagEnd::CodeBlock | TagEnd::Table) => in_code_or_table = in_code_or_table.saturating_sub(1),
+            Event::Text(t) if in_code_or_table == 0 => {
                 out.words += t.split_whitespace().count();
-                i += 1;
+                if let Some(stats) = out.stats.as_mut() {
+                    stats.add(t);
+                }
             }
-            _ => i += 1,
+            Event::Code(t) if in_code_or_table == 0 => {
+                out.words += t.split_whitespace().count();
+                if let Some(stats) = out.stats.as_mut() {
+                    stats.add(t);
+                }
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::BlockQuote(_)) => {
+                if let Some(stats) = out.stats.as_mut() {
+                    stats.end_block();
+                }
+            }
+            _ => {}
         }
     }
 
@@ -223,7 +282,23 @@ pub fn render(
     }
 
     out.html.reserve(text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    // Tables scroll sideways on narrow screens inside a focusable, labelled region, so
+    // keyboard users can scroll them too.
+    let mut tables = 0;
+    let events = events.into_iter().flat_map(|(e, _)| {
+        let (before, after) = match &e {
+            Event::Start(Tag::Table(_)) => {
+                tables += 1;
+                let open =
+                    format!(r#"<div class="table-scroll" role="region" tabindex="0" aria-label="Table {tables}">"#);
+                (Some(Event::Html(CowStr::from(open))), None)
+            }
+            Event::End(TagEnd::Table) => (None, Some(Event::Html(CowStr::from("</div>\n")))),
+            _ => (None, None),
+        };
+        before.into_iter().chain(std::iter::once(e)).chain(after)
+    });
+    pulldown_cmark::html::push_html(&mut out.html, events);
     out
 }
 
@@ -241,6 +316,7 @@ mod tests {
             placement: Placement::Body(1),
             source_dir: "articles/",
             page_path: "/articles/a/",
+            analyze: true,
         };
         let mut problems = Vec::new();
         let r = render(text, &origin, &index, &mut IdSet::default(), &mut problems);
@@ -263,7 +339,13 @@ mod tests {
     fn extensions() {
         let (r, _) =
             run("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n\nNote[^1].\n\n[^1]: A footnote.\n");
-        assert!(r.html.contains("<table>"));
+        assert!(
+            r.html
+                .contains(r#"<div class="table-scroll" role="region" tabindex="0" aria-label="Table 1"><table>"#),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("</table>\n</div>"));
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("checkbox"));
         assert!(r.html.contains("footnote-definition"));

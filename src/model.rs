@@ -136,6 +136,15 @@ pub struct Site {
     pub links: LinkIndex,
 }
 
+/// How to build the model.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settings {
+    /// Include drafts.
+    pub drafts: bool,
+    /// Gather reading statistics of bodies (for `knead check`).
+    pub analyze: bool,
+}
+
 /// First-level URL segments knead uses itself; pages may not take them.
 pub const RESERVED: &[&str] = &["articles", "techniques", "benefits", "faq", "search"];
 
@@ -150,11 +159,11 @@ pub fn build(
     docs: Vec<Doc>,
     assets: Vec<Asset>,
     static_files: &[String],
-    drafts: bool,
+    settings: Settings,
 ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let mut index = LinkIndex::new(&config.base_path);
-    let (docs, dropped): (Vec<Doc>, Vec<Doc>) = docs.into_iter().partition(|d| drafts || !d.is_draft());
+    let (docs, dropped): (Vec<Doc>, Vec<Doc>) = docs.into_iter().partition(|d| settings.drafts || !d.is_draft());
     for d in &dropped {
         index.add_draft(&d.content_path);
     }
@@ -308,17 +317,19 @@ pub fn build(
     }
 
     // Render all Markdown in parallel.
-    let rendered_articles: Vec<RenderedArticle> =
-        articles.par_iter().map(|(d, m)| render_article(d, m, &index)).collect();
+    let rendered_articles: Vec<RenderedArticle> = articles
+        .par_iter()
+        .map(|(d, m)| render_article(d, m, &index, settings.analyze))
+        .collect();
     let rendered_techniques: Vec<(Rendered, HashSet<String>, Vec<Diagnostic>)> = techniques
         .par_iter()
-        .map(|(d, _)| render_body(d, "techniques/", &index))
+        .map(|(d, _)| render_body(d, &index, settings.analyze))
         .collect();
     let rendered_pages: Vec<(Rendered, HashSet<String>, Vec<Diagnostic>)> = pages
         .par_iter()
-        .map(|(d, _)| render_body(d, "pages/", &index))
+        .map(|(d, _)| render_body(d, &index, settings.analyze))
         .collect();
-    let rendered_home = home.as_ref().map(|(d, _)| render_body(d, "", &index));
+    let rendered_home = home.as_ref().map(|(d, _)| render_body(d, &index, settings.analyze));
 
     // Anchors of every page, then check every local link.
     let mut anchors: HashMap<String, HashSet<String>> = HashMap::new();
@@ -381,6 +392,7 @@ pub fn build(
             placement: Placement::Fixed(line_of(&config.source, "disclaimer")),
             source_dir: "",
             page_path: "/",
+            analyze: false,
         };
         markdown::render(text, &origin, &index, &mut IdSet::default(), &mut disclaimer_problems).html
     });
@@ -535,7 +547,7 @@ fn dir_of(content_path: &str) -> &str {
     content_path.rfind('/').map_or("", |i| &content_path[..=i])
 }
 
-fn render_body(d: &Doc, _dir: &str, index: &LinkIndex) -> (Rendered, HashSet<String>, Vec<Diagnostic>) {
+fn render_body(d: &Doc, index: &LinkIndex, analyze: bool) -> (Rendered, HashSet<String>, Vec<Diagnostic>) {
     let page_path = match d.kind {
         Kind::Home => "/".to_owned(),
         Kind::Technique => format!("/techniques/{}/", d.slug),
@@ -548,8 +560,9 @@ fn render_body(d: &Doc, _dir: &str, index: &LinkIndex) -> (Rendered, HashSet<Str
         placement: Placement::Body(d.body_first_line),
         source_dir: dir_of(&d.content_path),
         page_path: &page_path,
+        analyze,
     };
-    let mut ids = IdSet::default();
+    let mut ids = IdSet::for_page();
     let mut problems = Vec::new();
     let r = markdown::render(d.body(), &origin, index, &mut ids, &mut problems);
     (r, ids.into_set(), problems)
@@ -558,7 +571,7 @@ fn render_body(d: &Doc, _dir: &str, index: &LinkIndex) -> (Rendered, HashSet<Str
 /// An article's rendered body and FAQs, its anchors, and the problems found.
 type RenderedArticle = (Rendered, Vec<FaqItem>, HashSet<String>, Vec<Diagnostic>);
 
-fn render_article(d: &Doc, m: &ArticleMeta, index: &LinkIndex) -> RenderedArticle {
+fn render_article(d: &Doc, m: &ArticleMeta, index: &LinkIndex, analyze: bool) -> RenderedArticle {
     let page_path = format!("/articles/{}/", d.slug);
     let origin = Origin {
         file: &d.rel,
@@ -566,8 +579,9 @@ fn render_article(d: &Doc, m: &ArticleMeta, index: &LinkIndex) -> RenderedArticl
         placement: Placement::Body(d.body_first_line),
         source_dir: dir_of(&d.content_path),
         page_path: &page_path,
+        analyze,
     };
-    let mut ids = IdSet::default();
+    let mut ids = IdSet::for_page();
     let mut problems = Vec::new();
     let body = markdown::render(d.body(), &origin, index, &mut ids, &mut problems);
     let located = d.located();
@@ -586,6 +600,7 @@ fn render_article(d: &Doc, m: &ArticleMeta, index: &LinkIndex) -> RenderedArticl
             );
             let origin = Origin {
                 placement: Placement::Fixed(pos),
+                analyze: false,
                 ..origin_clone(&origin)
             };
             let answer = markdown::render(&f.answer, &origin, index, &mut IdSet::default(), &mut problems).html;
@@ -607,5 +622,6 @@ fn origin_clone<'a>(o: &Origin<'a>) -> Origin<'a> {
         placement: o.placement,
         source_dir: o.source_dir,
         page_path: o.page_path,
+        analyze: o.analyze,
     }
 }

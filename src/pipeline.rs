@@ -23,6 +23,8 @@ pub struct Options {
     pub drafts: bool,
     /// Overrides `base_url` of site.yaml.
     pub base_url: Option<String>,
+    /// Gather reading statistics (for `knead check`).
+    pub analyze: bool,
 }
 
 impl Options {
@@ -74,7 +76,16 @@ pub fn render_site(opts: &Options) -> Result<Rendered, Diagnostics> {
         return Err(problems);
     };
     let statics: Vec<String> = theme.statics.iter().map(|s| format!("/{}", s.out)).collect();
-    let (site, warnings) = match model::build(cfg, docs, sources.assets, &statics, opts.drafts) {
+    let (site, warnings) = match model::build(
+        cfg,
+        docs,
+        sources.assets,
+        &statics,
+        model::Settings {
+            drafts: opts.drafts,
+            analyze: opts.analyze,
+        },
+    ) {
         Ok(v) => v,
         Err(errs) => {
             problems.extend(errs);

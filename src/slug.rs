@@ -87,7 +87,18 @@ pub struct IdSet {
     used: HashSet<String>,
 }
 
+/// Ids the page around the content uses (the skip link's target, the table of contents'
+/// label): content headings never take them.
+pub const RESERVED_IDS: &[&str] = &["main", "content", "top", "toc-heading", "faqs", "sources"];
+
 impl IdSet {
+    /// A set that already holds the page's own ids ([`RESERVED_IDS`]).
+    pub fn for_page() -> Self {
+        IdSet {
+            used: RESERVED_IDS.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
     /// Reserves and returns a unique id derived from `base`.
     pub fn unique(&mut self, base: &str) -> String {
         if self.used.insert(base.to_owned()) {
@@ -147,5 +158,7 @@ mod tests {
         assert_eq!(ids.unique("faq"), "faq-1");
         assert_eq!(ids.unique("faq"), "faq-2");
         assert_eq!(ids.unique("faq-1-x"), "faq-1-x");
+        let mut page = IdSet::for_page();
+        assert_eq!(page.unique("main"), "main-1", "the skip link's target stays unique");
     }
 }

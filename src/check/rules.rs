@@ -1,0 +1,267 @@
+//! The editorial rules of `knead check`, beyond what a build rejects: stale or missing
+//! reviews, malformed source URLs, duplicate FAQ questions, headings that skip a level
+//! or head an empty section, and a reading grade above the site's target.
+
+use std::path::{Path, PathBuf};
+
+use crate::date::Date;
+use crate::diagnostics::Diagnostic;
+use crate::frontmatter::{self, Pos};
+use crate::markdown::Rendered;
+use crate::model::Site;
+
+use super::Grade;
+
+/// A file's text, read again only when a problem needs a position in it.
+struct Lazy<'a> {
+    root: &'a Path,
+    rel: &'a Path,
+    text: Option<String>,
+}
+
+impl<'a> Lazy<'a> {
+    fn new(root: &'a Path, rel: &'a Path) -> Self {
+        Lazy { root, rel, text: None }
+    }
+
+    fn text(&mut self) -> &str {
+        let (root, rel) = (self.root, self.rel);
+        self.text
+            .get_or_insert_with(|| std::fs::read_to_string(root.join(rel)).unwrap_or_default())
+    }
+
+    /// A diagnostic at a front matter position found by `find`.
+    fn at(
+        &mut self,
+        severity: fn(PathBuf, String) -> Diagnostic,
+        find: impl Fn(&frontmatter::Located<'_>) -> Pos,
+        message: String,
+    ) -> Diagnostic {
+        let rel = self.rel.to_path_buf();
+        let text = self.text();
+        let d = severity(rel, message);
+        match frontmatter::locate(text) {
+            Some(l) => {
+                let p = find(&l);
+                d.at(text, p.line, p.column, p.len)
+            }
+            None => d,
+        }
+    }
+
+    /// A diagnostic at a body position.
+    fn at_pos(&mut self, severity: fn(PathBuf, String) -> Diagnostic, pos: Pos, message: String) -> Diagnostic {
+        let rel = self.rel.to_path_buf();
+        let text = self.text();
+        severity(rel, message).at(text, pos.line, pos.column, pos.len)
+    }
+}
+
+fn warning(f: PathBuf, m: String) -> Diagnostic {
+    Diagnostic::warning(f, m)
+}
+
+fn error(f: PathBuf, m: String) -> Diagnostic {
+    Diagnostic::error(f, m)
+}
+
+/// True for an absolute `http(s)` URL with a host and no spaces.
+pub fn is_web_url(url: &str) -> bool {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(r) => {
+            let host = r.split(['/', '?', '#']).next().unwrap_or("");
+            let host_ok = !host.is_empty()
+                && host.contains('.')
+                && host
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ':'))
+                && !host.starts_with(['.', '-'])
+                && !host.ends_with(['.', '-']);
+            host_ok && !url.contains(char::is_whitespace) && !url.contains(['<', '>', '"'])
+        }
+        None => false,
+    }
+}
+
+/// The heading outline of one rendered body: level-1 headings, skipped levels, empty
+/// sections.
+fn outline(body: &Rendered, file: &mut Lazy<'_>, out: &mut Vec<Diagnostic>) {
+    let mut prev = 1u8; // the page title is the h1
+    for h in &body.headings {
+        if h.level == 1 {
+            out.push(
+                file.at_pos(
+                    warning,
+                    h.pos,
+                    format!("`{}` is a level-1 heading; the page title is already the h1", h.title),
+                )
+                .help("start sections at `##`"),
+            );
+        } else if h.level > prev + 1 {
+            out.push(
+                file.at_pos(
+                    warning,
+                    h.pos,
+                    format!("this heading skips from level {prev} to level {}", h.level),
+                )
+                .help(format!(
+                    "use {} for this heading, or add the missing level above it",
+                    "#".repeat(usize::from(prev) + 1)
+                )),
+            );
+        }
+        if h.empty {
+            out.push(
+                file.at_pos(warning, h.pos, format!("the section `{}` is empty", h.title))
+                    .help("write something under the heading, or remove it"),
+            );
+        }
+        prev = h.level;
+    }
+}
+
+/// Runs every editorial rule. Returns the problems and each article's reading grade.
+pub fn run(site: &Site, root: &Path, today: Date) -> (Vec<Diagnostic>, Vec<Grade>) {
+    let mut out = Vec::new();
+    let mut grades = Vec::new();
+    let interval = i64::from(site.config.review_interval_days);
+    let target = site.config.reading_grade_target;
+    for a in &site.articles {
+        let mut file = Lazy::new(root, &a.rel);
+        let m = &a.meta;
+        match m.last_reviewed {
+            None => out.push(
+                file.at(
+                    warning,
+                    |l| l.key("date"),
+                    "this article has no `last_reviewed` date".into(),
+                )
+                .help("review the article against its sources, then add `last_reviewed: YYYY-MM-DD`"),
+            ),
+            Some(r) => {
+                let age = today.days_since_epoch() - r.days_since_epoch();
+                if age > interval {
+                    out.push(
+                        file.at(
+                            warning,
+                            |l| l.key("last_reviewed"),
+                            format!(
+                                "last reviewed {age} days ago, more than the site's review interval of {interval} days"
+                            ),
+                        )
+                        .help("check the article against current guidelines and sources, then update `last_reviewed`"),
+                    );
+                } else if age < 0 {
+                    out.push(
+                        file.at(
+                            warning,
+                            |l| l.key("last_reviewed"),
+                            format!("`last_reviewed` ({r}) is in the future"),
+                        )
+                        .help("use the date the review was done"),
+                    );
+                }
+            }
+        }
+        for r in &m.references {
+            if let Some(url) = &r.url
+                && !is_web_url(url)
+            {
+                let needle = url.clone();
+                out.push(
+                    file.at(
+                        error,
+                        |l| l.item("references", &needle),
+                        format!("the source URL `{url}` is not a valid web address"),
+                    )
+                    .help("write the full address, starting with https://, or remove `url`"),
+                );
+            }
+        }
+        let mut seen: Vec<String> = Vec::new();
+        for f in &m.faqs {
+            let key = f.question.trim().to_lowercase();
+            if seen.contains(&key) {
+                let needle = f.question.trim().to_owned();
+                out.push(
+                    file.at(
+                        error,
+                        |l| {
+                            // Point at the second occurrence.
+                            let first = l.item("faqs", &needle);
+                            let text = l.text();
+                            text.lines()
+                                .enumerate()
+                                .skip(first.line)
+                                .find_map(|(i, line)| {
+                                    line.find(&needle).map(|c| Pos {
+                                        line: i + 1,
+                                        column: line[..c].chars().count() + 1,
+                                        len: needle.chars().count(),
+                                    })
+                                })
+                                .unwrap_or(first)
+                        },
+                        format!(
+                            "the FAQ question `{}` is asked twice in this article",
+                            f.question.trim()
+                        ),
+                    )
+                    .help("merge the two answers into one FAQ"),
+                );
+            } else {
+                seen.push(key);
+            }
+        }
+        outline(&a.body, &mut file, &mut out);
+        if let Some(g) = a.body.stats.and_then(|s| s.grade()) {
+            let rounded = (g * 10.0).round() / 10.0;
+            grades.push(Grade {
+                file: a.rel.clone(),
+                grade: rounded,
+            });
+            if g > target {
+                let mut d = Diagnostic::warning(
+                    a.rel.clone(),
+                    format!("the reading grade is {rounded:.1}, above the site's target of {target}"),
+                )
+                .help("use shorter sentences and everyday words (Flesch-Kincaid grade level)");
+                let text = file.text();
+                let first = frontmatter::locate(text).map_or(1, |l| l.split().body_first_line);
+                // The first line of prose, not the blank line after the front matter.
+                let body_line = text
+                    .lines()
+                    .enumerate()
+                    .skip(first - 1)
+                    .find(|(_, l)| !l.trim().is_empty())
+                    .map_or(first, |(i, _)| i + 1);
+                d = d.at(file.text(), body_line, 1, 1);
+                out.push(d);
+            }
+        }
+    }
+    for t in &site.techniques {
+        outline(&t.body, &mut Lazy::new(root, &t.rel), &mut out);
+    }
+    for p in site.pages.iter().chain(site.home.iter()) {
+        outline(&p.body, &mut Lazy::new(root, &p.rel), &mut out);
+    }
+    (out, grades)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn web_urls() {
+        assert!(is_web_url("https://doi.org/10.1002/14651858.CD001929.pub3"));
+        assert!(is_web_url("http://example.org"));
+        assert!(!is_web_url("doi.org/10.1"));
+        assert!(!is_web_url("https://"));
+        assert!(!is_web_url("https://exa mple.org"));
+        assert!(!is_web_url("https://localhost"));
+        assert!(!is_web_url("javascript:alert(1)"));
+    }
+}
