@@ -72,7 +72,8 @@ pub fn syllables(word: &str) -> usize {
     }
     let n = w.len();
     // Silent final e ("make", "massage"), but not "-le" after a consonant ("gentle").
-    if n > 2 && w[n - 1] == 'e' && !vowel(w[n - 2]) && !(w[n - 2] == 'l' && !vowel(w[n - 3])) && count > 1 {
+    let consonant_le = n > 2 && w[n - 2] == 'l' && !vowel(w[n - 3]);
+    if n > 2 && w[n - 1] == 'e' && !vowel(w[n - 2]) && !consonant_le && count > 1 {
         count -= 1;
     }
     // "-ed" is mostly silent ("eased"), except after t or d ("rested").

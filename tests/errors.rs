@@ -39,7 +39,7 @@ fn missing_technique_is_located_with_a_suggestion() {
     });
     run.fails_with(1)
         .stderr_has("no technique `swedsh`: there is no content/techniques/swedsh.md")
-        .stderr_has("content/articles/second.md:5:14")
+        .stderr_has("content/articles/second.md:6:14")
         .stderr_has("did you mean `swedish`?");
 }
 
@@ -54,7 +54,7 @@ fn wrong_type() {
     });
     run.fails_with(1)
         .stderr_has("wrong type in `techniques`: found string \"swedish\", expected a sequence")
-        .stderr_has("content/articles/second.md:5:")
+        .stderr_has("content/articles/second.md:6:")
         .stderr_has("write a list");
 }
 
@@ -147,7 +147,7 @@ fn links_to_missing_pages_and_anchors() {
     });
     run.fails_with(1)
         .stderr_has("this link points to a file that does not exist: `gone.md`")
-        .stderr_has("content/articles/second.md:14:5")
+        .stderr_has("content/articles/second.md:15:5")
         .stderr_has("the anchor `#why-it-hurts` does not exist on /articles/first/")
         .stderr_has("did you mean `#why-it-helps`?");
 }
