@@ -38,7 +38,7 @@ pub struct LinkError {
 }
 
 /// Every page and file of the site, known before any Markdown is rendered.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct LinkIndex {
     base_path: String,
     /// `articles/foo.md` -> `/articles/foo/`.

@@ -216,7 +216,6 @@ mod tests {
         let f = |p: &str, s: &str| OutputFile {
             path: p.into(),
             bytes: s.as_bytes().to_vec(),
-            inputs: vec![],
         };
         write(&out, &[f("index.html", "one"), f("a/index.html", "a")], &[], &[]).unwrap();
         write(&out, &[f("index.html", "two")], &[], &[]).unwrap();

@@ -42,6 +42,9 @@ pub struct Doc {
     pub meta: Meta,
     /// The slug (empty for the home page).
     pub slug: String,
+    /// Which reading of the file this is: watch mode counts up on every re-read, so a
+    /// render made from an older version is never reused.
+    pub version: u64,
 }
 
 impl Doc {
@@ -135,6 +138,7 @@ pub fn parse_one(source: &Source) -> (Option<Doc>, Vec<Diagnostic>) {
         body_first_line,
         meta,
         slug,
+        version: 0,
     };
     let ok = !problems.iter().any(Diagnostic::is_error);
     (ok.then_some(doc), problems)

@@ -76,16 +76,12 @@ pub fn render_site(opts: &Options) -> Result<Rendered, Diagnostics> {
         return Err(problems);
     };
     let statics: Vec<String> = theme.statics.iter().map(|s| format!("/{}", s.out)).collect();
-    let (site, warnings) = match model::build(
-        cfg,
-        docs,
-        sources.assets,
-        &statics,
-        model::Settings {
-            drafts: opts.drafts,
-            analyze: opts.analyze,
-        },
-    ) {
+    let docs: Vec<std::sync::Arc<parse::Doc>> = docs.into_iter().map(std::sync::Arc::new).collect();
+    let settings = model::Settings {
+        drafts: opts.drafts,
+        analyze: opts.analyze,
+    };
+    let (site, warnings, _) = match model::build(cfg, &docs, sources.assets, &statics, settings, None) {
         Ok(v) => v,
         Err(errs) => {
             problems.extend(errs);

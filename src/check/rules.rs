@@ -214,8 +214,8 @@ pub fn run(site: &Site, root: &Path, today: Date) -> (Vec<Diagnostic>, Vec<Grade
                 seen.push(key);
             }
         }
-        outline(&a.body, &mut file, &mut out);
-        if let Some(g) = a.body.stats.and_then(|s| s.grade()) {
+        outline(a.body(), &mut file, &mut out);
+        if let Some(g) = a.body().stats.and_then(|s| s.grade()) {
             let rounded = (g * 10.0).round() / 10.0;
             grades.push(Grade {
                 file: a.rel.clone(),
@@ -242,10 +242,10 @@ pub fn run(site: &Site, root: &Path, today: Date) -> (Vec<Diagnostic>, Vec<Grade
         }
     }
     for t in &site.techniques {
-        outline(&t.body, &mut Lazy::new(root, &t.rel), &mut out);
+        outline(&t.render.body, &mut Lazy::new(root, &t.rel), &mut out);
     }
     for p in site.pages.iter().chain(site.home.iter()) {
-        outline(&p.body, &mut Lazy::new(root, &p.rel), &mut out);
+        outline(&p.render.body, &mut Lazy::new(root, &p.rel), &mut out);
     }
     (out, grades)
 }

@@ -229,13 +229,16 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// A benefit link by index.
-    pub fn benefit_link(&self, i: usize) -> Link {
-        let b = &self.site.benefits[i];
-        Link {
-            name: b.name.clone(),
-            url: self.href(&b.path),
-        }
+    /// The links to an article's benefits, named as the article spells them (so an
+    /// article's page depends only on itself, not on how other articles spell them).
+    pub fn benefit_links(&self, a: &Article) -> Vec<Link> {
+        a.benefits
+            .iter()
+            .map(|(i, name)| Link {
+                name: name.clone(),
+                url: self.href(&self.site.benefits[*i].path),
+            })
+            .collect()
     }
 
     /// The author shown for an article: its own, else the site's.
@@ -255,14 +258,14 @@ impl<'a> Builder<'a> {
             author: self.author(a),
             reading_time: a.reading_time(),
             techniques: a.techniques.iter().map(|&t| self.technique_link(t)).collect(),
-            benefits: a.benefits.iter().map(|&b| self.benefit_link(b)).collect(),
+            benefits: self.benefit_links(a),
             tags: &a.meta.tags,
         }
     }
 
     /// FAQs of an article.
     pub fn faqs(&self, a: &'a Article) -> Vec<FaqCtx<'a>> {
-        a.faqs
+        a.faqs()
             .iter()
             .map(|f| FaqCtx {
                 id: &f.id,

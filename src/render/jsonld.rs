@@ -52,9 +52,9 @@ pub fn article(site: &Site, a: &Article, permalink: &str) -> String {
         obj.insert("author".into(), json!({ "@type": "Person", "name": author }));
     }
     let mut graph = vec![page];
-    if !a.faqs.is_empty() {
+    if !a.faqs().is_empty() {
         let questions: Vec<Value> = a
-            .faqs
+            .faqs()
             .iter()
             .map(|f| json!({ "@type": "Question", "name": f.question, "acceptedAnswer": { "@type": "Answer", "text": f.answer.trim() } }))
             .collect();

@@ -9,6 +9,7 @@ pub mod jsonld;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use tera::{Context, Tera};
@@ -18,18 +19,64 @@ use crate::model::Site;
 use crate::theme::Theme;
 use context::{ArticleCtx, BenefitCtx, Builder, FaqGroup, ImageCtx, Link, PageCtx, TechniqueCtx, TitleLink};
 
-/// What an output file was made from.
+/// An input that a page reads. Watch mode re-renders a page when the fingerprint of
+/// any of its inputs changes (see [`crate::incremental`]).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Input {
-    /// site.yaml and the templates: every page reads them.
+    /// site.yaml, the menu, the disclaimer and the templates: every page reads them.
     Site,
-    /// Everything in one content file.
+    /// Everything in one content file: its front matter and its rendered Markdown.
     Source(PathBuf),
-    /// Only the fields of a content file that lists show (title, description, dates,
-    /// techniques, benefits, summary, pressure).
+    /// The fields of an article or technique that other pages show about it (title,
+    /// description, dates, author, techniques, benefits, tags, reading time; title,
+    /// summary and pressure).
     Listing(PathBuf),
-    /// The list of articles itself (which exist, in what order).
-    ArticleSet,
+    /// An article's title, URL and FAQs, as the FAQ hub shows them.
+    Faqs(PathBuf),
+    /// Cheap files rebuilt every time (sitemap, feed, robots.txt).
+    Always,
+}
+
+/// What a planned output is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// `/`.
+    Home,
+    /// `/articles/`.
+    ArticleList,
+    /// `/articles/<slug>/`, by index into `Site::articles`.
+    Article(usize),
+    /// `/techniques/`.
+    TechniqueList,
+    /// `/techniques/<slug>/`.
+    Technique(usize),
+    /// `/benefits/`.
+    BenefitList,
+    /// `/benefits/<slug>/`.
+    Benefit(usize),
+    /// `/faq/`.
+    Faq,
+    /// `/<slug>/`.
+    Page(usize),
+    /// `/404.html`.
+    NotFound,
+    /// `/sitemap.xml`.
+    Sitemap,
+    /// `/feed.xml`.
+    Feed,
+    /// `/robots.txt`.
+    Robots,
+}
+
+/// One output file to make: where, what, and from which inputs.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// Path under the output folder, `/`-separated (`articles/x/index.html`).
+    pub path: String,
+    /// What it is.
+    pub kind: PageKind,
+    /// What it reads.
+    pub inputs: Vec<Input>,
 }
 
 /// One file of the output.
@@ -39,8 +86,6 @@ pub struct OutputFile {
     pub path: String,
     /// Contents.
     pub bytes: Vec<u8>,
-    /// What it was made from.
-    pub inputs: Vec<Input>,
 }
 
 /// The templates every theme must have.
@@ -134,108 +179,353 @@ pub fn compile(theme: &Theme, theme_name: &str) -> Result<Tera, Vec<Diagnostic>>
     Ok(tera)
 }
 
-/// One page to render: its template, output path, inputs and context.
-struct Job {
-    template: &'static str,
-    path: String,
-    inputs: Vec<Input>,
-    context: Context,
-}
-
 fn out_path(site_path: &str) -> String {
     format!("{}index.html", site_path.trim_start_matches('/'))
 }
 
-/// Renders every page and generated file of the site.
-pub fn render(site: &Site, theme: &Theme, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let b = Builder { site };
-    let site_ctx = tera::Value::from_serializable(&b.site());
-    let base = |meta: context::MetaCtx<'_>, crumbs: Vec<Link>| {
-        let mut c = Context::new();
-        c.insert_value("site", site_ctx.clone());
-        c.insert("meta", &meta);
-        c.insert("breadcrumbs", &crumbs);
-        c
-    };
-    let summaries: Vec<tera::Value> = (0..site.articles.len())
-        .map(|i| tera::Value::from_serializable(&b.summary(i)))
-        .collect();
-    let summaries_of = |idx: &[usize]| -> Vec<tera::Value> { idx.iter().map(|&i| summaries[i].clone()).collect() };
+/// Every output file of the site, with the inputs each one reads.
+pub fn plan(site: &Site) -> Vec<Planned> {
     let listing_all = || -> Vec<Input> {
-        let mut v = vec![Input::Site, Input::ArticleSet];
+        let mut v = vec![Input::Site];
         v.extend(site.articles.iter().map(|a| Input::Listing(a.rel.clone())));
         v.extend(site.techniques.iter().map(|t| Input::Listing(t.rel.clone())));
         v
     };
-    let all_techniques: Vec<tera::Value> = (0..site.techniques.len())
-        .map(|i| tera::Value::from_serializable(&b.technique_link(i)))
-        .collect();
-    let mut jobs: Vec<Job> =
-        Vec::with_capacity(site.articles.len() + site.techniques.len() + site.pages.len() + site.benefits.len() + 8);
+    let mut out = Vec::with_capacity(site.articles.len() + site.techniques.len() + site.benefits.len() + 16);
+    let mut home_inputs = listing_all();
+    home_inputs.extend(site.home.iter().map(|h| Input::Source(h.rel.clone())));
+    out.push(Planned {
+        path: "index.html".into(),
+        kind: PageKind::Home,
+        inputs: home_inputs,
+    });
+    out.push(Planned {
+        path: out_path("/articles/"),
+        kind: PageKind::ArticleList,
+        inputs: listing_all(),
+    });
+    for (i, a) in site.articles.iter().enumerate() {
+        let mut inputs = vec![Input::Site, Input::Source(a.rel.clone())];
+        if let Some(older) = site.articles.get(i + 1) {
+            inputs.push(Input::Listing(older.rel.clone()));
+        }
+        if let Some(newer) = i.checked_sub(1).and_then(|j| site.articles.get(j)) {
+            inputs.push(Input::Listing(newer.rel.clone()));
+        }
+        inputs.extend(
+            a.techniques
+                .iter()
+                .map(|&t| Input::Listing(site.techniques[t].rel.clone())),
+        );
+        out.push(Planned {
+            path: out_path(&a.path),
+            kind: PageKind::Article(i),
+            inputs,
+        });
+    }
+    let mut technique_list = vec![Input::Site];
+    technique_list.extend(site.techniques.iter().map(|t| Input::Listing(t.rel.clone())));
+    out.push(Planned {
+        path: out_path("/techniques/"),
+        kind: PageKind::TechniqueList,
+        inputs: technique_list.clone(),
+    });
+    for (i, t) in site.techniques.iter().enumerate() {
+        let mut inputs = technique_list.clone();
+        inputs.push(Input::Source(t.rel.clone()));
+        inputs.extend(t.used_by.iter().map(|&a| Input::Listing(site.articles[a].rel.clone())));
+        out.push(Planned {
+            path: out_path(&t.path),
+            kind: PageKind::Technique(i),
+            inputs,
+        });
+    }
+    out.push(Planned {
+        path: out_path("/benefits/"),
+        kind: PageKind::BenefitList,
+        inputs: listing_all(),
+    });
+    for (i, b) in site.benefits.iter().enumerate() {
+        let mut inputs = technique_list.clone();
+        inputs.extend(b.articles.iter().map(|&a| Input::Listing(site.articles[a].rel.clone())));
+        out.push(Planned {
+            path: out_path(&b.path),
+            kind: PageKind::Benefit(i),
+            inputs,
+        });
+    }
+    let mut faq_inputs = vec![Input::Site];
+    faq_inputs.extend(site.articles.iter().map(|a| Input::Faqs(a.rel.clone())));
+    out.push(Planned {
+        path: out_path("/faq/"),
+        kind: PageKind::Faq,
+        inputs: faq_inputs,
+    });
+    for (i, p) in site.pages.iter().enumerate() {
+        out.push(Planned {
+            path: out_path(&p.path),
+            kind: PageKind::Page(i),
+            inputs: vec![Input::Site, Input::Source(p.rel.clone())],
+        });
+    }
+    out.push(Planned {
+        path: "404.html".into(),
+        kind: PageKind::NotFound,
+        inputs: vec![Input::Site],
+    });
+    for (path, kind) in [
+        ("sitemap.xml", PageKind::Sitemap),
+        ("feed.xml", PageKind::Feed),
+        ("robots.txt", PageKind::Robots),
+    ] {
+        out.push(Planned {
+            path: path.into(),
+            kind,
+            inputs: vec![Input::Always],
+        });
+    }
+    out
+}
 
-    // Home.
-    {
-        let (title, description, content, extra, rel) = match &site.home {
-            Some(h) => (
-                h.meta.title.as_str(),
-                h.meta.description.as_deref().unwrap_or(&site.config.description),
-                h.body.html.as_str(),
-                &h.meta.extra,
-                Some(h.rel.clone()),
-            ),
-            None => (
-                site.config.title.as_str(),
-                site.config.description.as_str(),
-                "",
-                &site.config.extra,
-                None,
+/// Renders planned pages. Shared pieces (the `site` context, article summaries) are
+/// made once, on first use, so rendering a few pages in watch mode stays cheap.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    tera: &'a Tera,
+    b: Builder<'a>,
+    display: HashMap<&'a str, (&'a PathBuf, &'a str)>,
+    site_ctx: tera::Value,
+    summaries: OnceLock<Vec<tera::Value>>,
+    technique_links: OnceLock<Vec<tera::Value>>,
+    page_paths: Vec<String>,
+}
+
+impl<'a> Renderer<'a> {
+    /// A renderer for `site` with the compiled templates of `theme`. `plan` is the full
+    /// plan of the site (the sitemap lists its pages).
+    pub fn new(site: &'a Site, theme: &'a Theme, tera: &'a Tera, plan: &[Planned]) -> Self {
+        let b = Builder { site };
+        let site_ctx = tera::Value::from_serializable(&b.site());
+        Renderer {
+            site,
+            tera,
+            b,
+            display: theme
+                .templates
+                .iter()
+                .map(|t| (t.name.as_str(), (&t.display, t.text.as_str())))
+                .collect(),
+            site_ctx,
+            summaries: OnceLock::new(),
+            technique_links: OnceLock::new(),
+            page_paths: plan
+                .iter()
+                .filter(|p| p.path.ends_with("index.html"))
+                .map(|p| format!("/{}", p.path.trim_end_matches("index.html")))
+                .collect(),
+        }
+    }
+
+    /// The serialized `site` context: watch mode compares it between builds.
+    pub fn site_context(&self) -> &tera::Value {
+        &self.site_ctx
+    }
+
+    fn summaries(&self) -> &[tera::Value] {
+        self.summaries.get_or_init(|| {
+            (0..self.site.articles.len())
+                .map(|i| tera::Value::from_serializable(&self.b.summary(i)))
+                .collect()
+        })
+    }
+
+    fn technique_links(&self) -> &[tera::Value] {
+        self.technique_links.get_or_init(|| {
+            (0..self.site.techniques.len())
+                .map(|i| tera::Value::from_serializable(&self.b.technique_link(i)))
+                .collect()
+        })
+    }
+
+    fn summaries_of(&self, idx: &[usize]) -> tera::Value {
+        let all = self.summaries();
+        tera::Value::from(idx.iter().map(|&i| all[i].clone()).collect::<Vec<_>>())
+    }
+
+    fn base(&self, meta: context::MetaCtx<'_>, crumbs: Vec<Link>) -> Context {
+        let mut c = Context::new();
+        c.insert_value("site", self.site_ctx.clone());
+        c.insert("meta", &meta);
+        c.insert("breadcrumbs", &crumbs);
+        c
+    }
+
+    /// The bytes of one planned output.
+    pub fn render(&self, p: &Planned) -> Result<Vec<u8>, Diagnostic> {
+        let (site, b) = (self.site, &self.b);
+        let (template, c) = match p.kind {
+            PageKind::Sitemap => return Ok(feeds::sitemap(site, &self.page_paths).into_bytes()),
+            PageKind::Feed => return Ok(feeds::atom(site).into_bytes()),
+            PageKind::Robots => return Ok(feeds::robots(site).into_bytes()),
+            PageKind::Home => {
+                let cfg = &site.config;
+                let (title, description, content, extra) = match &site.home {
+                    Some(h) => (
+                        h.meta.title.as_str(),
+                        h.meta.description.as_deref().unwrap_or(&cfg.description),
+                        h.render.body.html.as_str(),
+                        &h.meta.extra,
+                    ),
+                    None => (cfg.title.as_str(), cfg.description.as_str(), "", &cfg.extra),
+                };
+                let mut c = self.base(b.meta(title, description, "/"), Vec::new());
+                c.insert(
+                    "page",
+                    &PageCtx {
+                        title,
+                        description: Some(description),
+                        content,
+                        url: b.href("/"),
+                        extra,
+                    },
+                );
+                c.insert_value(
+                    "articles",
+                    tera::Value::from(self.summaries().iter().take(6).cloned().collect::<Vec<_>>()),
+                );
+                c.insert_value("techniques", tera::Value::from(self.technique_links().to_vec()));
+                ("index.html", c)
+            }
+            PageKind::ArticleList => {
+                let mut c = self.base(
+                    b.meta("Articles", &site.config.description, "/articles/"),
+                    b.crumbs(None),
+                );
+                c.insert_value("articles", tera::Value::from(self.summaries().to_vec()));
+                ("articles.html", c)
+            }
+            PageKind::Article(i) => ("article.html", self.article(i)),
+            PageKind::TechniqueList => {
+                let mut c = self.base(
+                    b.meta("Techniques", &site.config.description, "/techniques/"),
+                    b.crumbs(None),
+                );
+                c.insert_value("techniques", tera::Value::from(self.technique_links().to_vec()));
+                ("techniques.html", c)
+            }
+            PageKind::Technique(i) => {
+                let t = &site.techniques[i];
+                let mut c = self.base(
+                    b.meta(&t.meta.title, &t.meta.summary, &t.path),
+                    b.crumbs(Some(("Techniques", "/techniques/"))),
+                );
+                c.insert(
+                    "technique",
+                    &TechniqueCtx {
+                        title: &t.meta.title,
+                        summary: &t.meta.summary,
+                        pressure: t.meta.pressure,
+                        also_known_as: &t.meta.also_known_as,
+                        good_for: &t.meta.good_for,
+                        avoid_if: &t.meta.avoid_if,
+                        content: &t.render.body.html,
+                        url: b.href(&t.path),
+                        permalink: b.permalink(&t.path),
+                        extra: &t.meta.extra,
+                    },
+                );
+                c.insert_value("articles", self.summaries_of(&t.used_by));
+                ("technique.html", c)
+            }
+            PageKind::BenefitList => {
+                let mut c = self.base(
+                    b.meta("Benefits", &site.config.description, "/benefits/"),
+                    b.crumbs(None),
+                );
+                let list: Vec<BenefitCtx<'_>> = site
+                    .benefits
+                    .iter()
+                    .map(|x| BenefitCtx {
+                        name: &x.name,
+                        url: b.href(&x.path),
+                        count: x.articles.len(),
+                    })
+                    .collect();
+                c.insert("benefits", &list);
+                ("benefits.html", c)
+            }
+            PageKind::Benefit(i) => {
+                let x = &site.benefits[i];
+                let description = format!("Articles about massage for back pain and {}.", x.name.to_lowercase());
+                let mut c = self.base(
+                    b.meta(&x.name, &description, &x.path),
+                    b.crumbs(Some(("Benefits", "/benefits/"))),
+                );
+                c.insert(
+                    "benefit",
+                    &Link {
+                        name: x.name.clone(),
+                        url: b.href(&x.path),
+                    },
+                );
+                c.insert_value("articles", self.summaries_of(&x.articles));
+                ("benefit.html", c)
+            }
+            PageKind::Faq => {
+                let mut c = self.base(
+                    b.meta("Frequently asked questions", &site.config.description, "/faq/"),
+                    b.crumbs(None),
+                );
+                let groups: Vec<FaqGroup<'_>> = site
+                    .articles
+                    .iter()
+                    .filter(|a| !a.faqs().is_empty())
+                    .map(|a| FaqGroup {
+                        article: TitleLink {
+                            title: &a.meta.title,
+                            url: b.href(&a.path),
+                        },
+                        faqs: b.faqs(a),
+                    })
+                    .collect();
+                c.insert("groups", &groups);
+                ("faq.html", c)
+            }
+            PageKind::Page(i) => {
+                let p = &site.pages[i];
+                let description = p.meta.description.as_deref().unwrap_or(&site.config.description);
+                let mut c = self.base(b.meta(&p.meta.title, description, &p.path), b.crumbs(None));
+                c.insert(
+                    "page",
+                    &PageCtx {
+                        title: &p.meta.title,
+                        description: p.meta.description.as_deref(),
+                        content: &p.render.body.html,
+                        url: b.href(&p.path),
+                        extra: &p.meta.extra,
+                    },
+                );
+                ("page.html", c)
+            }
+            PageKind::NotFound => (
+                "404.html",
+                self.base(
+                    b.meta("Page not found", &site.config.description, "/404.html"),
+                    Vec::new(),
+                ),
             ),
         };
-        let mut c = base(b.meta(title, description, "/"), Vec::new());
-        c.insert(
-            "page",
-            &PageCtx {
-                title,
-                description: Some(description),
-                content,
-                url: b.href("/"),
-                extra,
-            },
-        );
-        c.insert_value(
-            "articles",
-            tera::Value::from(summaries.iter().take(6).cloned().collect::<Vec<_>>()),
-        );
-        c.insert_value("techniques", tera::Value::from(all_techniques.clone()));
-        let mut inputs = listing_all();
-        inputs.extend(rel.map(Input::Source));
-        jobs.push(Job {
-            template: "index.html",
-            path: "index.html".into(),
-            inputs,
-            context: c,
-        });
+        self.tera
+            .render(template, &c)
+            .map(String::into_bytes)
+            .map_err(|e| template_error(&e, &self.display))
     }
 
-    // Article list.
-    {
-        let mut c = base(
-            b.meta("Articles", &site.config.description, "/articles/"),
-            b.crumbs(None),
-        );
-        c.insert_value("articles", tera::Value::from(summaries.clone()));
-        jobs.push(Job {
-            template: "articles.html",
-            path: out_path("/articles/"),
-            inputs: listing_all(),
-            context: c,
-        });
-    }
-
-    // Articles.
-    for (i, a) in site.articles.iter().enumerate() {
+    fn article(&self, i: usize) -> Context {
+        let (site, b) = (self.site, &self.b);
+        let a = &site.articles[i];
         let permalink = b.permalink(&a.path);
-        let mut c = base(
+        let mut c = self.base(
             b.meta(&a.meta.title, &a.meta.description, &a.path),
             b.crumbs(Some(("Articles", "/articles/"))),
         );
@@ -259,11 +549,11 @@ pub fn render(site: &Site, theme: &Theme, tera: &Tera) -> Result<Vec<OutputFile>
                 reviewed_by: a.meta.reviewed_by.as_ref(),
                 last_reviewed: a.meta.last_reviewed,
                 reading_time: a.reading_time(),
-                word_count: a.body.words,
-                toc: &a.body.toc,
-                content: &a.body.html,
+                word_count: a.body().words,
+                toc: &a.body().toc,
+                content: &a.body().html,
                 techniques: a.techniques.iter().map(|&t| b.technique_link(t)).collect(),
-                benefits: a.benefits.iter().map(|&x| b.benefit_link(x)).collect(),
+                benefits: b.benefit_links(a),
                 faqs: b.faqs(a),
                 references: &a.meta.references,
                 tags: &a.meta.tags,
@@ -271,245 +561,37 @@ pub fn render(site: &Site, theme: &Theme, tera: &Tera) -> Result<Vec<OutputFile>
                 extra: &a.meta.extra,
             },
         );
-        let mut inputs = vec![Input::Site, Input::ArticleSet, Input::Source(a.rel.clone())];
-        let neighbour = |j: usize| {
-            let n = &site.articles[j];
-            TitleLink {
-                title: &n.meta.title,
-                url: b.href(&n.path),
-            }
+        let neighbour = |n: &'a crate::model::Article| TitleLink {
+            title: &n.meta.title,
+            url: b.href(&n.path),
         };
-        if let Some(j) = (i + 1 < site.articles.len()).then_some(i + 1) {
-            c.insert("previous", &neighbour(j));
-            inputs.push(Input::Listing(site.articles[j].rel.clone()));
+        if let Some(older) = site.articles.get(i + 1) {
+            c.insert("previous", &neighbour(older));
         }
-        if let Some(j) = i.checked_sub(1) {
-            c.insert("next", &neighbour(j));
-            inputs.push(Input::Listing(site.articles[j].rel.clone()));
+        if let Some(newer) = i.checked_sub(1).and_then(|j| site.articles.get(j)) {
+            c.insert("next", &neighbour(newer));
         }
-        inputs.extend(
-            a.techniques
-                .iter()
-                .map(|&t| Input::Listing(site.techniques[t].rel.clone())),
-        );
         c.insert("json_ld", &jsonld::article(site, a, &permalink));
-        jobs.push(Job {
-            template: "article.html",
-            path: out_path(&a.path),
-            inputs,
-            context: c,
-        });
+        c
     }
+}
 
-    // Techniques.
-    {
-        let mut c = base(
-            b.meta("Techniques", &site.config.description, "/techniques/"),
-            b.crumbs(None),
-        );
-        c.insert_value("techniques", tera::Value::from(all_techniques.clone()));
-        let mut inputs = vec![Input::Site];
-        inputs.extend(site.techniques.iter().map(|t| Input::Listing(t.rel.clone())));
-        jobs.push(Job {
-            template: "techniques.html",
-            path: out_path("/techniques/"),
-            inputs,
-            context: c,
-        });
-    }
-    for t in &site.techniques {
-        let mut c = base(
-            b.meta(&t.meta.title, &t.meta.summary, &t.path),
-            b.crumbs(Some(("Techniques", "/techniques/"))),
-        );
-        c.insert(
-            "technique",
-            &TechniqueCtx {
-                title: &t.meta.title,
-                summary: &t.meta.summary,
-                pressure: t.meta.pressure,
-                also_known_as: &t.meta.also_known_as,
-                good_for: &t.meta.good_for,
-                avoid_if: &t.meta.avoid_if,
-                content: &t.body.html,
-                url: b.href(&t.path),
-                permalink: b.permalink(&t.path),
-                extra: &t.meta.extra,
-            },
-        );
-        c.insert_value("articles", tera::Value::from(summaries_of(&t.used_by)));
-        let mut inputs = vec![Input::Site, Input::ArticleSet, Input::Source(t.rel.clone())];
-        inputs.extend(t.used_by.iter().map(|&i| Input::Listing(site.articles[i].rel.clone())));
-        jobs.push(Job {
-            template: "technique.html",
-            path: out_path(&t.path),
-            inputs,
-            context: c,
-        });
-    }
-
-    // Benefits.
-    {
-        let mut c = base(
-            b.meta("Benefits", &site.config.description, "/benefits/"),
-            b.crumbs(None),
-        );
-        let list: Vec<BenefitCtx<'_>> = site
-            .benefits
-            .iter()
-            .map(|x| BenefitCtx {
-                name: &x.name,
-                url: b.href(&x.path),
-                count: x.articles.len(),
-            })
-            .collect();
-        c.insert("benefits", &list);
-        jobs.push(Job {
-            template: "benefits.html",
-            path: out_path("/benefits/"),
-            inputs: listing_all(),
-            context: c,
-        });
-    }
-    for x in &site.benefits {
-        let description = format!("Articles about massage for back pain and {}.", x.name.to_lowercase());
-        let mut c = base(
-            b.meta(&x.name, &description, &x.path),
-            b.crumbs(Some(("Benefits", "/benefits/"))),
-        );
-        c.insert(
-            "benefit",
-            &Link {
-                name: x.name.clone(),
-                url: b.href(&x.path),
-            },
-        );
-        c.insert_value("articles", tera::Value::from(summaries_of(&x.articles)));
-        jobs.push(Job {
-            template: "benefit.html",
-            path: out_path(&x.path),
-            inputs: listing_all(),
-            context: c,
-        });
-    }
-
-    // FAQ hub.
-    {
-        let mut c = base(
-            b.meta("Frequently asked questions", &site.config.description, "/faq/"),
-            b.crumbs(None),
-        );
-        let groups: Vec<FaqGroup<'_>> = site
-            .articles
-            .iter()
-            .filter(|a| !a.faqs.is_empty())
-            .map(|a| FaqGroup {
-                article: TitleLink {
-                    title: &a.meta.title,
-                    url: b.href(&a.path),
-                },
-                faqs: b.faqs(a),
-            })
-            .collect();
-        c.insert("groups", &groups);
-        let mut inputs = vec![Input::Site, Input::ArticleSet];
-        inputs.extend(site.articles.iter().map(|a| Input::Source(a.rel.clone())));
-        jobs.push(Job {
-            template: "faq.html",
-            path: out_path("/faq/"),
-            inputs,
-            context: c,
-        });
-    }
-
-    // Plain pages.
-    for p in &site.pages {
-        let description = p.meta.description.as_deref().unwrap_or(&site.config.description);
-        let mut c = base(b.meta(&p.meta.title, description, &p.path), b.crumbs(None));
-        c.insert(
-            "page",
-            &PageCtx {
-                title: &p.meta.title,
-                description: p.meta.description.as_deref(),
-                content: &p.body.html,
-                url: b.href(&p.path),
-                extra: &p.meta.extra,
-            },
-        );
-        jobs.push(Job {
-            template: "page.html",
-            path: out_path(&p.path),
-            inputs: vec![Input::Site, Input::Source(p.rel.clone())],
-            context: c,
-        });
-    }
-
-    // 404.
-    {
-        let c = base(
-            b.meta("Page not found", &site.config.description, "/404.html"),
-            Vec::new(),
-        );
-        jobs.push(Job {
-            template: "404.html",
-            path: "404.html".into(),
-            inputs: vec![Input::Site],
-            context: c,
-        });
-    }
-
-    let display: HashMap<&str, (&PathBuf, &str)> = theme
-        .templates
-        .iter()
-        .map(|t| (t.name.as_str(), (&t.display, t.text.as_str())))
-        .collect();
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+/// Renders every page and generated file of the site, in parallel.
+pub fn render(site: &Site, theme: &Theme, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let plan = plan(site);
+    let renderer = Renderer::new(site, theme, tera, &plan);
+    let results: Vec<Result<OutputFile, Diagnostic>> = plan
         .into_par_iter()
-        .map(|job| {
-            tera.render(job.template, &job.context)
-                .map(|html| OutputFile {
-                    path: job.path,
-                    bytes: html.into_bytes(),
-                    inputs: job.inputs,
-                })
-                .map_err(|e| template_error(&e, &display))
-        })
+        .map(|p| renderer.render(&p).map(|bytes| OutputFile { path: p.path, bytes }))
         .collect();
-    let mut files = Vec::with_capacity(results.len() + 3);
-    let mut problems = Vec::new();
+    let mut files = Vec::with_capacity(results.len());
+    let mut problems: Vec<Diagnostic> = Vec::new();
     for r in results {
         match r {
             Ok(f) => files.push(f),
-            Err(d) => {
-                if !problems.contains(&d) {
-                    problems.push(d);
-                }
-            }
+            Err(d) if !problems.contains(&d) => problems.push(d),
+            Err(_) => {}
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-
-    let page_paths: Vec<String> = files
-        .iter()
-        .filter(|f| f.path.ends_with("index.html"))
-        .map(|f| format!("/{}", f.path.trim_end_matches("index.html")))
-        .collect();
-    files.push(OutputFile {
-        path: "sitemap.xml".into(),
-        bytes: feeds::sitemap(site, &page_paths).into_bytes(),
-        inputs: listing_all(),
-    });
-    files.push(OutputFile {
-        path: "feed.xml".into(),
-        bytes: feeds::atom(site).into_bytes(),
-        inputs: listing_all(),
-    });
-    files.push(OutputFile {
-        path: "robots.txt".into(),
-        bytes: feeds::robots(site).into_bytes(),
-        inputs: vec![Input::Site],
-    });
-    Ok(files)
+    if problems.is_empty() { Ok(files) } else { Err(problems) }
 }

@@ -1,0 +1,161 @@
+//! Rendering the Markdown of every document (bodies and FAQ answers) with links
+//! resolved, in parallel, and reusing earlier renders when neither the document nor the
+//! site's set of pages changed (watch mode).
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::content::ArticleMeta;
+use crate::diagnostics::Diagnostic;
+use crate::discover::Kind;
+use crate::frontmatter::Pos;
+use crate::links::LinkIndex;
+use crate::markdown::{self, Origin, Placement, Rendered};
+use crate::parse::{Doc, Meta};
+use crate::slug::{self, IdSet};
+
+use super::FaqItem;
+
+/// The rendered Markdown of one document.
+#[derive(Debug, Clone, Default)]
+pub struct DocRender {
+    /// The body.
+    pub body: Rendered,
+    /// FAQs (articles only).
+    pub faqs: Vec<FaqItem>,
+    /// Every id on the page: headings, FAQs and the theme's reserved ids.
+    pub anchors: HashSet<String>,
+    /// Problems in links and images.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Renders kept from one build to the next: valid while the document's version and the
+/// link index are unchanged.
+#[derive(Debug, Default, Clone)]
+pub struct MarkdownCache {
+    index: Option<LinkIndex>,
+    analyze: bool,
+    renders: HashMap<PathBuf, (u64, Arc<DocRender>)>,
+}
+
+impl MarkdownCache {
+    /// True when `index` differs from the index the cached renders were made with.
+    pub fn index_changed(&self, index: &LinkIndex) -> bool {
+        self.index.as_ref() != Some(index)
+    }
+}
+
+fn dir_of(content_path: &str) -> &str {
+    content_path.rfind('/').map_or("", |i| &content_path[..=i])
+}
+
+/// The site path of the page a document becomes.
+pub fn page_path(d: &Doc) -> String {
+    match d.kind {
+        Kind::Home => "/".to_owned(),
+        Kind::Technique => format!("/techniques/{}/", d.slug),
+        Kind::Article => format!("/articles/{}/", d.slug),
+        Kind::Page => format!("/{}/", d.slug),
+    }
+}
+
+fn render_doc(d: &Doc, index: &LinkIndex, analyze: bool) -> DocRender {
+    let page_path = page_path(d);
+    let origin = Origin {
+        file: &d.rel,
+        file_text: &d.text,
+        placement: Placement::Body(d.body_first_line),
+        source_dir: dir_of(&d.content_path),
+        page_path: &page_path,
+        analyze,
+    };
+    let mut ids = IdSet::for_page();
+    let mut problems = Vec::new();
+    let body = markdown::render(d.body(), &origin, index, &mut ids, &mut problems);
+    let faqs = match &d.meta {
+        Meta::Article(m) => render_faqs(d, m, &origin, index, &mut ids, &mut problems),
+        _ => Vec::new(),
+    };
+    DocRender {
+        body,
+        faqs,
+        anchors: ids.into_set(),
+        problems,
+    }
+}
+
+fn render_faqs(
+    d: &Doc,
+    m: &ArticleMeta,
+    origin: &Origin<'_>,
+    index: &LinkIndex,
+    ids: &mut IdSet,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<FaqItem> {
+    let located = d.located();
+    m.faqs
+        .iter()
+        .map(|f| {
+            let needle: String = f.answer.lines().next().unwrap_or("").chars().take(40).collect();
+            let pos = located.as_ref().map_or(
+                Pos {
+                    line: 1,
+                    column: 1,
+                    len: 1,
+                },
+                |l| l.item("faqs", needle.trim()),
+            );
+            let answer_origin = Origin {
+                file: origin.file,
+                file_text: origin.file_text,
+                placement: Placement::Fixed(pos),
+                source_dir: origin.source_dir,
+                page_path: origin.page_path,
+                analyze: false,
+            };
+            let answer = markdown::render(&f.answer, &answer_origin, index, &mut IdSet::default(), problems).html;
+            let id = ids.unique(&format!("faq-{}", slug::heading_id(&f.question)));
+            FaqItem {
+                id,
+                question: f.question.trim().to_owned(),
+                answer,
+            }
+        })
+        .collect()
+}
+
+/// Renders every document (in parallel), reusing `cache` where it is still valid.
+/// Returns the renders in the order of `docs`, and the cache for the next build.
+pub fn render_all(
+    docs: &[&Arc<Doc>],
+    index: &LinkIndex,
+    analyze: bool,
+    cache: Option<&MarkdownCache>,
+) -> (Vec<Arc<DocRender>>, MarkdownCache) {
+    let usable = cache.filter(|c| !c.index_changed(index) && c.analyze == analyze);
+    let renders: Vec<Arc<DocRender>> = docs
+        .par_iter()
+        .map(|d| {
+            if let Some((_, r)) = usable
+                .and_then(|c| c.renders.get(&d.rel))
+                .filter(|(v, _)| *v == d.version)
+            {
+                return Arc::clone(r);
+            }
+            Arc::new(render_doc(d, index, analyze))
+        })
+        .collect();
+    let next = MarkdownCache {
+        index: Some(index.clone()),
+        analyze,
+        renders: docs
+            .iter()
+            .zip(&renders)
+            .map(|(d, r)| (d.rel.clone(), (d.version, Arc::clone(r))))
+            .collect(),
+    };
+    (renders, next)
+}
