@@ -2,6 +2,7 @@
 //! Exit codes: 0 success, 1 content or template errors, 2 usage errors.
 
 use std::io::IsTerminal;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -41,6 +42,28 @@ enum Command {
         /// Where to write the site.
         #[arg(long, short, value_name = "DIR")]
         output: Option<PathBuf>,
+    },
+    /// Build, then rebuild what each edit affects, until stopped (Ctrl-C).
+    Watch {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the site.
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+    /// Watch, and serve the site locally; pages reload themselves after each rebuild.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the site.
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// The address to listen on (only this machine by default).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// The port to listen on (the next free one if it is taken).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
     },
     /// Check the whole site and report every problem; writes nothing.
     Check {
@@ -114,6 +137,44 @@ fn options(site: SiteArgs, output: Option<PathBuf>) -> Options {
     }
 }
 
+/// Runs `knead watch`, telling `hub` (when serving) about every rebuild.
+fn watch(opts: Options, hub: Option<std::sync::Arc<knead::serve::reload::Hub>>) -> ExitCode {
+    let inc = match knead::incremental::Incremental::new(opts) {
+        Ok(i) => i,
+        Err(problems) => {
+            print_problems(&problems);
+            return ExitCode::from(1);
+        }
+    };
+    let result = knead::watch::run(inc, |inc, event| match event {
+        knead::watch::Event::Built { changed, outcome } => {
+            print_problems(&outcome.warnings);
+            println!("{}", knead::watch::summary(inc.root(), changed, outcome));
+            if let Some(h) = &hub {
+                h.reload();
+            }
+        }
+        knead::watch::Event::Failed { problems, .. } => {
+            print_problems(problems);
+            eprintln!(
+                "error: the rebuild failed with {}; {} still holds the last good build",
+                plural(problems.error_count(), "error"),
+                inc.output().display()
+            );
+            if let Some(h) = &hub {
+                h.build_error(&problems.render(false));
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(problems) => {
+            print_problems(&problems);
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -146,6 +207,51 @@ fn main() -> ExitCode {
                     ExitCode::from(1)
                 }
             }
+        }
+        Command::Watch { site, output } => watch(options(site, output), None),
+        Command::Serve {
+            site,
+            output,
+            bind,
+            port,
+        } => {
+            let opts = options(site, output);
+            let base_path = knead::config::load(&opts.root, opts.base_url.as_deref())
+                .map_or_else(|_| "/".to_owned(), |c| c.base_path);
+            let (listener, note) = match knead::serve::bind(bind, port) {
+                Ok(v) => v,
+                Err(e) => {
+                    eprintln!("error: cannot listen on {bind}:{port}: {e}\n  help: pick another port with --port");
+                    return ExitCode::from(1);
+                }
+            };
+            if let Some(note) = note {
+                eprintln!("note: {note}");
+            }
+            let site = knead::serve::Site {
+                root: opts.output_dir(),
+                base_path: base_path.clone(),
+            };
+            let server = match knead::serve::start(listener, site) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: cannot start the server: {e}");
+                    return ExitCode::from(1);
+                }
+            };
+            let host = if server.addr.ip().is_loopback() {
+                "127.0.0.1".to_owned()
+            } else {
+                server.addr.ip().to_string()
+            };
+            println!(
+                "Serving the site at http://{host}:{}{base_path} (Ctrl-C to stop)",
+                server.addr.port()
+            );
+            if !bind.is_loopback() {
+                eprintln!("warning: listening on {bind}: other machines on your network can see this preview");
+            }
+            watch(opts, Some(server.hub))
         }
         Command::Check {
             site,

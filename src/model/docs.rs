@@ -42,6 +42,11 @@ pub struct MarkdownCache {
 }
 
 impl MarkdownCache {
+    /// The link index the cached renders were made with.
+    pub fn index(&self) -> Option<&LinkIndex> {
+        self.index.as_ref()
+    }
+
     /// True when `index` differs from the index the cached renders were made with.
     pub fn index_changed(&self, index: &LinkIndex) -> bool {
         self.index.as_ref() != Some(index)
