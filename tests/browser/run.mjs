@@ -1,0 +1,688 @@
+#!/usr/bin/env node
+// Browser tests for knead's themes.
+//
+// Builds the bundled site once with every theme in themes/ (a temporary copy of
+// site.yaml, content/, themes/ and templates/ with `theme: <name>`), serves each build
+// on 127.0.0.1 (a random free port) and checks, in Debian's Chromium driven by
+// playwright-core, every page (at least one of every page type):
+//
+//   - axe-core (wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa): zero violations, in the
+//     light and the dark colour scheme, at 375 and 1280 px, with every <details> open;
+//   - no horizontal scrolling at 320, 375, 1280 and 1440 px;
+//   - no request leaves the local server, and none fails;
+//   - the skip link is the first thing Tab reaches, is visible then, and leads to #main;
+//   - every element Tab reaches shows a focus indicator;
+//   - body text is at least 16 px, and no line of body text is longer than 75 characters;
+//   - the dark scheme really changes the colours;
+// plus, per theme: CSS+JS together under 30 KB with no external URLs, and the Nu Html
+// Checker (vnu.jar) reports zero errors on every HTML file of the build.
+//
+// Every page of each build is checked (a few seconds per page); --quick checks only the
+// richest page of each type (the one with the most tables, FAQs, images, ...).
+//
+// Usage: node run.mjs [--knead PATH] [--quick]
+//   --knead PATH  the knead binary (default: env KNEAD_BIN, else `cargo run` in the repo)
+//   --quick       one page of each page type only (env BROWSER_TEST_QUICK=1)
+// Env: CHROMIUM (default /usr/bin/chromium), SCREENSHOTS_DIR (write screenshots there),
+//      CI=true (a missing browser or Java is a failure, not a skip).
+// Ends with a line `N passed, M failed` and exits 1 on any failure.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+const CI = process.env.CI === 'true';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SCREENSHOTS_DIR = process.env.SCREENSHOTS_DIR ? path.resolve(process.env.SCREENSHOTS_DIR) : '';
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const OVERFLOW_WIDTHS = [320, 375, 1280, 1440];
+const AXE_WIDTHS = [375, 1280];
+const SCHEMES = ['light', 'dark'];
+const MAX_ASSET_BYTES = 30 * 1000; // CSS + JS of a theme, uncompressed
+const MAX_LINE_CHARS = 75;
+const MIN_FONT_PX = 16;
+const TOTAL_TIMEOUT_MS = 20 * 60 * 1000;
+const STEP_TIMEOUT_MS = 30 * 1000;
+const HEIGHT = 900;
+
+// ---------------------------------------------------------------------------------------
+// Arguments
+
+const argv = process.argv.slice(2);
+let kneadBin = process.env.KNEAD_BIN || '';
+let all = process.env.BROWSER_TEST_QUICK !== '1';
+for (let i = 0; i < argv.length; i++) {
+  if (argv[i] === '--knead' && i + 1 < argv.length) kneadBin = path.resolve(argv[++i]);
+  else if (argv[i] === '--quick') all = false;
+  else {
+    console.error(`usage: node run.mjs [--knead PATH] [--quick]  (unknown argument: ${argv[i]})`);
+    process.exit(2);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Results
+
+const results = [];
+const notes = [];
+const grouped = new Map(); // note text -> { pages, modes }
+function note(text, page, mode) {
+  if (!grouped.has(text)) grouped.set(text, { pages: new Set(), modes: new Set() });
+  grouped.get(text).pages.add(page);
+  grouped.get(text).modes.add(mode);
+}
+function record(name, ok, detail = '') {
+  results.push({ name, ok, detail });
+  console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}`);
+  if (!ok && detail) console.log(indent(detail, 6));
+}
+function indent(text, n) {
+  const pad = ' '.repeat(n);
+  return String(text).split('\n').map((l) => pad + l).join('\n');
+}
+function summary() {
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  for (const [text, g] of grouped) {
+    const pages = [...g.pages];
+    notes.push(`${text}: on ${pages.length === 1 ? pages[0] : `${pages.length} pages`} (${[...g.modes].join(', ')}); not a failure, but worth a look`);
+  }
+  grouped.clear();
+  if (notes.length) {
+    console.log('\nNotes:');
+    for (const n of notes) console.log(indent(n, 2));
+  }
+  if (failed) {
+    console.log('\nFailures:');
+    for (const r of results.filter((x) => !x.ok)) console.log(`  - ${r.name}`);
+  }
+  console.log(`\n${passed} passed, ${failed} failed`);
+  return failed;
+}
+
+// ---------------------------------------------------------------------------------------
+// Building the site with each theme
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10 * 60 * 1000, maxBuffer: 64 << 20, ...opts });
+  return { status: r.status, out: `${r.stdout || ''}${r.stderr || ''}`, error: r.error };
+}
+
+function kneadCommand() {
+  if (kneadBin) return [kneadBin, []];
+  return ['cargo', ['run', '--quiet', '--locked', '--manifest-path', path.join(REPO, 'Cargo.toml'), '--']];
+}
+
+function themesInRepo() {
+  const dir = path.join(REPO, 'themes');
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(dir, e.name, 'templates')))
+    .map((e) => e.name)
+    .sort((a, b) => (a === 'default' ? -1 : b === 'default' ? 1 : a.localeCompare(b)));
+}
+
+/** A copy of the bundled site that uses `theme`, built into `<tmp>/<theme>/public`. */
+function buildWithTheme(theme, tmp) {
+  const root = path.join(tmp, theme, 'site');
+  fs.mkdirSync(root, { recursive: true });
+  let yaml = fs.readFileSync(path.join(REPO, 'site.yaml'), 'utf8');
+  yaml = /^theme:.*$/m.test(yaml) ? yaml.replace(/^theme:.*$/m, `theme: ${theme}`) : `${yaml.trimEnd()}\ntheme: ${theme}\n`;
+  fs.writeFileSync(path.join(root, 'site.yaml'), yaml);
+  for (const sub of ['content', 'themes', 'templates']) {
+    const src = path.join(REPO, sub);
+    if (fs.existsSync(src)) fs.cpSync(src, path.join(root, sub), { recursive: true });
+  }
+  const out = path.join(tmp, theme, 'public');
+  const [cmd, pre] = kneadCommand();
+  const r = run(cmd, [...pre, 'build', '--root', root, '--output', out], { cwd: REPO });
+  const ok = r.status === 0 && fs.existsSync(path.join(out, 'index.html'));
+  record(`${theme} · knead build`, ok, ok ? '' : `${cmd} ${pre.join(' ')} build exited ${r.status}${r.error ? ` (${r.error.message})` : ''}\n${r.out.trim()}`);
+  return ok ? out : null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Pages of a build, by type
+
+const TYPES = ['home', 'article list', 'article', 'technique list', 'technique', 'benefit list', 'benefit', 'faq', 'page', '404'];
+
+function htmlFiles(dir, rel = '') {
+  const out = [];
+  for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...htmlFiles(dir, r));
+    else if (e.name.endsWith('.html')) out.push(r);
+  }
+  return out;
+}
+
+function pageType(rel) {
+  if (rel === 'index.html') return 'home';
+  if (rel === '404.html') return '404';
+  const parts = rel.split('/');
+  if (parts.at(-1) !== 'index.html') return null;
+  const section = { articles: 'article', techniques: 'technique', benefits: 'benefit' }[parts[0]];
+  if (section && parts.length === 2) return `${section} list`;
+  if (section && parts.length === 3) return section;
+  if (parts[0] === 'faq' && parts.length === 2) return 'faq';
+  if (parts[0] === 'search' && parts.length === 2) return 'search';
+  if (parts.length === 2) return 'page';
+  return null;
+}
+
+/** How much of a theme a page exercises, to pick the richest page of each type. */
+function richness(html) {
+  const n = (re) => (html.match(re) || []).length;
+  return n(/<table/g) * 5 + n(/<details/g) * 2 + n(/<img/g) * 5 + n(/class="reviewed/g) * 3 + n(/rel="(prev|next)"/g) + n(/<li/g) / 50;
+}
+
+function pagesOf(out) {
+  const byType = new Map();
+  for (const rel of htmlFiles(out)) {
+    const type = pageType(rel);
+    if (!type) continue;
+    const html = fs.readFileSync(path.join(out, rel), 'utf8');
+    const url = type === '404' ? '/this-page-does-not-exist/' : `/${rel.replace(/index\.html$/, '')}`;
+    if (!byType.has(type)) byType.set(type, []);
+    byType.get(type).push({ type, rel, url, score: richness(html) });
+  }
+  const pages = [];
+  const best = new Map();
+  for (const [type, list] of byType) {
+    best.set(type, list.reduce((b, p) => (p.score > b.score ? p : b)));
+    pages.push(...(all ? list : [best.get(type)]));
+  }
+  return { pages, best, missing: TYPES.filter((t) => !byType.has(t)) };
+}
+
+// ---------------------------------------------------------------------------------------
+// A tiny static server
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.xml': 'application/xml',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.gif': 'image/gif',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+function serve(root) {
+  const server = http.createServer((req, res) => {
+    const send = (status, file, headers = {}) => {
+      const body = file ? fs.readFileSync(file) : Buffer.alloc(0);
+      res.writeHead(status, {
+        'content-type': file ? MIME[path.extname(file)] || 'application/octet-stream' : 'text/plain',
+        'content-length': body.length,
+        'cache-control': 'no-store',
+        ...headers,
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, null);
+      const pathname = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+      const file = path.join(root, path.normalize(pathname));
+      if (file !== root && !file.startsWith(root + path.sep)) return send(403, null);
+      let stat = fs.statSync(file, { throwIfNoEntry: false });
+      if (stat && stat.isDirectory()) {
+        if (!pathname.endsWith('/')) return send(301, null, { location: `${pathname}/` });
+        const index = path.join(file, 'index.html');
+        stat = fs.statSync(index, { throwIfNoEntry: false });
+        if (stat && stat.isFile()) return send(200, index);
+      } else if (stat && stat.isFile()) {
+        return send(200, file);
+      }
+      const notFound = path.join(root, '404.html');
+      return fs.existsSync(notFound) ? send(404, notFound) : send(404, null);
+    } catch {
+      return send(500, null);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function closeServer(server) {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// In-page checks (run in the browser)
+
+function overflowInPage() {
+  const doc = document.documentElement;
+  const width = doc.clientWidth;
+  const offenders = [];
+  if (doc.scrollWidth > width) {
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.right > width + 0.5 && r.width > 0) {
+        const id = el.id ? `#${el.id}` : '';
+        const cls = typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+        offenders.push(`${el.tagName.toLowerCase()}${id}${cls} right=${Math.round(r.right)}`);
+        if (offenders.length >= 5) break;
+      }
+    }
+  }
+  return { scrollWidth: doc.scrollWidth, clientWidth: width, innerWidth: window.innerWidth, offenders };
+}
+
+function textInPage([maxChars, minPx]) {
+  const problems = [];
+  const bodyPx = parseFloat(getComputedStyle(document.body).fontSize);
+  if (bodyPx < minPx) problems.push(`body font-size is ${bodyPx}px`);
+  let longest = { n: 0, text: '' };
+  const range = document.createRange();
+  for (const block of document.querySelectorAll('main p, main li, main dd, main blockquote, main summary, footer p')) {
+    const px = parseFloat(getComputedStyle(block).fontSize);
+    if (px < minPx && block.matches('main p') && block.textContent.trim()) {
+      problems.push(`text of ${px}px: "${block.textContent.trim().slice(0, 60)}"`);
+    }
+    if (block.closest('table, pre, nav')) continue;
+    // Walk the characters in order; a line ends where the next character starts to the
+    // left of the previous one (left-to-right text) or lower down.
+    let count = 0;
+    let text = '';
+    let prev = null;
+    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const s = node.textContent;
+      for (let i = 0; i < s.length; i++) {
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const rects = range.getClientRects();
+        if (!rects.length) continue;
+        const r = rects[0];
+        if (r.width === 0 && /\s/.test(s[i])) continue;
+        if (prev && (r.left < prev.left - 1 || r.top > prev.bottom - 2)) {
+          if (count > longest.n) longest = { n: count, text };
+          count = 0;
+          text = '';
+        }
+        count++;
+        text += s[i];
+        prev = r;
+      }
+    }
+    if (count > longest.n) longest = { n: count, text };
+  }
+  if (longest.n > maxChars) problems.push(`a line of ${longest.n} characters: "${longest.text.trim()}"`);
+  return { problems, longest: longest.n, bodyPx };
+}
+
+function skipLinkInPage() {
+  const el = document.activeElement;
+  if (!el || el.tagName !== 'A') return `the first Tab focuses <${el ? el.tagName.toLowerCase() : 'nothing'}>, not a skip link`;
+  const href = el.getAttribute('href') || '';
+  if (!href.startsWith('#')) return `the first Tab focuses a link to ${href}, not a skip link`;
+  const target = document.getElementById(href.slice(1));
+  if (!target || target.tagName !== 'MAIN') return `the skip link points to ${href}, which is not the <main> element`;
+  const r = el.getBoundingClientRect();
+  if (r.width < 1 || r.height < 1 || r.bottom <= 0 || r.top >= innerHeight || r.left < 0 || r.right > innerWidth) {
+    return `the focused skip link is not visible (${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}x${Math.round(r.height)})`;
+  }
+  return '';
+}
+
+function focusIndicatorInPage() {
+  const el = document.activeElement;
+  if (!el || el === document.body) return { done: true };
+  const visible = (s) =>
+    (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1) || (s.boxShadow && s.boxShadow !== 'none');
+  const ok =
+    visible(getComputedStyle(el)) || visible(getComputedStyle(el, '::after')) || visible(getComputedStyle(el, '::before'));
+  const label = `${el.tagName.toLowerCase()}${el.getAttribute('href') ? `[href="${el.getAttribute('href')}"]` : ''} "${(el.textContent || '').trim().slice(0, 40)}"`;
+  let p = '';
+  for (let n = el; n && n !== document.body; n = n.parentElement) p = `${n.tagName}:${[...n.parentElement.children].indexOf(n)}/${p}`;
+  return { done: false, ok, label, path: p };
+}
+
+function backgroundInPage() {
+  return `${getComputedStyle(document.body).backgroundColor} / ${getComputedStyle(document.body).color}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Browser checks of one theme's build
+
+async function checkTheme(context, theme, out, origin, axeSource, net) {
+  const { pages, best, missing } = pagesOf(out);
+  record(
+    `${theme} · the build has every page type`,
+    missing.length === 0,
+    missing.length ? `no page of type: ${missing.join(', ')}` : '',
+  );
+  for (const p of pages) {
+    const label = `${theme} · ${p.type} (${p.url})`;
+    const page = await context.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(`script error: ${e.message}`));
+    net.reset(p.type === '404' ? `${origin}${p.url}` : null);
+    try {
+      await page.setViewportSize({ width: 1280, height: HEIGHT });
+      const response = await page.goto(`${origin}${p.url}`, { waitUntil: 'load' });
+      const status = response ? response.status() : 0;
+      const want = p.type === '404' ? 404 : 200;
+      record(`${label}: HTTP status ${want}`, status === want, `status ${status}`);
+
+      // Horizontal scrolling.
+      for (const width of OVERFLOW_WIDTHS) {
+        await page.setViewportSize({ width, height: HEIGHT });
+        const o = await page.evaluate(overflowInPage);
+        const ok = o.scrollWidth <= o.clientWidth && o.scrollWidth <= o.innerWidth;
+        record(
+          `${label}: no horizontal scrolling at ${width}px`,
+          ok,
+          `scrollWidth ${o.scrollWidth} > ${o.clientWidth}; wider than the viewport: ${o.offenders.join(', ') || '?'}`,
+        );
+      }
+
+      // Text size and line length (at the widest layout, where lines are longest).
+      await page.setViewportSize({ width: 1440, height: HEIGHT });
+      const t = await page.evaluate(textInPage, [MAX_LINE_CHARS, MIN_FONT_PX]);
+      record(`${label}: body text >= ${MIN_FONT_PX}px, lines <= ${MAX_LINE_CHARS} characters (longest ${t.longest})`, t.problems.length === 0, t.problems.join('\n'));
+
+      // Skip link and focus indicators, on a fresh load so that focus starts at the top.
+      await page.setViewportSize({ width: 1280, height: HEIGHT });
+      await page.goto(`${origin}${p.url}`, { waitUntil: 'load' });
+      await page.keyboard.press('Tab');
+      const skip = await page.evaluate(skipLinkInPage);
+      record(`${label}: skip link first, visible on focus, leads to <main>`, skip === '', skip);
+      const unfocused = [];
+      const seen = new Set();
+      for (let i = 0; i < 80; i++) {
+        const r = await page.evaluate(focusIndicatorInPage);
+        if (r.done || seen.has(r.path)) break;
+        seen.add(r.path);
+        if (!r.ok) unfocused.push(r.label);
+        await page.keyboard.press('Tab');
+      }
+      record(`${label}: visible focus indicator on every Tab stop`, unfocused.length === 0, `no outline or box-shadow on focus: ${unfocused.join('; ')}`);
+
+      // axe-core in both colour schemes, at both widths, with every <details> open.
+      await page.evaluate(() => {
+        for (const d of document.querySelectorAll('details')) d.open = true;
+        document.activeElement?.blur();
+      });
+      if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ content: axeSource });
+      const colours = {};
+      for (const scheme of SCHEMES) {
+        await page.emulateMedia({ colorScheme: scheme });
+        colours[scheme] = await page.evaluate(backgroundInPage);
+        for (const width of AXE_WIDTHS) {
+          await page.setViewportSize({ width, height: HEIGHT });
+          const axe = await page.evaluate(
+            (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+            AXE_TAGS,
+          );
+          for (const inc of axe.incomplete) {
+            for (const n of inc.nodes.slice(0, 3)) {
+              note(`${theme}: axe could not decide ${inc.id} for ${n.target.join(' ')}${n.any?.[0]?.message ? ` (${n.any[0].message})` : ''}`, p.url, `${scheme} ${width}px`);
+            }
+          }
+          const detail = axe.violations
+            .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.slice(0, 5).map((n) => `  ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 300)}`).join('\n')}`)
+            .join('\n');
+          record(`${label}: axe, ${scheme} scheme, ${width}px: no violations`, axe.violations.length === 0, detail);
+        }
+      }
+      record(`${label}: the dark scheme changes the colours`, colours.light !== colours.dark, `light ${colours.light}, dark ${colours.dark}`);
+      // Requests seen while the page was loaded, resized, tabbed through and audited.
+      const loadProblems = [...net.problems(), ...pageErrors];
+      record(`${label}: no external or failed requests, no script errors`, loadProblems.length === 0, [...new Set(loadProblems)].join('\n'));
+    } catch (e) {
+      record(`${label}: browser checks ran`, false, e.stack || String(e));
+    } finally {
+      await page.close().catch(() => {});
+    }
+  }
+  return best;
+}
+
+async function screenshots(context, theme, origin, best) {
+  const article = best.get('article');
+  const technique = best.get('technique');
+  const shots = [
+    { name: 'home', url: '/' },
+    article && { name: 'article-top', url: article.url },
+    article && { name: 'article-faq', url: article.url, faq: true },
+    technique && { name: 'technique', url: technique.url },
+  ].filter(Boolean);
+  const page = await context.newPage();
+  let count = 0;
+  try {
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+      for (const width of [375, 1280]) {
+        await page.setViewportSize({ width, height: width < 600 ? 812 : HEIGHT });
+        for (const s of shots) {
+          await page.goto(`${origin}${s.url}`, { waitUntil: 'load' });
+          if (s.faq) {
+            const found = await page.evaluate(() => {
+              const first = document.querySelector('main details');
+              if (!first) return false;
+              first.open = true;
+              const section = first.closest('section') || first;
+              const heading = section.querySelector('h2') || first;
+              heading.scrollIntoView({ block: 'start', behavior: 'instant' });
+              return true;
+            });
+            if (!found) continue;
+          }
+          await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${theme}-${s.name}-${width}-${scheme}.png`) });
+          count++;
+        }
+      }
+    }
+    record(`${theme} · screenshots (${count}) written to ${SCREENSHOTS_DIR}`, count > 0, 'no screenshot was written');
+  } catch (e) {
+    record(`${theme} · screenshots`, false, e.stack || String(e));
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Static checks of a theme
+
+function themeAssets(theme) {
+  const dir = path.join(REPO, 'themes', theme, 'static');
+  let bytes = 0;
+  const files = [];
+  const external = [];
+  const walk = (d) => {
+    if (!fs.existsSync(d)) return;
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(css|js|mjs)$/.test(e.name)) {
+        const text = fs.readFileSync(p, 'utf8');
+        bytes += Buffer.byteLength(text);
+        files.push(path.relative(dir, p));
+        for (const m of text.matchAll(/(@import|url\(\s*['"]?(https?:)?\/\/|fetch\(|XMLHttpRequest)/g)) external.push(`${path.relative(dir, p)}: ${m[0]}`);
+      }
+    }
+  };
+  walk(dir);
+  record(
+    `${theme} · CSS+JS ${bytes} bytes (${files.join(', ') || 'none'}) <= ${MAX_ASSET_BYTES}`,
+    bytes <= MAX_ASSET_BYTES,
+    `${bytes} bytes is over the budget of ${MAX_ASSET_BYTES}`,
+  );
+  record(`${theme} · CSS+JS load nothing from elsewhere`, external.length === 0, external.join('\n'));
+}
+
+function javaAvailable() {
+  const r = run('java', ['-version'], { timeout: 60 * 1000 });
+  return r.status === 0;
+}
+
+function vnu(theme, out) {
+  const jar = require('vnu-jar');
+  const files = htmlFiles(out).map((rel) => path.join(out, rel));
+  const r = run('java', ['-Xss8m', '-jar', jar, '--errors-only', '--format', 'json', ...files], { timeout: 5 * 60 * 1000 });
+  let messages;
+  try {
+    const text = r.out.slice(r.out.indexOf('{'));
+    messages = JSON.parse(text).messages;
+  } catch {
+    record(`${theme} · Nu Html Checker ran`, false, `java -jar vnu.jar exited ${r.status}${r.error ? ` (${r.error.message})` : ''}\n${r.out.slice(0, 2000)}`);
+    return;
+  }
+  const byFile = new Map(files.map((f) => [f, []]));
+  const other = [];
+  for (const m of messages) {
+    if (m.type !== 'error' && m.type !== 'non-document-error' && m.subType !== 'fatal') continue;
+    const file = m.url ? fileURLToPath(m.url) : '';
+    const line = `${m.lastLine ? `line ${m.lastLine}: ` : ''}${m.message}${m.extract ? `\n  ${m.extract.replace(/\s+/g, ' ').trim()}` : ''}`;
+    if (byFile.has(file)) byFile.get(file).push(line);
+    else other.push(`${file}: ${line}`);
+  }
+  for (const [file, errs] of byFile) {
+    record(`${theme} · Nu Html Checker: ${path.relative(out, file)}`, errs.length === 0, errs.join('\n'));
+  }
+  if (other.length) record(`${theme} · Nu Html Checker: other errors`, false, other.join('\n'));
+}
+
+// ---------------------------------------------------------------------------------------
+// Main
+
+async function main() {
+  const started = Date.now();
+  console.log(`knead browser tests (${all ? 'every page' : 'one page of each type'})`);
+  if (!fs.existsSync(CHROMIUM)) {
+    if (CI) {
+      record(`Chromium at ${CHROMIUM}`, false, 'not installed; CI must install it (apt-get install -y chromium)');
+      return summary();
+    }
+    console.log(`Browser tests skipped: no Chromium at ${CHROMIUM} (install it with apt-get install -y chromium, or set CHROMIUM).`);
+    return 0;
+  }
+  const hasJava = javaAvailable();
+  if (!hasJava && CI) record('java for the Nu Html Checker', false, 'java -version failed');
+  else if (!hasJava) notes.push('Nu Html Checker skipped: no java on PATH');
+
+  const { chromium } = await import('playwright-core');
+  const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'knead-browser-'));
+  const servers = [];
+  let context = null;
+  try {
+    const builds = [];
+    for (const theme of themesInRepo()) {
+      themeAssets(theme);
+      const out = buildWithTheme(theme, tmp);
+      if (out) builds.push({ theme, out });
+    }
+    for (const b of builds) if (hasJava) vnu(b.theme, b.out);
+
+    for (const b of builds) {
+      const server = await serve(b.out);
+      servers.push(server);
+      b.origin = `http://127.0.0.1:${server.address().port}`;
+    }
+    const origins = new Set(builds.map((b) => b.origin));
+    if (SCREENSHOTS_DIR) fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+
+    context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1280, height: HEIGHT },
+      timeout: 60 * 1000,
+    });
+    context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
+
+    // Every request: local ones go through, anything else is blocked and reported.
+    let netProblems = [];
+    let expected404 = null;
+    const net = {
+      reset(url404) {
+        netProblems = [];
+        expected404 = url404;
+      },
+      problems: () => netProblems,
+    };
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      let origin = '';
+      try {
+        origin = new URL(url).origin;
+      } catch {}
+      if (origins.has(origin)) return route.continue();
+      if (url.startsWith('data:')) return route.continue();
+      netProblems.push(`external request blocked: ${url}`);
+      return route.abort('blockedbyclient');
+    });
+    context.on('response', (res) => {
+      if (res.status() >= 400 && res.url() !== expected404) netProblems.push(`${res.status()} for ${res.url()}`);
+    });
+    context.on('requestfailed', (req) => {
+      if (!netProblems.some((p) => p.includes(req.url()))) netProblems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
+    });
+
+    for (const b of builds) {
+      const best = await checkTheme(context, b.theme, b.out, b.origin, axeSource, net);
+      if (SCREENSHOTS_DIR) await screenshots(context, b.theme, b.origin, best);
+    }
+  } catch (e) {
+    record('browser tests ran to the end', false, e.stack || String(e));
+  } finally {
+    if (context) await context.close().catch(() => {});
+    await Promise.all(servers.map(closeServer));
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(`\nbrowser tests took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return summary();
+}
+
+const watchdog = setTimeout(() => {
+  record(`browser tests finished within ${TOTAL_TIMEOUT_MS / 60000} minutes`, false, 'timed out');
+  summary();
+  process.exit(1);
+}, TOTAL_TIMEOUT_MS);
+watchdog.unref();
+
+main().then(
+  (failed) => {
+    clearTimeout(watchdog);
+    process.exitCode = failed ? 1 : 0;
+  },
+  (e) => {
+    clearTimeout(watchdog);
+    record('browser tests ran', false, e.stack || String(e));
+    summary();
+    process.exitCode = 1;
+  },
+);
