@@ -411,7 +411,7 @@ async function checkTheme(context, theme, out, origin, axeSource, net) {
       record(`${label}: skip link first, visible on focus, leads to <main>`, skip === '', skip);
       const unfocused = [];
       const seen = new Set();
-      for (let i = 0; i < 80; i++) {
+      for (let i = 0; i < 150; i++) {
         const r = await page.evaluate(focusIndicatorInPage);
         if (r.done || seen.has(r.path)) break;
         seen.add(r.path);
