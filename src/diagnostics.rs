@@ -41,10 +41,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error about a whole file (no line known).
-    pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn error(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
-            file: file.into(),
+            file: file.as_ref().to_path_buf(),
             line: 0,
             column: 0,
             len: 0,
@@ -55,7 +55,7 @@ impl Diagnostic {
     }
 
     /// A warning about a whole file (no line known).
-    pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn warning(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(file, message)

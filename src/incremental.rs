@@ -7,7 +7,9 @@
 //! version of a content file, a hash of the fields lists show, a hash of the site-wide
 //! context. A page is rendered again exactly when the fingerprint of its inputs changed.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,7 +21,7 @@ use tera::Tera;
 use crate::config::{self, Config};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::discover::{self, Sources};
-use crate::model::{self, MarkdownCache, Site};
+use crate::model::{self, MarkdownCache, Site, Sourced};
 use crate::parse::{self, Doc};
 use crate::pipeline::Options;
 use crate::render::{self, Input, Renderer};
@@ -45,6 +47,7 @@ pub struct Outcome {
 
 /// One parse result, kept until its file changes.
 struct Parsed {
+    source: discover::Source,
     doc: Option<Arc<Doc>>,
     problems: Vec<Diagnostic>,
 }
@@ -60,19 +63,19 @@ struct CopyStamp {
 /// Fingerprints of content files, kept across rebuilds.
 #[derive(Default)]
 struct Fingerprints {
-    /// rel -> (doc version, index generation, hash) for listings.
-    listing: HashMap<PathBuf, (u64, u64)>,
-    /// rel -> (doc version, index generation, hash) for FAQ groups.
-    faqs: HashMap<PathBuf, (u64, u64, u64)>,
+    /// key -> (hash of doc version and index generation, hash) for listings.
+    listing: FxHashMap<Arc<str>, (u64, u64)>,
+    /// key -> (doc version, index generation, hash) for FAQ groups.
+    faqs: FxHashMap<Arc<str>, (u64, u64, u64)>,
 }
 
 /// What the output folder holds after the last successful build.
 #[derive(Default)]
 struct Written {
     /// Generated files and the fingerprint of their inputs.
-    pages: HashMap<String, u64>,
+    pages: FxHashMap<String, u64>,
     /// Copied files.
-    copies: HashMap<String, CopyStamp>,
+    copies: FxHashMap<String, CopyStamp>,
 }
 
 /// The state of a watched site between rebuilds.
@@ -84,7 +87,7 @@ pub struct Incremental {
     theme: Option<Result<(Theme, Tera), Vec<Diagnostic>>>,
     template_generation: u64,
     sources: Option<Sources>,
-    docs: BTreeMap<PathBuf, Parsed>,
+    docs: FxHashMap<Arc<str>, Parsed>,
     next_version: u64,
     markdown: MarkdownCache,
     index_generation: u64,
@@ -116,7 +119,7 @@ impl Incremental {
             theme: None,
             template_generation: 0,
             sources: None,
-            docs: BTreeMap::new(),
+            docs: FxHashMap::default(),
             next_version: 1,
             markdown: MarkdownCache::default(),
             index_generation: 0,
@@ -198,12 +201,32 @@ impl Incremental {
                 self.pending_copies.insert(p.clone());
             }
         }
+        let timings = std::env::var_os("KNEAD_TIMINGS").is_some();
+        let lap = |what: &str| {
+            if timings {
+                eprintln!("  {what}: {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+            }
+        };
+        lap("config+theme");
         if content_changed {
-            self.sources = Some(discover::discover(&self.root));
+            // Edits of files already known need no new walk of content/; anything else
+            // (a new, deleted or renamed file or folder) does.
+            let content = self.root.join("content");
+            let walk = first
+                || self.sources.is_none()
+                || changed
+                    .iter()
+                    .filter(|p| p.starts_with(&content))
+                    .any(|p| !self.is_known_file(p));
+            if walk {
+                self.sources = Some(discover::discover(&self.root));
+                lap("discover");
+            }
             for p in &changed {
                 self.pending_copies.insert(p.clone());
             }
-            self.reparse(&changed, first);
+            self.reparse(&changed, first, walk);
+            lap("parse");
         }
 
         // Every problem known so far.
@@ -243,6 +266,7 @@ impl Incremental {
                 }
             };
         problems.extend(warnings);
+        lap("model");
         if markdown.index() != self.markdown.index() {
             self.index_generation += 1;
         }
@@ -250,34 +274,22 @@ impl Incremental {
 
         // Which pages to render: those whose inputs changed.
         let plan = render::plan(&site);
+        lap("plan");
         let renderer = Renderer::new(&site, theme, tera, &plan);
+        lap("renderer");
         let site_stamp = hash_of((
             self.template_generation,
             serde_json::to_string(&Builder { site: &site }.site()).ok(),
         ));
-        let versions: HashMap<&Path, u64> = docs.iter().map(|d| (d.rel.as_path(), d.version)).collect();
+        let versions: FxHashMap<&str, u64> = docs.iter().map(|d| (d.key.as_ref(), d.version)).collect();
         update_fingerprints(&mut self.fingerprints, self.index_generation, &site, &versions);
+        let values = Values::new(&site, &versions, &self.fingerprints, self.index_generation, site_stamp);
         let previous = self.written.as_ref().map(|w| &w.pages);
-        let stamps: Vec<u64> = plan
-            .iter()
-            .map(|p| {
-                if p.inputs.contains(&Input::Always) {
-                    return hash_of((start.elapsed().as_nanos(), &p.path, self.next_version));
-                }
-                let mut h = DefaultHasher::new();
-                for input in &p.inputs {
-                    input.hash(&mut h);
-                    match input {
-                        Input::Site => site_stamp.hash(&mut h),
-                        Input::Source(rel) => (versions.get(rel.as_path()), self.index_generation).hash(&mut h),
-                        Input::Listing(rel) => self.fingerprints.listing.get(rel).map(|f| f.1).hash(&mut h),
-                        Input::Faqs(rel) => self.fingerprints.faqs.get(rel).map(|f| f.2).hash(&mut h),
-                        Input::Always => {}
-                    }
-                }
-                h.finish()
-            })
-            .collect();
+        // A page's stamp hashes the values of its inputs, in order. Values identify their
+        // source (versions are never reused; listings include the URL), so the stamp
+        // changes whenever the set, the order or the content of the inputs does.
+        let stamps: Vec<u64> = plan.par_iter().map(|p| values.stamp(&p.inputs)).collect();
+        lap("stamps");
         let dirty: Vec<usize> = (0..plan.len())
             .filter(|&i| previous.and_then(|w| w.get(&plan[i].path)) != Some(&stamps[i]))
             .collect();
@@ -294,6 +306,7 @@ impl Incremental {
                 Err(_) => {}
             }
         }
+        lap("render");
         if !render_problems.is_empty() {
             problems.extend(render_problems);
             problems.sort();
@@ -350,24 +363,61 @@ impl Incremental {
         self.pending_copies.clear();
         problems.sort();
         Ok(Outcome {
+            rendered: dirty.len(),
             warnings: problems,
             elapsed: start.elapsed(),
             ..outcome
         })
     }
 
-    /// Re-reads the Markdown files that changed (or all of them on the first build).
-    fn reparse(&mut self, changed: &[PathBuf], all: bool) {
+    /// True for an existing file that the last walk of content/ already found.
+    fn is_known_file(&self, path: &Path) -> bool {
+        if !path.is_file() {
+            return false;
+        }
+        let key = self.key_of(path);
+        self.docs.contains_key(key.as_str())
+            || self
+                .sources
+                .as_ref()
+                .is_some_and(|s| s.assets.iter().any(|a| a.path == path))
+    }
+
+    fn key_of(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// Re-reads the Markdown files that changed (all of them when `all`). After a new
+    /// walk (`walked`), files that are gone are forgotten and new ones are read.
+    fn reparse(&mut self, changed: &[PathBuf], all: bool, walked: bool) {
         let Some(sources) = &self.sources else { return };
-        let changed: HashSet<&PathBuf> = changed.iter().collect();
-        let present: HashSet<&Path> = sources.markdown.iter().map(|s| s.rel.as_path()).collect();
-        self.docs.retain(|rel, _| present.contains(rel.as_path()));
-        let todo: Vec<&discover::Source> = sources
-            .markdown
-            .iter()
-            .filter(|s| all || !self.docs.contains_key(&s.rel) || changed.contains(&s.path))
-            .collect();
-        let parsed: Vec<(Option<Doc>, Vec<Diagnostic>)> = todo.par_iter().map(|s| parse::parse_one(s)).collect();
+        let changed_keys: FxHashSet<String> = changed.iter().map(|p| self.key_of(p)).collect();
+        let todo: Vec<discover::Source> = if walked {
+            let present: FxHashSet<String> = sources
+                .markdown
+                .iter()
+                .map(|s| s.rel.to_string_lossy().into_owned())
+                .collect();
+            self.docs.retain(|k, _| present.contains(k.as_ref()));
+            sources
+                .markdown
+                .iter()
+                .filter(|s| {
+                    let key = s.rel.to_string_lossy();
+                    all || !self.docs.contains_key(key.as_ref()) || changed_keys.contains(key.as_ref())
+                })
+                .cloned()
+                .collect()
+        } else {
+            changed_keys
+                .iter()
+                .filter_map(|k| self.docs.get(k.as_str()).map(|p| p.source.clone()))
+                .collect()
+        };
+        let parsed: Vec<(Option<Doc>, Vec<Diagnostic>)> = todo.par_iter().map(parse::parse_one).collect();
         for (source, (doc, problems)) in todo.into_iter().zip(parsed) {
             let version = self.next_version;
             self.next_version += 1;
@@ -375,44 +425,112 @@ impl Incremental {
                 d.version = version;
                 Arc::new(d)
             });
-            self.docs.insert(source.rel.clone(), Parsed { doc, problems });
+            let key: Arc<str> = source.rel.to_string_lossy().into();
+            self.docs.insert(key, Parsed { source, doc, problems });
         }
     }
 }
 
-/// Recomputes the fingerprints of documents whose version or links changed.
-fn update_fingerprints(fp: &mut Fingerprints, generation: u64, site: &Site, versions: &HashMap<&Path, u64>) {
-    let b = Builder { site };
-    let mut keep: HashSet<PathBuf> = HashSet::new();
-    for (i, a) in site.articles.iter().enumerate() {
-        let v = versions.get(a.rel.as_path()).copied().unwrap_or(0);
-        keep.insert(a.rel.clone());
-        let key = hash_of((v, generation));
-        if fp.listing.get(&a.rel).map(|f| f.0) != Some(key) {
-            let listing = serde_json::to_string(&b.summary(i)).ok();
-            fp.listing.insert(a.rel.clone(), (key, hash_of(listing)));
+/// The value of every input of this build (see [`Input`]).
+struct Values {
+    site: u64,
+    article: Vec<u64>,
+    article_listing: Vec<u64>,
+    all_article_listings: u64,
+    article_faqs: Vec<u64>,
+    all_article_faqs: u64,
+    technique: Vec<u64>,
+    technique_listing: Vec<u64>,
+    all_technique_listings: u64,
+    page: Vec<u64>,
+    home: u64,
+}
+
+impl Values {
+    fn new(site: &Site, versions: &FxHashMap<&str, u64>, fp: &Fingerprints, generation: u64, site_stamp: u64) -> Self {
+        let source = |key: &Arc<str>| hash_of((versions.get(key.as_ref()), generation));
+        let listing = |key: &Arc<str>| fp.listing.get(key).map_or(0, |f| f.1);
+        let article_listing: Vec<u64> = site.articles.iter().map(|a| listing(a.key())).collect();
+        let article_faqs: Vec<u64> = site
+            .articles
+            .iter()
+            .map(|a| fp.faqs.get(a.key()).map_or(0, |f| f.2))
+            .collect();
+        let technique_listing: Vec<u64> = site.techniques.iter().map(|t| listing(t.key())).collect();
+        Values {
+            site: site_stamp,
+            article: site.articles.iter().map(|a| source(a.key())).collect(),
+            all_article_listings: hash_of(&article_listing),
+            article_listing,
+            all_article_faqs: hash_of(&article_faqs),
+            article_faqs,
+            technique: site.techniques.iter().map(|t| source(t.key())).collect(),
+            all_technique_listings: hash_of(&technique_listing),
+            technique_listing,
+            page: site.pages.iter().map(|p| source(p.key())).collect(),
+            home: site.home.as_ref().map_or(0, |h| source(h.key())),
         }
-        if fp.faqs.get(&a.rel).map(|f| (f.0, f.1)) != Some((v, generation)) {
+    }
+
+    fn stamp(&self, inputs: &[Input]) -> u64 {
+        let mut h = FxHasher::default();
+        for input in inputs {
+            let value = match *input {
+                Input::Site => self.site,
+                Input::Article(i) => self.article[i],
+                Input::ArticleListing(i) => self.article_listing[i],
+                Input::AllArticleListings => self.all_article_listings,
+                Input::ArticleFaqs(i) => self.article_faqs[i],
+                Input::AllArticleFaqs => self.all_article_faqs,
+                Input::Technique(i) => self.technique[i],
+                Input::TechniqueListing(i) => self.technique_listing[i],
+                Input::AllTechniqueListings => self.all_technique_listings,
+                Input::Page(i) => self.page[i],
+                Input::Home => self.home,
+            };
+            (*input, value).hash(&mut h);
+        }
+        h.finish()
+    }
+}
+
+/// Recomputes the fingerprints of documents whose version or links changed.
+fn update_fingerprints(fp: &mut Fingerprints, generation: u64, site: &Site, versions: &FxHashMap<&str, u64>) {
+    let b = Builder { site };
+    let mut keep: FxHashSet<Arc<str>> = FxHashSet::default();
+    for (i, a) in site.articles.iter().enumerate() {
+        let v = versions.get(a.key().as_ref()).copied().unwrap_or(0);
+        keep.insert(Arc::clone(a.key()));
+        let key = hash_of((v, generation));
+        if fp.listing.get(a.key()).map(|f| f.0) != Some(key) {
+            let listing = serde_json::to_string(&b.summary(i)).ok();
+            fp.listing.insert(Arc::clone(a.key()), (key, hash_of(listing)));
+        }
+        if fp.faqs.get(a.key()).map(|f| (f.0, f.1)) != Some((v, generation)) {
             let faqs: Vec<(&str, &str, &str)> = a
                 .faqs()
                 .iter()
                 .map(|f| (f.id.as_str(), f.question.as_str(), f.answer.as_str()))
                 .collect();
-            fp.faqs
-                .insert(a.rel.clone(), (v, generation, hash_of((&a.meta.title, &a.path, faqs))));
+            fp.faqs.insert(
+                Arc::clone(a.key()),
+                (v, generation, hash_of((&a.meta.title, a.path(), faqs))),
+            );
         }
     }
     for t in &site.techniques {
-        let v = versions.get(t.rel.as_path()).copied().unwrap_or(0);
-        keep.insert(t.rel.clone());
+        let v = versions.get(t.key().as_ref()).copied().unwrap_or(0);
+        keep.insert(Arc::clone(t.key()));
         let key = hash_of((v, generation));
-        if fp.listing.get(&t.rel).map(|f| f.0) != Some(key) {
-            let h = hash_of((&t.meta.title, &t.meta.summary, t.meta.pressure as u8, &t.path));
-            fp.listing.insert(t.rel.clone(), (key, h));
+        if fp.listing.get(t.key()).map(|f| f.0) != Some(key) {
+            let h = hash_of((&t.meta.title, &t.meta.summary, t.meta.pressure as u8, t.path()));
+            fp.listing.insert(Arc::clone(t.key()), (key, h));
         }
     }
-    fp.listing.retain(|k, _| keep.contains(k));
-    fp.faqs.retain(|k, _| keep.contains(k));
+    if keep.len() != fp.listing.len() {
+        fp.listing.retain(|k, _| keep.contains(k));
+        fp.faqs.retain(|k, _| keep.contains(k));
+    }
 }
 
 impl Incremental {
@@ -432,7 +550,7 @@ impl Incremental {
         };
         let written_before = self.written.as_ref();
         let mut written = 0;
-        let new_paths: HashSet<&str> = plan
+        let new_paths: FxHashSet<&str> = plan
             .iter()
             .map(|p| p.path.as_str())
             .chain(copies.keys().map(String::as_str))

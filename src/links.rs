@@ -3,7 +3,7 @@
 //! `../slug/`) or by its source file (`slug.md`, `../techniques/x.md`), with or without
 //! `#anchor`; every local link comes out as a path under the site's base path.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// What a local link points at, for checking anchors once every page is rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,13 +42,13 @@ pub struct LinkError {
 pub struct LinkIndex {
     base_path: String,
     /// `articles/foo.md` -> `/articles/foo/`.
-    by_source: HashMap<String, String>,
+    by_source: FxHashMap<String, String>,
     /// Site paths of pages, ending with `/`.
-    pages: HashSet<String>,
+    pages: FxHashSet<String>,
     /// Site paths of files (`/images/a.png`, `/feed.xml`).
-    files: HashSet<String>,
+    files: FxHashSet<String>,
     /// Content paths of drafts left out of this build.
-    drafts: HashSet<String>,
+    drafts: FxHashSet<String>,
 }
 
 /// Joins `rel` onto the folder `base` (both `/`-separated, `base` ending with `/`) and
@@ -118,6 +118,34 @@ impl LinkIndex {
     /// Registers a draft left out of this build, for a clearer message.
     pub fn add_draft(&mut self, source: &str) {
         self.drafts.insert(source.to_owned());
+    }
+
+    /// A fingerprint of everything in the index (independent of insertion order): when
+    /// it is unchanged, every link resolves as before.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::BuildHasher;
+        // A fast hash per entry, mixed (splitmix64's finalizer) before summing, so the
+        // sum does not depend on the order of the entries.
+        let hasher = rustc_hash::FxBuildHasher;
+        let mix = |mut z: u64| {
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        let mut sum = mix(hasher.hash_one(&self.base_path));
+        for (k, v) in &self.by_source {
+            sum = sum.wrapping_add(mix(hasher.hash_one((0u8, k, v))));
+        }
+        for p in &self.pages {
+            sum = sum.wrapping_add(mix(hasher.hash_one((1u8, p))));
+        }
+        for f in &self.files {
+            sum = sum.wrapping_add(mix(hasher.hash_one((2u8, f))));
+        }
+        for d in &self.drafts {
+            sum = sum.wrapping_add(mix(hasher.hash_one((3u8, d))));
+        }
+        sum
     }
 
     /// True when `path` is a page of the site.

@@ -3,6 +3,7 @@
 //! parallel over all files; checks between files belong to [`crate::model`].
 
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -16,11 +17,11 @@ use crate::slug;
 #[derive(Debug, Clone)]
 pub enum Meta {
     /// An article.
-    Article(Box<ArticleMeta>),
+    Article(Arc<ArticleMeta>),
     /// A technique profile.
-    Technique(Box<TechniqueMeta>),
+    Technique(Arc<TechniqueMeta>),
     /// A plain page or the home page.
-    Page(Box<PageMeta>),
+    Page(Arc<PageMeta>),
 }
 
 /// One parsed Markdown source.
@@ -29,7 +30,11 @@ pub struct Doc {
     /// Article, technique, page or home.
     pub kind: Kind,
     /// Path relative to the site root, for messages.
-    pub rel: std::path::PathBuf,
+    pub rel: Arc<Path>,
+    /// The same path as text: the document's identity across rebuilds.
+    pub key: Arc<str>,
+    /// The site path of the page it becomes (`/articles/<slug>/`, `/` for home).
+    pub path: Arc<str>,
     /// Path relative to content/ with `/` separators (`articles/x.md`).
     pub content_path: String,
     /// The whole file.
@@ -104,11 +109,11 @@ pub fn parse_one(source: &Source) -> (Option<Doc>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let parsed = match source.kind {
         Kind::Article => frontmatter::parse::<ArticleMeta>(rel, &text, ArticleMeta::KEYS)
-            .map(|(m, l)| (Meta::Article(Box::new(m)), l)),
+            .map(|(m, l)| (Meta::Article(Arc::new(m)), l)),
         Kind::Technique => frontmatter::parse::<TechniqueMeta>(rel, &text, TechniqueMeta::KEYS)
-            .map(|(m, l)| (Meta::Technique(Box::new(m)), l)),
+            .map(|(m, l)| (Meta::Technique(Arc::new(m)), l)),
         Kind::Page | Kind::Home => {
-            frontmatter::parse::<PageMeta>(rel, &text, PageMeta::KEYS).map(|(m, l)| (Meta::Page(Box::new(m)), l))
+            frontmatter::parse::<PageMeta>(rel, &text, PageMeta::KEYS).map(|(m, l)| (Meta::Page(Arc::new(m)), l))
         }
     };
     let (meta, located) = match parsed {
@@ -129,9 +134,17 @@ pub fn parse_one(source: &Source) -> (Option<Doc>, Vec<Diagnostic>) {
         .ok()
         .and_then(crate::discover::utf8_rel)
         .unwrap_or_default();
+    let path: Arc<str> = match source.kind {
+        Kind::Home => "/".into(),
+        Kind::Technique => format!("/techniques/{slug}/").into(),
+        Kind::Article => format!("/articles/{slug}/").into(),
+        Kind::Page => format!("/{slug}/").into(),
+    };
     let doc = Doc {
         kind: source.kind,
-        rel: source.rel.clone(),
+        rel: Arc::from(source.rel.as_path()),
+        key: source.rel.to_string_lossy().into(),
+        path,
         content_path,
         text,
         body_start,

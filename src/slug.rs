@@ -39,21 +39,21 @@ fn fold_accent(c: char) -> Option<&'static str> {
 pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_dash = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let piece: Option<std::borrow::Cow<'static, str>> = if c.is_ascii_alphanumeric() {
-            Some(c.to_string().into())
+    let push = |out: &mut String, piece: &str, pending: &mut bool| {
+        if *pending && !out.is_empty() {
+            out.push('-');
+        }
+        *pending = false;
+        out.push_str(piece);
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            let lower = c.to_ascii_lowercase();
+            push(&mut out, lower.encode_utf8(&mut [0; 4]), &mut pending_dash);
+        } else if let Some(folded) = c.to_lowercase().next().and_then(fold_accent) {
+            push(&mut out, folded, &mut pending_dash);
         } else {
-            fold_accent(c).map(Into::into)
-        };
-        match piece {
-            Some(p) => {
-                if pending_dash && !out.is_empty() {
-                    out.push('-');
-                }
-                pending_dash = false;
-                out.push_str(&p);
-            }
-            None => pending_dash = c != '\'' && c != '’',
+            pending_dash |= c != '\'' && c != '’';
         }
     }
     out

@@ -110,7 +110,7 @@ impl World {
         let stem = self.rng.pick(&stems).clone();
         let rel = format!("content/articles/{stem}.md");
         let text = self.articles.get(&stem).cloned().unwrap_or_default();
-        let mut set = |w: &mut World, new: String, what: &str| -> (String, Vec<PathBuf>) {
+        let set = |w: &mut World, new: String, what: &str| -> (String, Vec<PathBuf>) {
             w.articles.insert(stem.clone(), new.clone());
             (format!("{what} {stem}"), vec![w.write(&rel, &new)])
         };

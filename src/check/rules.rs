@@ -8,7 +8,7 @@ use crate::date::Date;
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::{self, Pos};
 use crate::markdown::Rendered;
-use crate::model::Site;
+use crate::model::{Site, Sourced};
 
 use super::Grade;
 
@@ -128,7 +128,7 @@ pub fn run(site: &Site, root: &Path, today: Date) -> (Vec<Diagnostic>, Vec<Grade
     let interval = i64::from(site.config.review_interval_days);
     let target = site.config.reading_grade_target;
     for a in &site.articles {
-        let mut file = Lazy::new(root, &a.rel);
+        let mut file = Lazy::new(root, a.rel());
         let m = &a.meta;
         match m.last_reviewed {
             None => out.push(
@@ -218,12 +218,12 @@ pub fn run(site: &Site, root: &Path, today: Date) -> (Vec<Diagnostic>, Vec<Grade
         if let Some(g) = a.body().stats.and_then(|s| s.grade()) {
             let rounded = (g * 10.0).round() / 10.0;
             grades.push(Grade {
-                file: a.rel.clone(),
+                file: a.rel().to_path_buf(),
                 grade: rounded,
             });
             if g > target {
                 let mut d = Diagnostic::warning(
-                    a.rel.clone(),
+                    a.rel(),
                     format!("the reading grade is {rounded:.1}, above the site's target of {target}"),
                 )
                 .help("use shorter sentences and everyday words (Flesch-Kincaid grade level)");
@@ -242,10 +242,10 @@ pub fn run(site: &Site, root: &Path, today: Date) -> (Vec<Diagnostic>, Vec<Grade
         }
     }
     for t in &site.techniques {
-        outline(&t.render.body, &mut Lazy::new(root, &t.rel), &mut out);
+        outline(&t.render.body, &mut Lazy::new(root, t.rel()), &mut out);
     }
     for p in site.pages.iter().chain(site.home.iter()) {
-        outline(&p.render.body, &mut Lazy::new(root, &p.rel), &mut out);
+        outline(&p.render.body, &mut Lazy::new(root, p.rel()), &mut out);
     }
     (out, grades)
 }

@@ -2,15 +2,14 @@
 //! resolved, in parallel, and reusing earlier renders when neither the document nor the
 //! site's set of pages changed (watch mode).
 
-use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::content::ArticleMeta;
 use crate::diagnostics::Diagnostic;
-use crate::discover::Kind;
 use crate::frontmatter::Pos;
 use crate::links::LinkIndex;
 use crate::markdown::{self, Origin, Placement, Rendered};
@@ -36,20 +35,15 @@ pub struct DocRender {
 /// link index are unchanged.
 #[derive(Debug, Default, Clone)]
 pub struct MarkdownCache {
-    index: Option<LinkIndex>,
+    index: Option<u64>,
     analyze: bool,
-    renders: HashMap<PathBuf, (u64, Arc<DocRender>)>,
+    renders: FxHashMap<Arc<str>, (u64, Arc<DocRender>)>,
 }
 
 impl MarkdownCache {
-    /// The link index the cached renders were made with.
-    pub fn index(&self) -> Option<&LinkIndex> {
-        self.index.as_ref()
-    }
-
-    /// True when `index` differs from the index the cached renders were made with.
-    pub fn index_changed(&self, index: &LinkIndex) -> bool {
-        self.index.as_ref() != Some(index)
+    /// The fingerprint of the link index the cached renders were made with.
+    pub fn index(&self) -> Option<u64> {
+        self.index
     }
 }
 
@@ -57,24 +51,13 @@ fn dir_of(content_path: &str) -> &str {
     content_path.rfind('/').map_or("", |i| &content_path[..=i])
 }
 
-/// The site path of the page a document becomes.
-pub fn page_path(d: &Doc) -> String {
-    match d.kind {
-        Kind::Home => "/".to_owned(),
-        Kind::Technique => format!("/techniques/{}/", d.slug),
-        Kind::Article => format!("/articles/{}/", d.slug),
-        Kind::Page => format!("/{}/", d.slug),
-    }
-}
-
 fn render_doc(d: &Doc, index: &LinkIndex, analyze: bool) -> DocRender {
-    let page_path = page_path(d);
     let origin = Origin {
         file: &d.rel,
         file_text: &d.text,
         placement: Placement::Body(d.body_first_line),
         source_dir: dir_of(&d.content_path),
-        page_path: &page_path,
+        page_path: &d.path,
         analyze,
     };
     let mut ids = IdSet::for_page();
@@ -140,12 +123,13 @@ pub fn render_all(
     analyze: bool,
     cache: Option<&MarkdownCache>,
 ) -> (Vec<Arc<DocRender>>, MarkdownCache) {
-    let usable = cache.filter(|c| !c.index_changed(index) && c.analyze == analyze);
+    let fingerprint = index.fingerprint();
+    let usable = cache.filter(|c| c.index == Some(fingerprint) && c.analyze == analyze);
     let renders: Vec<Arc<DocRender>> = docs
         .par_iter()
         .map(|d| {
             if let Some((_, r)) = usable
-                .and_then(|c| c.renders.get(&d.rel))
+                .and_then(|c| c.renders.get(&d.key))
                 .filter(|(v, _)| *v == d.version)
             {
                 return Arc::clone(r);
@@ -154,12 +138,12 @@ pub fn render_all(
         })
         .collect();
     let next = MarkdownCache {
-        index: Some(index.clone()),
+        index: Some(fingerprint),
         analyze,
         renders: docs
             .iter()
             .zip(&renders)
-            .map(|(d, r)| (d.rel.clone(), (d.version, Arc::clone(r))))
+            .map(|(d, r)| (Arc::clone(&d.key), (d.version, Arc::clone(r))))
             .collect(),
     };
     (renders, next)

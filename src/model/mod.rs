@@ -5,8 +5,8 @@
 
 pub mod docs;
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use rustc_hash::FxHashMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::config::Config;
@@ -34,20 +34,56 @@ pub struct FaqItem {
 /// An article with everything resolved.
 #[derive(Debug, Clone)]
 pub struct Article {
-    /// Source file, relative to the site root.
-    pub rel: PathBuf,
-    /// URL slug.
-    pub slug: String,
-    /// Site path, `/articles/<slug>/`.
-    pub path: String,
+    /// The parsed source.
+    pub doc: Arc<Doc>,
     /// Front matter.
-    pub meta: ArticleMeta,
+    pub meta: Arc<ArticleMeta>,
     /// Rendered body and FAQs.
     pub render: Arc<DocRender>,
     /// Indices into [`Site::techniques`].
     pub techniques: Vec<usize>,
     /// Indices into [`Site::benefits`], with the article's own spelling of each.
     pub benefits: Vec<(usize, String)>,
+}
+
+/// What every kind of page built from a content file has: its source and its URL.
+pub trait Sourced {
+    /// The parsed source.
+    fn doc(&self) -> &Arc<Doc>;
+    /// Source file, relative to the site root.
+    fn rel(&self) -> &Path {
+        &self.doc().rel
+    }
+    /// The source's identity across rebuilds.
+    fn key(&self) -> &Arc<str> {
+        &self.doc().key
+    }
+    /// URL slug.
+    fn slug(&self) -> &str {
+        &self.doc().slug
+    }
+    /// Site path (`/articles/<slug>/`).
+    fn path(&self) -> &str {
+        &self.doc().path
+    }
+}
+
+impl Sourced for Article {
+    fn doc(&self) -> &Arc<Doc> {
+        &self.doc
+    }
+}
+
+impl Sourced for Technique {
+    fn doc(&self) -> &Arc<Doc> {
+        &self.doc
+    }
+}
+
+impl Sourced for Page {
+    fn doc(&self) -> &Arc<Doc> {
+        &self.doc
+    }
 }
 
 impl Article {
@@ -71,14 +107,10 @@ impl Article {
 /// A technique profile.
 #[derive(Debug, Clone)]
 pub struct Technique {
-    /// Source file, relative to the site root.
-    pub rel: PathBuf,
-    /// URL slug (the file stem).
-    pub slug: String,
-    /// Site path, `/techniques/<slug>/`.
-    pub path: String,
+    /// The parsed source.
+    pub doc: Arc<Doc>,
     /// Front matter.
-    pub meta: TechniqueMeta,
+    pub meta: Arc<TechniqueMeta>,
     /// Rendered body.
     pub render: Arc<DocRender>,
     /// Indices into [`Site::articles`] of the articles that use it, newest first.
@@ -88,14 +120,10 @@ pub struct Technique {
 /// A plain page or the home page.
 #[derive(Debug, Clone)]
 pub struct Page {
-    /// Source file, relative to the site root.
-    pub rel: PathBuf,
-    /// URL slug (empty for home).
-    pub slug: String,
-    /// Site path.
-    pub path: String,
+    /// The parsed source.
+    pub doc: Arc<Doc>,
     /// Front matter.
-    pub meta: PageMeta,
+    pub meta: Arc<PageMeta>,
     /// Rendered body.
     pub render: Arc<DocRender>,
 }
@@ -181,10 +209,10 @@ pub fn build(
     let mut index = LinkIndex::new(&config.base_path);
 
     // Split by kind (drafts aside), sort, check duplicates.
-    let mut articles: Vec<(&Arc<Doc>, &ArticleMeta)> = Vec::new();
-    let mut techniques: Vec<(&Arc<Doc>, &TechniqueMeta)> = Vec::new();
-    let mut pages: Vec<(&Arc<Doc>, &PageMeta)> = Vec::new();
-    let mut home: Option<(&Arc<Doc>, &PageMeta)> = None;
+    let mut articles: Vec<(&Arc<Doc>, &Arc<ArticleMeta>)> = Vec::new();
+    let mut techniques: Vec<(&Arc<Doc>, &Arc<TechniqueMeta>)> = Vec::new();
+    let mut pages: Vec<(&Arc<Doc>, &Arc<PageMeta>)> = Vec::new();
+    let mut home: Option<(&Arc<Doc>, &Arc<PageMeta>)> = None;
     for d in docs {
         if d.is_draft() && !settings.drafts {
             index.add_draft(&d.content_path);
@@ -228,14 +256,17 @@ pub fn build(
     }
 
     // Benefits, from every article, grouped by slug.
-    let mut benefit_map: BTreeMap<String, Benefit> = BTreeMap::new();
-    for (i, (_, m)) in articles.iter().enumerate() {
-        for name in &m.benefits {
-            let s = slug::slugify(name);
-            let b = benefit_map.entry(s.clone()).or_insert_with(|| Benefit {
+    let benefit_slugs: Vec<Vec<String>> = articles
+        .iter()
+        .map(|(_, m)| m.benefits.iter().map(|b| slug::slugify(b)).collect())
+        .collect();
+    let mut benefit_map: FxHashMap<&str, Benefit> = FxHashMap::default();
+    for (i, ((_, m), slugs)) in articles.iter().zip(&benefit_slugs).enumerate() {
+        for (name, s) in m.benefits.iter().zip(slugs) {
+            let b = benefit_map.entry(s).or_insert_with(|| Benefit {
                 name: name.trim().to_owned(),
                 path: format!("/benefits/{s}/"),
-                slug: s,
+                slug: s.clone(),
                 articles: Vec::new(),
             });
             if b.articles.last() != Some(&i) {
@@ -250,7 +281,7 @@ pub fn build(
             .cmp(&b.name.to_lowercase())
             .then_with(|| a.slug.cmp(&b.slug))
     });
-    let benefit_idx: HashMap<&str, usize> = benefits.iter().enumerate().map(|(i, b)| (b.slug.as_str(), i)).collect();
+    let benefit_idx: FxHashMap<&str, usize> = benefits.iter().enumerate().map(|(i, b)| (b.slug.as_str(), i)).collect();
 
     // The link index: every page and file.
     for p in ["/", "/articles/", "/techniques/", "/benefits/", "/faq/"] {
@@ -261,10 +292,10 @@ pub fn build(
         .map(|(d, _)| (d, ()))
         .chain(techniques.iter().map(|(d, _)| (d, ())))
     {
-        index.add_page(Some(&d.content_path), &docs::page_path(d));
+        index.add_page(Some(&d.content_path), &d.path);
     }
     for (d, _) in pages.iter().chain(home.iter()) {
-        index.add_page(Some(&d.content_path), &docs::page_path(d));
+        index.add_page(Some(&d.content_path), &d.path);
     }
     for b in &benefits {
         index.add_page(None, &b.path);
@@ -292,7 +323,7 @@ pub fn build(
     }
 
     // Techniques named by articles must exist.
-    let technique_idx: HashMap<&str, usize> = techniques
+    let technique_idx: FxHashMap<&str, usize> = techniques
         .iter()
         .enumerate()
         .map(|(i, (d, _))| (d.slug.as_str(), i))
@@ -347,20 +378,18 @@ pub fn build(
     // Assemble.
     let mut renders = renders.into_iter();
     let mut site_articles: Vec<Article> = Vec::with_capacity(articles.len());
-    for ((d, m), techs) in articles.into_iter().zip(article_techniques) {
+    for (((d, m), techs), slugs) in articles.into_iter().zip(article_techniques).zip(&benefit_slugs) {
         let mut benefits: Vec<(usize, String)> = Vec::new();
-        for b in &m.benefits {
-            if let Some(&i) = benefit_idx.get(slug::slugify(b).as_str())
+        for (b, s) in m.benefits.iter().zip(slugs) {
+            if let Some(&i) = benefit_idx.get(s.as_str())
                 && !benefits.iter().any(|(j, _)| *j == i)
             {
                 benefits.push((i, b.trim().to_owned()));
             }
         }
         site_articles.push(Article {
-            path: docs::page_path(d),
-            rel: d.rel.clone(),
-            slug: d.slug.clone(),
-            meta: m.clone(),
+            doc: Arc::clone(d),
+            meta: Arc::clone(m),
             render: renders.next().unwrap_or_default(),
             techniques: techs,
             benefits,
@@ -369,10 +398,8 @@ pub fn build(
     let mut site_techniques: Vec<Technique> = techniques
         .into_iter()
         .map(|(d, m)| Technique {
-            path: docs::page_path(d),
-            rel: d.rel.clone(),
-            slug: d.slug.clone(),
-            meta: m.clone(),
+            doc: Arc::clone(d),
+            meta: Arc::clone(m),
             render: renders.next().unwrap_or_default(),
             used_by: Vec::new(),
         })
@@ -382,11 +409,9 @@ pub fn build(
             site_techniques[t].used_by.push(i);
         }
     }
-    let mut page_of = |(d, m): (&Arc<Doc>, &PageMeta)| Page {
-        path: docs::page_path(d),
-        rel: d.rel.clone(),
-        slug: d.slug.clone(),
-        meta: m.clone(),
+    let mut page_of = |(d, m): (&Arc<Doc>, &Arc<PageMeta>)| Page {
+        doc: Arc::clone(d),
+        meta: Arc::clone(m),
         render: renders.next().unwrap_or_default(),
     };
     let site_pages: Vec<Page> = pages.into_iter().map(&mut page_of).collect();
@@ -421,10 +446,10 @@ fn missing_technique(d: &Doc, t: &str, known: &[&str]) -> Diagnostic {
 
 /// Checks every local link's `#anchor` against the ids of the page it points to.
 fn check_links(docs: &[&Arc<Doc>], renders: &[Arc<DocRender>], problems: &mut Vec<Diagnostic>) {
-    let anchors: HashMap<String, &DocRender> = docs
+    let anchors: FxHashMap<&str, &DocRender> = docs
         .iter()
         .zip(renders)
-        .map(|(d, r)| (docs::page_path(d), r.as_ref()))
+        .map(|(d, r)| (d.path.as_ref(), r.as_ref()))
         .collect();
     for (d, r) in docs.iter().zip(renders) {
         problems.extend(r.problems.iter().cloned());
@@ -433,7 +458,7 @@ fn check_links(docs: &[&Arc<Doc>], renders: &[Arc<DocRender>], problems: &mut Ve
             let Some(anchor) = check.target.anchor.as_deref().filter(|a| !a.is_empty()) else {
                 continue;
             };
-            let Some(target) = anchors.get(&check.target.path) else {
+            let Some(target) = anchors.get(check.target.path.as_str()) else {
                 continue; // a generated page (lists, FAQ hub): no author-made anchors
             };
             if target.anchors.contains(anchor) {
@@ -500,11 +525,15 @@ fn line_of(source: &str, key: &str) -> crate::frontmatter::Pos {
 }
 
 fn duplicates<'a>(docs: impl Iterator<Item = &'a Doc>, what: &str, problems: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<&str, &Doc> = HashMap::new();
-    let mut all: Vec<&Doc> = docs.collect();
-    all.sort_by(|a, b| a.rel.cmp(&b.rel));
-    for d in all {
-        if let Some(first) = seen.get(d.slug.as_str()) {
+    let mut by_slug: FxHashMap<&str, Vec<&Doc>> = FxHashMap::default();
+    for d in docs {
+        by_slug.entry(&d.slug).or_default().push(d);
+    }
+    let mut clashes: Vec<Vec<&Doc>> = by_slug.into_values().filter(|v| v.len() > 1).collect();
+    for group in &mut clashes {
+        group.sort_by(|a, b| a.rel.cmp(&b.rel));
+        let first = group[0];
+        for d in &group[1..] {
             let msg = format!(
                 "the {what} slug `{}` is already used by {}",
                 d.slug,
@@ -517,8 +546,6 @@ fn duplicates<'a>(docs: impl Iterator<Item = &'a Doc>, what: &str, problems: &mu
                 diag = diag.at(&d.text, p.line, p.column, p.len);
             }
             problems.push(diag);
-        } else {
-            seen.insert(&d.slug, d);
         }
     }
 }

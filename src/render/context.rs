@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::content::{Extra, Pressure, Reference, Reviewer};
 use crate::date::Date;
 use crate::markdown::TocEntry;
-use crate::model::{Article, Site};
+use crate::model::{Article, Site, Sourced};
 
 /// `{ name, url }`: menu entries, breadcrumbs, benefit links.
 #[derive(Debug, Clone, Serialize)]
@@ -223,7 +223,7 @@ impl<'a> Builder<'a> {
         let t = &self.site.techniques[i];
         TechniqueLink {
             title: &t.meta.title,
-            url: self.href(&t.path),
+            url: self.href(t.path()),
             pressure: t.meta.pressure,
             summary: &t.meta.summary,
         }
@@ -252,7 +252,7 @@ impl<'a> Builder<'a> {
         ArticleSummary {
             title: &a.meta.title,
             description: &a.meta.description,
-            url: self.href(&a.path),
+            url: self.href(a.path()),
             date: a.meta.date,
             updated: a.meta.updated,
             author: self.author(a),

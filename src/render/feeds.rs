@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::Site;
+use crate::model::{Site, Sourced};
 
 /// Escapes text for XML content and attributes.
 pub fn xml_escape(s: &str) -> String {
@@ -38,7 +38,7 @@ pub fn sitemap(site: &Site, pages: &[String]) -> String {
     let lastmod: std::collections::HashMap<&str, String> = site
         .articles
         .iter()
-        .map(|a| (a.path.as_str(), a.meta.updated.unwrap_or(a.meta.date).iso()))
+        .map(|a| (a.path(), a.meta.updated.unwrap_or(a.meta.date).iso()))
         .collect();
     for p in pages {
         let _ = write!(out, "  <url><loc>{}</loc>", xml_escape(&permalink(site, p)));
@@ -72,7 +72,7 @@ pub fn atom(site: &Site) -> String {
         author = xml_escape(feed_author),
     );
     for a in site.articles.iter().take(FEED_ENTRIES) {
-        let link = xml_escape(&permalink(site, &a.path));
+        let link = xml_escape(&permalink(site, a.path()));
         let _ = write!(
             out,
             "  <entry>\n    <title>{}</title>\n    <link href=\"{link}\" rel=\"alternate\" type=\"text/html\"/>\n    <id>{link}</id>\n    <published>{}</published>\n    <updated>{}</updated>\n",

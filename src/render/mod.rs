@@ -15,26 +15,38 @@ use rayon::prelude::*;
 use tera::{Context, Tera};
 
 use crate::diagnostics::Diagnostic;
-use crate::model::Site;
+use crate::model::{Site, Sourced};
 use crate::theme::Theme;
 use context::{ArticleCtx, BenefitCtx, Builder, FaqGroup, ImageCtx, Link, PageCtx, TechniqueCtx, TitleLink};
 
-/// An input that a page reads. Watch mode re-renders a page when the fingerprint of
-/// any of its inputs changes (see [`crate::incremental`]).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// An input that a page reads: a part of the site model. Watch mode renders a page
+/// again exactly when the value of one of its inputs changed (see
+/// [`crate::incremental`]). Indices point into the [`Site`]'s lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Input {
     /// site.yaml, the menu, the disclaimer and the templates: every page reads them.
     Site,
-    /// Everything in one content file: its front matter and its rendered Markdown.
-    Source(PathBuf),
-    /// The fields of an article or technique that other pages show about it (title,
-    /// description, dates, author, techniques, benefits, tags, reading time; title,
-    /// summary and pressure).
-    Listing(PathBuf),
+    /// Everything of one article: front matter and rendered Markdown.
+    Article(usize),
+    /// What other pages show of an article: title, description, dates, author,
+    /// techniques, benefits, tags, reading time, URL.
+    ArticleListing(usize),
+    /// The listings of every article, in order.
+    AllArticleListings,
     /// An article's title, URL and FAQs, as the FAQ hub shows them.
-    Faqs(PathBuf),
-    /// Cheap files rebuilt every time (sitemap, feed, robots.txt).
-    Always,
+    ArticleFaqs(usize),
+    /// The FAQs of every article, in order.
+    AllArticleFaqs,
+    /// Everything of one technique.
+    Technique(usize),
+    /// What other pages show of a technique: title, summary, pressure, URL.
+    TechniqueListing(usize),
+    /// The listings of every technique, in order.
+    AllTechniqueListings,
+    /// Everything of one plain page.
+    Page(usize),
+    /// Everything of the home page's content file.
+    Home,
 }
 
 /// What a planned output is.
@@ -185,57 +197,50 @@ fn out_path(site_path: &str) -> String {
 
 /// Every output file of the site, with the inputs each one reads.
 pub fn plan(site: &Site) -> Vec<Planned> {
-    let listing_all = || -> Vec<Input> {
-        let mut v = vec![Input::Site];
-        v.extend(site.articles.iter().map(|a| Input::Listing(a.rel.clone())));
-        v.extend(site.techniques.iter().map(|t| Input::Listing(t.rel.clone())));
-        v
-    };
+    use Input::*;
     let mut out = Vec::with_capacity(site.articles.len() + site.techniques.len() + site.benefits.len() + 16);
-    let mut home_inputs = listing_all();
-    home_inputs.extend(site.home.iter().map(|h| Input::Source(h.rel.clone())));
+    let lists = || vec![Site, AllArticleListings, AllTechniqueListings];
+    let mut home = lists();
+    if site.home.is_some() {
+        home.push(Home);
+    }
     out.push(Planned {
         path: "index.html".into(),
         kind: PageKind::Home,
-        inputs: home_inputs,
+        inputs: home,
     });
     out.push(Planned {
         path: out_path("/articles/"),
         kind: PageKind::ArticleList,
-        inputs: listing_all(),
+        inputs: lists(),
     });
     for (i, a) in site.articles.iter().enumerate() {
-        let mut inputs = vec![Input::Site, Input::Source(a.rel.clone())];
-        if let Some(older) = site.articles.get(i + 1) {
-            inputs.push(Input::Listing(older.rel.clone()));
+        let mut inputs = vec![Site, Article(i)];
+        if i + 1 < site.articles.len() {
+            inputs.push(ArticleListing(i + 1));
         }
-        if let Some(newer) = i.checked_sub(1).and_then(|j| site.articles.get(j)) {
-            inputs.push(Input::Listing(newer.rel.clone()));
+        if let Some(newer) = i.checked_sub(1) {
+            inputs.push(ArticleListing(newer));
         }
-        inputs.extend(
-            a.techniques
-                .iter()
-                .map(|&t| Input::Listing(site.techniques[t].rel.clone())),
-        );
+        inputs.extend(a.techniques.iter().map(|&t| TechniqueListing(t)));
         out.push(Planned {
-            path: out_path(&a.path),
+            path: out_path(a.path()),
             kind: PageKind::Article(i),
             inputs,
         });
     }
-    let mut technique_list = vec![Input::Site];
-    technique_list.extend(site.techniques.iter().map(|t| Input::Listing(t.rel.clone())));
+    let techniques = vec![Site, AllTechniqueListings];
     out.push(Planned {
         path: out_path("/techniques/"),
         kind: PageKind::TechniqueList,
-        inputs: technique_list.clone(),
+        inputs: techniques.clone(),
     });
     for (i, t) in site.techniques.iter().enumerate() {
-        let mut inputs = technique_list.clone();
-        inputs.push(Input::Source(t.rel.clone()));
-        inputs.extend(t.used_by.iter().map(|&a| Input::Listing(site.articles[a].rel.clone())));
+        let mut inputs = techniques.clone();
+        inputs.push(Technique(i));
+        inputs.extend(t.used_by.iter().map(|&a| ArticleListing(a)));
         out.push(Planned {
-            path: out_path(&t.path),
+            path: out_path(t.path()),
             kind: PageKind::Technique(i),
             inputs,
         });
@@ -243,47 +248,55 @@ pub fn plan(site: &Site) -> Vec<Planned> {
     out.push(Planned {
         path: out_path("/benefits/"),
         kind: PageKind::BenefitList,
-        inputs: listing_all(),
+        inputs: lists(),
     });
     for (i, b) in site.benefits.iter().enumerate() {
-        let mut inputs = technique_list.clone();
-        inputs.extend(b.articles.iter().map(|&a| Input::Listing(site.articles[a].rel.clone())));
+        let mut inputs = techniques.clone();
+        inputs.extend(b.articles.iter().map(|&a| ArticleListing(a)));
         out.push(Planned {
             path: out_path(&b.path),
             kind: PageKind::Benefit(i),
             inputs,
         });
     }
-    let mut faq_inputs = vec![Input::Site];
-    faq_inputs.extend(site.articles.iter().map(|a| Input::Faqs(a.rel.clone())));
     out.push(Planned {
         path: out_path("/faq/"),
         kind: PageKind::Faq,
-        inputs: faq_inputs,
+        inputs: vec![Site, AllArticleFaqs],
     });
     for (i, p) in site.pages.iter().enumerate() {
         out.push(Planned {
-            path: out_path(&p.path),
+            path: out_path(p.path()),
             kind: PageKind::Page(i),
-            inputs: vec![Input::Site, Input::Source(p.rel.clone())],
+            inputs: vec![Site, Page(i)],
         });
     }
     out.push(Planned {
         path: "404.html".into(),
         kind: PageKind::NotFound,
-        inputs: vec![Input::Site],
+        inputs: vec![Site],
     });
-    for (path, kind) in [
-        ("sitemap.xml", PageKind::Sitemap),
-        ("feed.xml", PageKind::Feed),
-        ("robots.txt", PageKind::Robots),
-    ] {
-        out.push(Planned {
-            path: path.into(),
-            kind,
-            inputs: vec![Input::Always],
-        });
-    }
+    // The sitemap lists every page (and the dates of articles); the feed the newest
+    // articles; robots.txt only the base URL.
+    let mut sitemap = lists();
+    sitemap.extend((0..site.pages.len()).map(Page));
+    out.push(Planned {
+        path: "sitemap.xml".into(),
+        kind: PageKind::Sitemap,
+        inputs: sitemap,
+    });
+    let mut feed = vec![Site];
+    feed.extend((0..site.articles.len().min(feeds::FEED_ENTRIES)).map(ArticleListing));
+    out.push(Planned {
+        path: "feed.xml".into(),
+        kind: PageKind::Feed,
+        inputs: feed,
+    });
+    out.push(Planned {
+        path: "robots.txt".into(),
+        kind: PageKind::Robots,
+        inputs: vec![Site],
+    });
     out
 }
 
@@ -416,7 +429,7 @@ impl<'a> Renderer<'a> {
             PageKind::Technique(i) => {
                 let t = &site.techniques[i];
                 let mut c = self.base(
-                    b.meta(&t.meta.title, &t.meta.summary, &t.path),
+                    b.meta(&t.meta.title, &t.meta.summary, t.path()),
                     b.crumbs(Some(("Techniques", "/techniques/"))),
                 );
                 c.insert(
@@ -429,8 +442,8 @@ impl<'a> Renderer<'a> {
                         good_for: &t.meta.good_for,
                         avoid_if: &t.meta.avoid_if,
                         content: &t.render.body.html,
-                        url: b.href(&t.path),
-                        permalink: b.permalink(&t.path),
+                        url: b.href(t.path()),
+                        permalink: b.permalink(t.path()),
                         extra: &t.meta.extra,
                     },
                 );
@@ -483,7 +496,7 @@ impl<'a> Renderer<'a> {
                     .map(|a| FaqGroup {
                         article: TitleLink {
                             title: &a.meta.title,
-                            url: b.href(&a.path),
+                            url: b.href(a.path()),
                         },
                         faqs: b.faqs(a),
                     })
@@ -494,14 +507,14 @@ impl<'a> Renderer<'a> {
             PageKind::Page(i) => {
                 let p = &site.pages[i];
                 let description = p.meta.description.as_deref().unwrap_or(&site.config.description);
-                let mut c = self.base(b.meta(&p.meta.title, description, &p.path), b.crumbs(None));
+                let mut c = self.base(b.meta(&p.meta.title, description, p.path()), b.crumbs(None));
                 c.insert(
                     "page",
                     &PageCtx {
                         title: &p.meta.title,
                         description: p.meta.description.as_deref(),
                         content: &p.render.body.html,
-                        url: b.href(&p.path),
+                        url: b.href(p.path()),
                         extra: &p.meta.extra,
                     },
                 );
@@ -524,13 +537,13 @@ impl<'a> Renderer<'a> {
     fn article(&self, i: usize) -> Context {
         let (site, b) = (self.site, &self.b);
         let a = &site.articles[i];
-        let permalink = b.permalink(&a.path);
+        let permalink = b.permalink(a.path());
         let mut c = self.base(
-            b.meta(&a.meta.title, &a.meta.description, &a.path),
+            b.meta(&a.meta.title, &a.meta.description, a.path()),
             b.crumbs(Some(("Articles", "/articles/"))),
         );
         let image = a.meta.image.as_ref().map(|img| ImageCtx {
-            src: match site.links.resolve(&img.src, "articles/", &a.path, true) {
+            src: match site.links.resolve(&img.src, "articles/", a.path(), true) {
                 Ok(crate::links::Resolved::Local { href, .. }) => href,
                 _ => img.src.clone(),
             },
@@ -541,7 +554,7 @@ impl<'a> Renderer<'a> {
             &ArticleCtx {
                 title: &a.meta.title,
                 description: &a.meta.description,
-                url: b.href(&a.path),
+                url: b.href(a.path()),
                 permalink: permalink.clone(),
                 date: a.meta.date,
                 updated: a.meta.updated,
@@ -563,7 +576,7 @@ impl<'a> Renderer<'a> {
         );
         let neighbour = |n: &'a crate::model::Article| TitleLink {
             title: &n.meta.title,
-            url: b.href(&n.path),
+            url: b.href(n.path()),
         };
         if let Some(older) = site.articles.get(i + 1) {
             c.insert("previous", &neighbour(older));
