@@ -76,6 +76,20 @@ fn mutates(kind: &EventKind) -> bool {
 /// `report` after each build. Returns only when the watcher fails.
 pub fn run(mut inc: Incremental, mut report: impl FnMut(&Incremental, Event<'_>)) -> Result<(), Diagnostics> {
     let root = inc.root().to_path_buf();
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let fail =
+        |e: notify::Error| Diagnostics::from(vec![Diagnostic::error(&root, format!("cannot watch the site: {e}"))]);
+    let mut debouncer = new_debouncer(Duration::from_millis(20), Some(Duration::from_millis(5)), tx).map_err(fail)?;
+    // The site folder itself (for site.yaml and new folders), then each watched folder.
+    debouncer.watch(&root, RecursiveMode::NonRecursive).map_err(fail)?;
+    let folders = ["content", "templates", "themes"];
+    for f in folders {
+        let p = root.join(f);
+        if p.is_dir() {
+            debouncer.watch(&p, RecursiveMode::Recursive).map_err(fail)?;
+        }
+    }
+    // Watched first, then built: an edit made during the first build is not lost.
     match inc.rebuild(&[]) {
         Ok(outcome) => report(
             &inc,
@@ -91,19 +105,6 @@ pub fn run(mut inc: Incremental, mut report: impl FnMut(&Incremental, Event<'_>)
                 problems: &problems,
             },
         ),
-    }
-    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let fail =
-        |e: notify::Error| Diagnostics::from(vec![Diagnostic::error(&root, format!("cannot watch the site: {e}"))]);
-    let mut debouncer = new_debouncer(Duration::from_millis(20), Some(Duration::from_millis(5)), tx).map_err(fail)?;
-    // The site folder itself (for site.yaml and new folders), then each watched folder.
-    debouncer.watch(&root, RecursiveMode::NonRecursive).map_err(fail)?;
-    let folders = ["content", "templates", "themes"];
-    for f in folders {
-        let p = root.join(f);
-        if p.is_dir() {
-            debouncer.watch(&p, RecursiveMode::Recursive).map_err(fail)?;
-        }
     }
     for result in rx {
         let Ok(events) = result else { continue };

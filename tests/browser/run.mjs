@@ -27,7 +27,7 @@
 //      CI=true (a missing browser or Java is a failure, not a skip).
 // Ends with a line `N passed, M failed` and exits 1 on any failure.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -568,6 +568,77 @@ function vnu(theme, out) {
 // ---------------------------------------------------------------------------------------
 // Main
 
+// ---------------------------------------------------------------------------------------
+// Live reload: `knead serve`, an open article, an edit of its Markdown
+
+/** Starts `knead serve` on a copy of the bundled site; resolves with its URL once built. */
+function startServe(root) {
+  const [cmd, pre] = kneadCommand();
+  const child = spawn(cmd, [...pre, 'serve', '--root', root, '--port', '0'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const ready = new Promise((resolve, reject) => {
+    let url = null;
+    const timer = setTimeout(() => reject(new Error(`knead serve did not start:\n${log}`)), 60 * 1000);
+    const onData = (chunk) => {
+      log += chunk;
+      const m = log.match(/Serving the site at (http:\/\/127\.0\.0\.1:\d+\/\S*)/);
+      if (m) url = m[1];
+      if (url && /built: rendered/.test(log)) {
+        clearTimeout(timer);
+        resolve(url);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`knead serve exited ${code}:\n${log}`)));
+  });
+  return { child, ready, log: () => log };
+}
+
+async function liveReload(context, tmp, origins) {
+  const root = path.join(tmp, 'live', 'site');
+  fs.mkdirSync(root, { recursive: true });
+  fs.copyFileSync(path.join(REPO, 'site.yaml'), path.join(root, 'site.yaml'));
+  fs.cpSync(path.join(REPO, 'content'), path.join(root, 'content'), { recursive: true });
+  const articles = fs.readdirSync(path.join(root, 'content', 'articles')).filter((f) => f.endsWith('.md')).sort();
+  const file = path.join(root, 'content', 'articles', articles[0]);
+  const slug = articles[0].replace(/\.md$/, '');
+  const server = startServe(root);
+  const page = await context.newPage();
+  try {
+    const url = await server.ready;
+    origins.add(new URL(url).origin);
+    await page.goto(`${url}articles/${slug}/`);
+    const original = fs.readFileSync(file, 'utf8');
+    const token = `Live reload check ${Date.now()}`;
+    fs.writeFileSync(file, `${original.trimEnd()}\n\n${token}\n`);
+    const reloaded = await page
+      .waitForFunction((t) => document.body.innerText.includes(t), token, { timeout: 20 * 1000 })
+      .then(() => true, () => false);
+    record('serve · an edited article reloads itself in the browser', reloaded, reloaded ? '' : server.log());
+
+    fs.writeFileSync(file, original.replace(/^title:/m, 'titel:'));
+    const overlay = await page
+      .waitForFunction(() => {
+        const o = document.querySelector('[role=alertdialog]');
+        return o && o.innerText.includes('unknown front matter key');
+      }, null, { timeout: 20 * 1000 })
+      .then(() => true, () => false);
+    record('serve · a broken edit shows the error over the page', overlay, overlay ? '' : server.log());
+
+    fs.writeFileSync(file, original);
+    const recovered = await page
+      .waitForFunction((t) => !document.querySelector('[role=alertdialog]') && !document.body.innerText.includes(t), token, { timeout: 20 * 1000 })
+      .then(() => true, () => false);
+    record('serve · fixing the file recovers the page', recovered, recovered ? '' : server.log());
+  } catch (e) {
+    record('serve · live reload', false, e.stack || String(e));
+  } finally {
+    await page.close().catch(() => {});
+    server.child.kill();
+  }
+}
+
 async function main() {
   const started = Date.now();
   console.log(`knead browser tests (${all ? 'every page' : 'one page of each type'})`);
@@ -656,6 +727,7 @@ async function main() {
       const best = await checkTheme(context, b.theme, b.out, b.origin, axeSource, net);
       if (SCREENSHOTS_DIR) await screenshots(context, b.theme, b.origin, best);
     }
+    await liveReload(context, tmp, origins);
   } catch (e) {
     record('browser tests ran to the end', false, e.stack || String(e));
   } finally {
