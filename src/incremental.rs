@@ -356,10 +356,22 @@ impl Incremental {
         } else {
             self.write_changes(&plan, &files, &copies)?
         };
-        self.written = Some(Written {
-            pages: plan.iter().zip(&stamps).map(|(p, s)| (p.path.clone(), *s)).collect(),
-            copies: copies.into_iter().map(|(k, (stamp, _, _))| (k, stamp)).collect(),
-        });
+        let copies: FxHashMap<String, CopyStamp> = copies.into_iter().map(|(k, (stamp, _, _))| (k, stamp)).collect();
+        match &mut self.written {
+            // Update the stamps in place; only a change in the set of pages rebuilds the map.
+            Some(w) if w.pages.len() == plan.len() && plan.iter().all(|p| w.pages.contains_key(&p.path)) => {
+                for &i in &dirty {
+                    if let Some(stamp) = w.pages.get_mut(&plan[i].path) {
+                        *stamp = stamps[i];
+                    }
+                }
+                w.copies = copies;
+            }
+            _ => {
+                let pages = plan.into_iter().zip(stamps).map(|(p, s)| (p.path, s)).collect();
+                self.written = Some(Written { pages, copies });
+            }
+        }
         self.pending_copies.clear();
         problems.sort();
         Ok(Outcome {
@@ -497,10 +509,8 @@ impl Values {
 /// Recomputes the fingerprints of documents whose version or links changed.
 fn update_fingerprints(fp: &mut Fingerprints, generation: u64, site: &Site, versions: &FxHashMap<&str, u64>) {
     let b = Builder { site };
-    let mut keep: FxHashSet<Arc<str>> = FxHashSet::default();
     for (i, a) in site.articles.iter().enumerate() {
         let v = versions.get(a.key().as_ref()).copied().unwrap_or(0);
-        keep.insert(Arc::clone(a.key()));
         let key = hash_of((v, generation));
         if fp.listing.get(a.key()).map(|f| f.0) != Some(key) {
             let listing = serde_json::to_string(&b.summary(i)).ok();
@@ -520,16 +530,22 @@ fn update_fingerprints(fp: &mut Fingerprints, generation: u64, site: &Site, vers
     }
     for t in &site.techniques {
         let v = versions.get(t.key().as_ref()).copied().unwrap_or(0);
-        keep.insert(Arc::clone(t.key()));
         let key = hash_of((v, generation));
         if fp.listing.get(t.key()).map(|f| f.0) != Some(key) {
             let h = hash_of((&t.meta.title, &t.meta.summary, t.meta.pressure as u8, t.path()));
             fp.listing.insert(Arc::clone(t.key()), (key, h));
         }
     }
-    if keep.len() != fp.listing.len() {
-        fp.listing.retain(|k, _| keep.contains(k));
-        fp.faqs.retain(|k, _| keep.contains(k));
+    // Forget documents that are gone.
+    if fp.listing.len() != site.articles.len() + site.techniques.len() || fp.faqs.len() != site.articles.len() {
+        let keep: FxHashSet<&str> = site
+            .articles
+            .iter()
+            .map(|a| a.key().as_ref())
+            .chain(site.techniques.iter().map(|t| t.key().as_ref()))
+            .collect();
+        fp.listing.retain(|k, _| keep.contains(k.as_ref()));
+        fp.faqs.retain(|k, _| keep.contains(k.as_ref()));
     }
 }
 

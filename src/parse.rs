@@ -47,6 +47,8 @@ pub struct Doc {
     pub meta: Meta,
     /// The slug (empty for the home page).
     pub slug: String,
+    /// URL slugs of the article's benefits, in the order written (empty for others).
+    pub benefit_slugs: Vec<String>,
     /// Which reading of the file this is: watch mode counts up on every re-read, so a
     /// render made from an older version is never reused.
     pub version: u64,
@@ -149,6 +151,10 @@ pub fn parse_one(source: &Source) -> (Option<Doc>, Vec<Diagnostic>) {
         text,
         body_start,
         body_first_line,
+        benefit_slugs: match &meta {
+            Meta::Article(m) => m.benefits.iter().map(|b| slug::slugify(b)).collect(),
+            _ => Vec::new(),
+        },
         meta,
         slug,
         version: 0,

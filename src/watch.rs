@@ -79,7 +79,7 @@ pub fn run(mut inc: Incremental, mut report: impl FnMut(&Incremental, Event<'_>)
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let fail =
         |e: notify::Error| Diagnostics::from(vec![Diagnostic::error(&root, format!("cannot watch the site: {e}"))]);
-    let mut debouncer = new_debouncer(Duration::from_millis(20), Some(Duration::from_millis(5)), tx).map_err(fail)?;
+    let mut debouncer = new_debouncer(Duration::from_millis(5), Some(Duration::from_millis(1)), tx).map_err(fail)?;
     // The site folder itself (for site.yaml and new folders), then each watched folder.
     debouncer.watch(&root, RecursiveMode::NonRecursive).map_err(fail)?;
     let folders = ["content", "templates", "themes"];

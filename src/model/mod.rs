@@ -5,7 +5,7 @@
 
 pub mod docs;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -42,8 +42,9 @@ pub struct Article {
     pub render: Arc<DocRender>,
     /// Indices into [`Site::techniques`].
     pub techniques: Vec<usize>,
-    /// Indices into [`Site::benefits`], with the article's own spelling of each.
-    pub benefits: Vec<(usize, String)>,
+    /// Indices into [`Site::benefits`], each with the position in `meta.benefits` of
+    /// the article's own spelling.
+    pub benefits: Vec<(usize, usize)>,
 }
 
 /// What every kind of page built from a content file has: its source and its URL.
@@ -256,13 +257,9 @@ pub fn build(
     }
 
     // Benefits, from every article, grouped by slug.
-    let benefit_slugs: Vec<Vec<String>> = articles
-        .iter()
-        .map(|(_, m)| m.benefits.iter().map(|b| slug::slugify(b)).collect())
-        .collect();
     let mut benefit_map: FxHashMap<&str, Benefit> = FxHashMap::default();
-    for (i, ((_, m), slugs)) in articles.iter().zip(&benefit_slugs).enumerate() {
-        for (name, s) in m.benefits.iter().zip(slugs) {
+    for (i, (d, m)) in articles.iter().enumerate() {
+        for (name, s) in m.benefits.iter().zip(&d.benefit_slugs) {
             let b = benefit_map.entry(s).or_insert_with(|| Benefit {
                 name: name.trim().to_owned(),
                 path: format!("/benefits/{s}/"),
@@ -378,13 +375,13 @@ pub fn build(
     // Assemble.
     let mut renders = renders.into_iter();
     let mut site_articles: Vec<Article> = Vec::with_capacity(articles.len());
-    for (((d, m), techs), slugs) in articles.into_iter().zip(article_techniques).zip(&benefit_slugs) {
-        let mut benefits: Vec<(usize, String)> = Vec::new();
-        for (b, s) in m.benefits.iter().zip(slugs) {
+    for ((d, m), techs) in articles.into_iter().zip(article_techniques) {
+        let mut benefits: Vec<(usize, usize)> = Vec::with_capacity(d.benefit_slugs.len());
+        for (pos, s) in d.benefit_slugs.iter().enumerate() {
             if let Some(&i) = benefit_idx.get(s.as_str())
                 && !benefits.iter().any(|(j, _)| *j == i)
             {
-                benefits.push((i, b.trim().to_owned()));
+                benefits.push((i, pos));
             }
         }
         site_articles.push(Article {
@@ -524,13 +521,23 @@ fn line_of(source: &str, key: &str) -> crate::frontmatter::Pos {
     }
 }
 
-fn duplicates<'a>(docs: impl Iterator<Item = &'a Doc>, what: &str, problems: &mut Vec<Diagnostic>) {
+fn duplicates<'a>(docs: impl Iterator<Item = &'a Doc> + Clone, what: &str, problems: &mut Vec<Diagnostic>) {
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    let clashing: FxHashSet<&str> = docs
+        .clone()
+        .filter(|d| !seen.insert(&d.slug))
+        .map(|d| d.slug.as_str())
+        .collect();
+    if clashing.is_empty() {
+        return;
+    }
     let mut by_slug: FxHashMap<&str, Vec<&Doc>> = FxHashMap::default();
-    for d in docs {
+    for d in docs.filter(|d| clashing.contains(d.slug.as_str())) {
         by_slug.entry(&d.slug).or_default().push(d);
     }
-    let mut clashes: Vec<Vec<&Doc>> = by_slug.into_values().filter(|v| v.len() > 1).collect();
-    for group in &mut clashes {
+    let mut groups: Vec<Vec<&Doc>> = by_slug.into_values().collect();
+    groups.sort_by(|a, b| a[0].slug.cmp(&b[0].slug));
+    for group in &mut groups {
         group.sort_by(|a, b| a.rel.cmp(&b.rel));
         let first = group[0];
         for d in &group[1..] {

@@ -234,9 +234,13 @@ impl<'a> Builder<'a> {
     pub fn benefit_links(&self, a: &Article) -> Vec<Link> {
         a.benefits
             .iter()
-            .map(|(i, name)| Link {
-                name: name.clone(),
-                url: self.href(&self.site.benefits[*i].path),
+            .map(|&(i, pos)| Link {
+                name: a
+                    .meta
+                    .benefits
+                    .get(pos)
+                    .map_or_else(String::new, |n| n.trim().to_owned()),
+                url: self.href(&self.site.benefits[i].path),
             })
             .collect()
     }
