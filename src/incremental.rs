@@ -293,24 +293,26 @@ impl Incremental {
         let dirty: Vec<usize> = (0..plan.len())
             .filter(|&i| previous.and_then(|w| w.get(&plan[i].path)) != Some(&stamps[i]))
             .collect();
-        let rendered: Vec<Result<(usize, Vec<u8>), Diagnostic>> = dirty
-            .par_iter()
-            .map(|&i| renderer.render(&plan[i]).map(|b| (i, b)))
-            .collect();
-        let mut files = Vec::with_capacity(rendered.len());
-        let mut render_problems = Vec::new();
-        for r in rendered {
-            match r {
-                Ok(f) => files.push(f),
-                Err(d) if !render_problems.contains(&d) => render_problems.push(d),
-                Err(_) => {}
+        // After the first build, dirty pages are rendered into memory (there are few) and
+        // compared with what is on disk; the first build streams into a staging folder.
+        let mut files = Vec::new();
+        if !first {
+            let rendered: Vec<Result<(usize, Vec<u8>), Diagnostic>> =
+                dirty.par_iter().map(|&i| renderer.render(&plan[i]).map(|b| (i, b))).collect();
+            let mut render_problems = Vec::new();
+            for r in rendered {
+                match r {
+                    Ok(f) => files.push(f),
+                    Err(d) if !render_problems.contains(&d) => render_problems.push(d),
+                    Err(_) => {}
+                }
             }
-        }
-        lap("render");
-        if !render_problems.is_empty() {
-            problems.extend(render_problems);
-            problems.sort();
-            return Err(problems);
+            lap("render");
+            if !render_problems.is_empty() {
+                problems.extend(render_problems);
+                problems.sort();
+                return Err(problems);
+            }
         }
 
         // Copied files: content assets win over theme static files of the same path.
@@ -338,20 +340,25 @@ impl Incremental {
         }
 
         let outcome = if first {
-            // The first build goes through the staging folder, like `knead build`.
-            let mut all: Vec<render::OutputFile> = Vec::with_capacity(files.len());
-            for (i, bytes) in files {
-                all.push(render::OutputFile {
-                    path: plan[i].path.clone(),
-                    bytes,
-                });
-            }
-            let written =
-                output::write(&self.out, &all, &site.assets, &theme.statics).map_err(|d| Diagnostics::from(vec![d]))?;
-            Outcome {
-                written: written.generated + written.copied,
-                pages: plan.len(),
-                ..Outcome::default()
+            let written = output::write_with(&self.out, |staging| {
+                let copied = staging.copy_all(&site.assets, &theme.statics).map_err(|d| vec![d])?;
+                let errors: Vec<Diagnostic> = dirty
+                    .par_iter()
+                    .filter_map(|&i| renderer.render(&plan[i]).and_then(|b| staging.write_file(&plan[i].path, &b)).err())
+                    .collect();
+                if errors.is_empty() { Ok(copied + dirty.len()) } else { Err(errors) }
+            });
+            match written {
+                Ok(n) => Outcome { written: n, pages: plan.len(), ..Outcome::default() },
+                Err(errs) => {
+                    for d in errs {
+                        if !problems.iter().any(|p| p == &d) {
+                            problems.push(d);
+                        }
+                    }
+                    problems.sort();
+                    return Err(problems);
+                }
             }
         } else {
             self.write_changes(&plan, &files, &copies)?

@@ -281,7 +281,7 @@ pub fn render(
         }
     }
 
-    out.html.reserve(text.len() * 3 / 2);
+    out.html.reserve(text.len() + text.len() / 4);
     // Tables scroll sideways on narrow screens inside a focusable, labelled region, so
     // keyboard users can scroll them too.
     let mut tables = 0;
@@ -299,6 +299,7 @@ pub fn render(
         before.into_iter().chain(std::iter::once(e)).chain(after)
     });
     pulldown_cmark::html::push_html(&mut out.html, events);
+    out.html.shrink_to_fit();
     out
 }
 

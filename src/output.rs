@@ -4,7 +4,6 @@
 //! root, content/, or a parent of either) are refused, and so is an existing folder that
 //! does not look like a knead build.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -115,59 +114,83 @@ pub struct Written {
     pub copied: usize,
 }
 
-/// Writes a complete build to a staging folder, then swaps it in for `out`.
-pub fn write(
-    out: &Path,
-    files: &[OutputFile],
-    assets: &[Asset],
-    statics: &[StaticFile],
-) -> Result<Written, Diagnostic> {
-    let fail = |what: &str, path: &Path, e: std::io::Error| {
-        Diagnostic::error(out, format!("cannot {what} {}: {e}", path.display()))
+/// The folder a build writes into before it is swapped in as the output.
+pub struct Staging {
+    root: PathBuf,
+    out: PathBuf,
+}
+
+impl Staging {
+    fn fail(&self, what: &str, path: &Path, e: std::io::Error) -> Diagnostic {
+        Diagnostic::error(&self.out, format!("cannot {what} {}: {e}", path.display()))
             .help("check the folder's permissions and free disk space; the previous output was left as it was")
+    }
+
+    fn dest(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
+        let dest = self.root.join(rel);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| self.fail("create", parent, e))?;
+        }
+        Ok(dest)
+    }
+
+    /// Writes `bytes` to `rel` (a `/`-separated path) inside the staging folder.
+    pub fn write_file(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let dest = self.dest(rel)?;
+        std::fs::write(&dest, bytes).map_err(|e| self.fail("write", &dest, e))
+    }
+
+    /// Copies the file `from` to `rel` inside the staging folder.
+    pub fn copy_file(&self, rel: &str, from: &Path) -> Result<(), Diagnostic> {
+        let dest = self.dest(rel)?;
+        std::fs::copy(from, &dest).map(|_| ()).map_err(|e| self.fail("copy", from, e))
+    }
+
+    /// Copies the theme's static files, then the content's own files (which win over
+    /// them). Returns how many files were copied.
+    pub fn copy_all(&self, assets: &[Asset], statics: &[StaticFile]) -> Result<usize, Diagnostic> {
+        for s in statics {
+            let bytes = s.read().map_err(|e| self.fail("read", Path::new(&s.out), e))?;
+            self.write_file(&s.out, &bytes)?;
+        }
+        assets.par_iter().try_for_each(|a| self.copy_file(&a.out, &a.path))?;
+        Ok(assets.len() + statics.len())
+    }
+}
+
+/// Writes a complete build to a staging folder, then swaps it in for `out`.
+pub fn write(out: &Path, files: &[OutputFile], assets: &[Asset], statics: &[StaticFile]) -> Result<Written, Diagnostic> {
+    write_with(out, |staging| {
+        let copied = staging.copy_all(assets, statics).map_err(|d| vec![d])?;
+        files.par_iter().try_for_each(|f| staging.write_file(&f.path, &f.bytes)).map_err(|d| vec![d])?;
+        Ok(Written { generated: files.len(), copied })
+    })
+    .map_err(|mut ds| ds.remove(0))
+}
+
+/// Builds the output in a staging folder with `fill`, then swaps it in for `out`. When
+/// `fill` fails, the staging folder is removed and `out` is left as it was.
+pub fn write_with<T>(
+    out: &Path,
+    fill: impl FnOnce(&Staging) -> Result<T, Vec<Diagnostic>>,
+) -> Result<T, Vec<Diagnostic>> {
+    let fail = |what: &str, path: &Path, e: std::io::Error| {
+        vec![
+            Diagnostic::error(out, format!("cannot {what} {}: {e}", path.display()))
+                .help("check the folder's permissions and free disk space; the previous output was left as it was"),
+        ]
     };
     recover(out).map_err(|e| fail("clean up beside", out, e))?;
-    let staging = sibling(out, "staging");
-    std::fs::create_dir_all(&staging).map_err(|e| fail("create", &staging, e))?;
-
-    let result = (|| {
-        let mut dirs = BTreeSet::new();
-        let rels = files
-            .iter()
-            .map(|f| f.path.as_str())
-            .chain(assets.iter().map(|a| a.out.as_str()))
-            .chain(statics.iter().map(|s| s.out.as_str()));
-        for rel in rels {
-            if let Some((dir, _)) = rel.rsplit_once('/') {
-                dirs.insert(dir);
-            }
+    let staging = Staging { root: sibling(out, "staging"), out: out.to_path_buf() };
+    std::fs::create_dir_all(&staging.root).map_err(|e| fail("create", &staging.root, e))?;
+    let value = match fill(&staging) {
+        Ok(v) => v,
+        Err(d) => {
+            let _ = std::fs::remove_dir_all(&staging.root);
+            return Err(d);
         }
-        for d in &dirs {
-            let p = staging.join(d);
-            std::fs::create_dir_all(&p).map_err(|e| fail("create", &p, e))?;
-        }
-        // Theme static files first: content files and generated pages win over them.
-        for s in statics {
-            let dest = staging.join(&s.out);
-            let bytes = s.read().map_err(|e| fail("read", Path::new(&s.out), e))?;
-            std::fs::write(&dest, &bytes).map_err(|e| fail("write", &dest, e))?;
-        }
-        assets.par_iter().try_for_each(|a| {
-            let dest = staging.join(&a.out);
-            std::fs::copy(&a.path, &dest)
-                .map(|_| ())
-                .map_err(|e| fail("copy", &a.path, e))
-        })?;
-        files.par_iter().try_for_each(|f| {
-            let dest = staging.join(&f.path);
-            std::fs::write(&dest, &f.bytes).map_err(|e| fail("write", &dest, e))
-        })?;
-        Ok(())
-    })();
-    if let Err(d) = result {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(d);
-    }
+    };
+    let staging = staging.root;
 
     // Swap: the old output is moved aside, the new one takes its place, the old one goes.
     let old = sibling(out, "old");
@@ -181,10 +204,7 @@ pub fn write(
     if old.exists() {
         std::fs::remove_dir_all(&old).map_err(|e| fail("remove", &old, e))?;
     }
-    Ok(Written {
-        generated: files.len(),
-        copied: assets.len() + statics.len(),
-    })
+    Ok(value)
 }
 
 #[cfg(test)]

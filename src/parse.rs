@@ -27,6 +27,27 @@ pub enum Meta {
 /// One parsed Markdown source.
 #[derive(Debug, Clone)]
 pub struct Doc {
+    /// What the document is and where it goes; shared with the site model, which keeps
+    /// it after the text is dropped.
+    pub info: Arc<DocInfo>,
+    /// The whole file.
+    pub text: String,
+    /// Byte offset of the body in `text`.
+    pub body_start: usize,
+    /// 1-based line of the body's first line.
+    pub body_first_line: usize,
+    /// The front matter.
+    pub meta: Meta,
+    /// URL slugs of the article's benefits, in the order written (empty for others).
+    pub benefit_slugs: Vec<String>,
+    /// Which reading of the file this is: watch mode counts up on every re-read, so a
+    /// render made from an older version is never reused.
+    pub version: u64,
+}
+
+/// What a document is and where it goes: everything but its text.
+#[derive(Debug, Clone)]
+pub struct DocInfo {
     /// Article, technique, page or home.
     pub kind: Kind,
     /// Path relative to the site root, for messages.
@@ -37,21 +58,15 @@ pub struct Doc {
     pub path: Arc<str>,
     /// Path relative to content/ with `/` separators (`articles/x.md`).
     pub content_path: String,
-    /// The whole file.
-    pub text: String,
-    /// Byte offset of the body in `text`.
-    pub body_start: usize,
-    /// 1-based line of the body's first line.
-    pub body_first_line: usize,
-    /// The front matter.
-    pub meta: Meta,
     /// The slug (empty for the home page).
     pub slug: String,
-    /// URL slugs of the article's benefits, in the order written (empty for others).
-    pub benefit_slugs: Vec<String>,
-    /// Which reading of the file this is: watch mode counts up on every re-read, so a
-    /// render made from an older version is never reused.
-    pub version: u64,
+}
+
+impl std::ops::Deref for Doc {
+    type Target = DocInfo;
+    fn deref(&self) -> &DocInfo {
+        &self.info
+    }
 }
 
 impl Doc {
@@ -143,11 +158,14 @@ pub fn parse_one(source: &Source) -> (Option<Doc>, Vec<Diagnostic>) {
         Kind::Page => format!("/{slug}/").into(),
     };
     let doc = Doc {
-        kind: source.kind,
-        rel: Arc::from(source.rel.as_path()),
-        key: source.rel.to_string_lossy().into(),
-        path,
-        content_path,
+        info: Arc::new(DocInfo {
+            kind: source.kind,
+            rel: Arc::from(source.rel.as_path()),
+            key: source.rel.to_string_lossy().into(),
+            path,
+            content_path,
+            slug,
+        }),
         text,
         body_start,
         body_first_line,
@@ -156,7 +174,6 @@ pub fn parse_one(source: &Source) -> (Option<Doc>, Vec<Diagnostic>) {
             _ => Vec::new(),
         },
         meta,
-        slug,
         version: 0,
     };
     let ok = !problems.iter().any(Diagnostic::is_error);

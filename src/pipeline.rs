@@ -4,12 +4,16 @@
 //! shows as many errors as can be known.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;
-use crate::render::OutputFile;
+use crate::render::Renderer;
 use crate::theme::Theme;
+
+use rayon::prelude::*;
+use tera::Tera;
 use crate::{config, discover, model, output, parse, render, theme};
 
 /// What to build.
@@ -34,23 +38,22 @@ impl Options {
     }
 }
 
-/// A site rendered in memory.
-#[derive(Debug)]
-pub struct Rendered {
+/// A site ready to render: the model, the theme and its compiled templates.
+pub struct Prepared {
     /// The model.
     pub site: Site,
     /// The theme used.
     pub theme: Theme,
-    /// Every generated file.
-    pub files: Vec<OutputFile>,
-    /// Warnings (the build succeeded).
+    /// The compiled templates.
+    pub tera: Tera,
+    /// Warnings so far.
     pub warnings: Diagnostics,
-    /// How many source files were read.
+    /// How many Markdown files were read.
     pub sources: usize,
 }
 
-/// Runs every stage except writing.
-pub fn render_site(opts: &Options) -> Result<Rendered, Diagnostics> {
+/// Runs every stage up to (not including) rendering pages.
+pub fn prepare(opts: &Options) -> Result<Prepared, Diagnostics> {
     let mut problems = Diagnostics::new();
     let cfg = config::load(&opts.root, opts.base_url.as_deref());
     let sources = discover::discover(&opts.root);
@@ -59,11 +62,7 @@ pub fn render_site(opts: &Options) -> Result<Rendered, Diagnostics> {
     problems.extend(parse_problems);
     let content_ok = !problems.has_errors();
     let cfg = cfg.map_err(|errs| problems.extend(errs)).ok();
-    let theme = cfg.as_ref().and_then(|c| {
-        theme::load(&opts.root, &c.theme)
-            .map_err(|errs| problems.extend(errs))
-            .ok()
-    });
+    let theme = cfg.as_ref().and_then(|c| theme::load(&opts.root, &c.theme).map_err(|errs| problems.extend(errs)).ok());
     let tera = match (&cfg, &theme) {
         (Some(c), Some(t)) => render::compile(t, &c.theme).map_err(|errs| problems.extend(errs)).ok(),
         _ => None,
@@ -76,11 +75,8 @@ pub fn render_site(opts: &Options) -> Result<Rendered, Diagnostics> {
         return Err(problems);
     };
     let statics: Vec<String> = theme.statics.iter().map(|s| format!("/{}", s.out)).collect();
-    let docs: Vec<std::sync::Arc<parse::Doc>> = docs.into_iter().map(std::sync::Arc::new).collect();
-    let settings = model::Settings {
-        drafts: opts.drafts,
-        analyze: opts.analyze,
-    };
+    let docs: Vec<Arc<parse::Doc>> = docs.into_iter().map(Arc::new).collect();
+    let settings = model::Settings { drafts: opts.drafts, analyze: opts.analyze };
     let (site, warnings, _) = match model::build(cfg, &docs, sources.assets, &statics, settings, None) {
         Ok(v) => v,
         Err(errs) => {
@@ -89,27 +85,52 @@ pub fn render_site(opts: &Options) -> Result<Rendered, Diagnostics> {
             return Err(problems);
         }
     };
+    drop(docs);
+    problems.extend(warnings);
     let Some(tera) = tera else {
         problems.sort();
         return Err(problems);
     };
-    problems.extend(warnings);
-    let files = match render::render(&site, &theme, &tera) {
-        Ok(f) => f,
+    problems.sort();
+    Ok(Prepared { site, theme, tera, warnings: problems, sources: sources.markdown.len() })
+}
+
+impl Prepared {
+    /// Renders every planned file in parallel and hands each to `sink` as soon as it is
+    /// rendered, so no more than a few pages are held in memory at once. Returns the
+    /// number of files, or every template error (and the first write error).
+    pub fn render_each(&self, sink: impl Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync) -> Result<usize, Vec<Diagnostic>> {
+        let plan = render::plan(&self.site);
+        let renderer = Renderer::new(&self.site, &self.theme, &self.tera, &plan);
+        let problems: Vec<Diagnostic> = plan
+            .par_iter()
+            .filter_map(|p| renderer.render(p).and_then(|bytes| sink(&p.path, &bytes)).err())
+            .collect();
+        if problems.is_empty() {
+            return Ok(plan.len());
+        }
+        let mut unique: Vec<Diagnostic> = Vec::new();
+        for d in problems {
+            if !unique.contains(&d) {
+                unique.push(d);
+            }
+        }
+        Err(unique)
+    }
+}
+
+/// Every check of a build, without writing: what `knead check` runs.
+pub fn check(opts: &Options) -> Result<Prepared, Diagnostics> {
+    let prepared = prepare(opts)?;
+    match prepared.render_each(|_, _| Ok(())) {
+        Ok(_) => Ok(prepared),
         Err(errs) => {
+            let mut problems = prepared.warnings;
             problems.extend(errs);
             problems.sort();
-            return Err(problems);
+            Err(problems)
         }
-    };
-    problems.sort();
-    Ok(Rendered {
-        site,
-        theme,
-        files,
-        warnings: problems,
-        sources: sources.markdown.len(),
-    })
+    }
 }
 
 /// The outcome of a successful build.
@@ -127,18 +148,23 @@ pub struct Report {
     pub elapsed: Duration,
 }
 
-/// Builds the site and writes it to the output folder.
+/// Builds the site and writes it to the output folder: pages are written into the
+/// staging folder as they are rendered, and the folder is swapped in at the end.
 pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     let start = Instant::now();
     let out = output::check_output_dir(&opts.root, &opts.output_dir()).map_err(|d| Diagnostics::from(vec![d]))?;
-    let rendered = render_site(opts)?;
-    let written = output::write(&out, &rendered.files, &rendered.site.assets, &rendered.theme.statics)
-        .map_err(|d: Diagnostic| Diagnostics::from(vec![d]))?;
-    Ok(Report {
-        output: out,
-        generated: written.generated,
-        copied: written.copied,
-        warnings: rendered.warnings,
-        elapsed: start.elapsed(),
-    })
+    let prepared = prepare(opts)?;
+    let written = output::write_with(&out, |staging| {
+        let copied = staging.copy_all(&prepared.site.assets, &prepared.theme.statics).map_err(|d| vec![d])?;
+        let generated = prepared.render_each(|path, bytes| staging.write_file(path, bytes))?;
+        Ok((generated, copied))
+    });
+    let (generated, copied) = written.map_err(|errs| {
+        let mut problems = Diagnostics::new();
+        problems.extend(prepared.warnings.iter().cloned());
+        problems.extend(errs);
+        problems.sort();
+        problems
+    })?;
+    Ok(Report { output: out, generated, copied, warnings: prepared.warnings, elapsed: start.elapsed() })
 }

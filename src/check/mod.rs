@@ -39,7 +39,7 @@ pub fn check(opts: &Options, today: Date) -> Report {
         analyze: true,
         ..opts.clone()
     };
-    match pipeline::render_site(&opts) {
+    match pipeline::check(&opts) {
         Ok(rendered) => {
             let mut diagnostics = rendered.warnings;
             let (found, grades) = rules::run(&rendered.site, &opts.root, today);

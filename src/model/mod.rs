@@ -15,7 +15,7 @@ use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::discover::{Asset, Kind};
 use crate::links::{LinkIndex, Resolved};
 use crate::markdown::{self, LinkCheck, Origin, Placement, Rendered};
-use crate::parse::{Doc, Meta};
+use crate::parse::{Doc, DocInfo, Meta};
 use crate::slug::{self, IdSet};
 
 pub use docs::{DocRender, MarkdownCache};
@@ -34,8 +34,8 @@ pub struct FaqItem {
 /// An article with everything resolved.
 #[derive(Debug, Clone)]
 pub struct Article {
-    /// The parsed source.
-    pub doc: Arc<Doc>,
+    /// The source (its text is not kept).
+    pub doc: Arc<DocInfo>,
     /// Front matter.
     pub meta: Arc<ArticleMeta>,
     /// Rendered body and FAQs.
@@ -49,40 +49,40 @@ pub struct Article {
 
 /// What every kind of page built from a content file has: its source and its URL.
 pub trait Sourced {
-    /// The parsed source.
-    fn doc(&self) -> &Arc<Doc>;
+    /// The source, without its text.
+    fn info(&self) -> &DocInfo;
     /// Source file, relative to the site root.
     fn rel(&self) -> &Path {
-        &self.doc().rel
+        &self.info().rel
     }
     /// The source's identity across rebuilds.
     fn key(&self) -> &Arc<str> {
-        &self.doc().key
+        &self.info().key
     }
     /// URL slug.
     fn slug(&self) -> &str {
-        &self.doc().slug
+        &self.info().slug
     }
     /// Site path (`/articles/<slug>/`).
     fn path(&self) -> &str {
-        &self.doc().path
+        &self.info().path
     }
 }
 
 impl Sourced for Article {
-    fn doc(&self) -> &Arc<Doc> {
+    fn info(&self) -> &DocInfo {
         &self.doc
     }
 }
 
 impl Sourced for Technique {
-    fn doc(&self) -> &Arc<Doc> {
+    fn info(&self) -> &DocInfo {
         &self.doc
     }
 }
 
 impl Sourced for Page {
-    fn doc(&self) -> &Arc<Doc> {
+    fn info(&self) -> &DocInfo {
         &self.doc
     }
 }
@@ -108,8 +108,8 @@ impl Article {
 /// A technique profile.
 #[derive(Debug, Clone)]
 pub struct Technique {
-    /// The parsed source.
-    pub doc: Arc<Doc>,
+    /// The source (its text is not kept).
+    pub doc: Arc<DocInfo>,
     /// Front matter.
     pub meta: Arc<TechniqueMeta>,
     /// Rendered body.
@@ -121,8 +121,8 @@ pub struct Technique {
 /// A plain page or the home page.
 #[derive(Debug, Clone)]
 pub struct Page {
-    /// The parsed source.
-    pub doc: Arc<Doc>,
+    /// The source (its text is not kept).
+    pub doc: Arc<DocInfo>,
     /// Front matter.
     pub meta: Arc<PageMeta>,
     /// Rendered body.
@@ -385,7 +385,7 @@ pub fn build(
             }
         }
         site_articles.push(Article {
-            doc: Arc::clone(d),
+            doc: Arc::clone(&d.info),
             meta: Arc::clone(m),
             render: renders.next().unwrap_or_default(),
             techniques: techs,
@@ -395,7 +395,7 @@ pub fn build(
     let mut site_techniques: Vec<Technique> = techniques
         .into_iter()
         .map(|(d, m)| Technique {
-            doc: Arc::clone(d),
+            doc: Arc::clone(&d.info),
             meta: Arc::clone(m),
             render: renders.next().unwrap_or_default(),
             used_by: Vec::new(),
@@ -407,7 +407,7 @@ pub fn build(
         }
     }
     let mut page_of = |(d, m): (&Arc<Doc>, &Arc<PageMeta>)| Page {
-        doc: Arc::clone(d),
+        doc: Arc::clone(&d.info),
         meta: Arc::clone(m),
         render: renders.next().unwrap_or_default(),
     };

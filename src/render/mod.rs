@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use rayon::prelude::*;
 use tera::{Context, Tera};
 
 use crate::diagnostics::Diagnostic;
@@ -587,24 +586,4 @@ impl<'a> Renderer<'a> {
         c.insert("json_ld", &jsonld::article(site, a, &permalink));
         c
     }
-}
-
-/// Renders every page and generated file of the site, in parallel.
-pub fn render(site: &Site, theme: &Theme, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let plan = plan(site);
-    let renderer = Renderer::new(site, theme, tera, &plan);
-    let results: Vec<Result<OutputFile, Diagnostic>> = plan
-        .into_par_iter()
-        .map(|p| renderer.render(&p).map(|bytes| OutputFile { path: p.path, bytes }))
-        .collect();
-    let mut files = Vec::with_capacity(results.len());
-    let mut problems: Vec<Diagnostic> = Vec::new();
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) if !problems.contains(&d) => problems.push(d),
-            Err(_) => {}
-        }
-    }
-    if problems.is_empty() { Ok(files) } else { Err(problems) }
 }
