@@ -127,13 +127,22 @@ fn is_valid_language(tag: &str) -> bool {
 pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join(FILE);
     let file = Path::new(FILE);
-    let source = std::fs::read_to_string(&path).map_err(|e| {
-        vec![Diagnostic::error(file, format!("cannot read the site configuration: {e}")).help(
-            format!(
-                "run knead in a site folder (one with a {FILE}), pass --root DIR, or create a new site with `knead init DIR`"
-            ),
-        )]
-    })?;
+    let source = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        // The file is there but is not UTF-8: say where, as for content files.
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            return Err(vec![crate::parse::read_text(&path, file).err().unwrap_or_else(|| {
+                Diagnostic::error(file, "this file is not valid UTF-8 text")
+            })]);
+        }
+        Err(e) => {
+            return Err(vec![
+                Diagnostic::error(file, format!("cannot read the site configuration: {e}")).help(format!(
+                    "run knead in a site folder (one with a {FILE}), pass --root DIR, or create a new site with `knead init DIR`"
+                )),
+            ]);
+        }
+    };
     // Reuse the front matter machinery by viewing site.yaml as a front matter block.
     let wrapped = format!("---\n{source}\n---\n");
     let parsed = crate::frontmatter::parse::<RawConfig>(file, &wrapped, KEYS);

@@ -20,6 +20,7 @@ pub mod diagnostics;
 pub mod discover;
 pub mod frontmatter;
 pub mod incremental;
+pub mod limits;
 pub mod links;
 pub mod markdown;
 pub mod model;

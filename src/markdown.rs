@@ -114,13 +114,21 @@ fn options() -> Options {
 struct Lines<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// The last position asked for (offset, line index, column): offsets come in
+    /// increasing order, so columns are counted on from there, not from the line start
+    /// (one long line with many links stays linear).
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Lines { text, starts }
+        Lines {
+            text,
+            starts,
+            last: std::cell::Cell::new((0, 0, 1)),
+        }
     }
 
     fn pos(&self, placement: Placement, offset: usize, len: usize) -> Pos {
@@ -129,10 +137,19 @@ impl<'a> Lines<'a> {
             Placement::Body(first) => {
                 let line = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
                 let start = self.starts[line];
-                let column = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
-                let line_end = self.text[offset.min(self.text.len())..]
-                    .find('\n')
-                    .map_or(self.text.len(), |i| offset + i);
+                let (last_offset, last_line, last_column) = self.last.get();
+                let (from, base) = if last_line == line && (start..=offset).contains(&last_offset) {
+                    (last_offset, last_column)
+                } else {
+                    (start, 1)
+                };
+                let column = self.text.get(from..offset).map_or(1, |s| base + s.chars().count());
+                self.last.set((offset, line, column));
+                let line_end = self
+                    .starts
+                    .get(line + 1)
+                    .map_or(self.text.len(), |&next| next - 1)
+                    .max(offset.min(self.text.len()));
                 let len = len.min(line_end.saturating_sub(offset)).max(1);
                 Pos {
                     line: first + line,
@@ -285,7 +302,14 @@ pub fn render(
     // Tables scroll sideways on narrow screens inside a focusable, labelled region, so
     // keyboard users can scroll them too.
     let mut tables = 0;
+    // Markdown written in front matter or site.yaml (FAQ answers, the disclaimer) is one
+    // line of prose: raw HTML there is shown as text, never run (`<script>` in an answer).
+    let from_front_matter = matches!(origin.placement, Placement::Fixed(_));
     let events = events.into_iter().flat_map(|(e, _)| {
+        let e = match e {
+            Event::Html(h) | Event::InlineHtml(h) if from_front_matter => Event::Text(h),
+            e => e,
+        };
         let (before, after) = match &e {
             Event::Start(Tag::Table(_)) => {
                 tables += 1;

@@ -1,6 +1,7 @@
 //! Writing the output folder safely: every build is written to a staging folder beside
-//! the output and swapped in only when complete, so a failed or interrupted build leaves
-//! the previous output as it was. Output folders that would clobber the sources (the site
+//! the output, flushed to disk, and swapped in only when complete (atomically on Linux,
+//! with `renameat2(RENAME_EXCHANGE)`), so a failed or killed build leaves the previous
+//! output complete and as it was. Output folders that would clobber the sources (the site
 //! root, content/, or a parent of either) are refused, and so is an existing folder that
 //! does not look like a knead build.
 
@@ -88,8 +89,10 @@ fn sibling(out: &Path, suffix: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.knead-{suffix}"))
 }
 
-/// Puts back an output folder that an interrupted swap left aside, and removes staging
-/// leftovers. Only touches knead's own `.NAME.knead-*` folders beside the output.
+/// Puts back an output folder that an interrupted swap left aside (where folders cannot
+/// be exchanged atomically), and removes leftovers: a staging folder holds either a
+/// partial build or, after an exchange, the previous build. Only touches knead's own
+/// `.NAME.knead-*` folders beside the output.
 pub fn recover(out: &Path) -> std::io::Result<()> {
     let old = sibling(out, "old");
     let staging = sibling(out, "staging");
@@ -143,7 +146,9 @@ impl Staging {
     /// Copies the file `from` to `rel` inside the staging folder.
     pub fn copy_file(&self, rel: &str, from: &Path) -> Result<(), Diagnostic> {
         let dest = self.dest(rel)?;
-        std::fs::copy(from, &dest).map(|_| ()).map_err(|e| self.fail("copy", from, e))
+        std::fs::copy(from, &dest)
+            .map(|_| ())
+            .map_err(|e| self.fail("copy", from, e))
     }
 
     /// Copies the theme's static files, then the content's own files (which win over
@@ -159,11 +164,22 @@ impl Staging {
 }
 
 /// Writes a complete build to a staging folder, then swaps it in for `out`.
-pub fn write(out: &Path, files: &[OutputFile], assets: &[Asset], statics: &[StaticFile]) -> Result<Written, Diagnostic> {
+pub fn write(
+    out: &Path,
+    files: &[OutputFile],
+    assets: &[Asset],
+    statics: &[StaticFile],
+) -> Result<Written, Diagnostic> {
     write_with(out, |staging| {
         let copied = staging.copy_all(assets, statics).map_err(|d| vec![d])?;
-        files.par_iter().try_for_each(|f| staging.write_file(&f.path, &f.bytes)).map_err(|d| vec![d])?;
-        Ok(Written { generated: files.len(), copied })
+        files
+            .par_iter()
+            .try_for_each(|f| staging.write_file(&f.path, &f.bytes))
+            .map_err(|d| vec![d])?;
+        Ok(Written {
+            generated: files.len(),
+            copied,
+        })
     })
     .map_err(|mut ds| ds.remove(0))
 }
@@ -181,7 +197,10 @@ pub fn write_with<T>(
         ]
     };
     recover(out).map_err(|e| fail("clean up beside", out, e))?;
-    let staging = Staging { root: sibling(out, "staging"), out: out.to_path_buf() };
+    let staging = Staging {
+        root: sibling(out, "staging"),
+        out: out.to_path_buf(),
+    };
     std::fs::create_dir_all(&staging.root).map_err(|e| fail("create", &staging.root, e))?;
     let value = match fill(&staging) {
         Ok(v) => v,
@@ -191,20 +210,117 @@ pub fn write_with<T>(
         }
     };
     let staging = staging.root;
-
-    // Swap: the old output is moved aside, the new one takes its place, the old one goes.
-    let old = sibling(out, "old");
-    if out.exists() {
-        std::fs::rename(out, &old).map_err(|e| fail("move aside", out, e))?;
+    if durable() {
+        sync_tree(&staging).map_err(|e| fail("flush to disk", &staging, e))?;
     }
-    if let Err(e) = std::fs::rename(&staging, out) {
-        let _ = std::fs::rename(&old, out);
-        return Err(fail("move into place", out, e));
-    }
-    if old.exists() {
-        std::fs::remove_dir_all(&old).map_err(|e| fail("remove", &old, e))?;
-    }
+    swap_in(&staging, out).map_err(|e| fail("move into place", out, e))?;
     Ok(value)
+}
+
+/// True unless `KNEAD_FSYNC=0`: the staging folder is flushed to disk before the swap, so
+/// a power cut cannot leave a swapped-in output with empty files.
+fn durable() -> bool {
+    std::env::var_os("KNEAD_FSYNC").is_none_or(|v| v != "0")
+}
+
+/// Flushes every file written under `dir` to disk, then the folder itself: on Linux
+/// with one `syncfs` of its filesystem (far cheaper than an `fsync` per file).
+#[cfg(target_os = "linux")]
+fn sync_tree(dir: &Path) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let handle = std::fs::File::open(dir)?;
+    // SAFETY: `handle` is an open file descriptor for the duration of the call.
+    if unsafe { libc::syncfs(handle.as_raw_fd()) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    handle.sync_all()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_tree(dir: &Path) -> std::io::Result<()> {
+    for entry in walkdir::WalkDir::new(dir).contents_first(true) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        // Folders can be opened (and synced) on Unix only.
+        if entry.file_type().is_file() || (cfg!(unix) && entry.file_type().is_dir()) {
+            std::fs::File::open(entry.path())?.sync_all()?;
+        }
+    }
+    Ok(())
+}
+
+/// Swaps two paths atomically (`renameat2(RENAME_EXCHANGE)`): at every moment each name
+/// holds one complete folder. `Ok(false)` when the system or filesystem cannot do it.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    let b = CString::new(b.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    // SAFETY: both paths are NUL-terminated strings that outlive the call; the raw
+    // syscall avoids depending on the C library's version for the wrapper.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::ENOSYS | libc::EINVAL | libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+/// Puts the complete build in `staging` in place of `out`.
+///
+/// Where the system can exchange two folders atomically (Linux), `out` is at every
+/// moment either the whole previous build or the whole new one, even if knead is killed
+/// half-way; the previous build, now at the staging name, is removed afterwards (or by
+/// the next build's [`recover`] when knead was killed first). Elsewhere the old output is
+/// renamed aside first, and [`recover`] puts it back if knead dies between the renames.
+fn swap_in(staging: &Path, out: &Path) -> std::io::Result<()> {
+    let parent_sync = || {
+        // Make the renames themselves durable.
+        if durable()
+            && cfg!(unix)
+            && let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::File::open(parent)?.sync_all()?;
+        }
+        Ok::<(), std::io::Error>(())
+    };
+    if std::fs::symlink_metadata(out).is_err() {
+        // Nothing to replace: one rename makes the complete build appear at once.
+        std::fs::rename(staging, out)?;
+        return parent_sync();
+    }
+    if exchange(staging, out)? {
+        parent_sync()?;
+        // Best effort: the new output is in place; leftovers go with the next build.
+        let _ = std::fs::remove_dir_all(staging);
+        return Ok(());
+    }
+    let old = sibling(out, "old");
+    std::fs::rename(out, &old)?;
+    if let Err(e) = std::fs::rename(staging, out) {
+        let _ = std::fs::rename(&old, out);
+        return Err(e);
+    }
+    parent_sync()?;
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -251,5 +367,28 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+        // A build killed while writing (or after an exchange, before removing the old
+        // tree) leaves a staging folder: it is never the output, and it goes next time.
+        std::fs::create_dir_all(sibling(&out, "staging").join("half")).unwrap();
+        recover(&out).unwrap();
+        assert!(!sibling(&out, "staging").exists());
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn exchanges_folders_atomically() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(a.join("f"), "a").unwrap();
+        std::fs::write(b.join("f"), "b").unwrap();
+        if exchange(&a, &b).unwrap() {
+            assert_eq!(std::fs::read_to_string(a.join("f")).unwrap(), "b");
+            assert_eq!(std::fs::read_to_string(b.join("f")).unwrap(), "a");
+        }
+        // A missing path is an error, not a silent fallback.
+        assert!(exchange(&a, &dir.path().join("missing")).is_err());
     }
 }

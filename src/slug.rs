@@ -1,7 +1,7 @@
 //! Slugs and ids: validating the slugs authors write, and deriving URL slugs (benefits)
 //! and HTML ids (headings, FAQs) from free text.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// True when `s` is a valid slug: one or more of `a-z`, `0-9` and `-`.
 pub fn is_valid(s: &str) -> bool {
@@ -85,6 +85,9 @@ pub fn heading_id(text: &str) -> String {
 #[derive(Debug, Default)]
 pub struct IdSet {
     used: HashSet<String>,
+    /// For each repeated base, the next suffix to try: a page with thousands of equal
+    /// headings stays linear.
+    next: HashMap<String, usize>,
 }
 
 /// Ids the page around the content uses (the skip link's target, the table of contents'
@@ -96,6 +99,7 @@ impl IdSet {
     pub fn for_page() -> Self {
         IdSet {
             used: RESERVED_IDS.iter().map(|s| s.to_string()).collect(),
+            next: HashMap::new(),
         }
     }
 
@@ -104,13 +108,15 @@ impl IdSet {
         if self.used.insert(base.to_owned()) {
             return base.to_owned();
         }
-        (1..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|id| !self.used.contains(id))
-            .inspect(|id| {
-                self.used.insert(id.clone());
-            })
-            .unwrap_or_default()
+        // Every suffix below `next` is taken already (ids are never given back).
+        let next = self.next.entry(base.to_owned()).or_insert(1);
+        loop {
+            let id = format!("{base}-{next}");
+            *next += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 
     /// True when `id` was handed out.

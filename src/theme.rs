@@ -56,20 +56,47 @@ pub struct Theme {
     pub statics: Vec<StaticFile>,
 }
 
-fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+/// The files under `dir`, by `/`-separated relative path. A symlink is followed when it
+/// leads to a file inside the site at `root`; one that leads outside (or nowhere) is an
+/// error, as in content/.
+fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return out;
     }
+    let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     for entry in walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
         .flatten()
     {
-        if entry.file_type().is_file()
-            && let Some(rel) = entry.path().strip_prefix(dir).ok().and_then(crate::discover::utf8_rel)
-        {
+        let is_file = if entry.path_is_symlink() {
+            let display = crate::diagnostics::display_path(root, entry.path());
+            match entry.path().canonicalize() {
+                Ok(target) if target.starts_with(&root_real) => target.is_file(),
+                Ok(target) => {
+                    problems.push(
+                        Diagnostic::error(
+                            &display,
+                            format!("this symlink points outside the site (to {})", target.display()),
+                        )
+                        .help("copy the file into the site instead of linking to it"),
+                    );
+                    false
+                }
+                Err(_) => {
+                    problems.push(
+                        Diagnostic::error(&display, "this symlink points to nothing")
+                            .help("remove it or point it at a file inside the site"),
+                    );
+                    false
+                }
+            }
+        } else {
+            entry.file_type().is_file()
+        };
+        if is_file && let Some(rel) = entry.path().strip_prefix(dir).ok().and_then(crate::discover::utf8_rel) {
             out.push((rel, entry.path().to_path_buf()));
         }
     }
@@ -82,7 +109,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let mut theme = Theme::default();
     let mut problems = Vec::new();
     if dir.is_dir() {
-        for (rel, path) in files_under(&dir.join("templates")) {
+        for (rel, path) in files_under(root, &dir.join("templates"), &mut problems) {
             let display = crate::diagnostics::display_path(root, &path);
             match crate::parse::read_text(&path, &display) {
                 Ok(text) => theme.templates.push(Template {
@@ -93,7 +120,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
                 Err(d) => problems.push(d),
             }
         }
-        for (rel, path) in files_under(&dir.join("static")) {
+        for (rel, path) in files_under(root, &dir.join("static"), &mut problems) {
             theme.statics.push(StaticFile {
                 out: rel,
                 origin: Origin::Disk(path),
@@ -141,7 +168,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             .help(help),
         ]);
     }
-    for (rel, path) in files_under(&root.join("templates")) {
+    for (rel, path) in files_under(root, &root.join("templates"), &mut problems) {
         let display = crate::diagnostics::display_path(root, &path);
         match crate::parse::read_text(&path, &display) {
             Ok(text) => {

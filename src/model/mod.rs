@@ -343,6 +343,23 @@ pub fn build(
         article_techniques.push(idx);
     }
 
+    // An article's image must exist in the site, like the images of its Markdown.
+    for (d, m) in &articles {
+        if let Some(img) = &m.image
+            && let Err(e) = index.resolve(&img.src, "articles/", &d.path, true)
+        {
+            let mut diag = Diagnostic::error(&d.rel, e.message).help(e.help);
+            if let Some(p) = d
+                .located()
+                .map(|l| l.item("image", img.src.trim()))
+                .filter(|p| p.line > 1)
+            {
+                diag = diag.at(&d.text, p.line, p.column, p.len);
+            }
+            problems.push(diag);
+        }
+    }
+
     // Render all Markdown (in parallel, reusing what is still valid), then check anchors.
     let all_docs: Vec<&Arc<Doc>> = articles
         .iter()

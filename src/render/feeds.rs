@@ -17,6 +17,7 @@ pub fn xml_escape(s: &str) -> String {
             '\'' => out.push_str("&apos;"),
             // Characters XML 1.0 forbids.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{fffe}' | '\u{ffff}' => {}
             c => out.push(c),
         }
     }
@@ -107,6 +108,9 @@ mod tests {
 
     #[test]
     fn escapes_xml() {
-        assert_eq!(xml_escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;");
+        assert_eq!(
+            xml_escape("a<b>&\"c'\u{1}\u{fffe}\u{ffff}"),
+            "a&lt;b&gt;&amp;&quot;c&apos;"
+        );
     }
 }

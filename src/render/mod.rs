@@ -527,10 +527,7 @@ impl<'a> Renderer<'a> {
                 ),
             ),
         };
-        self.tera
-            .render(template, &c)
-            .map(String::into_bytes)
-            .map_err(|e| template_error(&e, &self.display))
+        crate::limits::render(self.tera, template, &c, &p.path).map_err(|e| template_error(&e, &self.display))
     }
 
     fn article(&self, i: usize) -> Context {

@@ -3,28 +3,36 @@
 //! files inside the output folder, answers unknown paths with the site's 404 page, and
 //! injects the live-reload script into HTML as it sends it.
 //!
-//! A fixed pool of worker threads handles requests, with a bounded queue: under load,
-//! extra connections get `503` rather than unbounded threads. Each live-reload stream
-//! has a thread of its own, up to a limit.
+//! Each connection gets a thread, up to [`MAX_CONNECTIONS`] at once (more get `503`).
+//! Every connection has deadlines: the request head must arrive within
+//! [`HEAD_DEADLINE`] (so slow or silent clients cannot hold threads), and the response
+//! must be taken within [`RESPONSE_DEADLINE`]. Malformed requests get a `4xx` and a clean
+//! close. Each live-reload stream has a thread of its own, up to a limit.
 
 pub mod files;
 pub mod reload;
 
-use std::io::{BufWriter, Read, Write};
-use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::io::{Read, Write};
+use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{RecvTimeoutError, SyncSender, TrySendError, sync_channel};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
 
 use files::Resolved;
 use reload::Hub;
 
-const WORKERS: usize = 8;
-const QUEUE: usize = 512;
+/// Connections handled at once; more are answered `503` at once.
+pub const MAX_CONNECTIONS: usize = 1024;
+/// Live-reload streams open at once.
 const MAX_STREAMS: usize = 64;
+/// The largest request head (request line and headers).
 const MAX_HEAD: usize = 16 * 1024;
+/// How long a client may take to send its request head, in all.
+pub const HEAD_DEADLINE: Duration = Duration::from_secs(10);
+/// How long a client may take to receive a response, in all.
+pub const RESPONSE_DEADLINE: Duration = Duration::from_secs(60);
 
 /// A running server.
 pub struct Server {
@@ -66,63 +74,137 @@ pub fn start(listener: TcpListener, site: Site) -> std::io::Result<Server> {
     let hub = Arc::new(Hub::default());
     let root = std::path::absolute(&site.root).unwrap_or(site.root.clone());
     let site = Arc::new(Site { root, ..site });
-    let (tx, rx) = sync_channel::<TcpStream>(QUEUE);
-    let rx = Arc::new(Mutex::new(rx));
-    let streams = Arc::new(AtomicUsize::new(0));
-    for _ in 0..WORKERS {
-        let (rx, site, hub, streams) = (
-            Arc::clone(&rx),
-            Arc::clone(&site),
-            Arc::clone(&hub),
-            Arc::clone(&streams),
-        );
-        std::thread::spawn(move || {
-            loop {
-                let next = rx.lock().map(|r| r.recv());
-                let Ok(Ok(stream)) = next else { break };
-                handle(stream, &site, &hub, &streams);
-            }
-        });
-    }
-    std::thread::spawn(move || accept(listener, tx));
+    let shared = Arc::new(Shared {
+        site,
+        hub: Arc::clone(&hub),
+        connections: AtomicUsize::new(0),
+        streams: AtomicUsize::new(0),
+    });
+    std::thread::Builder::new()
+        .name("knead-serve-accept".into())
+        .spawn(move || accept(listener, shared))?;
     Ok(Server { addr, hub })
 }
 
-fn accept(listener: TcpListener, tx: SyncSender<TcpStream>) {
-    for stream in listener.incoming().flatten() {
-        match tx.try_send(stream) {
-            Ok(()) => {}
-            Err(TrySendError::Full(mut s)) => {
-                let _ = respond(
-                    &mut s,
-                    503,
-                    "text/plain; charset=utf-8",
-                    b"busy, try again\n",
-                    false,
-                    &[],
-                );
-            }
-            Err(TrySendError::Disconnected(_)) => break,
+/// What every connection's thread shares.
+struct Shared {
+    site: Arc<Site>,
+    hub: Arc<Hub>,
+    connections: AtomicUsize,
+    streams: AtomicUsize,
+}
+
+/// Decrements a counter when a connection's thread ends, however it ends.
+struct Slot<'a>(&'a AtomicUsize);
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn accept(listener: TcpListener, shared: Arc<Shared>) {
+    for stream in listener.incoming() {
+        let Ok(mut stream) = stream else {
+            // Out of file descriptors, or a connection reset before it was accepted:
+            // give the system a moment instead of spinning.
+            std::thread::sleep(Duration::from_millis(5));
+            continue;
+        };
+        if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
+            busy(&mut stream);
+            continue;
+        }
+        let for_thread = Arc::clone(&shared);
+        let spawned = std::thread::Builder::new()
+            .name("knead-serve".into())
+            .stack_size(512 * 1024)
+            .spawn(move || {
+                let _slot = Slot(&for_thread.connections);
+                handle(stream, &for_thread);
+            });
+        if spawned.is_err() {
+            // The closure (and the stream) is gone with the failed spawn.
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
         }
     }
 }
 
-/// Reads the request head (up to the blank line), bounded in size and time.
-fn read_head(stream: &mut TcpStream) -> Option<Vec<u8>> {
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+/// Tells a client the server is full, without waiting for it.
+fn busy(stream: &mut TcpStream) {
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+    let _ = stream.write_all(
+        b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 16\r\nRetry-After: 1\r\nConnection: close\r\n\r\nbusy, try again\n",
+    );
+    let _ = stream.shutdown(Shutdown::Write);
+}
+
+/// Why a request head could not be read.
+enum HeadError {
+    /// The client closed, or sent nothing in time: nothing to answer.
+    Gone,
+    /// The head is larger than [`MAX_HEAD`].
+    TooLarge,
+}
+
+/// Reads the request head (up to the blank line), bounded in size and in total time.
+/// Returns early, for a `400`, once what came cannot be the start of a request.
+fn read_head(stream: &mut TcpStream) -> Result<Vec<u8>, HeadError> {
+    let deadline = Instant::now() + HEAD_DEADLINE;
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
-    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-        if buf.len() > MAX_HEAD {
-            return None;
+    let mut parsed_at = 0usize;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return Err(HeadError::Gone);
         }
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
+        let n = match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return Err(HeadError::Gone),
+            Ok(n) => n,
+        };
         buf.extend_from_slice(&chunk[..n]);
+        // Parse again only when a line may have ended (or much came), so a client
+        // sending one byte at a time costs little.
+        if parsed_at == 0 || chunk[..n].contains(&b'\n') || buf.len() - parsed_at >= 512 {
+            parsed_at = buf.len();
+            let mut headers = [httparse::EMPTY_HEADER; 64];
+            match httparse::Request::new(&mut headers).parse(&buf) {
+                Ok(httparse::Status::Complete(len)) => {
+                    buf.truncate(len);
+                    return Ok(buf);
+                }
+                Ok(httparse::Status::Partial) => {}
+                Err(_) => return Ok(buf),
+            }
+        }
+        if buf.len() > MAX_HEAD {
+            return Err(HeadError::TooLarge);
+        }
     }
-    Some(buf)
+}
+
+/// Closes a connection whose request was not read to its end without resetting it, so
+/// the client sees the response: stop writing, then drain what it still sends, briefly.
+fn linger_close(stream: &mut TcpStream) {
+    let _ = stream.flush();
+    if stream.shutdown(Shutdown::Write).is_err() {
+        return;
+    }
+    let deadline = Instant::now() + Duration::from_secs(1);
+    let mut sink = [0u8; 4096];
+    let mut drained = 0usize;
+    while drained < 1 << 20 {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return;
+        }
+        match stream.read(&mut sink) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => drained += n,
+        }
+    }
 }
 
 fn status_text(code: u16) -> &'static str {
@@ -148,76 +230,98 @@ fn respond(
     head_only: bool,
     extra: &[(&str, &str)],
 ) -> std::io::Result<()> {
-    stream.set_write_timeout(Some(Duration::from_secs(10)))?;
-    let mut w = BufWriter::new(stream);
-    write!(
-        w,
+    let mut head = format!(
         "HTTP/1.1 {code} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n",
         status_text(code),
         body.len()
-    )?;
+    );
     for (k, v) in extra {
-        write!(w, "{k}: {v}\r\n")?;
+        head.push_str(&format!("{k}: {v}\r\n"));
     }
-    w.write_all(b"\r\n")?;
+    head.push_str("\r\n");
+    let mut w = Deadline {
+        stream,
+        deadline: Instant::now() + RESPONSE_DEADLINE,
+    };
+    w.write_all(head.as_bytes())?;
     if !head_only {
         w.write_all(body)?;
     }
-    w.flush()
+    w.stream.flush()
 }
 
-fn handle(mut stream: TcpStream, site: &Site, hub: &Arc<Hub>, streams: &Arc<AtomicUsize>) {
-    let Some(head) = read_head(&mut stream) else {
-        let _ = respond(
-            &mut stream,
-            400,
-            "text/plain; charset=utf-8",
-            b"bad request\n",
-            false,
-            &[],
-        );
-        return;
+/// Writes to a stream until a deadline for the whole response, however slowly the
+/// client reads.
+struct Deadline<'a> {
+    stream: &'a mut TcpStream,
+    deadline: Instant,
+}
+
+impl Write for Deadline<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_write_timeout(Some(left))?;
+        // At most 64 KiB at a time, so the deadline is checked as the response goes.
+        self.stream.write(&buf[..buf.len().min(64 * 1024)])
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.stream.flush()
+    }
+}
+
+/// The path of a request target: origin-form (`/a/b?q`) as it is, absolute-form
+/// (`http://host/a/b?q`) without its scheme and host, anything else (`*`, `host:port`)
+/// `None`.
+fn target_path(target: &str) -> Option<&str> {
+    if target.starts_with('/') {
+        return Some(target);
+    }
+    let lower = target.get(..8).unwrap_or(target).to_ascii_lowercase();
+    let rest = if lower.starts_with("http://") {
+        &target[7..]
+    } else if lower.starts_with("https://") {
+        &target[8..]
+    } else {
+        return None;
+    };
+    Some(rest.find('/').map_or("/", |i| &rest[i..]))
+}
+
+fn error(stream: &mut TcpStream, code: u16, text: &[u8], extra: &[(&str, &str)]) {
+    let _ = respond(stream, code, "text/plain; charset=utf-8", text, false, extra);
+    linger_close(stream);
+}
+
+fn handle(mut stream: TcpStream, shared: &Shared) {
+    let head = match read_head(&mut stream) {
+        Ok(h) => h,
+        Err(HeadError::Gone) => return,
+        Err(HeadError::TooLarge) => {
+            return error(&mut stream, 431, b"request header fields too large\n", &[]);
+        }
     };
     let mut headers = [httparse::EMPTY_HEADER; 64];
     let mut req = httparse::Request::new(&mut headers);
-    let (method, path) = match req.parse(&head) {
+    let (method, target) = match req.parse(&head) {
         Ok(httparse::Status::Complete(_)) => (req.method.unwrap_or(""), req.path.unwrap_or("")),
         Err(httparse::Error::TooManyHeaders) => {
-            let _ = respond(
-                &mut stream,
-                431,
-                "text/plain; charset=utf-8",
-                b"too many headers\n",
-                false,
-                &[],
-            );
-            return;
+            return error(&mut stream, 431, b"too many headers\n", &[]);
         }
-        _ => {
-            let _ = respond(
-                &mut stream,
-                400,
-                "text/plain; charset=utf-8",
-                b"bad request\n",
-                false,
-                &[],
-            );
-            return;
-        }
+        _ => return error(&mut stream, 400, b"bad request\n", &[]),
     };
     let head_only = method == "HEAD";
     if method != "GET" && !head_only {
-        let _ = respond(
-            &mut stream,
-            405,
-            "text/plain; charset=utf-8",
-            b"only GET and HEAD\n",
-            false,
-            &[("Allow", "GET, HEAD")],
-        );
-        return;
+        return error(&mut stream, 405, b"only GET and HEAD\n", &[("Allow", "GET, HEAD")]);
     }
+    let Some(path) = target_path(target) else {
+        return error(&mut stream, 400, b"bad request target\n", &[]);
+    };
     let path = path.split(['?', '#']).next().unwrap_or("/");
+    let (site, hub, streams) = (&shared.site, &shared.hub, &shared.streams);
     if path == reload::SCRIPT_PATH {
         let _ = respond(
             &mut stream,
@@ -232,22 +336,10 @@ fn handle(mut stream: TcpStream, site: &Site, hub: &Arc<Hub>, streams: &Arc<Atom
     if path == reload::EVENTS_PATH && !head_only {
         if streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
             streams.fetch_sub(1, Ordering::SeqCst);
-            let _ = respond(
-                &mut stream,
-                503,
-                "text/plain; charset=utf-8",
-                b"too many live-reload streams\n",
-                false,
-                &[],
-            );
-            return;
+            return error(&mut stream, 503, b"too many live-reload streams\n", &[]);
         }
-        let (hub, streams) = (Arc::clone(hub), Arc::clone(streams));
-        std::thread::spawn(move || {
-            event_stream(stream, &hub);
-            streams.fetch_sub(1, Ordering::SeqCst);
-        });
-        return;
+        let _slot = Slot(streams);
+        return event_stream(stream, hub);
     }
     // The output folder is swapped in by builds: resolve it for every request.
     let root = site.root.canonicalize().unwrap_or_else(|_| site.root.clone());
