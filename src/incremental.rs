@@ -463,6 +463,7 @@ struct Values {
     all_technique_listings: u64,
     page: Vec<u64>,
     home: u64,
+    all_articles: u64,
 }
 
 impl Values {
@@ -476,9 +477,11 @@ impl Values {
             .map(|a| fp.faqs.get(a.key()).map_or(0, |f| f.2))
             .collect();
         let technique_listing: Vec<u64> = site.techniques.iter().map(|t| listing(t.key())).collect();
+        let article: Vec<u64> = site.articles.iter().map(|a| source(a.key())).collect();
         Values {
             site: site_stamp,
-            article: site.articles.iter().map(|a| source(a.key())).collect(),
+            all_articles: hash_of(&article),
+            article,
             all_article_listings: hash_of(&article_listing),
             article_listing,
             all_article_faqs: hash_of(&article_faqs),
@@ -506,6 +509,7 @@ impl Values {
                 Input::AllTechniqueListings => self.all_technique_listings,
                 Input::Page(i) => self.page[i],
                 Input::Home => self.home,
+                Input::AllArticles => self.all_articles,
             };
             (*input, value).hash(&mut h);
         }

@@ -30,6 +30,7 @@ pub mod pipeline;
 pub mod readability;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod theme;

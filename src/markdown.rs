@@ -74,6 +74,8 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Reading statistics of the prose (not code or tables), when asked for.
     pub stats: Option<TextStats>,
+    /// Term counts and an excerpt for the site search, gathered in the same pass.
+    pub search: crate::search::TextIndex,
 }
 
 /// Where a Markdown text comes from, for resolving links and placing errors.
@@ -186,6 +188,10 @@ pub fn render(
     // Pass 1: heading ids, the table of contents, the heading outline; word counts
     // (and reading statistics when asked for).
     let mut in_code_or_table = 0usize;
+    let mut in_heading = false;
+    // Only a document's body gives its search excerpt (not FAQ answers, not site.yaml).
+    let body = matches!(origin.placement, Placement::Body(_));
+    let mut search = crate::search::TextIndexer::for_text(text.len(), body);
     for i in 0..events.len() {
         match &events[i].0 {
             Event::Start(Tag::Heading { level, id, .. }) => {
@@ -200,6 +206,7 @@ pub fn render(
                     j += 1;
                 }
                 let title = title.trim().to_owned();
+                in_heading = true;
                 let new_id = ids.unique(&explicit.unwrap_or_else(|| heading_id(&title)));
                 if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
                     *id = Some(CowStr::from(new_id.clone()));
@@ -229,26 +236,30 @@ pub fn render(
             }
             Event::Start(Tag::CodeBlock(_) | Tag::Table(_)) => in_code_or_table += 1,
             Event::End(TagEnd::CodeBlock | TagEnd::Table) => in_code_or_table = in_code_or_table.saturating_sub(1),
-            Event::Text(t) if in_code_or_table == 0 => {
+            Event::Text(t) | Event::Code(t) if in_code_or_table == 0 => {
                 out.words += t.split_whitespace().count();
                 if let Some(stats) = out.stats.as_mut() {
                     stats.add(t);
                 }
-            }
-            Event::Code(t) if in_code_or_table == 0 => {
-                out.words += t.split_whitespace().count();
-                if let Some(stats) = out.stats.as_mut() {
-                    stats.add(t);
+                if !in_heading {
+                    search.add(t, true);
                 }
             }
+            // Headings are indexed from `headings`; code and tables only for their terms.
+            Event::Text(t) | Event::Code(t) if !in_heading => search.add(t, false),
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::BlockQuote(_)) => {
                 if let Some(stats) = out.stats.as_mut() {
                     stats.end_block();
                 }
+                in_heading = false;
+                search.end_block();
             }
+            Event::SoftBreak | Event::HardBreak => search.add(" ", true),
             _ => {}
         }
     }
+
+    out.search = search.finish();
 
     // Pass 2: links and images.
     for k in 0..events.len() {

@@ -29,6 +29,8 @@ pub struct DocRender {
     pub anchors: HashSet<String>,
     /// Problems in links and images.
     pub problems: Vec<Diagnostic>,
+    /// What the document gives the site search.
+    pub search: crate::search::DocTerms,
 }
 
 /// Renders kept from one build to the next: valid while the document's version and the
@@ -62,16 +64,19 @@ fn render_doc(d: &Doc, index: &LinkIndex, analyze: bool) -> DocRender {
     };
     let mut ids = IdSet::for_page();
     let mut problems = Vec::new();
-    let body = markdown::render(d.body(), &origin, index, &mut ids, &mut problems);
+    let mut body = markdown::render(d.body(), &origin, index, &mut ids, &mut problems);
+    let mut answers = Vec::new();
     let faqs = match &d.meta {
-        Meta::Article(m) => render_faqs(d, m, &origin, index, &mut ids, &mut problems),
+        Meta::Article(m) => render_faqs(d, m, &origin, index, &mut ids, &mut problems, &mut answers),
         _ => Vec::new(),
     };
+    let search = crate::search::index::doc_terms(&d.meta, &mut body, answers);
     DocRender {
         body,
         faqs,
         anchors: ids.into_set(),
         problems,
+        search,
     }
 }
 
@@ -82,6 +87,7 @@ fn render_faqs(
     index: &LinkIndex,
     ids: &mut IdSet,
     problems: &mut Vec<Diagnostic>,
+    answer_terms: &mut Vec<crate::search::TermCounter>,
 ) -> Vec<FaqItem> {
     let located = d.located();
     m.faqs
@@ -104,12 +110,13 @@ fn render_faqs(
                 page_path: origin.page_path,
                 analyze: false,
             };
-            let answer = markdown::render(&f.answer, &answer_origin, index, &mut IdSet::default(), problems).html;
+            let answer = markdown::render(&f.answer, &answer_origin, index, &mut IdSet::default(), problems);
+            answer_terms.push(answer.search.counts);
             let id = ids.unique(&format!("faq-{}", slug::heading_id(&f.question)));
             FaqItem {
                 id,
                 question: f.question.trim().to_owned(),
-                answer,
+                answer: answer.html,
             }
         })
         .collect()

@@ -190,7 +190,13 @@ pub struct Settings {
 pub const RESERVED: &[&str] = &["articles", "techniques", "benefits", "faq", "search"];
 
 /// Output files knead writes at the root besides pages.
-pub const ROOT_FILES: &[&str] = &["/sitemap.xml", "/feed.xml", "/robots.txt", "/404.html"];
+pub const ROOT_FILES: &[&str] = &[
+    "/sitemap.xml",
+    "/feed.xml",
+    "/robots.txt",
+    "/404.html",
+    "/search-index.json",
+];
 
 /// A built model, its warnings, and the Markdown renders to reuse next time.
 pub type Built = (Site, Vec<Diagnostic>, MarkdownCache);
@@ -281,7 +287,7 @@ pub fn build(
     let benefit_idx: FxHashMap<&str, usize> = benefits.iter().enumerate().map(|(i, b)| (b.slug.as_str(), i)).collect();
 
     // The link index: every page and file.
-    for p in ["/", "/articles/", "/techniques/", "/benefits/", "/faq/"] {
+    for p in ["/", "/articles/", "/techniques/", "/benefits/", "/faq/", "/search/"] {
         index.add_page(None, p);
     }
     for (d, _) in articles
@@ -307,7 +313,8 @@ pub fn build(
     for a in &assets {
         let out = format!("/{}", a.out);
         let clobbers_page = out.ends_with("index.html") && index.has_page(out.trim_end_matches("index.html"));
-        if clobbers_page || ROOT_FILES.contains(&out.as_str()) {
+        // /search/ holds the search index and script.
+        if clobbers_page || ROOT_FILES.contains(&out.as_str()) || out.starts_with("/search/") {
             problems.push(
                 Diagnostic::error(
                     format!("content/{}", a.out),

@@ -25,6 +25,7 @@ pub struct Nav {
     pub techniques: String,
     pub benefits: String,
     pub faq: String,
+    pub search: String,
 }
 
 /// `site` on every template.
@@ -204,6 +205,7 @@ impl<'a> Builder<'a> {
                 techniques: self.href("/techniques/"),
                 benefits: self.href("/benefits/"),
                 faq: self.href("/faq/"),
+                search: self.href("/search/"),
             },
         }
     }

@@ -46,6 +46,8 @@ pub enum Input {
     Page(usize),
     /// Everything of the home page's content file.
     Home,
+    /// Everything of every article, in order (the search index reads it all).
+    AllArticles,
 }
 
 /// What a planned output is.
@@ -77,6 +79,16 @@ pub enum PageKind {
     Feed,
     /// `/robots.txt`.
     Robots,
+    /// `/search/`: the search page.
+    Search,
+    /// `/search/search.js`: the search script.
+    SearchScript,
+    /// `/search-index.json`: the search index manifest.
+    SearchIndex,
+    /// `/search/shards/<i>.json`: terms of the search index.
+    SearchShard(usize),
+    /// `/search/docs/<k>.json`: documents of the search index.
+    SearchDocs(usize),
 }
 
 /// One output file to make: where, what, and from which inputs.
@@ -111,6 +123,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "faq.html",
     "page.html",
     "404.html",
+    "search.html",
 ];
 
 fn template_error(e: &tera::Error, display: &HashMap<&str, (&PathBuf, &str)>) -> Diagnostic {
@@ -296,7 +309,46 @@ pub fn plan(site: &Site) -> Vec<Planned> {
         kind: PageKind::Robots,
         inputs: vec![Site],
     });
+    plan_search(site, &mut out);
     out
+}
+
+/// The search page, its script and the index files; the index reads every document.
+fn plan_search(site: &Site, out: &mut Vec<Planned>) {
+    use Input::*;
+    out.push(Planned {
+        path: out_path("/search/"),
+        kind: PageKind::Search,
+        inputs: vec![Site],
+    });
+    out.push(Planned {
+        path: "search/search.js".into(),
+        kind: PageKind::SearchScript,
+        inputs: Vec::new(),
+    });
+    let mut index = vec![AllArticles];
+    index.extend((0..site.techniques.len()).map(Technique));
+    index.extend((0..site.pages.len()).map(Page));
+    let layout = crate::search::index::layout(site);
+    out.push(Planned {
+        path: "search-index.json".into(),
+        kind: PageKind::SearchIndex,
+        inputs: index.clone(),
+    });
+    for i in 0..layout.shards {
+        out.push(Planned {
+            path: format!("search/shards/{i}.json"),
+            kind: PageKind::SearchShard(i),
+            inputs: index.clone(),
+        });
+    }
+    for k in 0..layout.doc_chunks {
+        out.push(Planned {
+            path: format!("search/docs/{k}.json"),
+            kind: PageKind::SearchDocs(k),
+            inputs: index.clone(),
+        });
+    }
 }
 
 /// Renders planned pages. Shared pieces (the `site` context, article summaries) are
@@ -310,6 +362,7 @@ pub struct Renderer<'a> {
     summaries: OnceLock<Vec<tera::Value>>,
     technique_links: OnceLock<Vec<tera::Value>>,
     page_paths: Vec<String>,
+    search: OnceLock<crate::search::index::Built>,
 }
 
 impl<'a> Renderer<'a> {
@@ -332,10 +385,17 @@ impl<'a> Renderer<'a> {
             technique_links: OnceLock::new(),
             page_paths: plan
                 .iter()
-                .filter(|p| p.path.ends_with("index.html"))
+                .filter(|p| p.path.ends_with("index.html") && p.kind != PageKind::Search)
                 .map(|p| format!("/{}", p.path.trim_end_matches("index.html")))
                 .collect(),
+            search: OnceLock::new(),
         }
+    }
+
+    /// The search index files, built on first use (on plain threads of their own: see
+    /// [`crate::search::index::build`]).
+    fn search_files(&self) -> &crate::search::index::Built {
+        self.search.get_or_init(|| crate::search::index::build(self.site))
     }
 
     /// The serialized `site` context: watch mode compares it between builds.
@@ -379,6 +439,14 @@ impl<'a> Renderer<'a> {
             PageKind::Sitemap => return Ok(feeds::sitemap(site, &self.page_paths).into_bytes()),
             PageKind::Feed => return Ok(feeds::atom(site).into_bytes()),
             PageKind::Robots => return Ok(feeds::robots(site).into_bytes()),
+            PageKind::SearchScript => return Ok(crate::search::SCRIPT.as_bytes().to_vec()),
+            PageKind::SearchIndex => return Ok(self.search_files().manifest.clone()),
+            PageKind::SearchShard(i) => return Ok(self.search_files().shards[i].clone()),
+            PageKind::SearchDocs(k) => return Ok(self.search_files().docs[k].clone()),
+            PageKind::Search => (
+                "search.html",
+                self.base(b.meta("Search", &site.config.description, "/search/"), b.crumbs(None)),
+            ),
             PageKind::Home => {
                 let cfg = &site.config;
                 let (title, description, content, extra) = match &site.home {

@@ -14,8 +14,11 @@
 //   - every element Tab reaches shows a focus indicator;
 //   - body text is at least 16 px, and no line of body text is longer than 75 characters;
 //   - the dark scheme really changes the colours;
-// plus, per theme: CSS+JS together under 30 KB with no external URLs, and the Nu Html
-// Checker (vnu.jar) reports zero errors on every HTML file of the build.
+// plus, per theme: CSS+JS together under 30 KB with no external URLs (the search script
+// included), and the Nu Html Checker (vnu.jar) reports zero errors on every HTML file of
+// the build; and site search: "sciatica" typed into the header search box finds the
+// sciatica article first, a query without matches says so, keyboard-only use works, the
+// page explains itself without JavaScript, and all of it under a subpath base_url too.
 //
 // Every page of each build is checked (a few seconds per page); --quick checks only the
 // richest page of each type (the one with the most tables, FAQs, images, ...).
@@ -130,8 +133,9 @@ function themesInRepo() {
 }
 
 /** A copy of the bundled site that uses `theme`, built into `<tmp>/<theme>/public`. */
-function buildWithTheme(theme, tmp) {
-  const root = path.join(tmp, theme, 'site');
+function buildWithTheme(theme, tmp, baseUrl = '') {
+  const name = baseUrl ? `${theme}-subpath` : theme;
+  const root = path.join(tmp, name, 'site');
   fs.mkdirSync(root, { recursive: true });
   let yaml = fs.readFileSync(path.join(REPO, 'site.yaml'), 'utf8');
   yaml = /^theme:.*$/m.test(yaml) ? yaml.replace(/^theme:.*$/m, `theme: ${theme}`) : `${yaml.trimEnd()}\ntheme: ${theme}\n`;
@@ -140,18 +144,18 @@ function buildWithTheme(theme, tmp) {
     const src = path.join(REPO, sub);
     if (fs.existsSync(src)) fs.cpSync(src, path.join(root, sub), { recursive: true });
   }
-  const out = path.join(tmp, theme, 'public');
+  const out = path.join(tmp, name, 'public');
   const [cmd, pre] = kneadCommand();
-  const r = run(cmd, [...pre, 'build', '--root', root, '--output', out], { cwd: REPO });
+  const r = run(cmd, [...pre, 'build', '--root', root, '--output', out, ...(baseUrl ? ['--base-url', baseUrl] : [])], { cwd: REPO });
   const ok = r.status === 0 && fs.existsSync(path.join(out, 'index.html'));
-  record(`${theme} · knead build`, ok, ok ? '' : `${cmd} ${pre.join(' ')} build exited ${r.status}${r.error ? ` (${r.error.message})` : ''}\n${r.out.trim()}`);
+  record(`${theme} · knead build${baseUrl ? ` --base-url ${baseUrl}` : ''}`, ok, ok ? '' : `${cmd} ${pre.join(' ')} build exited ${r.status}${r.error ? ` (${r.error.message})` : ''}\n${r.out.trim()}`);
   return ok ? out : null;
 }
 
 // ---------------------------------------------------------------------------------------
 // Pages of a build, by type
 
-const TYPES = ['home', 'article list', 'article', 'technique list', 'technique', 'benefit list', 'benefit', 'faq', 'page', '404'];
+const TYPES = ['home', 'article list', 'article', 'technique list', 'technique', 'benefit list', 'benefit', 'faq', 'page', 'search', '404'];
 
 function htmlFiles(dir, rel = '') {
   const out = [];
@@ -223,7 +227,7 @@ const MIME = {
   '.woff2': 'font/woff2',
 };
 
-function serve(root) {
+function serve(root, prefix = '/') {
   const server = http.createServer((req, res) => {
     const send = (status, file, headers = {}) => {
       const body = file ? fs.readFileSync(file) : Buffer.alloc(0);
@@ -237,12 +241,14 @@ function serve(root) {
     };
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, null);
-      const pathname = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+      let pathname = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+      if (!pathname.startsWith(prefix)) return send(404, null);
+      pathname = pathname.slice(prefix.length - 1);
       const file = path.join(root, path.normalize(pathname));
       if (file !== root && !file.startsWith(root + path.sep)) return send(403, null);
       let stat = fs.statSync(file, { throwIfNoEntry: false });
       if (stat && stat.isDirectory()) {
-        if (!pathname.endsWith('/')) return send(301, null, { location: `${pathname}/` });
+        if (!pathname.endsWith('/')) return send(301, null, { location: `${prefix}${pathname.slice(1)}/` });
         const index = path.join(file, 'index.html');
         stat = fs.statSync(index, { throwIfNoEntry: false });
         if (stat && stat.isFile()) return send(200, index);
@@ -525,12 +531,143 @@ function themeAssets(theme) {
     }
   };
   walk(dir);
+  // The search script is knead's own (written to /search/search.js), but every page of
+  // the theme's search needs it: it counts against the theme's budget.
+  const script = fs.readFileSync(path.join(REPO, 'src', 'search', 'search.js'), 'utf8');
+  bytes += Buffer.byteLength(script);
+  files.push('search/search.js');
+  // It may fetch, but only its own files: no absolute URLs.
+  for (const m of script.matchAll(/(https?:|['"`]\/\/|XMLHttpRequest|import\()/g)) external.push(`search/search.js: ${m[0]}`);
   record(
     `${theme} · CSS+JS ${bytes} bytes (${files.join(', ') || 'none'}) <= ${MAX_ASSET_BYTES}`,
     bytes <= MAX_ASSET_BYTES,
     `${bytes} bytes is over the budget of ${MAX_ASSET_BYTES}`,
   );
   record(`${theme} · CSS+JS load nothing from elsewhere`, external.length === 0, external.join('\n'));
+}
+
+// ---------------------------------------------------------------------------------------
+// Site search
+
+/** Waits until the search page has answered (results or a message). */
+async function searchAnswered(page) {
+  await page.waitForFunction(() => {
+    const s = document.getElementById('search-status');
+    return s && s.textContent.trim() !== '';
+  });
+  return page.evaluate(() => ({
+    status: document.getElementById('search-status').textContent.trim(),
+    results: [...document.querySelectorAll('#search-results > li')].map((li) => ({
+      title: li.querySelector('h2')?.textContent.trim(),
+      href: li.querySelector('a')?.getAttribute('href'),
+      marks: li.querySelectorAll('mark').length,
+    })),
+  }));
+}
+
+async function searchChecks(context, theme, origin, base, axeSource, net) {
+  const label = `${theme} · search${base !== '/' ? ` under ${base}` : ''}`;
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`script error: ${e.message}`));
+  net.reset(null);
+  try {
+    // From an article, with the header search box: type, press Enter.
+    await page.setViewportSize({ width: 1280, height: HEIGHT });
+    await page.goto(`${origin}${base}articles/`, { waitUntil: 'load' });
+    await page.fill('#site-search', 'sciatica');
+    await Promise.all([page.waitForURL(/\/search\/\?q=sciatica/), page.press('#site-search', 'Enter')]);
+    const r = await searchAnswered(page);
+    const first = r.results[0];
+    record(
+      `${label}: "sciatica" from the header box lists the sciatica article first`,
+      !!first && first.href === `${base}articles/sciatica-and-herniated-discs/` && /sciatica/i.test(first.title),
+      JSON.stringify(r).slice(0, 500),
+    );
+    record(
+      `${label}: the count is announced and matches are highlighted`,
+      /^\d+ results? for “sciatica”/.test(r.status) && r.results.length > 0 && r.results[0].marks > 0,
+      JSON.stringify(r).slice(0, 500),
+    );
+    const live = await page.evaluate(() => document.getElementById('search-status').getAttribute('role'));
+    record(`${label}: the count is in a live region`, live === 'status', `role=${live}`);
+    // The first result leads to the article.
+    const response = await Promise.all([page.waitForEvent('load'), page.click('#search-results a')]).then(() => page.url());
+    record(`${label}: the first result opens the article`, response === `${origin}${base}articles/sciatica-and-herniated-discs/`, response);
+
+    // No matches.
+    await page.goto(`${origin}${base}search/?q=zzqxv+wombat`, { waitUntil: 'load' });
+    const none = await searchAnswered(page);
+    record(`${label}: a query without matches says so`, /^No results for “zzqxv wombat”/.test(none.status) && none.results.length === 0, JSON.stringify(none));
+
+    if (base === '/') {
+      // Keyboard only: Tab to the search box, type, Enter, Tab to the first result.
+      await page.goto(`${origin}${base}search/`, { waitUntil: 'load' });
+      let reached = false;
+      for (let i = 0; i < 40 && !reached; i++) {
+        await page.keyboard.press('Tab');
+        reached = await page.evaluate(() => document.activeElement?.id === 'search-input');
+      }
+      await page.keyboard.type('massages for lower back pain');
+      await page.keyboard.press('Enter');
+      const k = await searchAnswered(page);
+      await page.keyboard.press('Tab'); // the Search button
+      await page.keyboard.press('Tab'); // the first result
+      const focused = await page.evaluate(() => document.activeElement?.closest('#search-results') !== null && document.activeElement.tagName === 'A');
+      record(`${label}: keyboard only: Tab to the box, type, Enter, Tab to the first result`, reached && k.results.length > 0 && focused, JSON.stringify({ reached, focused, status: k.status }));
+      // Prefix and stem: a half-typed word finds the same article.
+      await page.goto(`${origin}${base}search/?q=sciat`, { waitUntil: 'load' });
+      const prefix = await searchAnswered(page);
+      record(`${label}: "sciat" (still typing) finds the sciatica article first`, prefix.results[0]?.href === `${base}articles/sciatica-and-herniated-discs/`, JSON.stringify(prefix).slice(0, 300));
+
+      // axe with results shown, both schemes, both widths.
+      await page.goto(`${origin}${base}search/?q=sciatica`, { waitUntil: 'load' });
+      await searchAnswered(page);
+      await page.addScriptTag({ content: axeSource });
+      for (const scheme of SCHEMES) {
+        await page.emulateMedia({ colorScheme: scheme });
+        for (const width of AXE_WIDTHS) {
+          await page.setViewportSize({ width, height: HEIGHT });
+          const axe = await page.evaluate(
+            (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+            AXE_TAGS,
+          );
+          const detail = axe.violations.map((v) => `${v.id}: ${v.help} ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`).join('\n');
+          record(`${label}: results page, axe, ${scheme} scheme, ${width}px: no violations`, axe.violations.length === 0, detail);
+          const o = await page.evaluate(overflowInPage);
+          record(`${label}: results page, no horizontal scrolling at ${width}px`, o.scrollWidth <= o.clientWidth, o.offenders.join(', '));
+        }
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+      if (SCREENSHOTS_DIR) {
+        for (const scheme of SCHEMES) {
+          await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+          for (const width of [375, 1280]) {
+            await page.setViewportSize({ width, height: width < 600 ? 812 : HEIGHT });
+            await page.goto(`${origin}${base}search/?q=sciatica+massage`, { waitUntil: 'load' });
+            await searchAnswered(page);
+            await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${theme}-search-${width}-${scheme}.png`) });
+          }
+        }
+        await page.emulateMedia({ colorScheme: 'light' });
+      }
+
+      // Without JavaScript the page says so.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
+      await page.goto(`${origin}${base}search/?q=sciatica`, { waitUntil: 'load' });
+      const noscript = await page.evaluate(() => document.querySelector('main').innerText);
+      await cdp.send('Emulation.setScriptExecutionDisabled', { value: false });
+      await cdp.detach();
+      record(`${label}: without JavaScript the page says search needs it`, /search needs JavaScript/i.test(noscript), noscript.slice(0, 300));
+    }
+    const problems = [...net.problems(), ...errors];
+    record(`${label}: no external or failed requests, no script errors`, problems.length === 0, [...new Set(problems)].join('\n'));
+  } catch (e) {
+    record(`${label}: checks ran`, false, e.stack || String(e));
+  } finally {
+    await page.close().catch(() => {});
+  }
 }
 
 function javaAvailable() {
@@ -661,10 +798,16 @@ async function main() {
   let context = null;
   try {
     const builds = [];
+    const SUBPATH = '/backcare/';
+    const subpaths = [];
     for (const theme of themesInRepo()) {
       themeAssets(theme);
       const out = buildWithTheme(theme, tmp);
       if (out) builds.push({ theme, out });
+      // The same site published under a subpath (the port is not known yet: the host of
+      // base_url does not matter for pages, only its path).
+      const sub = buildWithTheme(theme, tmp, `https://example.org${SUBPATH}`);
+      if (sub) subpaths.push({ theme, out: sub });
     }
     for (const b of builds) if (hasJava) vnu(b.theme, b.out);
 
@@ -673,7 +816,12 @@ async function main() {
       servers.push(server);
       b.origin = `http://127.0.0.1:${server.address().port}`;
     }
-    const origins = new Set(builds.map((b) => b.origin));
+    for (const b of subpaths) {
+      const server = await serve(b.out, SUBPATH);
+      servers.push(server);
+      b.origin = `http://127.0.0.1:${server.address().port}`;
+    }
+    const origins = new Set([...builds, ...subpaths].map((b) => b.origin));
     if (SCREENSHOTS_DIR) fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
 
     context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
@@ -726,7 +874,9 @@ async function main() {
     for (const b of builds) {
       const best = await checkTheme(context, b.theme, b.out, b.origin, axeSource, net);
       if (SCREENSHOTS_DIR) await screenshots(context, b.theme, b.origin, best);
+      await searchChecks(context, b.theme, b.origin, '/', axeSource, net);
     }
+    for (const b of subpaths) await searchChecks(context, b.theme, b.origin, SUBPATH, axeSource, net);
     await liveReload(context, tmp, origins);
   } catch (e) {
     record('browser tests ran to the end', false, e.stack || String(e));

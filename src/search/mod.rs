@@ -1,0 +1,799 @@
+//! Site search: the text analysis shared by the index builder (Rust, [`index`]) and the
+//! browser script (`search.js`, written to `/search/search.js`). Both sides must turn
+//! text into the same terms, so the algorithm is spelled out here and the tables
+//! ([`FOLD`], [`STOPWORDS`]) appear verbatim in both files (a test compares them).
+//!
+//! Text -> terms:
+//!
+//! 1. Lowercase the text (Unicode default case mapping).
+//! 2. Walk its characters: an apostrophe (`'`, `’`, `ʼ`) is dropped (`runner's` ->
+//!    `runners`); a character of [`FOLD`] is replaced by its folding (`é` -> `e`,
+//!    `ß` -> `ss`); any other letter or number (Unicode Alphabetic or Numeric) is kept;
+//!    anything else ends a token.
+//! 3. Tokens shorter than 2 or longer than [`MAX_TOKEN`] characters are dropped, and so
+//!    are the [`STOPWORDS`].
+//! 4. Each remaining token of ASCII letters only is stemmed by [`stem`], a light English
+//!    suffix stripper (`massages`, `massaging`, `massage` -> `massag`).
+//!
+//! Queries go through the same steps; the last query word also matches every term that
+//! starts with it (prefix search while typing). Ranking is described in [`index`].
+
+pub mod index;
+
+/// The browser script, written to `/search/search.js`.
+pub const SCRIPT: &str = include_str!("search.js");
+
+use std::sync::OnceLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Accent folding, shared with search.js: space-separated entries, each a character
+/// followed by what it folds to.
+pub const FOLD: &str = "àa áa âa ãa äa åa āa ăa ąa æae çc ćc čc ďd đd ðd èe ée êe ëe ēe ėe ęe ěe ğg ìi íi îi ïi īi įi ıi ķk ĺl ļl ľl łl ñn ńn ņn ňn òo óo ôo õo öo øo ōo őo œoe ŕr řr śs şs šs ßss ţt ťt ùu úu ûu üu ūu ůu űu ųu ýy ÿy źz żz žz þth ςσ";
+
+/// Words too common to search for, shared with search.js (space-separated, sorted).
+pub const STOPWORDS: &str = "a about all also an and any are as at be been but by can could did do does for from had has have he her his how i if in into is it its just me more most my no not of on or our out over she should so some such than that the their them then there these they this those to too up us very was we were what when where which while who why will with would you your";
+
+/// Tokens longer than this (in characters) are not indexed: they are codes or junk.
+pub const MAX_TOKEN: usize = 32;
+
+fn fold_table() -> &'static FxHashMap<char, &'static str> {
+    static TABLE: OnceLock<FxHashMap<char, &'static str>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        FOLD.split(' ')
+            .filter_map(|e| {
+                let mut chars = e.chars();
+                let c = chars.next()?;
+                Some((c, chars.as_str()))
+            })
+            .collect()
+    })
+}
+
+/// What `c` (already lowercase) folds to, if it is in [`FOLD`].
+pub fn fold(c: char) -> Option<&'static str> {
+    if c.is_ascii() {
+        return None;
+    }
+    fold_table().get(&c).copied()
+}
+
+/// True for a stopword.
+pub fn is_stopword(token: &str) -> bool {
+    static WORDS: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    token.len() <= 6 && WORDS.get_or_init(|| STOPWORDS.split(' ').collect()).contains(token)
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | 'ʼ')
+}
+
+/// Calls `f` with every normalized token of `text` (steps 1 and 2 of the algorithm:
+/// lowercased, folded, apostrophes dropped), before stopwords and stemming.
+pub fn for_each_token(text: &str, f: impl FnMut(&str)) {
+    for_each_token_in(text, &mut String::new(), f);
+}
+
+/// Byte classes for the tokenizer's ASCII fast path.
+const SEP: u8 = 0;
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+const QUOTE: u8 = 3;
+const HIGH: u8 = 4;
+static CLASS: [u8; 256] = {
+    let mut t = [SEP; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b >= 0x80 {
+            HIGH
+        } else if b.is_ascii_lowercase() || b.is_ascii_digit() {
+            LOWER
+        } else if b.is_ascii_uppercase() {
+            UPPER
+        } else if b == b'\'' {
+            QUOTE
+        } else {
+            SEP
+        };
+        i += 1;
+    }
+    t
+};
+
+/// [`for_each_token`] with a buffer to reuse. Words already in lowercase ASCII are
+/// handed over as slices of `text`, without a copy.
+pub fn for_each_token_in(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    scan(text, buf, |t, _| f(t));
+}
+
+/// The first 8 bytes of `s` as a little-endian word, zero-padded.
+fn prefix_of(s: &[u8]) -> u64 {
+    match s.first_chunk::<8>() {
+        Some(a) => u64::from_le_bytes(*a),
+        None => s.iter().rev().fold(0u64, |w, &x| (w << 8) | u64::from(x)),
+    }
+}
+
+/// The tokenizer: calls `f` with each token and its [`prefix_of`].
+fn scan(text: &str, buf: &mut String, mut f: impl FnMut(&str, u64)) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut i = 0;
+    buf.clear();
+    let flush = |buf: &mut String, f: &mut dyn FnMut(&str, u64)| {
+        if !buf.is_empty() {
+            f(buf, prefix_of(buf.as_bytes()));
+            buf.clear();
+        }
+    };
+    while i < n {
+        match CLASS[bytes[i] as usize] {
+            SEP => {
+                flush(buf, &mut f);
+                i += 1;
+                while i < n && CLASS[bytes[i] as usize] == SEP {
+                    i += 1;
+                }
+            }
+            LOWER => {
+                let start = i;
+                i += 1;
+                while i < n && CLASS[bytes[i] as usize] == LOWER {
+                    i += 1;
+                }
+                if buf.is_empty() && (i == n || CLASS[bytes[i] as usize] == SEP) {
+                    let len = i - start;
+                    // A short word: read the 8 bytes at its start and mask the rest.
+                    let prefix = match bytes[start..].first_chunk::<8>() {
+                        Some(a) if len < 8 => u64::from_le_bytes(*a) & ((1u64 << (8 * len)) - 1),
+                        _ => prefix_of(&bytes[start..i]),
+                    };
+                    f(&text[start..i], prefix);
+                } else {
+                    buf.push_str(&text[start..i]);
+                }
+            }
+            UPPER => {
+                buf.push(bytes[i].to_ascii_lowercase() as char);
+                i += 1;
+            }
+            QUOTE => i += 1,
+            _ => {
+                let Some(c) = text[i..].chars().next() else { break };
+                i += c.len_utf8();
+                // Lowercasing changes only letters, so anything else is a separator
+                // unless it is an apostrophe.
+                if !c.is_alphanumeric() {
+                    if !is_apostrophe(c) {
+                        flush(buf, &mut f);
+                    }
+                    continue;
+                }
+                for l in c.to_lowercase() {
+                    if is_apostrophe(l) {
+                        continue;
+                    }
+                    if let Some(folded) = fold(l) {
+                        buf.push_str(folded);
+                    } else if l.is_alphanumeric() {
+                        buf.push(l);
+                    } else {
+                        flush(buf, &mut f);
+                    }
+                }
+            }
+        }
+    }
+    flush(buf, &mut f);
+}
+
+/// Steps 3 and 4: the index term of a normalized token, or `None` for a token that is
+/// not indexed (too short, too long, a stopword). `out` receives the term.
+pub fn term_of<'a>(token: &str, out: &'a mut String) -> Option<&'a str> {
+    let n = token.bytes().filter(|b| b & 0xC0 != 0x80).count();
+    if !(2..=MAX_TOKEN).contains(&n) || is_stopword(token) {
+        return None;
+    }
+    out.clear();
+    out.push_str(token);
+    stem_in_place(out);
+    Some(out)
+}
+
+/// Calls `f` with every index term of `text`, in order.
+pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
+    let mut out = String::with_capacity(32);
+    for_each_token(text, |t| {
+        if let Some(term) = term_of(t, &mut out) {
+            f(term);
+        }
+    });
+}
+
+/// The index terms of `text`, in order.
+pub fn terms(text: &str) -> Vec<String> {
+    let mut v = Vec::new();
+    for_each_term(text, |t| v.push(t.to_owned()));
+    v
+}
+
+fn is_vowel(b: u8) -> bool {
+    matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+}
+
+/// Removes one of a doubled final consonant (`runn` -> `run`), except `l`, `s` and `z`.
+fn undouble(w: &mut String) {
+    let b = w.as_bytes();
+    let n = b.len();
+    if n >= 2 && b[n - 1] == b[n - 2] && !is_vowel(b[n - 1]) && !matches!(b[n - 1], b'l' | b's' | b'z') {
+        w.pop();
+    }
+}
+
+/// The light English stemmer, applied only to words of 4 or more ASCII letters:
+///
+/// 1. plurals: `-ies` -> `-y` (when 5+ letters); `-sses` -> `-ss`; words ending in `-ss`,
+///    `-us` or `-is` keep their `s`; `-ches`, `-shes`, `-xes`, `-zes` lose `-es`; any other
+///    final `-s` is dropped;
+/// 2. `-ing` (leaving 3+ letters with a vowel) or else `-ed` (same) is removed, then a
+///    doubled final consonant other than l, s, z is undoubled;
+/// 3. `-er` is removed when 4+ letters remain, then undoubled the same way;
+/// 4. a final `-e` is dropped when 3+ letters remain.
+pub fn stem(word: &str) -> String {
+    let mut w = word.to_owned();
+    stem_in_place(&mut w);
+    w
+}
+
+fn stem_in_place(w: &mut String) {
+    if w.len() < 4 || !w.bytes().all(|b| b.is_ascii_lowercase()) {
+        return;
+    }
+    // 1. Plurals.
+    if w.ends_with("ies") && w.len() >= 5 {
+        w.truncate(w.len() - 3);
+        w.push('y');
+    } else if w.ends_with("sses") {
+        w.truncate(w.len() - 2);
+    } else if w.ends_with("ss") || w.ends_with("us") || w.ends_with("is") {
+    } else if w.ends_with("ches") || w.ends_with("shes") || w.ends_with("xes") || w.ends_with("zes") {
+        w.truncate(w.len() - 2);
+    } else if w.ends_with('s') {
+        w.pop();
+    }
+    // 2. -ing, -ed.
+    let has_vowel = |s: &str| s.bytes().any(is_vowel);
+    if w.ends_with("ing") && w.len() >= 6 && has_vowel(&w[..w.len() - 3]) {
+        w.truncate(w.len() - 3);
+        undouble(w);
+    } else if w.ends_with("ed") && w.len() >= 5 && has_vowel(&w[..w.len() - 2]) {
+        w.truncate(w.len() - 2);
+        undouble(w);
+    }
+    // 3. -er.
+    if w.ends_with("er") && w.len() >= 6 {
+        w.truncate(w.len() - 2);
+        undouble(w);
+    }
+    // 4. Final e.
+    if w.ends_with('e') && w.len() > 3 {
+        w.pop();
+    }
+}
+
+/// What one document gives the search index: each of its terms with its weight (see
+/// [`index::doc_terms`]), compact: the terms joined by `\n` (about 10 bytes a term), so
+/// the terms of 10,000 long articles stay small in memory.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocTerms {
+    joined: String,
+    weights: Vec<f32>,
+}
+
+impl DocTerms {
+    /// (term, weight) pairs, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, f32)> {
+        self.joined.split_terminator('\n').zip(self.weights.iter().copied())
+    }
+
+    /// The number of distinct terms.
+    pub fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// True when there are no terms.
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
+    }
+}
+
+/// One distinct string of a [`Table`].
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// Where the string starts in `Table::strings` (it is followed by `\n`).
+    start: u32,
+    len: u32,
+    count: u16,
+    extra: f32,
+}
+
+/// A slot of a [`Table`]'s hash index: enough to compare most words without looking
+/// further (the first 8 bytes and the length).
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    prefix: u64,
+    len: u32,
+    /// Entry index + 1; 0 for a free slot.
+    entry: u32,
+}
+
+/// Counts of distinct strings, stored once each in one string in the order first seen,
+/// so that counting allocates next to nothing and the strings can be handed over as
+/// they are ([`TermCounter::into_terms`]).
+#[derive(Debug, Clone, Default)]
+struct Table {
+    /// Every distinct string, each followed by `\n`.
+    strings: String,
+    entries: Vec<Entry>,
+    /// Open addressing with linear probing; the length is a power of 2.
+    slots: Vec<Slot>,
+}
+
+fn slot_hash(prefix: u64, s: &[u8]) -> usize {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = prefix ^ ((s.len() as u64) << 56);
+    if s.len() > 8 {
+        for chunk in s[8..].chunks(8) {
+            h = (h.rotate_left(23) ^ prefix_of(chunk)).wrapping_mul(K);
+        }
+    }
+    (h.wrapping_mul(K) >> 32) as usize
+}
+
+impl Table {
+    /// A table for about `n` strings of about `bytes` bytes in all.
+    fn with_capacity(n: usize, bytes: usize) -> Self {
+        Table {
+            strings: String::with_capacity(bytes),
+            entries: Vec::with_capacity(n),
+            slots: vec![Slot::default(); (n * 2).next_power_of_two().max(64)],
+        }
+    }
+
+    /// The entry of `s`, created if new.
+    fn entry(&mut self, s: &str) -> &mut Entry {
+        self.entry_with(s, prefix_of(s.as_bytes()))
+    }
+
+    /// The entry of `s`, whose [`prefix_of`] is `prefix`, created if new.
+    fn entry_with(&mut self, s: &str, prefix: u64) -> &mut Entry {
+        if self.entries.len() * 2 >= self.slots.len() {
+            self.grow();
+        }
+        let bytes = s.as_bytes();
+        let len = bytes.len() as u32;
+        let mask = self.slots.len() - 1;
+        let mut i = slot_hash(prefix, bytes) & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot.entry == 0 {
+                break;
+            }
+            if slot.prefix == prefix && slot.len == len {
+                let k = slot.entry as usize - 1;
+                let e = self.entries[k];
+                if len <= 8 || self.strings.as_bytes()[e.start as usize + 8..(e.start + e.len) as usize] == bytes[8..] {
+                    return &mut self.entries[k];
+                }
+            }
+            i = (i + 1) & mask;
+        }
+        self.entries.push(Entry {
+            start: self.strings.len() as u32,
+            len,
+            count: 0,
+            extra: 0.0,
+        });
+        self.slots[i] = Slot {
+            prefix,
+            len,
+            entry: self.entries.len() as u32,
+        };
+        self.strings.push_str(s);
+        self.strings.push('\n');
+        let last = self.entries.len() - 1;
+        &mut self.entries[last]
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(64);
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
+        let mask = size - 1;
+        for slot in old.into_iter().filter(|s| s.entry != 0) {
+            let e = self.entries[slot.entry as usize - 1];
+            let bytes = &self.strings.as_bytes()[e.start as usize..(e.start + e.len) as usize];
+            let mut i = slot_hash(slot.prefix, bytes) & mask;
+            while self.slots[i].entry != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = slot;
+        }
+    }
+
+    fn str_of(&self, e: &Entry) -> &str {
+        &self.strings[e.start as usize..(e.start + e.len) as usize]
+    }
+
+    fn clear(&mut self) {
+        self.strings.clear();
+        self.entries.clear();
+        self.slots.fill(Slot::default());
+    }
+}
+
+/// Counts the terms of texts added one by one (the Markdown renderer feeds it), and
+/// collects extra weight per term from a document's other fields. Words are counted as
+/// they come and turned into terms (stopwords dropped, stems taken) once per distinct
+/// word, so a long text costs little more than a hash lookup per word.
+#[derive(Debug, Clone, Default)]
+pub struct TermCounter {
+    /// Normalized tokens not yet turned into terms (stopwords too: they are dropped then).
+    tokens: Table,
+    terms: Table,
+    buf: String,
+}
+
+impl TermCounter {
+    /// A counter sized for a text of `len` bytes.
+    pub fn for_text(len: usize) -> Self {
+        // A page of prose has a distinct word every ~20 bytes; long texts repeat more.
+        let n = (len / 20).clamp(16, 4096);
+        TermCounter {
+            tokens: Table::with_capacity(n, n * 8),
+            ..TermCounter::default()
+        }
+    }
+
+    /// Counts the terms of `text`.
+    pub fn add(&mut self, text: &str) {
+        let tokens = &mut self.tokens;
+        scan(text, &mut self.buf, |t, prefix| {
+            if t.len() >= 2 {
+                let e = tokens.entry_with(t, prefix);
+                e.count = e.count.saturating_add(1);
+            }
+        });
+    }
+
+    /// Turns the counted tokens into terms.
+    fn settle(&mut self) {
+        if self.tokens.entries.is_empty() {
+            return;
+        }
+        if self.terms.entries.is_empty() {
+            self.terms = Table::with_capacity(self.tokens.entries.len(), self.tokens.strings.len());
+        }
+        let mut out = String::new();
+        for k in 0..self.tokens.entries.len() {
+            let t = self.tokens.entries[k];
+            if let Some(term) = term_of(self.tokens.str_of(&t), &mut out) {
+                let e = self.terms.entry(term);
+                e.count = e.count.saturating_add(t.count);
+            }
+        }
+        self.tokens.clear();
+    }
+
+    /// Forgets everything counted (keeping the memory for the next use).
+    pub fn clear(&mut self) {
+        self.tokens.clear();
+        self.terms.clear();
+    }
+
+    /// Adds the counts and weights of `other`.
+    pub fn merge(&mut self, other: TermCounter) {
+        for o in &other.tokens.entries {
+            let e = self.tokens.entry(other.tokens.str_of(o));
+            e.count = e.count.saturating_add(o.count);
+        }
+        for o in &other.terms.entries {
+            let e = self.terms.entry(other.terms.str_of(o));
+            e.count = e.count.saturating_add(o.count);
+            e.extra += o.extra;
+        }
+    }
+
+    /// (term, count) pairs, in the order first seen.
+    pub fn counts(&mut self) -> impl Iterator<Item = (&str, u16)> {
+        self.settle();
+        self.terms.entries.iter().map(|e| (self.terms.str_of(e), e.count))
+    }
+
+    /// The number of distinct terms.
+    pub fn len(&mut self) -> usize {
+        self.settle();
+        self.terms.entries.len()
+    }
+
+    /// True when no term was counted.
+    pub fn is_empty(&mut self) -> bool {
+        self.len() == 0
+    }
+
+    /// Adds weight to `term` (from another field than the counted text).
+    pub fn add_weight(&mut self, term: &str, weight: f32) {
+        self.settle();
+        self.terms.entry(term).extra += weight;
+    }
+
+    /// Each term weighs `text_weight × dampened(count)` plus its extra weight.
+    pub fn into_terms(mut self, text_weight: f32, dampened: impl Fn(u16) -> f32) -> DocTerms {
+        self.settle();
+        let weights = self
+            .terms
+            .entries
+            .iter()
+            .map(|e| if e.count > 0 { text_weight * dampened(e.count) } else { 0.0 } + e.extra)
+            .collect();
+        let mut joined = self.terms.strings;
+        joined.shrink_to_fit();
+        DocTerms { joined, weights }
+    }
+}
+
+/// What the Markdown renderer gathers for search in its single pass over a text.
+#[derive(Debug, Clone, Default)]
+pub struct TextIndex {
+    /// Term counts of the text, headings excluded (they are indexed on their own);
+    /// [`index::doc_terms`] takes them.
+    pub counts: TermCounter,
+    /// The start of the prose (not headings, code or tables), about
+    /// [`EXCERPT_CHARS`] characters cut at a word, for result snippets.
+    pub excerpt: String,
+}
+
+/// The length of [`TextIndex::excerpt`].
+pub const EXCERPT_CHARS: usize = 200;
+
+/// Builds a [`TextIndex`] from text pieces.
+#[derive(Debug, Default)]
+pub struct TextIndexer {
+    counter: TermCounter,
+    excerpt: String,
+    excerpt_chars: usize,
+}
+
+impl TextIndexer {
+    /// An indexer for a Markdown text of `len` bytes; `excerpt` says whether to keep
+    /// the start of its prose.
+    pub fn for_text(len: usize, excerpt: bool) -> Self {
+        TextIndexer {
+            counter: TermCounter::for_text(len),
+            excerpt_chars: if excerpt { 0 } else { usize::MAX },
+            ..TextIndexer::default()
+        }
+    }
+
+    /// Adds a piece of text; `prose` says whether it may go into the excerpt.
+    pub fn add(&mut self, text: &str, prose: bool) {
+        self.counter.add(text);
+        if prose && self.excerpt_chars <= EXCERPT_CHARS {
+            self.excerpt.push_str(text);
+            self.excerpt_chars += text.chars().count();
+        }
+    }
+
+    /// Marks the end of a block (a paragraph, list item...): the excerpt gets a space.
+    pub fn end_block(&mut self) {
+        if self.excerpt_chars <= EXCERPT_CHARS && !self.excerpt.is_empty() && !self.excerpt.ends_with(' ') {
+            self.excerpt.push(' ');
+            self.excerpt_chars += 1;
+        }
+    }
+
+    /// The result.
+    pub fn finish(self) -> TextIndex {
+        TextIndex {
+            counts: self.counter,
+            excerpt: excerpt(&self.excerpt, EXCERPT_CHARS),
+        }
+    }
+}
+
+/// `text` with whitespace collapsed, cut to at most `max` characters at a word boundary
+/// (with `…` when cut).
+pub fn excerpt(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max * 2));
+    let mut n = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if n + len + usize::from(n > 0) > max {
+            if n == 0 {
+                out.extend(word.chars().take(max));
+            }
+            out.push('…');
+            return out;
+        }
+        if n > 0 {
+            out.push(' ');
+            n += 1;
+        }
+        out.push_str(word);
+        n += len;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems() {
+        let cases = [
+            ("massage", "massag"),
+            ("massages", "massag"),
+            ("massaging", "massag"),
+            ("massaged", "massag"),
+            ("therapies", "therapy"),
+            ("therapy", "therapy"),
+            ("stretches", "stretch"),
+            ("stretching", "stretch"),
+            ("stretched", "stretch"),
+            ("stretch", "stretch"),
+            ("rolling", "roll"),
+            ("roller", "roll"),
+            ("rollers", "roll"),
+            ("running", "run"),
+            ("runners", "run"),
+            ("aches", "ach"),
+            ("ache", "ach"),
+            ("aching", "ach"),
+            ("muscles", "muscl"),
+            ("muscle", "muscl"),
+            ("stress", "stress"),
+            ("stenosis", "stenosis"),
+            ("sciatica", "sciatica"),
+            ("hips", "hip"),
+            ("need", "need"),
+            ("used", "used"),
+            ("lower", "lower"),
+            ("pregnancy", "pregnancy"),
+            ("injuries", "injury"),
+            ("knee", "kne"),
+            ("knees", "kne"),
+            ("use", "use"),
+            ("naïve", "naïve"),
+        ];
+        for (word, want) in cases {
+            assert_eq!(stem(word), want, "stem({word})");
+        }
+    }
+
+    #[test]
+    fn tokens_fold_accents_and_apostrophes() {
+        assert_eq!(
+            terms("Runner's Rückenschmerzen: the CAFÉ-style Massages, 30 min; Straße"),
+            ["run", "ruckenschmerzen", "caf", "styl", "massag", "30", "min", "strass"]
+        );
+        assert_eq!(terms("Ὀδυσσεύς ΟΔΟΣ 腰痛"), ["ὀδυσσεύσ", "οδοσ", "腰痛"]);
+        assert!(terms("a I of").is_empty());
+    }
+
+    #[test]
+    fn term_counts_and_weights() {
+        let mut c = TermCounter::default();
+        c.add("Massage eases aches; massages ease stiffness. Massaging!");
+        let mut v: Vec<(&str, u16)> = c.counts().collect();
+        v.sort_unstable();
+        assert_eq!(v, [("ach", 1), ("eas", 2), ("massag", 3), ("stiffness", 1)]);
+        c.add_weight("massag", 10.0);
+        c.add_weight("title", 10.0);
+        let t = c.into_terms(1.0, f32::from);
+        let mut v: Vec<(&str, f32)> = t.iter().collect();
+        v.sort_by(|a, b| a.0.cmp(b.0));
+        assert_eq!(
+            v,
+            [
+                ("ach", 1.0),
+                ("eas", 2.0),
+                ("massag", 13.0),
+                ("stiffness", 1.0),
+                ("title", 10.0)
+            ]
+        );
+    }
+
+    #[test]
+    fn excerpts_cut_at_words() {
+        assert_eq!(excerpt("one  two\nthree", 9), "one two…");
+        assert_eq!(excerpt("one two", 20), "one two");
+    }
+
+    #[test]
+    fn script_shares_the_tables() {
+        for table in [FOLD, STOPWORDS, std::str::from_utf8(index::DIGITS).unwrap()] {
+            assert!(
+                SCRIPT.contains(&format!("\"{table}\"")) || SCRIPT.contains(&format!("'{table}'")),
+                "search.js lacks {table}"
+            );
+        }
+    }
+
+    /// The script's text analysis gives the same terms as this module's, on the bundled
+    /// site's sources and on tricky words (needs `node`; skipped without it).
+    #[test]
+    fn script_analyses_text_like_rust() {
+        let start = SCRIPT.find("'use strict';").unwrap();
+        let end = SCRIPT.find("  var form = document").unwrap();
+        let code = &SCRIPT[start..end];
+        let mut texts: Vec<String> = vec![
+            "Runner's ÜBER-café naïve Straße ΟΔΟΣ Ὀδυσσεύς 腰痛 İstanbul ǅ ﬁ Ⅻ ①".into(),
+            "massages massaging rollers stretches aches injuries stress stenosis knees 2024 l5-s1".into(),
+        ];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        for e in walkdir::WalkDir::new(root).sort_by_file_name().into_iter().flatten() {
+            if e.path().extension().is_some_and(|x| x == "md") {
+                texts.push(std::fs::read_to_string(e.path()).unwrap());
+            }
+        }
+        let program = format!(
+            "const f = new Function({code:?} + '; return {{ term, tokens }};')();\n\
+             let input = ''; process.stdin.on('data', d => input += d).on('end', () => {{\n\
+             const texts = JSON.parse(input);\n\
+             console.log(JSON.stringify(texts.map(t => f.tokens(t).map(f.term).filter(Boolean))));\n}});"
+        );
+        let child = std::process::Command::new("node")
+            .arg("-e")
+            .arg(&program)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            eprintln!("node is not installed: the script's text analysis was not compared");
+            return;
+        };
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(serde_json::to_string(&texts).unwrap().as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        let js: Vec<Vec<String>> = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(js.len(), texts.len());
+        for (text, js_terms) in texts.iter().zip(js) {
+            let rust_terms = terms(text);
+            if rust_terms != js_terms {
+                let at = rust_terms.iter().zip(&js_terms).position(|(a, b)| a != b).unwrap_or(0);
+                panic!(
+                    "search.js and Rust disagree at term {at}: {:?} vs {:?}",
+                    &rust_terms[at..(at + 5).min(rust_terms.len())],
+                    &js_terms[at..(at + 5).min(js_terms.len())]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn fold_table_is_well_formed() {
+        for e in FOLD.split(' ') {
+            let mut c = e.chars();
+            let from = c.next().unwrap();
+            assert!(!c.as_str().is_empty(), "{e}");
+            assert_eq!(
+                from.to_lowercase().collect::<String>(),
+                from.to_string(),
+                "{e} must be lowercase"
+            );
+        }
+        let words: Vec<&str> = STOPWORDS.split(' ').collect();
+        let mut sorted = words.clone();
+        sorted.sort_unstable();
+        assert_eq!(words, sorted);
+        assert!(words.iter().all(|w| w.len() <= 6));
+    }
+}
