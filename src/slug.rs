@@ -1,7 +1,7 @@
 //! Slugs and ids: validating the slugs authors write, and deriving URL slugs (benefits)
 //! and HTML ids (headings, FAQs) from free text.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashSet;
 
 /// True when `s` is a valid slug: one or more of `a-z`, `0-9` and `-`.
 pub fn is_valid(s: &str) -> bool {
@@ -84,10 +84,12 @@ pub fn heading_id(text: &str) -> String {
 /// Hands out ids unique within one page: a repeated `base` gets `-1`, `-2`, ...
 #[derive(Debug, Default)]
 pub struct IdSet {
-    used: HashSet<String>,
+    used: FxHashSet<String>,
+    /// Also avoid the ids the page around the content uses.
+    page: bool,
     /// For each repeated base, the next suffix to try: a page with thousands of equal
     /// headings stays linear.
-    next: HashMap<String, usize>,
+    next: rustc_hash::FxHashMap<String, usize>,
 }
 
 /// Ids the page around the content uses (the skip link's target, the table of contents'
@@ -95,28 +97,38 @@ pub struct IdSet {
 pub const RESERVED_IDS: &[&str] = &["main", "content", "top", "toc-heading", "faqs", "sources"];
 
 impl IdSet {
-    /// A set that already holds the page's own ids ([`RESERVED_IDS`]).
+    /// A set for the ids of one page: it never hands out [`RESERVED_IDS`].
     pub fn for_page() -> Self {
         IdSet {
-            used: RESERVED_IDS.iter().map(|s| s.to_string()).collect(),
-            next: HashMap::new(),
+            used: FxHashSet::default(),
+            page: true,
+            next: Default::default(),
         }
+    }
+
+    fn taken(&self, id: &str) -> bool {
+        self.used.contains(id) || (self.page && RESERVED_IDS.contains(&id))
     }
 
     /// Reserves and returns a unique id derived from `base`.
     pub fn unique(&mut self, base: &str) -> String {
-        if self.used.insert(base.to_owned()) {
-            return base.to_owned();
-        }
-        // Every suffix below `next` is taken already (ids are never given back).
-        let next = self.next.entry(base.to_owned()).or_insert(1);
-        loop {
-            let id = format!("{base}-{next}");
-            *next += 1;
-            if self.used.insert(id.clone()) {
-                return id;
-            }
-        }
+        let id = if self.taken(base) {
+            // Every suffix below `next` is taken already (ids are never given back).
+            let mut n = self.next.get(base).copied().unwrap_or(1);
+            let id = loop {
+                let id = format!("{base}-{n}");
+                n += 1;
+                if !self.taken(&id) {
+                    break id;
+                }
+            };
+            self.next.insert(base.to_owned(), n);
+            id
+        } else {
+            base.to_owned()
+        };
+        self.used.insert(id.clone());
+        id
     }
 
     /// True when `id` was handed out.
@@ -124,8 +136,8 @@ impl IdSet {
         self.used.contains(id)
     }
 
-    /// Every id handed out.
-    pub fn into_set(self) -> HashSet<String> {
+    /// Every id handed out (not the reserved ones).
+    pub fn into_set(self) -> FxHashSet<String> {
         self.used
     }
 }

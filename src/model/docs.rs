@@ -2,11 +2,10 @@
 //! resolved, in parallel, and reusing earlier renders when neither the document nor the
 //! site's set of pages changed (watch mode).
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::content::ArticleMeta;
 use crate::diagnostics::Diagnostic;
@@ -25,10 +24,12 @@ pub struct DocRender {
     pub body: Rendered,
     /// FAQs (articles only).
     pub faqs: Vec<FaqItem>,
-    /// Every id on the page: headings, FAQs and the theme's reserved ids.
-    pub anchors: HashSet<String>,
+    /// Every id of the content on the page: headings and FAQs.
+    pub anchors: FxHashSet<String>,
     /// Problems in links and images.
     pub problems: Vec<Diagnostic>,
+    /// Words a reader reads: the body and the FAQ answers.
+    pub reading_words: usize,
     /// What the document gives the site search.
     pub search: crate::search::DocTerms,
 }
@@ -71,7 +72,12 @@ fn render_doc(d: &Doc, index: &LinkIndex, analyze: bool) -> DocRender {
         _ => Vec::new(),
     };
     let search = crate::search::index::doc_terms(&d.meta, &mut body, answers);
+    let faq_words: usize = match &d.meta {
+        Meta::Article(m) => m.faqs.iter().map(|f| f.answer.split_whitespace().count()).sum(),
+        _ => 0,
+    };
     DocRender {
+        reading_words: body.words + faq_words,
         body,
         faqs,
         anchors: ids.into_set(),

@@ -100,8 +100,7 @@ impl Article {
 
     /// Minutes to read at 200 words a minute, at least 1.
     pub fn reading_time(&self) -> usize {
-        let faq_words: usize = self.faqs().iter().map(|f| f.answer.split_whitespace().count()).sum();
-        (self.body().words + faq_words).div_ceil(200).max(1)
+        self.render.reading_words.div_ceil(200).max(1)
     }
 }
 
@@ -482,7 +481,7 @@ fn check_links(docs: &[&Arc<Doc>], renders: &[Arc<DocRender>], problems: &mut Ve
             let Some(target) = anchors.get(check.target.path.as_str()) else {
                 continue; // a generated page (lists, FAQ hub): no author-made anchors
             };
-            if target.anchors.contains(anchor) {
+            if target.anchors.contains(anchor) || slug::RESERVED_IDS.contains(&anchor) {
                 continue;
             }
             let mut known: Vec<&str> = target.anchors.iter().map(String::as_str).collect();

@@ -9,17 +9,22 @@ use crate::model::{Article, Site};
 /// Makes JSON safe inside `<script>`: `<`, `>` and `&` become `\u` escapes, which JSON
 /// parsers read back as the same characters.
 pub fn script_safe(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(json.len() + 64);
+    let mut last = 0;
+    for (i, c) in json.char_indices() {
+        let esc = match c {
+            '<' => "\\u003c",
+            '>' => "\\u003e",
+            '&' => "\\u0026",
+            '\u{2028}' => "\\u2028",
+            '\u{2029}' => "\\u2029",
+            _ => continue,
+        };
+        out.push_str(&json[last..i]);
+        out.push_str(esc);
+        last = i + c.len_utf8();
     }
+    out.push_str(&json[last..]);
     out
 }
 

@@ -11,6 +11,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
 use tera::{Context, Tera};
 
 use crate::diagnostics::Diagnostic;
@@ -403,10 +406,52 @@ impl<'a> Renderer<'a> {
         &self.site_ctx
     }
 
+    /// Every article summary (the shape of [`context::ArticleSummary`]), built once.
+    /// Built by hand rather than serialized, so the technique links and dates that many
+    /// summaries share are shared in memory too.
     fn summaries(&self) -> &[tera::Value] {
         self.summaries.get_or_init(|| {
+            let techniques = self.technique_links();
+            let mut dates: FxHashMap<crate::date::Date, tera::Value> = FxHashMap::default();
+            for a in &self.site.articles {
+                for d in std::iter::once(a.meta.date).chain(a.meta.updated) {
+                    dates.entry(d).or_insert_with(|| tera::Value::from_serializable(&d));
+                }
+            }
+            let date = |d: &crate::date::Date| {
+                dates
+                    .get(d)
+                    .cloned()
+                    .unwrap_or_else(|| tera::Value::from_serializable(d))
+            };
             (0..self.site.articles.len())
-                .map(|i| tera::Value::from_serializable(&self.b.summary(i)))
+                .into_par_iter()
+                .map(|i| {
+                    let a = &self.site.articles[i];
+                    let b = &self.b;
+                    let mut m = tera::Map::with_capacity(10);
+                    let mut put = |k: &'static str, v: tera::Value| {
+                        m.insert(tera::value::Key::Str(k), v);
+                    };
+                    put("title", tera::Value::from(a.meta.title.as_str()));
+                    put("description", tera::Value::from(a.meta.description.as_str()));
+                    put("url", tera::Value::from(b.href(a.path())));
+                    put("date", date(&a.meta.date));
+                    put(
+                        "updated",
+                        a.meta
+                            .updated
+                            .as_ref()
+                            .map_or_else(|| tera::Value::from(None::<&str>), date),
+                    );
+                    put("author", tera::Value::from(b.author(a)));
+                    put("reading_time", tera::Value::from(a.reading_time()));
+                    let links: Vec<tera::Value> = a.techniques.iter().map(|&t| techniques[t].clone()).collect();
+                    put("techniques", tera::Value::from(links));
+                    put("benefits", tera::Value::from_serializable(&b.benefit_links(a)));
+                    put("tags", tera::Value::from_serializable(&a.meta.tags));
+                    tera::Value::from(m)
+                })
                 .collect()
         })
     }
