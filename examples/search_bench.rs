@@ -75,8 +75,8 @@ fn main() {
         kb(doc_bytes),
     );
     let searcher = Searcher::load(&built).unwrap_or_else(|e| panic!("{e}"));
-    println!("\n| query | results | first query downloads |");
-    println!("|---|---:|---:|");
+    println!("\n| query | results | first query downloads | first results |");
+    println!("|---|---:|---:|---|");
     for q in &queries {
         let hits = searcher.search(q);
         let shards = searcher.shards_for(q);
@@ -90,12 +90,18 @@ fn main() {
         let bytes = built.manifest.len()
             + shards.iter().map(|&i| built.shards[i].len()).sum::<usize>()
             + chunks.iter().map(|&k| built.docs[k].len()).sum::<usize>();
+        let first: Vec<&str> = hits
+            .iter()
+            .take(3)
+            .map(|h| searcher.docs[h.doc as usize].url.as_str())
+            .collect();
         println!(
-            "| {q} | {} | {:.0} KB ({} + {} files) |",
+            "| {q} | {} | {:.0} KB (manifest + {} shards + {} document files) | {} |",
             hits.len(),
             kb(bytes),
             shards.len(),
-            chunks.len()
+            chunks.len(),
+            first.join(" ")
         );
     }
 }

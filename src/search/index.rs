@@ -372,33 +372,48 @@ pub fn decode_postings(s: &str) -> Option<Vec<(u32, u32)>> {
     Some(out)
 }
 
+/// Appends `s` as a JSON string. Besides what JSON requires (`"`, `\\`, control
+/// characters), `<`, `>` and `&` are escaped too (`\u003c`...), so that the text cannot
+/// start markup even if a file is ever read as HTML.
 fn json_str(out: &mut String, s: &str) {
-    // serde_json escapes exactly what JSON needs; writing to a String cannot fail.
-    html_safe(out, &serde_json::to_string(s).unwrap_or_default());
-}
-
-/// Appends JSON text with `<`, `>` and `&` escaped (`\u003c`...): they can only be
-/// inside strings, and escaped they cannot start markup even if a file is ever read as
-/// HTML.
-fn html_safe(out: &mut String, json: &str) {
-    let mut rest = json;
-    while let Some(i) = rest.find(['<', '>', '&']) {
-        out.push_str(&rest[..i]);
-        out.push_str(match rest.as_bytes()[i] {
+    out.push('"');
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
             b'<' => "\\u003c",
             b'>' => "\\u003e",
-            _ => "\\u0026",
-        });
-        rest = &rest[i + 1..];
+            b'&' => "\\u0026",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(escape);
+        }
+        from = i + 1;
     }
-    out.push_str(rest);
+    out.push_str(&s[from..]);
+    out.push('"');
 }
 
-/// FNV-1a, 64 bits: a stable hash for the manifest's `hash`.
-fn fnv(h: u64, bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+/// A stable hash of `bytes` (8 bytes at a time), for the manifest's `hash`.
+fn hash_bytes(h: u64, bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut h = h ^ bytes.len() as u64;
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
+        h = (h.rotate_left(29) ^ w).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(8) ^ u64::from(b)).wrapping_mul(K);
+    }
+    h
 }
 
 /// Builds every index file of `site` (with the shard count of [`layout`]). Runs on
@@ -547,16 +562,22 @@ pub fn build_with(site: &Site, n: usize) -> Built {
                     if k > 0 {
                         out.push_str(",\n");
                     }
-                    let record = (
-                        s.title,
-                        s.path.trim_start_matches('/'),
-                        s.description,
-                        s.excerpt,
-                        &s.headings,
-                        &s.questions,
-                    );
-                    let json = serde_json::to_string(&record).unwrap_or_default();
-                    html_safe(&mut out, &json);
+                    out.push('[');
+                    for field in [s.title, s.path.trim_start_matches('/'), s.description, s.excerpt] {
+                        json_str(&mut out, field);
+                        out.push(',');
+                    }
+                    for (n, list) in [&s.headings, &s.questions].into_iter().enumerate() {
+                        out.push_str(if n == 0 { "[" } else { ",[" });
+                        for (i, t) in list.iter().enumerate() {
+                            if i > 0 {
+                                out.push(',');
+                            }
+                            json_str(&mut out, t);
+                        }
+                        out.push(']');
+                    }
+                    out.push(']');
                 }
                 out.push_str("]\n");
                 out.into_bytes()
@@ -567,11 +588,7 @@ pub fn build_with(site: &Site, n: usize) -> Built {
     .flatten()
     .collect();
     lap("docs");
-    let mut h = 0xcbf2_9ce4_8422_2325u64;
-    for f in shards.iter().chain(&docs) {
-        h = fnv(h, f);
-        h = fnv(h, b"\0");
-    }
+    let h = shards.iter().chain(&docs).fold(0, |h, f| hash_bytes(h, f));
     lap("hash");
     let mut manifest = String::new();
     let _ = write!(
@@ -773,9 +790,10 @@ impl Searcher {
             let mut best: BTreeMap<u32, f64> = BTreeMap::new();
             for (t, factor) in matches {
                 let postings = &self.terms[*t];
-                let idf = (1.0 + n / postings.len() as f64).ln();
+                // The same operations, in the same order, as search.js.
+                let w = factor * (1.0 + n / postings.len() as f64).ln();
                 for &(doc, q) in postings {
-                    let s = factor * f64::from(q) * idf;
+                    let s = w * f64::from(q);
                     let e = best.entry(doc).or_insert(0.0);
                     if s > *e {
                         *e = s;
@@ -945,6 +963,15 @@ mod tests {
         assert_eq!(encode_postings([(0, 3), (1, 4)].into_iter()), "0304");
         assert_eq!(encode_postings([(32, 1)].into_iter()), "x01");
         assert_eq!(decode_postings("x"), None);
+    }
+
+    #[test]
+    fn json_strings_are_valid_and_html_safe() {
+        let text = "Tom & \"Jerry\" </script>\n\u{1}\\ é";
+        let mut out = String::new();
+        json_str(&mut out, text);
+        assert!(!out.contains(['<', '>', '&']), "{out}");
+        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), text);
     }
 
     #[test]

@@ -726,7 +726,7 @@ mod tests {
     #[test]
     fn script_analyses_text_like_rust() {
         let start = SCRIPT.find("'use strict';").unwrap();
-        let end = SCRIPT.find("  var form = document").unwrap();
+        let end = SCRIPT.find("\nvar form = document").unwrap();
         let code = &SCRIPT[start..end];
         let mut texts: Vec<String> = vec![
             "Runner's ÜBER-café naïve Straße ΟΔΟΣ Ὀδυσσεύς 腰痛 İstanbul ǅ ﬁ Ⅻ ①".into(),

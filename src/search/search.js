@@ -2,257 +2,278 @@
    ranking follow src/search/mod.rs and src/search/index.rs exactly; FOLD and STOP are
    the same tables. Markup: #search-form, #search-input, #search-status, #search-results. */
 (function () {
-  'use strict';
-  var FOLD = "àa áa âa ãa äa åa āa ăa ąa æae çc ćc čc ďd đd ðd èe ée êe ëe ēe ėe ęe ěe ğg ìi íi îi ïi īi įi ıi ķk ĺl ļl ľl łl ñn ńn ņn ňn òo óo ôo õo öo øo ōo őo œoe ŕr řr śs şs šs ßss ţt ťt ùu úu ûu üu ūu ůu űu ųu ýy ÿy źz żz žz þth ςσ";
-  var STOP = "a about all also an and any are as at be been but by can could did do does for from had has have he her his how i if in into is it its just me more most my no not of on or our out over she should so some such than that the their them then there these they this those to too up us very was we were what when where which while who why will with would you your";
-  var DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
-  var PAGE = 10;
-  var fold = {}, stop = {}, dv = {};
-  FOLD.split(' ').forEach(function (e) { fold[e[0]] = e.slice(1); });
-  STOP.split(' ').forEach(function (w) { stop[w] = 1; });
-  for (var i = 0; i < 64; i++) dv[DIGITS.charCodeAt(i)] = i;
-  var WORD = /[\p{Alphabetic}\p{N}'’ʼ]+/gu;
+'use strict';
+var FOLD = "àa áa âa ãa äa åa āa ăa ąa æae çc ćc čc ďd đd ðd èe ée êe ëe ēe ėe ęe ěe ğg ìi íi îi ïi īi įi ıi ķk ĺl ļl ľl łl ñn ńn ņn ňn òo óo ôo õo öo øo ōo őo œoe ŕr řr śs şs šs ßss ţt ťt ùu úu ûu üu ūu ůu űu ųu ýy ÿy źz żz žz þth ςσ";
+var STOP = "a about all also an and any are as at be been but by can could did do does for from had has have he her his how i if in into is it its just me more most my no not of on or our out over she should so some such than that the their them then there these they this those to too up us very was we were what when where which while who why will with would you your";
+var DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
+var PAGE = 10;
+var fold = {}, stop = {}, dv = {};
+FOLD.split(' ').forEach(function (e) { fold[e[0]] = e.slice(1); });
+STOP.split(' ').forEach(function (w) { stop[w] = 1; });
+for (var i = 0; i < 64; i++) dv[DIGITS.charCodeAt(i)] = i;
+var WORD = /[\p{Alphabetic}\p{N}'’ʼ]+/gu;
 
-  // Steps 1-2: lowercase, drop apostrophes, fold accents.
-  function norm(run, lower) {
-    var out = '';
-    for (var c of lower ? run : run.toLowerCase()) if (c !== "'" && c !== '’' && c !== 'ʼ') out += fold[c] || c;
-    return out;
-  }
-  function undouble(w) {
-    var n = w.length;
-    return n >= 2 && w[n - 1] === w[n - 2] && !/[aeiouylsz]/.test(w[n - 1]) ? w.slice(0, -1) : w;
-  }
-  function stem(w) {
-    if (w.length < 4 || !/^[a-z]+$/.test(w)) return w;
-    var e = function (s) { return w.slice(-s.length) === s; };
-    if (e('ies') && w.length >= 5) w = w.slice(0, -3) + 'y';
-    else if (e('sses')) w = w.slice(0, -2);
-    else if (e('ss') || e('us') || e('is')) {}
-    else if (e('ches') || e('shes') || e('xes') || e('zes')) w = w.slice(0, -2);
-    else if (e('s')) w = w.slice(0, -1);
-    if (e('ing') && w.length >= 6 && /[aeiouy]/.test(w.slice(0, -3))) w = undouble(w.slice(0, -3));
-    else if (e('ed') && w.length >= 5 && /[aeiouy]/.test(w.slice(0, -2))) w = undouble(w.slice(0, -2));
-    if (e('er') && w.length >= 6) w = undouble(w.slice(0, -2));
-    if (e('e') && w.length > 3) w = w.slice(0, -1);
-    return w;
-  }
-  // Steps 3-4: the index term of a normalized token, or null.
-  function term(t) {
-    var n = [...t].length;
-    return n < 2 || n > 32 || stop[t] ? null : stem(t);
-  }
-  function tokens(text) {
-    return (text.toLowerCase().match(WORD) || []).map(function (r) { return norm(r, 1); }).filter(Boolean);
-  }
+// Steps 1-2: lowercase, drop apostrophes, fold accents.
+function norm(run, lower) {
+  var out = '';
+  for (var c of lower ? run : run.toLowerCase()) if (c !== "'" && c !== '’' && c !== 'ʼ') out += fold[c] || c;
+  return out;
+}
+function undouble(w) {
+  var n = w.length;
+  return n >= 2 && w[n - 1] === w[n - 2] && !/[aeiouylsz]/.test(w[n - 1]) ? w.slice(0, -1) : w;
+}
+function stem(w) {
+  if (w.length < 4 || !/^[a-z]+$/.test(w)) return w;
+  var e = function (s) { return w.slice(-s.length) === s; };
+  if (e('ies') && w.length >= 5) w = w.slice(0, -3) + 'y';
+  else if (e('sses')) w = w.slice(0, -2);
+  else if (e('ss') || e('us') || e('is')) {}
+  else if (e('ches') || e('shes') || e('xes') || e('zes')) w = w.slice(0, -2);
+  else if (e('s')) w = w.slice(0, -1);
+  if (e('ing') && w.length >= 6 && /[aeiouy]/.test(w.slice(0, -3))) w = undouble(w.slice(0, -3));
+  else if (e('ed') && w.length >= 5 && /[aeiouy]/.test(w.slice(0, -2))) w = undouble(w.slice(0, -2));
+  if (e('er') && w.length >= 6) w = undouble(w.slice(0, -2));
+  if (e('e') && w.length > 3) w = w.slice(0, -1);
+  return w;
+}
+// Steps 3-4: the index term of a normalized token, or null.
+function term(t) {
+  var n = [...t].length;
+  return n < 2 || n > 32 || stop[t] ? null : stem(t);
+}
+function tokens(text) {
+  return (text.toLowerCase().match(WORD) || []).map(function (r) { return norm(r, 1); }).filter(Boolean);
+}
 
-  var form = document.getElementById('search-form');
-  var input = document.getElementById('search-input');
-  var status = document.getElementById('search-status');
-  var list = document.getElementById('search-results');
-  if (!form || !input || !status || !list) return;
-  var root = new URL('../', document.currentScript.src);
-  var files = {};
-  function get(path) {
-    if (!files[path]) files[path] = fetch(new URL(path, root)).then(function (r) {
-      if (!r.ok) throw new Error(r.status);
-      return r.json();
+var form = document.getElementById('search-form');
+var input = document.getElementById('search-input');
+var status = document.getElementById('search-status');
+var list = document.getElementById('search-results');
+if (!form || !input || !status || !list) return;
+var root = new URL('../', document.currentScript.src);
+var files = {};
+function get(path) {
+  if (!files[path]) files[path] = fetch(new URL(path, root)).then(function (r) {
+    if (!r.ok) throw new Error(r.status);
+    return r.json();
+  });
+  return files[path];
+}
+var manifest = null;
+function file(path) { return get(path + '?v=' + manifest.hash); }
+function shardOf(t) {
+  var s = manifest.shards, lo = 0, hi = s.length - 1;
+  while (lo < hi) {
+    var mid = (lo + hi + 1) >> 1;
+    if (s[mid] <= t) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+var decoded = {};
+function postings(shard, t) {
+  if (!Object.prototype.hasOwnProperty.call(shard, t)) return null;
+  if (decoded[t]) return decoded[t];
+  // Pairs of numbers: the gap to the previous document, then the weight.
+  var s = shard[t], docs = new Int32Array(s.length >> 1), qs = new Int32Array(s.length >> 1);
+  var v = 0, k = 0, next = 0, gap = true;
+  for (var i = 0; i < s.length; i++) {
+    var d = dv[s.charCodeAt(i)];
+    v = v * 32 + (d & 31);
+    if (d >= 32) continue;
+    if (gap) docs[k] = next = next + v;
+    else { qs[k++] = v; next++; }
+    gap = !gap;
+    v = 0;
+  }
+  return (decoded[t] = { docs: docs.subarray(0, k), qs: qs.subarray(0, k) });
+}
+
+// Ranking: see src/search/index.rs.
+async function search(q) {
+  manifest = manifest || (await get('search-index.json'));
+  var toks = [];
+  tokens(q).forEach(function (t) { if (toks.indexOf(t) < 0 && term(t)) toks.push(t); });
+  var need = {}, ranges = [];
+  toks.forEach(function (t, i) {
+    var ex = term(t);
+    need[shardOf(ex)] = 1;
+    if (i === toks.length - 1) [t, ex].forEach(function (p) {
+      if ([...p].length < 3) return;
+      ranges.push(p);
+      for (var k = shardOf(p), end = shardOf(p + '\uffff'); k <= end; k++) need[k] = 1;
     });
-    return files[path];
-  }
-  var manifest = null;
-  function file(path) { return get(path + '?v=' + manifest.hash); }
-  function shardOf(t) {
-    var s = manifest.shards, lo = 0, hi = s.length - 1;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (s[mid] <= t) lo = mid; else hi = mid - 1;
-    }
-    return lo;
-  }
-  var decoded = {};
-  function postings(shard, t) {
-    if (!Object.prototype.hasOwnProperty.call(shard, t)) return null;
-    if (decoded[t]) return decoded[t];
-    var s = shard[t], nums = [], v = 0, docs = [], qs = [], next = 0;
-    for (var i = 0; i < s.length; i++) {
-      var d = dv[s.charCodeAt(i)];
-      v = v * 32 + (d & 31);
-      if (d < 32) { nums.push(v); v = 0; }
-    }
-    for (i = 0; i < nums.length; i += 2) {
-      docs.push(next + nums[i]);
-      qs.push(nums[i + 1]);
-      next = next + nums[i] + 1;
-    }
-    return (decoded[t] = { docs: docs, qs: qs });
-  }
-
-  // Ranking: see src/search/index.rs.
-  async function search(q) {
-    manifest = manifest || (await get('search-index.json'));
-    var toks = [];
-    tokens(q).forEach(function (t) { if (toks.indexOf(t) < 0 && term(t)) toks.push(t); });
-    var need = {}, ranges = [];
-    toks.forEach(function (t, i) {
-      var ex = term(t);
-      need[shardOf(ex)] = 1;
-      if (i === toks.length - 1) [t, ex].forEach(function (p) {
-        if ([...p].length < 3) return;
-        ranges.push(p);
-        for (var k = shardOf(p), end = shardOf(p + '\uffff'); k <= end; k++) need[k] = 1;
-      });
-    });
-    var shards = {};
-    await Promise.all(Object.keys(need).map(function (k) {
-      return file('search/shards/' + k + '.json').then(function (s) { shards[k] = s; });
-    }));
-    var n = manifest.docs, scores = new Map(), matched = new Set();
-    toks.forEach(function (t, i) {
-      var ex = term(t), m = [], best = new Map();
-      var p = postings(shards[shardOf(ex)], ex);
-      if (p) m.push([ex, p, 1]);
-      if (i === toks.length - 1) ranges.forEach(function (pre) {
-        for (var k = shardOf(pre), end = shardOf(pre + '\uffff'); k <= end; k++) {
-          for (var key in shards[k]) {
-            if (key.slice(0, pre.length) === pre && !m.some(function (x) { return x[0] === key; })) m.push([key, postings(shards[k], key), 0.5]);
-          }
+  });
+  var shards = {};
+  await Promise.all(Object.keys(need).map(function (k) {
+    return file('search/shards/' + k + '.json').then(function (s) { shards[k] = s; });
+  }));
+  var n = manifest.docs, matched = new Set();
+  var total = new Float64Array(n), count = new Uint8Array(n), best = new Float64Array(n);
+  toks.forEach(function (t, i) {
+    var ex = term(t), m = [];
+    best.fill(0);
+    var p = postings(shards[shardOf(ex)], ex);
+    if (p) m.push([ex, p, 1]);
+    if (i === toks.length - 1) ranges.forEach(function (pre) {
+      for (var k = shardOf(pre), end = shardOf(pre + '\uffff'); k <= end; k++) {
+        for (var key in shards[k]) {
+          if (key.slice(0, pre.length) === pre && !m.some(function (x) { return x[0] === key; })) m.push([key, postings(shards[k], key), 0.5]);
         }
-      });
-      m.forEach(function (x) {
-        matched.add(x[0]);
-        var idf = Math.log(1 + n / x[1].docs.length);
-        x[1].docs.forEach(function (d, j) {
-          var s = x[2] * x[1].qs[j] * idf;
-          if (!(best.get(d) >= s)) best.set(d, s);
-        });
-      });
-      best.forEach(function (s, d) {
-        var e = scores.get(d) || [0, 0];
-        scores.set(d, [e[0] + 1, e[1] + s]);
-      });
-    });
-    var hits = [], all = true;
-    scores.forEach(function (e, d) { if (e[0] === toks.length) hits.push([d, e[1]]); });
-    if (!hits.length) {
-      all = false;
-      scores.forEach(function (e, d) { hits.push([d, e[1]]); });
-    }
-    hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
-    return { hits: hits, all: all, matched: matched, count: toks.length };
-  }
-
-  function highlight(el, text, matched) {
-    var last = 0, m;
-    WORD.lastIndex = 0;
-    while ((m = WORD.exec(text))) {
-      var t = term(norm(m[0]));
-      if (t && matched.has(t)) {
-        el.append(text.slice(last, m.index));
-        var mark = document.createElement('mark');
-        mark.textContent = m[0];
-        el.append(mark);
-        last = m.index + m[0].length;
       }
-    }
-    el.append(text.slice(last));
-  }
-  function hits(text, matched) {
-    var n = 0;
-    tokens(text).forEach(function (t) { if (matched.has(term(t))) n++; });
-    return n;
-  }
-  function el(tag, cls, parent) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (parent) parent.append(e);
-    return e;
-  }
-
-  var seq = 0, current = null, more = null;
-  var sorry = 'Sorry, search is not available right now. Please try again later.';
-  async function show(from) {
-    var r = current, shown = r.hits.slice(from, from + PAGE);
-    var chunks = {};
-    await Promise.all(shown.map(function (h) {
-      var k = Math.floor(h[0] / manifest.chunk);
-      return file('search/docs/' + k + '.json').then(function (c) { chunks[k] = c; });
-    }));
-    if (r !== current) return null;
-    var first = null;
-    shown.forEach(function (h) {
-      var d = chunks[Math.floor(h[0] / manifest.chunk)][h[0] % manifest.chunk];
-      var li = el('li', 'search-result', list);
-      var a = el('a', '', el('h2', '', li));
-      a.href = root.pathname + d[1];
-      highlight(a, d[0], r.matched);
-      el('p', 'search-url', li).textContent = decodeURI(a.pathname);
-      var cands = [d[2], d[3]].concat(d[5], d[4]).filter(Boolean), best = cands[0] || '', most = 0;
-      cands.forEach(function (c) {
-        var k = hits(c, r.matched);
-        if (k > most) { most = k; best = c; }
-      });
-      if (best) highlight(el('p', 'search-snippet', li), best, r.matched);
-      first = first || a;
     });
-    if (more) more.remove();
-    more = null;
-    if (from + PAGE < r.hits.length) {
-      more = el('button', 'search-more');
-      more.type = 'button';
-      more.textContent = 'Show more results';
-      more.onclick = function () {
-        show(from + PAGE).then(function (f) { if (f) f.focus(); }, function () { status.textContent = sorry; });
-      };
-      list.after(more);
-    }
-    return first;
-  }
-
-  async function run(q, push) {
-    var id = ++seq;
-    if (push) {
-      var u = new URL(location.href);
-      if (q) u.searchParams.set('q', q); else u.searchParams.delete('q');
-      history.replaceState(null, '', u);
-    }
-    var r = null;
-    try {
-      r = q.trim() ? await search(q) : null;
-    } catch (e) {
-      if (id === seq) status.textContent = sorry;
-      return;
-    }
-    if (id !== seq) return;
-    current = r;
-    list.textContent = '';
-    if (more) more.remove();
-    more = null;
-    if (!r) { status.textContent = ''; return; }
-    var n = r.hits.length, quoted = '“' + q.trim() + '”';
-    try {
-      if (n && !(await show(0))) return;
-    } catch (e) {
-      status.textContent = sorry;
-      return;
-    }
-    // Announced once the results are there.
-    status.textContent = !n
-      ? 'No results for ' + quoted + '. Try fewer or other words.'
-      : n + (n === 1 ? ' result' : ' results') + ' for ' + quoted + (r.all || r.count < 2 ? '' : ' (no page has every word; these have some)');
-  }
-
-  var timer = 0;
-  input.addEventListener('input', function () {
-    clearTimeout(timer);
-    timer = setTimeout(function () { run(input.value, true); }, 150);
+    m.forEach(function (x) {
+      matched.add(x[0]);
+      var docs = x[1].docs, qs = x[1].qs, w = x[2] * Math.log(1 + n / docs.length);
+      for (var j = 0; j < docs.length; j++) {
+        var s = w * qs[j];
+        if (s > best[docs[j]]) best[docs[j]] = s;
+      }
+    });
+    for (var d = 0; d < n; d++) if (best[d] > 0) { total[d] += best[d]; count[d]++; }
   });
-  form.addEventListener('submit', function (e) {
-    e.preventDefault();
-    clearTimeout(timer);
-    run(input.value, true);
+  var hits = [], all = true;
+  for (var d = 0; d < n; d++) if (count[d] === toks.length) hits.push(d);
+  if (!hits.length) {
+    all = false;
+    for (d = 0; d < n; d++) if (count[d]) hits.push(d);
+  }
+  // Best first, ties in document (title) order; sorted as far as shown (see order()).
+  var by = function (a, b) { return total[b] - total[a] || a - b; };
+  return { hits: hits, by: by, sorted: 0, all: all, matched: matched, count: toks.length };
+}
+
+function highlight(el, text, matched) {
+  var last = 0, m;
+  WORD.lastIndex = 0;
+  while ((m = WORD.exec(text))) {
+    var t = term(norm(m[0]));
+    if (t && matched.has(t)) {
+      el.append(text.slice(last, m.index));
+      var mark = document.createElement('mark');
+      mark.textContent = m[0];
+      el.append(mark);
+      last = m.index + m[0].length;
+    }
+  }
+  el.append(text.slice(last));
+}
+function hits(text, matched) {
+  var n = 0;
+  tokens(text).forEach(function (t) { if (matched.has(term(t))) n++; });
+  return n;
+}
+function el(tag, cls, parent) {
+  var e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (parent) parent.append(e);
+  return e;
+}
+
+var seq = 0, current = null, more = null;
+var sorry = 'Sorry, search is not available right now. Please try again later.';
+// Puts the best `k` hits first, in order: a full sort only when more are asked for.
+function order(r, k) {
+  if (r.sorted >= k) return;
+  var h = r.hits;
+  if (k <= PAGE && h.length > 4 * PAGE) {
+    var top = [];
+    for (var i = 0; i < h.length; i++) {
+      if (top.length === k && r.by(h[i], top[k - 1]) >= 0) continue;
+      var j = top.length < k ? top.length : k - 1;
+      while (j > 0 && r.by(h[i], top[j - 1]) < 0) { top[j] = top[j - 1]; j--; }
+      top[j] = h[i];
+    }
+    r.hits = top.concat(h.filter(function (d) { return top.indexOf(d) < 0; }));
+  } else r.hits.sort(r.by);
+  r.sorted = k <= PAGE && h.length > 4 * PAGE ? k : h.length;
+}
+
+async function show(from) {
+  var r = current;
+  order(r, from + PAGE);
+  var shown = r.hits.slice(from, from + PAGE);
+  var chunks = {};
+  await Promise.all(shown.map(function (h) {
+    var k = Math.floor(h / manifest.chunk);
+    return file('search/docs/' + k + '.json').then(function (c) { chunks[k] = c; });
+  }));
+  if (r !== current) return null;
+  var first = null;
+  shown.forEach(function (h) {
+    var d = chunks[Math.floor(h / manifest.chunk)][h % manifest.chunk];
+    var li = el('li', 'search-result', list);
+    var a = el('a', '', el('h2', '', li));
+    a.href = root.pathname + d[1];
+    highlight(a, d[0], r.matched);
+    el('p', 'search-url', li).textContent = decodeURI(a.pathname);
+    var cands = [d[2], d[3]].concat(d[5], d[4]).filter(Boolean), best = cands[0] || '', most = 0;
+    cands.forEach(function (c) {
+      var k = hits(c, r.matched);
+      if (k > most) { most = k; best = c; }
+    });
+    if (best) highlight(el('p', 'search-snippet', li), best, r.matched);
+    first = first || a;
   });
-  var q = new URLSearchParams(location.search).get('q') || '';
-  input.value = q;
-  if (q) run(q, false);
+  if (more) more.remove();
+  more = null;
+  if (from + PAGE < r.hits.length) {
+    more = el('button', 'search-more');
+    more.type = 'button';
+    more.textContent = 'Show more results';
+    more.onclick = function () {
+      show(from + PAGE).then(function (f) { if (f) f.focus(); }, function () { status.textContent = sorry; });
+    };
+    list.after(more);
+  }
+  return first;
+}
+
+async function run(q, push) {
+  var id = ++seq;
+  if (push) {
+    var u = new URL(location.href);
+    if (q) u.searchParams.set('q', q); else u.searchParams.delete('q');
+    history.replaceState(null, '', u);
+  }
+  var r = null;
+  try {
+    r = q.trim() ? await search(q) : null;
+  } catch (e) {
+    if (id === seq) status.textContent = sorry;
+    return;
+  }
+  if (id !== seq) return;
+  current = r;
+  list.textContent = '';
+  if (more) more.remove();
+  more = null;
+  if (!r) { status.textContent = ''; return; }
+  var n = r.hits.length, quoted = '“' + q.trim() + '”';
+  try {
+    if (n && !(await show(0))) return;
+  } catch (e) {
+    status.textContent = sorry;
+    return;
+  }
+  // Announced once the results are there.
+  status.textContent = !n
+    ? 'No results for ' + quoted + '. Try fewer or other words.'
+    : n + (n === 1 ? ' result' : ' results') + ' for ' + quoted + (r.all || r.count < 2 ? '' : ' (no page has every word; these have some)');
+}
+
+var timer = 0;
+input.addEventListener('input', function () {
+  clearTimeout(timer);
+  timer = setTimeout(function () { run(input.value, true); }, 150);
+});
+form.addEventListener('submit', function (e) {
+  e.preventDefault();
+  clearTimeout(timer);
+  run(input.value, true);
+});
+var q = new URLSearchParams(location.search).get('q') || '';
+input.value = q;
+if (q) run(q, false);
+else get('search-index.json').catch(function () {}); // ready before the first query
 })();
