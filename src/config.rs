@@ -150,11 +150,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         errs.into_iter()
             .map(|mut d| {
                 d.line = d.line.saturating_sub(1);
-                d.source_line = d
-                    .line
-                    .checked_sub(1)
-                    .and_then(|i| source.lines().nth(i))
-                    .map(str::to_owned);
+                d.show_line(d.line.checked_sub(1).and_then(|i| source.lines().nth(i)));
                 d
             })
             .collect::<Vec<_>>()

@@ -35,9 +35,16 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
-    /// The text of `line`, shown under the message.
+    /// The text of `line`, shown under the message: all of it, or for a long line only
+    /// the part around the problem (see [`Diagnostic::show_line`]).
     pub source_line: Option<String>,
+    /// The 0-based character of `line` where `source_line` starts (0 unless cut).
+    pub source_start: usize,
 }
+
+/// Source lines longer than this (in bytes) are kept only around the problem: a line of
+/// megabytes with thousands of problems must not be copied, or printed, thousands of times.
+const MAX_SHOWN: usize = 240;
 
 impl Diagnostic {
     /// An error about a whole file (no line known).
@@ -51,6 +58,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             source_line: None,
+            source_start: 0,
         }
     }
 
@@ -68,11 +76,32 @@ impl Diagnostic {
         self.line = line;
         self.column = column.max(1);
         self.len = len.max(1);
-        self.source_line = line
-            .checked_sub(1)
-            .and_then(|i| source.lines().nth(i))
-            .map(str::to_owned);
+        self.show_line(line.checked_sub(1).and_then(|i| source.lines().nth(i)));
         self
+    }
+
+    /// Keeps `text`, the whole text of line `self.line`, for display: all of it, or for a
+    /// long line about [`MAX_SHOWN`] bytes around the problem.
+    pub fn show_line(&mut self, text: Option<&str>) {
+        self.source_start = 0;
+        self.source_line = text.map(|t| {
+            if t.len() <= MAX_SHOWN {
+                return t.to_owned();
+            }
+            let ascii = t.is_ascii();
+            let col = self.column.saturating_sub(1);
+            let at = if ascii { col.min(t.len()) } else { char_to_byte(t, col) };
+            let mut from = at.saturating_sub(MAX_SHOWN / 2);
+            while !t.is_char_boundary(from) {
+                from -= 1;
+            }
+            let mut to = (at + MAX_SHOWN / 2).min(t.len());
+            while !t.is_char_boundary(to) {
+                to += 1;
+            }
+            self.source_start = if ascii { from } else { t[..from].chars().count() };
+            t[from..to].to_owned()
+        });
     }
 
     /// Adds the fix to suggest.
@@ -106,16 +135,27 @@ impl Diagnostic {
         let title = level.primary_title(&self.message);
         let group = match &self.source_line {
             Some(src) if self.line > 0 => {
-                let start = char_to_byte(src, self.column - 1);
-                let end = char_to_byte(src, self.column - 1 + self.len).max(start);
-                let mut snippet = Snippet::source(src.as_str()).line_start(self.line).path(&path);
+                let column = self.column.saturating_sub(1).saturating_sub(self.source_start);
+                let start = char_to_byte(src, column);
+                let end = char_to_byte(src, column + self.len).max(start);
+                let mut snippet = Snippet::source(src.as_str()).line_start(self.line);
+                // A cut line would make the column shown after the path wrong: say it here.
+                if self.source_start == 0 {
+                    snippet = snippet.path(&path);
+                }
                 if start < src.len() || src.is_empty() {
                     snippet = snippet.annotation(AnnotationKind::Primary.span(start..end));
                 } else {
                     // Point just past the end of the line (e.g. "value missing here").
                     snippet = snippet.annotation(AnnotationKind::Primary.span(src.len()..src.len()));
                 }
-                title.element(snippet)
+                if self.source_start == 0 {
+                    title.element(snippet)
+                } else {
+                    title
+                        .element(Level::NOTE.message(format!("at {}", self.location())))
+                        .element(snippet)
+                }
             }
             _ => title.element(Level::NOTE.message(format!("in {path}"))),
         };

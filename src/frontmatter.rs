@@ -225,6 +225,17 @@ pub fn parse<'a, T: DeserializeOwned>(
             );
         }
     }
+    if let Some((line, column)) = too_deep(split.yaml) {
+        errors.push(
+            Diagnostic::error(
+                file,
+                format!("lists and maps are nested more than {MAX_FLOW_DEPTH} levels deep here"),
+            )
+            .at(src, split.yaml_first_line + line, column, 1)
+            .help("close the `[` and `{` brackets that are left open"),
+        );
+        return Err(errors);
+    }
     let yaml = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
     match serde_yaml::from_str::<T>(yaml) {
         Ok(value) if errors.is_empty() => Ok((value, located)),
@@ -236,6 +247,32 @@ pub fn parse<'a, T: DeserializeOwned>(
             Err(errors)
         }
     }
+}
+
+/// How deep `[` and `{` may nest in front matter. The YAML parser refuses more than 128
+/// levels anyway, but its scanner takes time quadratic in the depth before it gets there
+/// (100,000 `[` took minutes), so deeper text is refused before it is parsed.
+pub const MAX_FLOW_DEPTH: usize = 256;
+
+/// The 0-based line and 1-based column where brackets first nest deeper than
+/// [`MAX_FLOW_DEPTH`]. Brackets in quoted strings count too: a real value nests far less.
+fn too_deep(yaml: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (i, line) in yaml.lines().enumerate() {
+        for (col, c) in line.chars().enumerate() {
+            match c {
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some((i, col + 1));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 /// The file line and column where `needle` first appears in the front matter.

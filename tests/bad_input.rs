@@ -582,3 +582,24 @@ fn one_huge_line_of_links_builds() {
     site.knead(&["build"]).ok();
     assert!(start.elapsed() < Duration::from_secs(60), "took {:?}", start.elapsed());
 }
+
+#[test]
+fn thousands_of_broken_links_on_one_line() {
+    // Each problem shows its line: a line of 100 KB is cut to the part around the link.
+    let start = Instant::now();
+    let run = rejects(
+        |s| {
+            let mut text = String::from("---\ntitle: \"Links\"\ndescription: \"One line.\"\ndate: 2025-01-01\n---\n\n");
+            text.push_str(&"see [the gone one](gone.md) ".repeat(4_000));
+            s.write("content/articles/links.md", &text);
+        },
+        &[
+            "this link points to a file that does not exist: `gone.md`",
+            "content/articles/links.md:7:5",
+            "at content/articles/links.md:7:111977",
+            "the build failed with 4000 errors",
+        ],
+    );
+    assert!(run.stderr.len() < 4_000 * 1_000, "{} bytes of errors", run.stderr.len());
+    assert!(start.elapsed() < Duration::from_secs(60), "took {:?}", start.elapsed());
+}
