@@ -52,17 +52,90 @@ const BENEFITS: &[&str] = &[
 ];
 
 const TOPICS: &[&str] = &[
-    "lower back pain", "desk work", "long drives", "gardening", "pregnancy", "running", "lifting",
-    "stiff mornings", "sciatica", "neck and shoulder tension", "older adults", "office chairs",
+    "lower back pain",
+    "desk work",
+    "long drives",
+    "gardening",
+    "pregnancy",
+    "running",
+    "lifting",
+    "stiff mornings",
+    "sciatica",
+    "neck and shoulder tension",
+    "older adults",
+    "office chairs",
 ];
 
 const WORDS: &[&str] = &[
-    "muscle", "back", "gentle", "pressure", "therapist", "stretch", "relief", "short", "term", "evidence",
-    "review", "session", "breathing", "posture", "movement", "walking", "exercise", "comfort", "tension",
-    "spine", "hip", "shoulder", "rest", "sleep", "stress", "habit", "daily", "warm", "slow", "steady",
-    "doctor", "advice", "safe", "care", "body", "ease", "help", "may", "can", "often", "some", "people",
-    "feel", "better", "after", "before", "during", "with", "without", "their", "your", "the", "a", "and",
-    "or", "to", "of", "in", "on", "for", "is", "are", "was", "be", "this", "that", "it", "not", "most",
+    "muscle",
+    "back",
+    "gentle",
+    "pressure",
+    "therapist",
+    "stretch",
+    "relief",
+    "short",
+    "term",
+    "evidence",
+    "review",
+    "session",
+    "breathing",
+    "posture",
+    "movement",
+    "walking",
+    "exercise",
+    "comfort",
+    "tension",
+    "spine",
+    "hip",
+    "shoulder",
+    "rest",
+    "sleep",
+    "stress",
+    "habit",
+    "daily",
+    "warm",
+    "slow",
+    "steady",
+    "doctor",
+    "advice",
+    "safe",
+    "care",
+    "body",
+    "ease",
+    "help",
+    "may",
+    "can",
+    "often",
+    "some",
+    "people",
+    "feel",
+    "better",
+    "after",
+    "before",
+    "during",
+    "with",
+    "without",
+    "their",
+    "your",
+    "the",
+    "a",
+    "and",
+    "or",
+    "to",
+    "of",
+    "in",
+    "on",
+    "for",
+    "is",
+    "are",
+    "was",
+    "be",
+    "this",
+    "that",
+    "it",
+    "not",
+    "most",
 ];
 
 fn sentence(rng: &mut Rng) -> String {
@@ -104,7 +177,12 @@ fn slug_of(i: usize, topic: &str, technique: &str) -> String {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let get = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let get = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
     let Some(n) = get("--articles").and_then(|s| s.parse::<usize>().ok()) else {
         eprintln!("usage: gen_corpus --articles N --out DIR [--seed S]");
         std::process::exit(2);
@@ -124,12 +202,20 @@ fn main() {
         "site.yaml",
         "title: \"Benchmark Back Care\"\nbase_url: \"https://example.org/\"\ndescription: \"A generated site for benchmarks.\"\nlanguage: en\nauthor: \"Benchmark editorial team\"\ndisclaimer: \"General information, not medical advice.\"\nmenu:\n  - name: Articles\n    url: /articles/\n  - name: Techniques\n    url: /techniques/\n  - name: FAQ\n    url: /faq/\n  - name: About\n    url: /about/\n",
     );
-    write("content/index.md", "---\ntitle: \"Welcome\"\ndescription: \"A generated site.\"\n---\n\nWelcome to the [articles](/articles/).\n");
-    write("content/pages/about.md", "---\ntitle: \"About\"\ndescription: \"About this site.\"\n---\n\n## Who we are\n\nA generated site.\n");
+    write(
+        "content/index.md",
+        "---\ntitle: \"Welcome\"\ndescription: \"A generated site.\"\n---\n\nWelcome to the [articles](/articles/).\n",
+    );
+    write(
+        "content/pages/about.md",
+        "---\ntitle: \"About\"\ndescription: \"About this site.\"\n---\n\n## Who we are\n\nA generated site.\n",
+    );
     for (slug, title, pressure) in TECHNIQUES {
         write(
             &format!("content/techniques/{slug}.md"),
-            &format!("---\ntitle: \"{title}\"\nsummary: \"What {title} is, in one sentence.\"\npressure: {pressure}\nalso_known_as: [\"{title} therapy\"]\ngood_for: [\"Muscle tension\"]\navoid_if: [\"Deep vein thrombosis\", \"Fever or infection\", \"Broken skin\"]\n---\n\n## What happens in a session\n\nThe therapist works on the back.\n\n## Safety\n\nTell your therapist about health problems.\n"),
+            &format!(
+                "---\ntitle: \"{title}\"\nsummary: \"What {title} is, in one sentence.\"\npressure: {pressure}\nalso_known_as: [\"{title} therapy\"]\ngood_for: [\"Muscle tension\"]\navoid_if: [\"Deep vein thrombosis\", \"Fever or infection\", \"Broken skin\"]\n---\n\n## What happens in a session\n\nThe therapist works on the back.\n\n## Safety\n\nTell your therapist about health problems.\n"
+            ),
         );
     }
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
@@ -146,7 +232,12 @@ fn main() {
         t.dedup();
         let mut fm = String::new();
         let title = format!("{} for {} ({i})", TECHNIQUES[techniques[0]].1, topic);
-        let date = format!("20{:02}-{:02}-{:02}", 18 + rng.below(8), 1 + rng.below(12), 1 + rng.below(28));
+        let date = format!(
+            "20{:02}-{:02}-{:02}",
+            18 + rng.below(8),
+            1 + rng.below(12),
+            1 + rng.below(28)
+        );
         let _ = write!(
             fm,
             "---\ntitle: \"{title}\"\ndescription: \"How {} may help with {topic}, and what the evidence says.\"\ndate: {date}\nlast_reviewed: 2026-0{}-1{}\ntechniques: [{}]\nbenefits:\n",
@@ -171,7 +262,11 @@ fn main() {
         }
         fm.push_str("references:\n");
         for r in 0..rng.range(1, 3) {
-            let _ = write!(fm, "  - title: \"A review of massage, number {r}\"\n    publisher: \"A journal\"\n    year: 20{:02}\n    url: \"https://example.org/ref/{i}/{r}\"\n", 10 + rng.below(15));
+            let _ = write!(
+                fm,
+                "  - title: \"A review of massage, number {r}\"\n    publisher: \"A journal\"\n    year: 20{:02}\n    url: \"https://example.org/ref/{i}/{r}\"\n",
+                10 + rng.below(15)
+            );
         }
         fm.push_str(&format!("tags: [\"{}\", \"back pain\"]\n---\n\n", topic));
         let mut body = String::new();

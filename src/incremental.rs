@@ -297,8 +297,10 @@ impl Incremental {
         // compared with what is on disk; the first build streams into a staging folder.
         let mut files = Vec::new();
         if !first {
-            let rendered: Vec<Result<(usize, Vec<u8>), Diagnostic>> =
-                dirty.par_iter().map(|&i| renderer.render(&plan[i]).map(|b| (i, b))).collect();
+            let rendered: Vec<Result<(usize, Vec<u8>), Diagnostic>> = dirty
+                .par_iter()
+                .map(|&i| renderer.render(&plan[i]).map(|b| (i, b)))
+                .collect();
             let mut render_problems = Vec::new();
             for r in rendered {
                 match r {
@@ -344,12 +346,25 @@ impl Incremental {
                 let copied = staging.copy_all(&site.assets, &theme.statics).map_err(|d| vec![d])?;
                 let errors: Vec<Diagnostic> = dirty
                     .par_iter()
-                    .filter_map(|&i| renderer.render(&plan[i]).and_then(|b| staging.write_file(&plan[i].path, &b)).err())
+                    .filter_map(|&i| {
+                        renderer
+                            .render(&plan[i])
+                            .and_then(|b| staging.write_file(&plan[i].path, &b))
+                            .err()
+                    })
                     .collect();
-                if errors.is_empty() { Ok(copied + dirty.len()) } else { Err(errors) }
+                if errors.is_empty() {
+                    Ok(copied + dirty.len())
+                } else {
+                    Err(errors)
+                }
             });
             match written {
-                Ok(n) => Outcome { written: n, pages: plan.len(), ..Outcome::default() },
+                Ok(n) => Outcome {
+                    written: n,
+                    pages: plan.len(),
+                    ..Outcome::default()
+                },
                 Err(errs) => {
                     for d in errs {
                         if !problems.iter().any(|p| p == &d) {

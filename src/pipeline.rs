@@ -12,9 +12,9 @@ use crate::model::Site;
 use crate::render::Renderer;
 use crate::theme::Theme;
 
+use crate::{config, discover, model, output, parse, render, theme};
 use rayon::prelude::*;
 use tera::Tera;
-use crate::{config, discover, model, output, parse, render, theme};
 
 /// What to build.
 #[derive(Debug, Clone, Default)]
@@ -62,7 +62,11 @@ pub fn prepare(opts: &Options) -> Result<Prepared, Diagnostics> {
     problems.extend(parse_problems);
     let content_ok = !problems.has_errors();
     let cfg = cfg.map_err(|errs| problems.extend(errs)).ok();
-    let theme = cfg.as_ref().and_then(|c| theme::load(&opts.root, &c.theme).map_err(|errs| problems.extend(errs)).ok());
+    let theme = cfg.as_ref().and_then(|c| {
+        theme::load(&opts.root, &c.theme)
+            .map_err(|errs| problems.extend(errs))
+            .ok()
+    });
     let tera = match (&cfg, &theme) {
         (Some(c), Some(t)) => render::compile(t, &c.theme).map_err(|errs| problems.extend(errs)).ok(),
         _ => None,
@@ -76,7 +80,10 @@ pub fn prepare(opts: &Options) -> Result<Prepared, Diagnostics> {
     };
     let statics: Vec<String> = theme.statics.iter().map(|s| format!("/{}", s.out)).collect();
     let docs: Vec<Arc<parse::Doc>> = docs.into_iter().map(Arc::new).collect();
-    let settings = model::Settings { drafts: opts.drafts, analyze: opts.analyze };
+    let settings = model::Settings {
+        drafts: opts.drafts,
+        analyze: opts.analyze,
+    };
     let (site, warnings, _) = match model::build(cfg, &docs, sources.assets, &statics, settings, None) {
         Ok(v) => v,
         Err(errs) => {
@@ -92,14 +99,23 @@ pub fn prepare(opts: &Options) -> Result<Prepared, Diagnostics> {
         return Err(problems);
     };
     problems.sort();
-    Ok(Prepared { site, theme, tera, warnings: problems, sources: sources.markdown.len() })
+    Ok(Prepared {
+        site,
+        theme,
+        tera,
+        warnings: problems,
+        sources: sources.markdown.len(),
+    })
 }
 
 impl Prepared {
     /// Renders every planned file in parallel and hands each to `sink` as soon as it is
     /// rendered, so no more than a few pages are held in memory at once. Returns the
     /// number of files, or every template error (and the first write error).
-    pub fn render_each(&self, sink: impl Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync) -> Result<usize, Vec<Diagnostic>> {
+    pub fn render_each(
+        &self,
+        sink: impl Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
+    ) -> Result<usize, Vec<Diagnostic>> {
         let plan = render::plan(&self.site);
         let renderer = Renderer::new(&self.site, &self.theme, &self.tera, &plan);
         let problems: Vec<Diagnostic> = plan
@@ -155,7 +171,9 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     let out = output::check_output_dir(&opts.root, &opts.output_dir()).map_err(|d| Diagnostics::from(vec![d]))?;
     let prepared = prepare(opts)?;
     let written = output::write_with(&out, |staging| {
-        let copied = staging.copy_all(&prepared.site.assets, &prepared.theme.statics).map_err(|d| vec![d])?;
+        let copied = staging
+            .copy_all(&prepared.site.assets, &prepared.theme.statics)
+            .map_err(|d| vec![d])?;
         let generated = prepared.render_each(|path, bytes| staging.write_file(path, bytes))?;
         Ok((generated, copied))
     });
@@ -166,5 +184,11 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
         problems.sort();
         problems
     })?;
-    Ok(Report { output: out, generated, copied, warnings: prepared.warnings, elapsed: start.elapsed() })
+    Ok(Report {
+        output: out,
+        generated,
+        copied,
+        warnings: prepared.warnings,
+        elapsed: start.elapsed(),
+    })
 }
