@@ -95,6 +95,8 @@ pub struct Incremental {
     written: Option<Written>,
     /// Copied files whose source changed since the last successful build.
     pending_copies: HashSet<PathBuf>,
+    /// The search index's terms, updated in place by the next rebuild.
+    search: crate::search::index::ShardCache,
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -126,6 +128,7 @@ impl Incremental {
             fingerprints: Fingerprints::default(),
             written: None,
             pending_copies: HashSet::new(),
+            search: Default::default(),
         })
     }
 
@@ -275,7 +278,7 @@ impl Incremental {
         // Which pages to render: those whose inputs changed.
         let plan = render::plan(&site);
         lap("plan");
-        let renderer = Renderer::new(&site, theme, tera, &plan);
+        let renderer = Renderer::new(&site, theme, tera, &plan).with_search_cache(&self.search);
         lap("renderer");
         let site_stamp = hash_of((
             self.template_generation,

@@ -94,7 +94,15 @@ pub struct IdSet {
 
 /// Ids the page around the content uses (the skip link's target, the table of contents'
 /// label): content headings never take them.
-pub const RESERVED_IDS: &[&str] = &["main", "content", "top", "toc-heading", "faqs", "sources"];
+pub const RESERVED_IDS: &[&str] = &[
+    "main",
+    "content",
+    "top",
+    "toc-heading",
+    "faqs",
+    "sources",
+    "site-search",
+];
 
 impl IdSet {
     /// A set for the ids of one page: it never hands out [`RESERVED_IDS`].

@@ -329,10 +329,13 @@ fn plan_search(site: &Site, out: &mut Vec<Planned>) {
         kind: PageKind::SearchScript,
         inputs: Vec::new(),
     });
+    // The terms (and so the shards and the manifest) come from every document; a file of
+    // document records only from its own documents.
     let mut index = vec![AllArticles];
     index.extend((0..site.techniques.len()).map(Technique));
     index.extend((0..site.pages.len()).map(Page));
     let layout = crate::search::index::layout(site);
+    let order = crate::search::index::doc_order(site);
     out.push(Planned {
         path: "search-index.json".into(),
         kind: PageKind::SearchIndex,
@@ -345,11 +348,19 @@ fn plan_search(site: &Site, out: &mut Vec<Planned>) {
             inputs: index.clone(),
         });
     }
-    for k in 0..layout.doc_chunks {
+    for (k, docs) in order.chunks(crate::search::index::DOCS_PER_CHUNK).enumerate() {
+        use crate::search::index::DocRef;
         out.push(Planned {
             path: format!("search/docs/{k}.json"),
             kind: PageKind::SearchDocs(k),
-            inputs: index.clone(),
+            inputs: docs
+                .iter()
+                .map(|&d| match d {
+                    DocRef::Article(i) => Article(i),
+                    DocRef::Technique(i) => Technique(i),
+                    DocRef::Page(i) => Page(i),
+                })
+                .collect(),
         });
     }
 }
@@ -365,7 +376,9 @@ pub struct Renderer<'a> {
     summaries: OnceLock<Vec<tera::Value>>,
     technique_links: OnceLock<Vec<tera::Value>>,
     page_paths: Vec<String>,
-    search: OnceLock<crate::search::index::Built>,
+    search_order: OnceLock<Vec<crate::search::index::DocRef>>,
+    search_shards: OnceLock<std::sync::Arc<crate::search::index::Shards>>,
+    search_cache: Option<&'a crate::search::index::ShardCache>,
 }
 
 impl<'a> Renderer<'a> {
@@ -391,14 +404,35 @@ impl<'a> Renderer<'a> {
                 .filter(|p| p.path.ends_with("index.html") && p.kind != PageKind::Search)
                 .map(|p| format!("/{}", p.path.trim_end_matches("index.html")))
                 .collect(),
-            search: OnceLock::new(),
+            search_order: OnceLock::new(),
+            search_shards: OnceLock::new(),
+            search_cache: None,
         }
     }
 
-    /// The search index files, built on first use (on plain threads of their own: see
-    /// [`crate::search::index::build`]).
-    fn search_files(&self) -> &crate::search::index::Built {
-        self.search.get_or_init(|| crate::search::index::build(self.site))
+    /// Keeps the search index's terms in `cache` between renderers, so that the next
+    /// one updates only what changed (watch mode).
+    pub fn with_search_cache(mut self, cache: &'a crate::search::index::ShardCache) -> Self {
+        self.search_cache = Some(cache);
+        self
+    }
+
+    /// The documents of the search index, in index order.
+    fn search_order(&self) -> &[crate::search::index::DocRef] {
+        self.search_order
+            .get_or_init(|| crate::search::index::doc_order(self.site))
+    }
+
+    /// The term shards of the search index, built on first use (on plain threads of
+    /// their own: see [`crate::search::index::shards`]).
+    fn search_shards(&self) -> &crate::search::index::Shards {
+        self.search_shards.get_or_init(|| {
+            let n = crate::search::index::layout(self.site).shards;
+            match self.search_cache {
+                Some(cache) => cache.shards(self.site, self.search_order(), n),
+                None => std::sync::Arc::new(crate::search::index::shards(self.site, self.search_order(), n)),
+            }
+        })
     }
 
     /// The serialized `site` context: watch mode compares it between builds.
@@ -485,9 +519,14 @@ impl<'a> Renderer<'a> {
             PageKind::Feed => return Ok(feeds::atom(site).into_bytes()),
             PageKind::Robots => return Ok(feeds::robots(site).into_bytes()),
             PageKind::SearchScript => return Ok(crate::search::SCRIPT.as_bytes().to_vec()),
-            PageKind::SearchIndex => return Ok(self.search_files().manifest.clone()),
-            PageKind::SearchShard(i) => return Ok(self.search_files().shards[i].clone()),
-            PageKind::SearchDocs(k) => return Ok(self.search_files().docs[k].clone()),
+            PageKind::SearchIndex => {
+                return Ok(crate::search::index::manifest(
+                    self.search_order(),
+                    self.search_shards(),
+                ));
+            }
+            PageKind::SearchShard(i) => return Ok(self.search_shards().files[i].clone()),
+            PageKind::SearchDocs(k) => return Ok(crate::search::index::doc_chunk(site, self.search_order(), k)),
             PageKind::Search => (
                 "search.html",
                 self.base(b.meta("Search", &site.config.description, "/search/"), b.crumbs(None)),

@@ -46,7 +46,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 
 use super::{DocTerms, TermCounter};
@@ -162,7 +162,46 @@ pub fn doc_terms(meta: &Meta, body: &mut Rendered, answers: Vec<TermCounter>) ->
     counts.into_terms(weight::BODY as f32, dampened)
 }
 
-/// One searchable document.
+/// A searchable document: an article, a technique profile or a plain page, by index
+/// into the site's lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocRef {
+    /// `Site::articles[i]`.
+    Article(usize),
+    /// `Site::techniques[i]`.
+    Technique(usize),
+    /// `Site::pages[i]`.
+    Page(usize),
+}
+
+/// Every searchable document in index order: by title (case-insensitive), then URL, so
+/// that equal scores rank by title. Document numbers are positions in this list.
+pub fn doc_order(site: &Site) -> Vec<DocRef> {
+    let mut order: Vec<(String, &str, DocRef)> =
+        Vec::with_capacity(site.articles.len() + site.techniques.len() + site.pages.len());
+    order.extend(
+        site.articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.meta.title.to_lowercase(), a.path(), DocRef::Article(i))),
+    );
+    order.extend(
+        site.techniques
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.meta.title.to_lowercase(), t.path(), DocRef::Technique(i))),
+    );
+    order.extend(
+        site.pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.meta.title.to_lowercase(), p.path(), DocRef::Page(i))),
+    );
+    order.sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    order.into_iter().map(|(_, _, r)| r).collect()
+}
+
+/// One searchable document's parts.
 struct Source<'a> {
     title: &'a str,
     path: &'a str,
@@ -172,55 +211,108 @@ struct Source<'a> {
     /// Indices into the site's techniques (articles only).
     techniques: &'a [usize],
     /// Snippet candidates.
-    headings: Vec<&'a str>,
-    questions: Vec<&'a str>,
+    headings: &'a [crate::markdown::TocEntry],
+    questions: &'a [crate::model::FaqItem],
 }
 
-fn toc_titles(r: &Rendered) -> Vec<&str> {
-    r.toc.iter().map(|t| t.title.as_str()).take(MAX_HEADINGS).collect()
+fn source(site: &Site, r: DocRef) -> Source<'_> {
+    match r {
+        DocRef::Article(i) => {
+            let a = &site.articles[i];
+            Source {
+                title: &a.meta.title,
+                path: a.path(),
+                description: &a.meta.description,
+                excerpt: &a.body().search.excerpt,
+                terms: &a.render.search,
+                techniques: &a.techniques,
+                headings: &a.body().toc,
+                questions: a.faqs(),
+            }
+        }
+        DocRef::Technique(i) => {
+            let t = &site.techniques[i];
+            Source {
+                title: &t.meta.title,
+                path: t.path(),
+                description: &t.meta.summary,
+                excerpt: &t.render.body.search.excerpt,
+                terms: &t.render.search,
+                techniques: &[],
+                headings: &t.render.body.toc,
+                questions: &[],
+            }
+        }
+        DocRef::Page(i) => {
+            let p = &site.pages[i];
+            Source {
+                title: &p.meta.title,
+                path: p.path(),
+                description: p.meta.description.as_deref().unwrap_or(""),
+                excerpt: &p.render.body.search.excerpt,
+                terms: &p.render.search,
+                techniques: &[],
+                headings: &p.render.body.toc,
+                questions: &[],
+            }
+        }
+    }
 }
 
-fn sources(site: &Site) -> Vec<Source<'_>> {
-    let mut out = Vec::with_capacity(site.articles.len() + site.techniques.len() + site.pages.len());
-    for a in &site.articles {
-        out.push(Source {
-            title: &a.meta.title,
-            path: a.path(),
-            description: &a.meta.description,
-            excerpt: &a.body().search.excerpt,
-            terms: &a.render.search,
-            techniques: &a.techniques,
-            headings: toc_titles(a.body()),
-            questions: a.faqs().iter().map(|f| f.question.as_str()).collect(),
-        });
+impl Source<'_> {
+    /// The snippet candidates: h2/h3 headings (at most [`MAX_HEADINGS`]) and FAQ questions.
+    fn headings(&self) -> impl Iterator<Item = &str> {
+        self.headings.iter().take(MAX_HEADINGS).map(|t| t.title.as_str())
     }
-    for t in &site.techniques {
-        out.push(Source {
-            title: &t.meta.title,
-            path: t.path(),
-            description: &t.meta.summary,
-            excerpt: &t.render.body.search.excerpt,
-            terms: &t.render.search,
-            techniques: &[],
-            headings: toc_titles(&t.render.body),
-            questions: Vec::new(),
-        });
+
+    fn questions(&self) -> impl Iterator<Item = &str> {
+        self.questions.iter().map(|f| f.question.as_str())
     }
-    for p in &site.pages {
-        out.push(Source {
-            title: &p.meta.title,
-            path: p.path(),
-            description: p.meta.description.as_deref().unwrap_or(""),
-            excerpt: &p.render.body.search.excerpt,
-            terms: &p.render.search,
-            techniques: &[],
-            headings: toc_titles(&p.render.body),
-            questions: Vec::new(),
-        });
+
+    /// The document's record, as JSON: `[title, url, description, excerpt, [headings], [questions]]`.
+    fn record(&self, out: &mut String) {
+        out.push('[');
+        for field in [
+            self.title,
+            self.path.trim_start_matches('/'),
+            self.description,
+            self.excerpt,
+        ] {
+            json_str(out, field);
+            out.push(',');
+        }
+        for (n, list) in [self.headings().collect::<Vec<_>>(), self.questions().collect()]
+            .into_iter()
+            .enumerate()
+        {
+            out.push_str(if n == 0 { "[" } else { ",[" });
+            for (i, t) in list.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_str(out, t);
+            }
+            out.push(']');
+        }
+        out.push(']');
     }
-    // Title order (then URL), so that equal scores rank by title.
-    out.sort_by_cached_key(|s| (s.title.to_lowercase(), s.path));
-    out
+
+    /// Feeds the record's text to a hash (for the manifest's `hash`).
+    fn hash(&self, h: u64) -> u64 {
+        let fields = [self.title, self.path, self.description, self.excerpt];
+        let h = fields
+            .into_iter()
+            .chain(self.headings())
+            .chain(self.questions())
+            .fold(h, |h, f| hash_bytes(h, f.as_bytes()));
+        hash_bytes(
+            h,
+            &[
+                self.headings.len().min(MAX_HEADINGS) as u8,
+                self.questions.len().min(255) as u8,
+            ],
+        )
+    }
 }
 
 /// How many files the index of `site` has. The number of shards follows the size of
@@ -416,65 +508,66 @@ fn hash_bytes(h: u64, bytes: &[u8]) -> u64 {
     h
 }
 
-/// Builds every index file of `site` (with the shard count of [`layout`]). Runs on
-/// plain threads of its own, never waiting on rayon work: it is called from inside a
-/// rayon task (the first search file rendered), whose thread could otherwise pick up
-/// another search file and wait on the index it is itself building.
-pub fn build(site: &Site) -> Built {
-    build_with(site, layout(site).shards)
+/// The term shards of the index, and the first term of each.
+#[derive(Debug, Clone, Default)]
+pub struct Shards {
+    /// `/search/shards/<i>.json`.
+    pub files: Vec<Vec<u8>>,
+    /// The manifest's `shards`: the first term of each shard.
+    pub firsts: Vec<String>,
+    /// The manifest's `hash`: of the shards and of every document record, so that it
+    /// changes whenever any index file does.
+    pub hash: u64,
 }
 
-/// [`build`] with `n` shards.
-pub fn build_with(site: &Site, n: usize) -> Built {
-    let n = n.max(1);
-    let t0 = std::time::Instant::now();
-    let lap = |w: &str| {
-        if std::env::var_os("KNEAD_TIMINGS").is_some() {
-            eprintln!("  search {w}: {:.1} ms", t0.elapsed().as_secs_f64() * 1000.0)
-        }
-    };
-    let sources = sources(site);
-    lap("sources");
-
-    // The terms of each technique's name, which its articles are indexed with too.
-    let technique_names: Vec<Vec<(String, u16)>> = site
-        .techniques
+/// The terms of each technique's name, which the articles that use it are indexed with.
+fn technique_names(site: &Site) -> Vec<Vec<(String, u16)>> {
+    site.techniques
         .iter()
         .map(|t| {
             let mut c = TermCounter::default();
             c.add(&t.meta.title);
             c.counts().map(|(t, n)| (t.to_owned(), n)).collect()
         })
-        .collect();
+        .collect()
+}
 
-    // The posting list of each term: documents added in one chunk per thread, the
-    // lists of later chunks appended to those of earlier ones.
-    let partial: Vec<Postings<'_>> = par_chunks(&sources, |start, chunk| {
+/// The weighted terms of the names of `techniques` (one field: counts added, then
+/// dampened), sorted by term.
+fn names_of<'a>(names: &'a [Vec<(String, u16)>], techniques: &[usize], out: &mut Vec<(&'a str, f32)>) {
+    out.clear();
+    for &t in techniques {
+        out.extend(names[t].iter().map(|(t, n)| (t.as_str(), f32::from(*n))));
+    }
+    if out.len() > 1 {
+        out.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        out.dedup_by(|b, a| {
+            let same = a.0 == b.0;
+            if same {
+                a.1 += b.1;
+            }
+            same
+        });
+    }
+    for n in out.iter_mut() {
+        n.1 = weight::LABEL as f32 * dampened(n.1 as u16);
+    }
+}
+
+/// The posting list of every term of the documents in `order` (documents ascending).
+fn postings<'a>(site: &'a Site, order: &[DocRef], names: &'a [Vec<(String, u16)>]) -> Postings<'a> {
+    // Documents added in one chunk per thread, the lists of later chunks appended to
+    // those of earlier ones.
+    let partial: Vec<Postings<'_>> = par_chunks(order, |start, chunk| {
         let mut postings = Postings::default();
-        let mut names: Vec<(&str, f32)> = Vec::new();
-        for (k, s) in chunk.iter().enumerate() {
-            names.clear();
-            for &t in s.techniques {
-                names.extend(technique_names[t].iter().map(|(t, n)| (t.as_str(), f32::from(*n))));
-            }
-            if names.len() > 1 {
-                names.sort_unstable_by(|a, b| a.0.cmp(b.0));
-                names.dedup_by(|b, a| {
-                    let same = a.0 == b.0;
-                    if same {
-                        a.1 += b.1;
-                    }
-                    same
-                });
-            }
-            for n in &mut names {
-                n.1 = weight::LABEL as f32 * dampened(n.1 as u16);
-            }
-            add_doc((start + k) as u32, s.terms, &names, &mut postings);
+        let mut doc_names: Vec<(&str, f32)> = Vec::new();
+        for (k, &r) in chunk.iter().enumerate() {
+            let s = source(site, r);
+            names_of(names, s.techniques, &mut doc_names);
+            add_doc((start + k) as u32, s.terms, &doc_names, &mut postings);
         }
         postings
     });
-    lap("weigh");
     let mut parts = partial.into_iter();
     let mut postings = parts.next().unwrap_or_default();
     for part in parts {
@@ -487,51 +580,44 @@ pub fn build_with(site: &Site, n: usize) -> Built {
             }
         }
     }
-    lap("merge");
-    let mut terms: Vec<(&str, Vec<(u32, f32)>)> = postings.into_iter().collect();
-    terms.sort_unstable_by(|a, b| js_cmp(a.0, b.0));
-    lap("sort");
+    postings
+}
 
-    // Each term's JSON entry, then the shards cut at even sizes.
-    let entries: Vec<String> = par_chunks(&terms, |_, chunk| {
-        chunk
-            .iter()
-            .map(|(t, p)| {
-                let mut e = String::with_capacity(t.len() + p.len() * 2 + 6);
-                json_str(&mut e, t);
-                e.push(':');
-                e.push('"');
-                e.push_str(&encode_postings(p.iter().map(|&(d, w)| (d, quantize(w)))));
-                e.push('"');
-                e
-            })
-            .collect::<Vec<_>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect();
-    lap("encode");
-    let total: usize = entries.iter().map(|e| e.len() + 1).sum();
-    let mut shards: Vec<String> = vec![String::from("{"); n];
+/// A term's entry in its shard: `"term":"postings"`.
+fn entry_of(term: &str, postings: &[(u32, f32)]) -> String {
+    let mut e = String::with_capacity(term.len() + postings.len() * 2 + 6);
+    json_str(&mut e, term);
+    e.push_str(":\"");
+    e.push_str(&encode_postings(postings.iter().map(|&(d, w)| (d, quantize(w)))));
+    e.push('"');
+    e
+}
+
+/// Cuts the entries (in term order) into `n` shards of even size.
+fn cut<'a>(entries: impl ExactSizeIterator<Item = (&'a str, &'a str)> + Clone, n: usize) -> Shards {
+    let n = n.max(1);
+    let total: usize = entries.clone().map(|(_, e)| e.len() + 1).sum();
+    let mut files: Vec<String> = vec![String::from("{"); n];
     let mut firsts: Vec<&str> = vec![""; n];
     let mut acc = 0usize;
     let mut shard = 0usize;
-    for (k, e) in entries.iter().enumerate() {
+    let mut last = "";
+    for (term, e) in entries {
         // Move to the next shard once this one holds its share of the bytes.
         while shard + 1 < n && acc >= total * (shard + 1) / n {
             shard += 1;
-            firsts[shard] = terms[k].0;
+            firsts[shard] = term;
         }
-        let s = &mut shards[shard];
+        let s = &mut files[shard];
         if s.len() > 1 {
             s.push(',');
         }
         s.push_str(e);
         acc += e.len() + 1;
+        last = term;
     }
     // Shards left empty at the end (fewer terms than shards) start after every term.
-    let last = terms.last().map_or("", |t| t.0);
-    let firsts: Vec<String> = firsts
+    let firsts = firsts
         .iter()
         .enumerate()
         .map(|(i, f)| {
@@ -542,72 +628,274 @@ pub fn build_with(site: &Site, n: usize) -> Built {
             }
         })
         .collect();
-    let shards: Vec<Vec<u8>> = shards
+    let files = files
         .into_iter()
         .map(|mut s| {
             s.push_str("}\n");
             s.into_bytes()
         })
         .collect();
+    Shards { files, firsts, hash: 0 }
+}
 
-    lap("shards");
-    // Document records, in chunks.
-    let doc_chunks: Vec<&[Source<'_>]> = sources.chunks(DOCS_PER_CHUNK).collect();
-    let docs: Vec<Vec<u8>> = par_chunks(&doc_chunks, |_, chunks| {
-        chunks
-            .iter()
-            .map(|chunk| {
-                let mut out = String::from("[");
-                for (k, s) in chunk.iter().enumerate() {
-                    if k > 0 {
-                        out.push_str(",\n");
-                    }
-                    out.push('[');
-                    for field in [s.title, s.path.trim_start_matches('/'), s.description, s.excerpt] {
-                        json_str(&mut out, field);
-                        out.push(',');
-                    }
-                    for (n, list) in [&s.headings, &s.questions].into_iter().enumerate() {
-                        out.push_str(if n == 0 { "[" } else { ",[" });
-                        for (i, t) in list.iter().enumerate() {
-                            if i > 0 {
-                                out.push(',');
-                            }
-                            json_str(&mut out, t);
-                        }
-                        out.push(']');
-                    }
-                    out.push(']');
-                }
-                out.push_str("]\n");
-                out.into_bytes()
-            })
-            .collect::<Vec<_>>()
+/// Combines the shards' bytes and the documents' record hashes (in document order)
+/// into the manifest's `hash`.
+fn index_hash(shards: &Shards, records: impl Iterator<Item = u64>) -> u64 {
+    let h = shards.files.iter().fold(0, |h, f| hash_bytes(h, f));
+    records.fold(h, |h, r| hash_bytes(h, &r.to_le_bytes()))
+}
+
+/// The hash of each document's record, in `order`.
+fn record_hashes(site: &Site, order: &[DocRef]) -> Vec<u64> {
+    par_chunks(order, |_, chunk| {
+        chunk.iter().map(|&r| source(site, r).hash(0)).collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Builds the term shards of the documents in `order`, cut into `n` shards of even size.
+/// Runs on plain threads of its own, never waiting on rayon work: it is called from
+/// inside a rayon task (the first shard rendered), whose thread could otherwise pick up
+/// another shard and wait on the shards it is itself building.
+pub fn shards(site: &Site, order: &[DocRef], n: usize) -> Shards {
+    let names = technique_names(site);
+    let postings = postings(site, order, &names);
+    let mut terms: Vec<(&str, Vec<(u32, f32)>)> = postings.into_iter().collect();
+    terms.sort_unstable_by(|a, b| js_cmp(a.0, b.0));
+    let entries: Vec<String> = par_chunks(&terms, |_, chunk| {
+        chunk.iter().map(|(t, p)| entry_of(t, p)).collect::<Vec<_>>()
     })
     .into_iter()
     .flatten()
     .collect();
-    lap("docs");
-    let h = shards.iter().chain(&docs).fold(0, |h, f| hash_bytes(h, f));
-    lap("hash");
+    let mut shards = cut(terms.iter().zip(&entries).map(|((t, _), e)| (*t, e.as_str())), n);
+    shards.hash = index_hash(&shards, record_hashes(site, order).into_iter());
+    shards
+}
+
+/// A term ordered as JavaScript orders strings ([`js_cmp`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct JsKey(Box<str>);
+
+impl Ord for JsKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        js_cmp(&self.0, &other.0)
+    }
+}
+
+impl PartialOrd for JsKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The index terms of the last build, kept by `knead watch` so that an edit updates only
+/// the postings of the documents it changed (a full build otherwise). The files are the
+/// same as [`shards`] would make: the tests of incremental builds compare them.
+#[derive(Debug, Default)]
+pub struct ShardCache(std::sync::Mutex<Option<CacheState>>);
+
+#[derive(Debug)]
+struct CacheState {
+    order: Vec<DocRef>,
+    /// Per document number: its render (compared by pointer), its techniques and the
+    /// hash of its record.
+    docs: Vec<(std::sync::Arc<crate::model::DocRender>, Vec<usize>, u64)>,
+    technique_titles: Vec<String>,
+    names: Vec<Vec<(String, u16)>>,
+    /// Term -> postings and its shard entry, in term order.
+    terms: BTreeMap<JsKey, (Vec<(u32, f32)>, String)>,
+    shards: std::sync::Arc<Shards>,
+}
+
+/// The weighted terms of one document, as [`add_doc`] adds them.
+fn doc_weights<'a>(terms: &'a DocTerms, names: &[(&'a str, f32)]) -> Vec<(&'a str, f32)> {
+    let mut out: Vec<(&str, f32)> = terms.iter().collect();
+    for &(t, w) in names {
+        match out.iter_mut().find(|x| x.0 == t) {
+            Some(x) => x.1 += w,
+            None => out.push((t, w)),
+        }
+    }
+    out
+}
+
+fn render_of(site: &Site, r: DocRef) -> (&std::sync::Arc<crate::model::DocRender>, &[usize]) {
+    match r {
+        DocRef::Article(i) => (&site.articles[i].render, &site.articles[i].techniques),
+        DocRef::Technique(i) => (&site.techniques[i].render, &[]),
+        DocRef::Page(i) => (&site.pages[i].render, &[]),
+    }
+}
+
+impl ShardCache {
+    /// The shards of `site` (as [`shards`]), updated from the last call's when only a
+    /// few documents changed and none moved.
+    pub fn shards(&self, site: &Site, order: &[DocRef], n: usize) -> std::sync::Arc<Shards> {
+        let mut state = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let titles: Vec<String> = site.techniques.iter().map(|t| t.meta.title.clone()).collect();
+        if let Some(s) = state.as_mut()
+            && s.order == order
+            && s.technique_titles == titles
+            && s.shards.files.len() == n.max(1)
+        {
+            let changed: Vec<usize> = (0..order.len())
+                .filter(|&d| !std::sync::Arc::ptr_eq(&s.docs[d].0, render_of(site, order[d]).0))
+                .collect();
+            if changed.len() <= (order.len() / 16).max(1) {
+                if !changed.is_empty() {
+                    s.update(site, &changed, n);
+                }
+                return std::sync::Arc::clone(&s.shards);
+            }
+        }
+        let names = technique_names(site);
+        let postings = postings(site, order, &names);
+        let terms: BTreeMap<JsKey, (Vec<(u32, f32)>, String)> = postings
+            .into_iter()
+            .map(|(t, p)| {
+                let e = entry_of(t, &p);
+                (JsKey(t.into()), (p, e))
+            })
+            .collect();
+        let records = record_hashes(site, order);
+        let mut shards = cut(terms.iter().map(|(t, (_, e))| (&*t.0, e.as_str())), n);
+        shards.hash = index_hash(&shards, records.iter().copied());
+        let shards = std::sync::Arc::new(shards);
+        let docs = order
+            .iter()
+            .zip(records)
+            .map(|(&r, h)| {
+                let (render, techniques) = render_of(site, r);
+                (std::sync::Arc::clone(render), techniques.to_vec(), h)
+            })
+            .collect();
+        *state = Some(CacheState {
+            order: order.to_vec(),
+            docs,
+            technique_titles: titles,
+            names,
+            terms,
+            shards: std::sync::Arc::clone(&shards),
+        });
+        shards
+    }
+}
+
+impl CacheState {
+    /// Replaces the postings of the documents numbered `changed`.
+    fn update(&mut self, site: &Site, changed: &[usize], n: usize) {
+        let mut touched: Vec<Box<str>> = Vec::new();
+        let mut doc_names: Vec<(&str, f32)> = Vec::new();
+        for &d in changed {
+            let doc = d as u32;
+            let (old_render, old_techniques, _) = &self.docs[d];
+            names_of(&self.names, old_techniques, &mut doc_names);
+            let old: FxHashMap<&str, f32> = doc_weights(&old_render.search, &doc_names).into_iter().collect();
+            let (render, techniques) = render_of(site, self.order[d]);
+            names_of(&self.names, techniques, &mut doc_names);
+            let new = doc_weights(&render.search, &doc_names);
+            // Terms whose weight did not change keep their postings (and shard entry).
+            let mut kept = FxHashSet::default();
+            for &(t, w) in &new {
+                if old.get(t) == Some(&w) {
+                    kept.insert(t);
+                    continue;
+                }
+                let (p, _) = self.terms.entry(JsKey(t.into())).or_default();
+                match p.binary_search_by_key(&doc, |x| x.0) {
+                    Ok(i) => p[i].1 = w,
+                    Err(i) => p.insert(i, (doc, w)),
+                }
+                touched.push(t.into());
+            }
+            for (t, _) in old {
+                if kept.contains(t) || new.iter().any(|x| x.0 == t) {
+                    continue;
+                }
+                let key = JsKey(t.into());
+                if let Some((p, _)) = self.terms.get_mut(&key)
+                    && let Ok(i) = p.binary_search_by_key(&doc, |x| x.0)
+                {
+                    p.remove(i);
+                }
+                touched.push(key.0);
+            }
+            let record = source(site, self.order[d]).hash(0);
+            self.docs[d] = (std::sync::Arc::clone(render), techniques.to_vec(), record);
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for t in touched {
+            let key = JsKey(t);
+            match self.terms.get_mut(&key) {
+                Some((p, _)) if p.is_empty() => {
+                    self.terms.remove(&key);
+                }
+                Some((p, e)) => *e = entry_of(&key.0, p),
+                None => {}
+            }
+        }
+        let mut shards = cut(self.terms.iter().map(|(t, (_, e))| (&*t.0, e.as_str())), n);
+        shards.hash = index_hash(&shards, self.docs.iter().map(|d| d.2));
+        self.shards = std::sync::Arc::new(shards);
+    }
+}
+
+/// `/search/docs/<k>.json`: the records of documents `k*C .. k*C+C-1` of `order`.
+pub fn doc_chunk(site: &Site, order: &[DocRef], k: usize) -> Vec<u8> {
+    let chunk = order.chunks(DOCS_PER_CHUNK).nth(k).unwrap_or_default();
+    let mut out = String::with_capacity(chunk.len() * 1024);
+    out.push('[');
+    for (i, &r) in chunk.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        source(site, r).record(&mut out);
+    }
+    out.push_str("]\n");
+    out.into_bytes()
+}
+
+/// `/search-index.json`. Its `hash` covers the shards and the text of every document
+/// record, so it changes whenever any index file does.
+pub fn manifest(order: &[DocRef], shards: &Shards) -> Vec<u8> {
+    let h = shards.hash;
     let mut manifest = String::new();
     let _ = write!(
         manifest,
         "{{\"version\":1,\"docs\":{},\"chunk\":{},\"hash\":\"{:016x}\",\"shards\":[",
-        sources.len(),
+        order.len(),
         DOCS_PER_CHUNK,
         h
     );
-    for (i, f) in firsts.iter().enumerate() {
+    for (i, f) in shards.firsts.iter().enumerate() {
         if i > 0 {
             manifest.push(',');
         }
         json_str(&mut manifest, f);
     }
     manifest.push_str("]}\n");
+    manifest.into_bytes()
+}
+
+/// Builds every index file of `site` (with the shard count of [`layout`]).
+pub fn build(site: &Site) -> Built {
+    build_with(site, layout(site).shards)
+}
+
+/// [`build`] with `n` shards.
+pub fn build_with(site: &Site, n: usize) -> Built {
+    let order = doc_order(site);
+    let shards = shards(site, &order, n);
+    let docs = (0..order.len().div_ceil(DOCS_PER_CHUNK))
+        .map(|k| doc_chunk(site, &order, k))
+        .collect();
     Built {
-        manifest: manifest.into_bytes(),
-        shards,
+        manifest: manifest(&order, &shards),
+        shards: shards.files,
         docs,
     }
 }
