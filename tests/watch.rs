@@ -180,7 +180,7 @@ fn serve_serves_the_output_safely_and_reloads_pages() {
     assert!(head.contains("Content-Type: text/html; charset=utf-8"));
     let html = String::from_utf8(body).unwrap();
     assert!(
-        html.contains("<script src=\"/__knead/reload.js\"></script></body>"),
+        html.contains("<script src=\"/__knead/reload.js\" data-build=\"1\"></script></body>"),
         "reload script injected"
     );
     assert!(

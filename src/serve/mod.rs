@@ -345,8 +345,8 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
     let root = site.root.canonicalize().unwrap_or_else(|_| site.root.clone());
     let _ = match files::resolve(&root, &site.base_path, path) {
         Resolved::File(file) => match std::fs::read(&file) {
-            Ok(bytes) => send_file(&mut stream, 200, &file, bytes, head_only),
-            Err(_) => not_found(&mut stream, site, head_only),
+            Ok(bytes) => send_file(&mut stream, 200, &file, bytes, head_only, hub),
+            Err(_) => not_found(&mut stream, site, head_only, hub),
         },
         Resolved::Redirect(to) => respond(
             &mut stream,
@@ -356,7 +356,7 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
             head_only,
             &[("Location", &to)],
         ),
-        Resolved::NotFound => not_found(&mut stream, site, head_only),
+        Resolved::NotFound => not_found(&mut stream, site, head_only, hub),
         Resolved::Forbidden => respond(
             &mut stream,
             403,
@@ -368,20 +368,27 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
     };
 }
 
-fn send_file(stream: &mut TcpStream, code: u16, file: &Path, bytes: Vec<u8>, head_only: bool) -> std::io::Result<()> {
+fn send_file(
+    stream: &mut TcpStream,
+    code: u16,
+    file: &Path,
+    bytes: Vec<u8>,
+    head_only: bool,
+    hub: &Hub,
+) -> std::io::Result<()> {
     let ct = files::content_type(file);
     let body = if ct.starts_with("text/html") {
-        reload::inject(&bytes)
+        reload::inject(&bytes, hub.build())
     } else {
         bytes
     };
     respond(stream, code, ct, &body, head_only, &[])
 }
 
-fn not_found(stream: &mut TcpStream, site: &Site, head_only: bool) -> std::io::Result<()> {
+fn not_found(stream: &mut TcpStream, site: &Site, head_only: bool, hub: &Hub) -> std::io::Result<()> {
     let page = site.root.join("404.html");
     match std::fs::read(&page) {
-        Ok(bytes) => send_file(stream, 404, &page, bytes, head_only),
+        Ok(bytes) => send_file(stream, 404, &page, bytes, head_only, hub),
         Err(_) => respond(stream, 404, "text/plain; charset=utf-8", b"not found\n", head_only, &[]),
     }
 }

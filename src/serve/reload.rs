@@ -3,6 +3,7 @@
 //! script is injected into HTML only as it is served, never written to the output.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 /// Where the reload script and the event stream are served (outside any base path).
@@ -30,22 +31,29 @@ pub const SCRIPT: &str = r#"(() => {
     overlay.append(h, pre);
     document.body.append(overlay);
   }
+  // The build this page was served from: if the stream says a newer build exists (a
+  // rebuild finished before this page connected), reload at once.
+  const built = document.currentScript ? document.currentScript.dataset.build : null;
   const events = new EventSource("/__knead/events");
+  events.addEventListener("hello", (e) => { if (built !== null && e.data !== built) location.reload(); });
   events.addEventListener("reload", () => location.reload());
   events.addEventListener("build-error", (e) => show(JSON.parse(e.data)));
 })();
 "#;
 
-/// The tag added to served HTML pages.
-pub const TAG: &str = "<script src=\"/__knead/reload.js\"></script>";
+/// The tag added to served HTML pages, naming the build they come from.
+pub fn tag(build: u64) -> String {
+    format!("<script src=\"/__knead/reload.js\" data-build=\"{build}\"></script>")
+}
 
-/// Adds the reload script before `</body>` (or at the end).
-pub fn inject(html: &[u8]) -> Vec<u8> {
+/// Adds the reload script (for build number `build`) before `</body>` (or at the end).
+pub fn inject(html: &[u8], build: u64) -> Vec<u8> {
+    let tag = tag(build);
     let lower: Vec<u8> = html.iter().map(u8::to_ascii_lowercase).collect();
     let at = lower.windows(7).rposition(|w| w == b"</body>").unwrap_or(html.len());
-    let mut out = Vec::with_capacity(html.len() + TAG.len());
+    let mut out = Vec::with_capacity(html.len() + tag.len());
     out.extend_from_slice(&html[..at]);
-    out.extend_from_slice(TAG.as_bytes());
+    out.extend_from_slice(tag.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
 }
@@ -55,6 +63,8 @@ pub fn inject(html: &[u8]) -> Vec<u8> {
 pub struct Hub {
     clients: Mutex<Vec<Sender<String>>>,
     error: Mutex<Option<String>>,
+    /// Counts successful builds; pages carry the number they were served with.
+    build: AtomicU64,
 }
 
 fn message(event: &str, data: &str) -> String {
@@ -62,9 +72,16 @@ fn message(event: &str, data: &str) -> String {
 }
 
 impl Hub {
-    /// A stream of messages for one page; it starts with the current error, if any.
+    /// The number of the last successful build.
+    pub fn build(&self) -> u64 {
+        self.build.load(Ordering::SeqCst)
+    }
+
+    /// A stream of messages for one page; it starts with the number of the last build
+    /// (so a page served before it reloads) and the current error, if any.
     pub fn subscribe(&self) -> Receiver<String> {
         let (tx, rx) = channel();
+        let _ = tx.send(message("hello", &self.build().to_string()));
         if let Some(e) = self.error.lock().ok().and_then(|e| e.clone()) {
             let _ = tx.send(message("build-error", &e));
         }
@@ -90,6 +107,7 @@ impl Hub {
         if let Ok(mut e) = self.error.lock() {
             *e = None;
         }
+        self.build.fetch_add(1, Ordering::SeqCst);
         self.broadcast(&message("reload", "{}"));
     }
 
@@ -110,10 +128,10 @@ mod tests {
     #[test]
     fn injects_before_body_end() {
         assert_eq!(
-            inject(b"<p>x</p></BODY></html>"),
-            format!("<p>x</p>{TAG}</BODY></html>").into_bytes()
+            inject(b"<p>x</p></BODY></html>", 3),
+            format!("<p>x</p>{}</BODY></html>", tag(3)).into_bytes()
         );
-        assert_eq!(inject(b"<p>x</p>"), format!("<p>x</p>{TAG}").into_bytes());
+        assert_eq!(inject(b"<p>x</p>", 0), format!("<p>x</p>{}", tag(0)).into_bytes());
     }
 
     #[test]
@@ -121,6 +139,7 @@ mod tests {
         let hub = Hub::default();
         hub.build_error("content/a.md:3:1: error: x\n");
         let rx = hub.subscribe();
+        assert_eq!(rx.try_recv().unwrap(), "event: hello\ndata: 0\n\n");
         assert!(
             rx.try_recv()
                 .unwrap()
@@ -128,6 +147,12 @@ mod tests {
         );
         hub.reload();
         assert!(rx.try_recv().unwrap().starts_with("event: reload"));
-        assert!(hub.subscribe().try_recv().is_err(), "no error after a good build");
+        let late = hub.subscribe();
+        assert_eq!(
+            late.try_recv().unwrap(),
+            "event: hello\ndata: 1\n\n",
+            "a late page learns of the newer build"
+        );
+        assert!(late.try_recv().is_err(), "no error after a good build");
     }
 }
