@@ -3,6 +3,9 @@
 //! shards the query's terms need, and the document files of the first 10 results).
 //!
 //! cargo run --release --example search_bench -- SITE [QUERY...]
+//!
+//! With `TOKENIZER_DIR=DIR` it also times the tokenizer alone on the files of DIR
+//! (single thread); with `TOKENIZER_ONLY=1` as well, it does only that.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -107,7 +110,6 @@ fn main() {
 }
 
 /// Tokenizer throughput on the raw files of `dir` (single thread).
-#[allow(dead_code)]
 fn tokenizer_speed(dir: &str) {
     let texts: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
