@@ -11,7 +11,6 @@ use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
 use crate::discover::Asset;
-use crate::render::OutputFile;
 use crate::theme::StaticFile;
 
 /// The absolute, normalised form of `p` (symlinks in existing parents resolved).
@@ -108,15 +107,6 @@ pub fn recover(out: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Counts of what was written.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Written {
-    /// Generated files (pages, feeds ...).
-    pub generated: usize,
-    /// Copied files (theme static, content assets).
-    pub copied: usize,
-}
-
 /// The folder a build writes into before it is swapped in as the output.
 pub struct Staging {
     root: PathBuf,
@@ -161,27 +151,6 @@ impl Staging {
         assets.par_iter().try_for_each(|a| self.copy_file(&a.out, &a.path))?;
         Ok(assets.len() + statics.len())
     }
-}
-
-/// Writes a complete build to a staging folder, then swaps it in for `out`.
-pub fn write(
-    out: &Path,
-    files: &[OutputFile],
-    assets: &[Asset],
-    statics: &[StaticFile],
-) -> Result<Written, Diagnostic> {
-    write_with(out, |staging| {
-        let copied = staging.copy_all(assets, statics).map_err(|d| vec![d])?;
-        files
-            .par_iter()
-            .try_for_each(|f| staging.write_file(&f.path, &f.bytes))
-            .map_err(|d| vec![d])?;
-        Ok(Written {
-            generated: files.len(),
-            copied,
-        })
-    })
-    .map_err(|mut ds| ds.remove(0))
 }
 
 /// Builds the output in a staging folder with `fill`, then swaps it in for `out`. When
@@ -349,12 +318,17 @@ mod tests {
     fn swaps_in_complete_builds_and_recovers() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let f = |p: &str, s: &str| OutputFile {
-            path: p.into(),
-            bytes: s.as_bytes().to_vec(),
+        let write = |files: &[(&str, &str)]| {
+            write_with(&out, |staging| {
+                files
+                    .iter()
+                    .try_for_each(|(p, s)| staging.write_file(p, s.as_bytes()))
+                    .map_err(|d| vec![d])
+            })
+            .unwrap()
         };
-        write(&out, &[f("index.html", "one"), f("a/index.html", "a")], &[], &[]).unwrap();
-        write(&out, &[f("index.html", "two")], &[], &[]).unwrap();
+        write(&[("index.html", "one"), ("a/index.html", "a")]);
+        write(&[("index.html", "two")]);
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
         assert!(!out.join("a").exists(), "stale pages are gone");
         // An interrupted swap: output moved aside, new one not yet in place.

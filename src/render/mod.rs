@@ -105,15 +105,6 @@ pub struct Planned {
     pub inputs: Vec<Input>,
 }
 
-/// One file of the output.
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    /// Path under the output folder, `/`-separated (`articles/x/index.html`).
-    pub path: String,
-    /// Contents.
-    pub bytes: Vec<u8>,
-}
-
 /// The templates every theme must have.
 pub const REQUIRED_TEMPLATES: &[&str] = &[
     "index.html",
