@@ -36,7 +36,11 @@ fn main() {
     let original = std::fs::read_to_string(&target).unwrap();
     let mut times = Vec::new();
     for i in 0..n {
-        std::fs::write(&target, format!("{original}\nEdited paragraph {i}.\n")).unwrap();
+        std::fs::write(
+            &target,
+            format!("{original}\nEdited paragraph about {}.\n", WORDS[i % WORDS.len()]),
+        )
+        .unwrap();
         let t = Instant::now();
         let outcome = inc
             .rebuild(std::slice::from_ref(&target))
@@ -52,3 +56,8 @@ fn main() {
     times.sort_by(f64::total_cmp);
     println!("median one-article body rebuild: {:.1} ms", times[times.len() / 2]);
 }
+
+/// A different word in each edit, so that every edit changes some search terms.
+const WORDS: &[&str] = &[
+    "walnuts", "harbour", "lantern", "meadow", "copper", "juniper", "saddle", "quartz", "violin", "pebble", "thistle",
+];

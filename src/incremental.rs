@@ -286,7 +286,17 @@ impl Incremental {
         ));
         let versions: FxHashMap<&str, u64> = docs.iter().map(|d| (d.key.as_ref(), d.version)).collect();
         update_fingerprints(&mut self.fingerprints, self.index_generation, &site, &versions);
-        let values = Values::new(&site, &versions, &self.fingerprints, self.index_generation, site_stamp);
+        lap("fingerprints");
+        let search_values = renderer.search_values();
+        lap("search index");
+        let values = Values::new(
+            &site,
+            &versions,
+            &self.fingerprints,
+            self.index_generation,
+            site_stamp,
+            search_values,
+        );
         let previous = self.written.as_ref().map(|w| &w.pages);
         // A page's stamp hashes the values of its inputs, in order. Values identify their
         // source (versions are never reused; listings include the URL), so the stamp
@@ -458,11 +468,20 @@ impl Incremental {
         for (source, (doc, problems)) in todo.into_iter().zip(parsed) {
             let version = self.next_version;
             self.next_version += 1;
+            let key: Arc<str> = source.rel.to_string_lossy().into();
+            let before = self.docs.get(&key).and_then(|p| p.doc.as_ref());
             let doc = doc.map(|mut d| {
                 d.version = version;
+                // Same front matter: the same shared parts, so the model's front-matter
+                // stage sees the file unchanged and is reused (see model::skeleton).
+                if let Some(old) =
+                    before.filter(|old| old.front_matter() == d.front_matter() && old.info.path == d.info.path)
+                {
+                    d.info = Arc::clone(&old.info);
+                    d.meta = old.meta.clone();
+                }
                 Arc::new(d)
             });
-            let key: Arc<str> = source.rel.to_string_lossy().into();
             self.docs.insert(key, Parsed { source, doc, problems });
         }
     }
@@ -481,11 +500,19 @@ struct Values {
     all_technique_listings: u64,
     page: Vec<u64>,
     home: u64,
-    all_articles: u64,
+    search_shards: Vec<u64>,
+    search_manifest: u64,
 }
 
 impl Values {
-    fn new(site: &Site, versions: &FxHashMap<&str, u64>, fp: &Fingerprints, generation: u64, site_stamp: u64) -> Self {
+    fn new(
+        site: &Site,
+        versions: &FxHashMap<&str, u64>,
+        fp: &Fingerprints,
+        generation: u64,
+        site_stamp: u64,
+        search: (Vec<u64>, u64),
+    ) -> Self {
         let source = |key: &Arc<str>| hash_of((versions.get(key.as_ref()), generation));
         let listing = |key: &Arc<str>| fp.listing.get(key).map_or(0, |f| f.1);
         let article_listing: Vec<u64> = site.articles.iter().map(|a| listing(a.key())).collect();
@@ -498,7 +525,6 @@ impl Values {
         let article: Vec<u64> = site.articles.iter().map(|a| source(a.key())).collect();
         Values {
             site: site_stamp,
-            all_articles: hash_of(&article),
             article,
             all_article_listings: hash_of(&article_listing),
             article_listing,
@@ -509,6 +535,8 @@ impl Values {
             technique_listing,
             page: site.pages.iter().map(|p| source(p.key())).collect(),
             home: site.home.as_ref().map_or(0, |h| source(h.key())),
+            search_shards: search.0,
+            search_manifest: search.1,
         }
     }
 
@@ -527,7 +555,8 @@ impl Values {
                 Input::AllTechniqueListings => self.all_technique_listings,
                 Input::Page(i) => self.page[i],
                 Input::Home => self.home,
-                Input::AllArticles => self.all_articles,
+                Input::SearchShard(i) => self.search_shards.get(i).copied().unwrap_or(0),
+                Input::SearchManifest => self.search_manifest,
             };
             (*input, value).hash(&mut h);
         }

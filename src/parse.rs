@@ -80,6 +80,11 @@ impl Doc {
         frontmatter::locate(&self.text)
     }
 
+    /// The front matter block: everything before the body, delimiters included.
+    pub fn front_matter(&self) -> &str {
+        self.text.get(..self.body_start).unwrap_or_default()
+    }
+
     /// True for drafts.
     pub fn is_draft(&self) -> bool {
         match &self.meta {

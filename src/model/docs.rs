@@ -41,6 +41,8 @@ pub struct MarkdownCache {
     index: Option<u64>,
     analyze: bool,
     renders: FxHashMap<Arc<str>, (u64, Arc<DocRender>)>,
+    /// The front-matter part of the last model.
+    pub(super) skeleton: Option<Arc<super::skeleton::Skeleton>>,
 }
 
 impl MarkdownCache {
@@ -128,15 +130,16 @@ fn render_faqs(
         .collect()
 }
 
-/// Renders every document (in parallel), reusing `cache` where it is still valid.
+/// Renders every document (in parallel), reusing `cache` where it is still valid;
+/// `fingerprint` is `index.fingerprint()`.
 /// Returns the renders in the order of `docs`, and the cache for the next build.
 pub fn render_all(
     docs: &[&Arc<Doc>],
     index: &LinkIndex,
+    fingerprint: u64,
     analyze: bool,
     cache: Option<&MarkdownCache>,
 ) -> (Vec<Arc<DocRender>>, MarkdownCache) {
-    let fingerprint = index.fingerprint();
     let usable = cache.filter(|c| c.index == Some(fingerprint) && c.analyze == analyze);
     let renders: Vec<Arc<DocRender>> = docs
         .par_iter()
@@ -158,6 +161,7 @@ pub fn render_all(
             .zip(&renders)
             .map(|(d, r)| (Arc::clone(&d.key), (d.version, Arc::clone(r))))
             .collect(),
+        skeleton: None,
     };
     (renders, next)
 }

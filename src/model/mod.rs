@@ -4,6 +4,7 @@
 //! pages or anchors.
 
 pub mod docs;
+mod skeleton;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::content::{ArticleMeta, PageMeta, TechniqueMeta};
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::discover::{Asset, Kind};
+use crate::discover::Asset;
 use crate::links::{LinkIndex, Resolved};
 use crate::markdown::{self, LinkCheck, Origin, Placement, Rendered};
 use crate::parse::{Doc, DocInfo, Meta};
@@ -173,7 +174,10 @@ pub struct Site {
     /// The main navigation.
     pub menu: Vec<MenuLink>,
     /// The link index (every page and file).
-    pub links: LinkIndex,
+    pub links: Arc<LinkIndex>,
+    /// The searchable documents in search index order
+    /// ([`crate::search::index::doc_order`]).
+    pub search_order: Arc<[crate::search::index::DocRef]>,
 }
 
 /// How to build the model.
@@ -211,160 +215,45 @@ pub fn build(
     settings: Settings,
     cache: Option<&MarkdownCache>,
 ) -> Result<Built, Vec<Diagnostic>> {
-    let mut problems = Vec::new();
-    let mut index = LinkIndex::new(&config.base_path);
-
-    // Split by kind (drafts aside), sort, check duplicates.
-    let mut articles: Vec<(&Arc<Doc>, &Arc<ArticleMeta>)> = Vec::new();
-    let mut techniques: Vec<(&Arc<Doc>, &Arc<TechniqueMeta>)> = Vec::new();
-    let mut pages: Vec<(&Arc<Doc>, &Arc<PageMeta>)> = Vec::new();
-    let mut home: Option<(&Arc<Doc>, &Arc<PageMeta>)> = None;
-    for d in docs {
-        if d.is_draft() && !settings.drafts {
-            index.add_draft(&d.content_path);
-            continue;
-        }
-        match (d.kind, &d.meta) {
-            (Kind::Article, Meta::Article(m)) => articles.push((d, m)),
-            (Kind::Technique, Meta::Technique(m)) => techniques.push((d, m)),
-            (Kind::Home, Meta::Page(m)) => home = Some((d, m)),
-            (_, Meta::Page(m)) => pages.push((d, m)),
-            _ => {}
-        }
-    }
-    articles.sort_by(|a, b| b.1.date.cmp(&a.1.date).then_with(|| a.0.slug.cmp(&b.0.slug)));
-    techniques.sort_by(|a, b| {
-        a.1.title
-            .to_lowercase()
-            .cmp(&b.1.title.to_lowercase())
-            .then_with(|| a.0.slug.cmp(&b.0.slug))
-    });
-    pages.sort_by(|a, b| a.0.slug.cmp(&b.0.slug));
-    duplicates(articles.iter().map(|(d, _)| d.as_ref()), "article", &mut problems);
-    duplicates(techniques.iter().map(|(d, _)| d.as_ref()), "technique", &mut problems);
-    duplicates(pages.iter().map(|(d, _)| d.as_ref()), "page", &mut problems);
-    for (d, _) in &pages {
-        if RESERVED.contains(&d.slug.as_str()) {
-            let pos = d.located().map(|l| l.key("slug"));
-            let mut diag = Diagnostic::error(
-                &d.rel,
-                format!(
-                    "the page slug `{}` is taken by knead's own /{}/ section",
-                    d.slug, d.slug
-                ),
-            )
-            .help("choose another slug (add `slug: ...` or rename the file)");
-            if let Some(p) = pos.filter(|p| p.line > 1) {
-                diag = diag.at(&d.text, p.line, p.column, p.len);
-            }
-            problems.push(diag);
-        }
-    }
-
-    // Benefits, from every article, grouped by slug.
-    let mut benefit_map: FxHashMap<&str, Benefit> = FxHashMap::default();
-    for (i, (d, m)) in articles.iter().enumerate() {
-        for (name, s) in m.benefits.iter().zip(&d.benefit_slugs) {
-            let b = benefit_map.entry(s).or_insert_with(|| Benefit {
-                name: name.trim().to_owned(),
-                path: format!("/benefits/{s}/"),
-                slug: s.clone(),
-                articles: Vec::new(),
-            });
-            if b.articles.last() != Some(&i) {
-                b.articles.push(i);
-            }
-        }
-    }
-    let mut benefits: Vec<Benefit> = benefit_map.into_values().collect();
-    benefits.sort_by(|a, b| {
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
-    let benefit_idx: FxHashMap<&str, usize> = benefits.iter().enumerate().map(|(i, b)| (b.slug.as_str(), i)).collect();
-
-    // The link index: every page and file.
-    for p in ["/", "/articles/", "/techniques/", "/benefits/", "/faq/", "/search/"] {
-        index.add_page(None, p);
-    }
-    for (d, _) in articles
+    // What the front matter alone decides, reused from the last build when no front
+    // matter, path, asset or base path changed (a body edit in watch mode).
+    let skeleton = match cache.and_then(|c| c.skeleton.as_ref()) {
+        Some(k) if k.matches(&config.base_path, docs, &assets, static_files, settings.drafts) => Arc::clone(k),
+        _ => Arc::new(skeleton::Skeleton::build(
+            &config.base_path,
+            docs,
+            &assets,
+            static_files,
+            settings.drafts,
+        )),
+    };
+    let mut problems = skeleton.problems.clone();
+    let index = &skeleton.index;
+    let meta_of = |i: usize| (&docs[i], &docs[i].meta);
+    let articles: Vec<(&Arc<Doc>, &Arc<ArticleMeta>)> = skeleton
+        .articles
         .iter()
-        .map(|(d, _)| (d, ()))
-        .chain(techniques.iter().map(|(d, _)| (d, ())))
-    {
-        index.add_page(Some(&d.content_path), &d.path);
-    }
-    for (d, _) in pages.iter().chain(home.iter()) {
-        index.add_page(Some(&d.content_path), &d.path);
-    }
-    for b in &benefits {
-        index.add_page(None, &b.path);
-    }
-    for f in ROOT_FILES
-        .iter()
-        .map(|s| s.to_string())
-        .chain(static_files.iter().cloned())
-    {
-        index.add_file(&f);
-    }
-    for a in &assets {
-        let out = format!("/{}", a.out);
-        let clobbers_page = out.ends_with("index.html") && index.has_page(out.trim_end_matches("index.html"));
-        // /search/ holds the search index and script.
-        if clobbers_page || ROOT_FILES.contains(&out.as_str()) || out.starts_with("/search/") {
-            problems.push(
-                Diagnostic::error(
-                    format!("content/{}", a.out),
-                    format!("this file would overwrite the generated {out}"),
-                )
-                .help("rename or move the file"),
-            );
-        }
-        index.add_file(&out);
-    }
-
-    // Techniques named by articles must exist.
-    let technique_idx: FxHashMap<&str, usize> = techniques
-        .iter()
-        .enumerate()
-        .map(|(i, (d, _))| (d.slug.as_str(), i))
+        .filter_map(|&i| match meta_of(i) {
+            (d, Meta::Article(m)) => Some((d, m)),
+            _ => None,
+        })
         .collect();
-    let mut known_techniques: Vec<&str> = technique_idx.keys().copied().collect();
-    known_techniques.sort_unstable();
-    let mut article_techniques = Vec::with_capacity(articles.len());
-    for (d, m) in &articles {
-        let mut idx = Vec::new();
-        for t in &m.techniques {
-            match technique_idx.get(t.as_str()) {
-                Some(&i) => {
-                    if !idx.contains(&i) {
-                        idx.push(i);
-                    }
-                }
-                None => problems.push(missing_technique(d, t, &known_techniques)),
-            }
-        }
-        article_techniques.push(idx);
-    }
-
-    // An article's image must exist in the site, like the images of its Markdown.
-    for (d, m) in &articles {
-        if let Some(img) = &m.image
-            && let Err(e) = index.resolve(&img.src, "articles/", &d.path, true)
-        {
-            let mut diag = Diagnostic::error(&d.rel, e.message).help(e.help);
-            if let Some(p) = d
-                .located()
-                .map(|l| l.item("image", img.src.trim()))
-                .filter(|p| p.line > 1)
-            {
-                diag = diag.at(&d.text, p.line, p.column, p.len);
-            }
-            problems.push(diag);
-        }
-    }
+    let techniques: Vec<(&Arc<Doc>, &Arc<TechniqueMeta>)> = skeleton
+        .techniques
+        .iter()
+        .filter_map(|&i| match meta_of(i) {
+            (d, Meta::Technique(m)) => Some((d, m)),
+            _ => None,
+        })
+        .collect();
+    let page_meta = |&i: &usize| match meta_of(i) {
+        (d, Meta::Page(m)) => Some((d, m)),
+        _ => None,
+    };
+    let pages: Vec<(&Arc<Doc>, &Arc<PageMeta>)> = skeleton.pages.iter().filter_map(page_meta).collect();
+    let home: Option<(&Arc<Doc>, &Arc<PageMeta>)> = skeleton.home.as_ref().and_then(page_meta);
+    let benefits = skeleton.benefits.clone();
+    let article_techniques = skeleton.article_techniques.clone();
 
     // Render all Markdown (in parallel, reusing what is still valid), then check anchors.
     let all_docs: Vec<&Arc<Doc>> = articles
@@ -374,8 +263,8 @@ pub fn build(
         .chain(pages.iter().map(|(d, _)| *d))
         .chain(home.iter().map(|(d, _)| *d))
         .collect();
-    let (renders, next_cache) = docs::render_all(&all_docs, &index, settings.analyze, cache);
-    check_links(&all_docs, &renders, &mut problems);
+    let (renders, mut next_cache) = docs::render_all(&all_docs, index, skeleton.fingerprint, settings.analyze, cache);
+    check_links(&all_docs, &renders, &skeleton.rendered_at, &mut problems);
 
     // Site-wide Markdown (the disclaimer) and the menu.
     let disclaimer_html = config.disclaimer.as_deref().map_or_else(String::new, |text| {
@@ -387,9 +276,9 @@ pub fn build(
             page_path: "/",
             analyze: false,
         };
-        markdown::render(text, &origin, &index, &mut IdSet::default(), &mut problems).html
+        markdown::render(text, &origin, index, &mut IdSet::default(), &mut problems).html
     });
-    let menu = resolve_menu(&config, &index, &mut problems);
+    let menu = resolve_menu(&config, index, &mut problems);
 
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
@@ -398,21 +287,17 @@ pub fn build(
     // Assemble.
     let mut renders = renders.into_iter();
     let mut site_articles: Vec<Article> = Vec::with_capacity(articles.len());
-    for ((d, m), techs) in articles.into_iter().zip(article_techniques) {
-        let mut benefits: Vec<(usize, usize)> = Vec::with_capacity(d.benefit_slugs.len());
-        for (pos, s) in d.benefit_slugs.iter().enumerate() {
-            if let Some(&i) = benefit_idx.get(s.as_str())
-                && !benefits.iter().any(|(j, _)| *j == i)
-            {
-                benefits.push((i, pos));
-            }
-        }
+    for (((d, m), techs), benefits) in articles
+        .into_iter()
+        .zip(article_techniques)
+        .zip(&skeleton.article_benefits)
+    {
         site_articles.push(Article {
             doc: Arc::clone(&d.info),
             meta: Arc::clone(m),
             render: renders.next().unwrap_or_default(),
             techniques: techs,
-            benefits,
+            benefits: benefits.clone(),
         });
     }
     let mut site_techniques: Vec<Technique> = techniques
@@ -446,8 +331,10 @@ pub fn build(
         assets,
         disclaimer_html,
         menu,
-        links: index,
+        links: Arc::clone(&skeleton.index),
+        search_order: Arc::clone(&skeleton.search_order),
     };
+    next_cache.skeleton = Some(skeleton);
     Ok((site, problems, next_cache))
 }
 
@@ -465,12 +352,13 @@ fn missing_technique(d: &Doc, t: &str, known: &[&str]) -> Diagnostic {
 }
 
 /// Checks every local link's `#anchor` against the ids of the page it points to.
-fn check_links(docs: &[&Arc<Doc>], renders: &[Arc<DocRender>], problems: &mut Vec<Diagnostic>) {
-    let anchors: FxHashMap<&str, &DocRender> = docs
-        .iter()
-        .zip(renders)
-        .map(|(d, r)| (d.path.as_ref(), r.as_ref()))
-        .collect();
+/// `rendered_at` maps a site path to its position in `docs` and `renders`.
+fn check_links(
+    docs: &[&Arc<Doc>],
+    renders: &[Arc<DocRender>],
+    rendered_at: &FxHashMap<Arc<str>, usize>,
+    problems: &mut Vec<Diagnostic>,
+) {
     for (d, r) in docs.iter().zip(renders) {
         problems.extend(r.problems.iter().cloned());
         let checks: Vec<&LinkCheck> = r.body.links.iter().collect();
@@ -478,7 +366,10 @@ fn check_links(docs: &[&Arc<Doc>], renders: &[Arc<DocRender>], problems: &mut Ve
             let Some(anchor) = check.target.anchor.as_deref().filter(|a| !a.is_empty()) else {
                 continue;
             };
-            let Some(target) = anchors.get(check.target.path.as_str()) else {
+            let Some(target) = rendered_at
+                .get(check.target.path.as_str())
+                .and_then(|&i| renders.get(i))
+            else {
                 continue; // a generated page (lists, FAQ hub): no author-made anchors
             };
             if target.anchors.contains(anchor) || slug::RESERVED_IDS.contains(&anchor) {

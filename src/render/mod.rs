@@ -49,8 +49,13 @@ pub enum Input {
     Page(usize),
     /// Everything of the home page's content file.
     Home,
-    /// Everything of every article, in order (the search index reads it all).
-    AllArticles,
+    /// The bytes of search term shard `i`. Derived: the shards are made from every
+    /// document (see [`crate::search::index`]) before pages are stamped, so an edit
+    /// re-renders only the shards whose terms it changed.
+    SearchShard(usize),
+    /// The bytes of the search manifest (derived likewise: it names every shard's first
+    /// term and hashes every index file).
+    SearchManifest,
 }
 
 /// What a planned output is.
@@ -320,23 +325,20 @@ fn plan_search(site: &Site, out: &mut Vec<Planned>) {
         kind: PageKind::SearchScript,
         inputs: Vec::new(),
     });
-    // The terms (and so the shards and the manifest) come from every document; a file of
-    // document records only from its own documents.
-    let mut index = vec![AllArticles];
-    index.extend((0..site.techniques.len()).map(Technique));
-    index.extend((0..site.pages.len()).map(Page));
+    // The terms (and so the shards and the manifest) come from every document, through
+    // the shards made from them; a file of document records only from its own documents.
     let layout = crate::search::index::layout(site);
-    let order = crate::search::index::doc_order(site);
+    let order = &site.search_order;
     out.push(Planned {
         path: "search-index.json".into(),
         kind: PageKind::SearchIndex,
-        inputs: index.clone(),
+        inputs: vec![SearchManifest],
     });
     for i in 0..layout.shards {
         out.push(Planned {
             path: format!("search/shards/{i}.json"),
             kind: PageKind::SearchShard(i),
-            inputs: index.clone(),
+            inputs: vec![SearchShard(i)],
         });
     }
     for (k, docs) in order.chunks(crate::search::index::DOCS_PER_CHUNK).enumerate() {
@@ -367,7 +369,6 @@ pub struct Renderer<'a> {
     summaries: OnceLock<Vec<tera::Value>>,
     technique_links: OnceLock<Vec<tera::Value>>,
     page_paths: Vec<String>,
-    search_order: OnceLock<Vec<crate::search::index::DocRef>>,
     search_shards: OnceLock<std::sync::Arc<crate::search::index::Shards>>,
     search_cache: Option<&'a crate::search::index::ShardCache>,
 }
@@ -395,7 +396,6 @@ impl<'a> Renderer<'a> {
                 .filter(|p| p.path.ends_with("index.html") && p.kind != PageKind::Search)
                 .map(|p| format!("/{}", p.path.trim_end_matches("index.html")))
                 .collect(),
-            search_order: OnceLock::new(),
             search_shards: OnceLock::new(),
             search_cache: None,
         }
@@ -410,8 +410,18 @@ impl<'a> Renderer<'a> {
 
     /// The documents of the search index, in index order.
     fn search_order(&self) -> &[crate::search::index::DocRef] {
-        self.search_order
-            .get_or_init(|| crate::search::index::doc_order(self.site))
+        &self.site.search_order
+    }
+
+    /// The values of [`Input::SearchShard`] (a hash of each shard's bytes) and of
+    /// [`Input::SearchManifest`] (a hash of the manifest's bytes).
+    pub fn search_values(&self) -> (Vec<u64>, u64) {
+        let shards = self.search_shards();
+        let manifest = crate::search::index::manifest(self.search_order(), shards);
+        (
+            shards.file_hashes.clone(),
+            crate::search::index::hash_bytes(0, &manifest),
+        )
     }
 
     /// The term shards of the search index, built on first use (on plain threads of

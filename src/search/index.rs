@@ -174,29 +174,11 @@ pub enum DocRef {
     Page(usize),
 }
 
-/// Every searchable document in index order: by title (case-insensitive), then URL, so
-/// that equal scores rank by title. Document numbers are positions in this list.
-pub fn doc_order(site: &Site) -> Vec<DocRef> {
-    let mut order: Vec<(String, &str, DocRef)> =
-        Vec::with_capacity(site.articles.len() + site.techniques.len() + site.pages.len());
-    order.extend(
-        site.articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.meta.title.to_lowercase(), a.path(), DocRef::Article(i))),
-    );
-    order.extend(
-        site.techniques
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.meta.title.to_lowercase(), t.path(), DocRef::Technique(i))),
-    );
-    order.extend(
-        site.pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.meta.title.to_lowercase(), p.path(), DocRef::Page(i))),
-    );
+/// Every searchable document (title, URL, which) in index order: by title
+/// (case-insensitive), then URL, so that equal scores rank by title. Document numbers
+/// are positions in this list. The model keeps it as `Site::search_order`.
+pub fn doc_order<'a>(docs: impl Iterator<Item = (&'a str, &'a str, DocRef)>) -> Vec<DocRef> {
+    let mut order: Vec<(String, &str, DocRef)> = docs.map(|(title, path, r)| (title.to_lowercase(), path, r)).collect();
     order.sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     order.into_iter().map(|(_, _, r)| r).collect()
 }
@@ -494,7 +476,7 @@ fn json_str(out: &mut String, s: &str) {
 }
 
 /// A stable hash of `bytes` (8 bytes at a time), for the manifest's `hash`.
-fn hash_bytes(h: u64, bytes: &[u8]) -> u64 {
+pub fn hash_bytes(h: u64, bytes: &[u8]) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut chunks = bytes.chunks_exact(8);
     let mut h = h ^ bytes.len() as u64;
@@ -518,6 +500,9 @@ pub struct Shards {
     /// The manifest's `hash`: of the shards and of every document record, so that it
     /// changes whenever any index file does.
     pub hash: u64,
+    /// A hash of each file's bytes: what `knead watch` compares to know which shards an
+    /// edit changed without rendering them.
+    pub file_hashes: Vec<u64>,
 }
 
 /// The terms of each technique's name, which the articles that use it are indexed with.
@@ -628,20 +613,29 @@ fn cut<'a>(entries: impl ExactSizeIterator<Item = (&'a str, &'a str)> + Clone, n
             }
         })
         .collect();
-    let files = files
+    let files: Vec<Vec<u8>> = files
         .into_iter()
         .map(|mut s| {
             s.push_str("}\n");
             s.into_bytes()
         })
         .collect();
-    Shards { files, firsts, hash: 0 }
+    let file_hashes = files.iter().map(|f| hash_bytes(0, f)).collect();
+    Shards {
+        files,
+        firsts,
+        hash: 0,
+        file_hashes,
+    }
 }
 
 /// Combines the shards' bytes and the documents' record hashes (in document order)
 /// into the manifest's `hash`.
 fn index_hash(shards: &Shards, records: impl Iterator<Item = u64>) -> u64 {
-    let h = shards.files.iter().fold(0, |h, f| hash_bytes(h, f));
+    let h = shards
+        .file_hashes
+        .iter()
+        .fold(0, |h, f| hash_bytes(h, &f.to_le_bytes()));
     records.fold(h, |h, r| hash_bytes(h, &r.to_le_bytes()))
 }
 
@@ -888,13 +882,13 @@ pub fn build(site: &Site) -> Built {
 
 /// [`build`] with `n` shards.
 pub fn build_with(site: &Site, n: usize) -> Built {
-    let order = doc_order(site);
-    let shards = shards(site, &order, n);
+    let order = &site.search_order;
+    let shards = shards(site, order, n);
     let docs = (0..order.len().div_ceil(DOCS_PER_CHUNK))
-        .map(|k| doc_chunk(site, &order, k))
+        .map(|k| doc_chunk(site, order, k))
         .collect();
     Built {
-        manifest: manifest(&order, &shards),
+        manifest: manifest(order, &shards),
         shards: shards.files,
         docs,
     }

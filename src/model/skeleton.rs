@@ -1,0 +1,281 @@
+//! The part of the site model that the front matter alone decides: which documents are
+//! articles, techniques and pages and in what order, duplicate and reserved slugs, the
+//! benefits, the link index, the techniques each article names, article images.
+//! Nothing here reads a Markdown body, so `knead watch` keeps the skeleton of the last
+//! build and reuses it while no document's front matter or path, no asset, no theme
+//! file name and not the base path changed: a body edit skips this whole stage.
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use crate::content::{ArticleMeta, PageMeta, TechniqueMeta};
+use crate::diagnostics::Diagnostic;
+use crate::discover::{Asset, Kind};
+use crate::links::LinkIndex;
+use crate::parse::{Doc, DocInfo, Meta};
+
+use super::{Benefit, RESERVED, ROOT_FILES, duplicates, missing_technique};
+
+/// What [`Skeleton::build`] made, and from what.
+#[derive(Debug)]
+pub struct Skeleton {
+    /// The documents it was made from (compared by pointer: the parser hands out the
+    /// same `Arc`s again for a file whose front matter did not change).
+    made_from: Vec<(Arc<DocInfo>, Meta)>,
+    base_path: String,
+    assets: Vec<Asset>,
+    statics: Vec<String>,
+    drafts: bool,
+    /// Positions (in the documents given) of the articles, newest first.
+    pub articles: Vec<usize>,
+    /// Positions of the techniques, by title.
+    pub techniques: Vec<usize>,
+    /// Positions of the plain pages, by slug.
+    pub pages: Vec<usize>,
+    /// Position of the home page.
+    pub home: Option<usize>,
+    /// Every benefit, by name, with its articles (numbered as `articles`).
+    pub benefits: Vec<Benefit>,
+    /// The techniques (numbered as `techniques`) each article names, in order.
+    pub article_techniques: Vec<Vec<usize>>,
+    /// The benefits (numbered as `benefits`) of each article, with their positions in
+    /// its front matter.
+    pub article_benefits: Vec<Vec<(usize, usize)>>,
+    /// Site path -> position among the rendered documents (articles, techniques, pages,
+    /// then home, as `build` renders them).
+    pub rendered_at: FxHashMap<Arc<str>, usize>,
+    /// Every page and file of the site.
+    pub index: Arc<LinkIndex>,
+    /// `index.fingerprint()`, computed once.
+    pub fingerprint: u64,
+    /// The documents in search index order (titles decide it).
+    pub search_order: Arc<[crate::search::index::DocRef]>,
+    /// Problems found on the way (duplicates, missing techniques, bad images...).
+    pub problems: Vec<Diagnostic>,
+}
+
+fn same_meta(a: &Meta, b: &Meta) -> bool {
+    match (a, b) {
+        (Meta::Article(a), Meta::Article(b)) => Arc::ptr_eq(a, b),
+        (Meta::Technique(a), Meta::Technique(b)) => Arc::ptr_eq(a, b),
+        (Meta::Page(a), Meta::Page(b)) => Arc::ptr_eq(a, b),
+        _ => false,
+    }
+}
+
+impl Skeleton {
+    /// True when [`Skeleton::build`] would make the same skeleton from these inputs.
+    pub fn matches(
+        &self,
+        base_path: &str,
+        docs: &[Arc<Doc>],
+        assets: &[Asset],
+        statics: &[String],
+        drafts: bool,
+    ) -> bool {
+        self.drafts == drafts
+            && self.base_path == base_path
+            && self.made_from.len() == docs.len()
+            && self
+                .made_from
+                .iter()
+                .zip(docs)
+                .all(|((info, meta), d)| Arc::ptr_eq(info, &d.info) && same_meta(meta, &d.meta))
+            && self.assets == assets
+            && self.statics == statics
+    }
+
+    /// Splits `docs` by kind (drafts aside), sorts them, checks duplicate and reserved
+    /// slugs, gathers benefits, builds the link index, resolves techniques and images.
+    pub fn build(base_path: &str, docs: &[Arc<Doc>], assets: &[Asset], statics: &[String], drafts: bool) -> Self {
+        let mut problems = Vec::new();
+        let mut index = LinkIndex::new(base_path);
+
+        let mut articles: Vec<(usize, &Arc<Doc>, &Arc<ArticleMeta>)> = Vec::new();
+        let mut techniques: Vec<(usize, &Arc<Doc>, &Arc<TechniqueMeta>)> = Vec::new();
+        let mut pages: Vec<(usize, &Arc<Doc>, &Arc<PageMeta>)> = Vec::new();
+        let mut home: Option<usize> = None;
+        for (i, d) in docs.iter().enumerate() {
+            if d.is_draft() && !drafts {
+                index.add_draft(&d.content_path);
+                continue;
+            }
+            match (d.kind, &d.meta) {
+                (Kind::Article, Meta::Article(m)) => articles.push((i, d, m)),
+                (Kind::Technique, Meta::Technique(m)) => techniques.push((i, d, m)),
+                (Kind::Home, Meta::Page(_)) => home = Some(i),
+                (_, Meta::Page(m)) => pages.push((i, d, m)),
+                _ => {}
+            }
+        }
+        articles.sort_by(|a, b| b.2.date.cmp(&a.2.date).then_with(|| a.1.slug.cmp(&b.1.slug)));
+        techniques.sort_by_cached_key(|t| (t.2.title.to_lowercase(), t.1.slug.clone()));
+        pages.sort_by(|a, b| a.1.slug.cmp(&b.1.slug));
+        duplicates(articles.iter().map(|a| a.1.as_ref()), "article", &mut problems);
+        duplicates(techniques.iter().map(|t| t.1.as_ref()), "technique", &mut problems);
+        duplicates(pages.iter().map(|p| p.1.as_ref()), "page", &mut problems);
+        for (_, d, _) in &pages {
+            if RESERVED.contains(&d.slug.as_str()) {
+                let pos = d.located().map(|l| l.key("slug"));
+                let mut diag = Diagnostic::error(
+                    &d.rel,
+                    format!(
+                        "the page slug `{}` is taken by knead's own /{}/ section",
+                        d.slug, d.slug
+                    ),
+                )
+                .help("choose another slug (add `slug: ...` or rename the file)");
+                if let Some(p) = pos.filter(|p| p.line > 1) {
+                    diag = diag.at(&d.text, p.line, p.column, p.len);
+                }
+                problems.push(diag);
+            }
+        }
+
+        // Benefits, from every article, grouped by slug.
+        let mut benefit_map: FxHashMap<&str, Benefit> = FxHashMap::default();
+        for (i, (_, d, m)) in articles.iter().enumerate() {
+            for (name, s) in m.benefits.iter().zip(&d.benefit_slugs) {
+                let b = benefit_map.entry(s).or_insert_with(|| Benefit {
+                    name: name.trim().to_owned(),
+                    path: format!("/benefits/{s}/"),
+                    slug: s.clone(),
+                    articles: Vec::new(),
+                });
+                if b.articles.last() != Some(&i) {
+                    b.articles.push(i);
+                }
+            }
+        }
+        let mut benefits: Vec<Benefit> = benefit_map.into_values().collect();
+        benefits.sort_by_cached_key(|b| (b.name.to_lowercase(), b.slug.clone()));
+        let benefit_idx: FxHashMap<&str, usize> =
+            benefits.iter().enumerate().map(|(i, b)| (b.slug.as_str(), i)).collect();
+
+        // The link index: every page and file.
+        for p in ["/", "/articles/", "/techniques/", "/benefits/", "/faq/", "/search/"] {
+            index.add_page(None, p);
+        }
+        let listed = articles.iter().map(|a| a.1).chain(techniques.iter().map(|t| t.1));
+        for d in listed.chain(pages.iter().map(|p| p.1)).chain(home.map(|i| &docs[i])) {
+            index.add_page(Some(&d.content_path), &d.path);
+        }
+        for b in &benefits {
+            index.add_page(None, &b.path);
+        }
+        for f in ROOT_FILES.iter().map(|s| s.to_string()).chain(statics.iter().cloned()) {
+            index.add_file(&f);
+        }
+        for a in assets {
+            let out = format!("/{}", a.out);
+            let clobbers_page = out.ends_with("index.html") && index.has_page(out.trim_end_matches("index.html"));
+            // /search/ holds the search index and script.
+            if clobbers_page || ROOT_FILES.contains(&out.as_str()) || out.starts_with("/search/") {
+                problems.push(
+                    Diagnostic::error(
+                        format!("content/{}", a.out),
+                        format!("this file would overwrite the generated {out}"),
+                    )
+                    .help("rename or move the file"),
+                );
+            }
+            index.add_file(&out);
+        }
+
+        // Techniques named by articles must exist.
+        let technique_idx: FxHashMap<&str, usize> = techniques
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.1.slug.as_str(), i))
+            .collect();
+        let mut known_techniques: Vec<&str> = technique_idx.keys().copied().collect();
+        known_techniques.sort_unstable();
+        let mut article_techniques = Vec::with_capacity(articles.len());
+        for (_, d, m) in &articles {
+            let mut idx = Vec::new();
+            for t in &m.techniques {
+                match technique_idx.get(t.as_str()) {
+                    Some(&i) => {
+                        if !idx.contains(&i) {
+                            idx.push(i);
+                        }
+                    }
+                    None => problems.push(missing_technique(d, t, &known_techniques)),
+                }
+            }
+            article_techniques.push(idx);
+        }
+
+        // An article's image must exist in the site, like the images of its Markdown.
+        for (_, d, m) in &articles {
+            if let Some(img) = &m.image
+                && let Err(e) = index.resolve(&img.src, "articles/", &d.path, true)
+            {
+                let mut diag = Diagnostic::error(&d.rel, e.message).help(e.help);
+                if let Some(p) = d
+                    .located()
+                    .map(|l| l.item("image", img.src.trim()))
+                    .filter(|p| p.line > 1)
+                {
+                    diag = diag.at(&d.text, p.line, p.column, p.len);
+                }
+                problems.push(diag);
+            }
+        }
+
+        let article_benefits = articles
+            .iter()
+            .map(|(_, d, _)| {
+                let mut benefits: Vec<(usize, usize)> = Vec::with_capacity(d.benefit_slugs.len());
+                for (pos, s) in d.benefit_slugs.iter().enumerate() {
+                    if let Some(&i) = benefit_idx.get(s.as_str())
+                        && !benefits.iter().any(|(j, _)| *j == i)
+                    {
+                        benefits.push((i, pos));
+                    }
+                }
+                benefits
+            })
+            .collect();
+        let rendered = articles.iter().map(|a| a.0).chain(techniques.iter().map(|t| t.0));
+        let rendered_at = (rendered.chain(pages.iter().map(|p| p.0)).chain(home))
+            .enumerate()
+            .map(|(n, i)| (Arc::clone(&docs[i].path), n))
+            .collect();
+        let fingerprint = index.fingerprint();
+        let search_order = {
+            use crate::search::index::DocRef;
+            let a = articles
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.2.title.as_str(), &*a.1.path, DocRef::Article(i)));
+            let t =
+                (techniques.iter().enumerate()).map(|(i, t)| (t.2.title.as_str(), &*t.1.path, DocRef::Technique(i)));
+            let p = pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.2.title.as_str(), &*p.1.path, DocRef::Page(i)));
+            crate::search::index::doc_order(a.chain(t).chain(p)).into()
+        };
+        Skeleton {
+            made_from: docs.iter().map(|d| (Arc::clone(&d.info), d.meta.clone())).collect(),
+            base_path: base_path.to_owned(),
+            assets: assets.to_vec(),
+            statics: statics.to_vec(),
+            drafts,
+            articles: articles.iter().map(|a| a.0).collect(),
+            techniques: techniques.iter().map(|t| t.0).collect(),
+            pages: pages.iter().map(|p| p.0).collect(),
+            home,
+            benefits,
+            article_techniques,
+            article_benefits,
+            rendered_at,
+            index: Arc::new(index),
+            fingerprint,
+            search_order,
+            problems,
+        }
+    }
+}
