@@ -7,7 +7,7 @@ var FOLD = "àa áa âa ãa äa åa āa ăa ąa æae çc ćc čc ďd đd ðd èe
 var STOP = "a about all also an and any are as at be been but by can could did do does for from had has have he her his how i if in into is it its just me more most my no not of on or our out over she should so some such than that the their them then there these they this those to too up us very was we were what when where which while who why will with would you your";
 var DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
 var PAGE = 10;
-var fold = {}, stop = {}, dv = {};
+var fold = {}, stop = {}, dv = new Int8Array(128);
 FOLD.split(' ').forEach(function (e) { fold[e[0]] = e.slice(1); });
 STOP.split(' ').forEach(function (w) { stop[w] = 1; });
 for (var i = 0; i < 64; i++) dv[DIGITS.charCodeAt(i)] = i;
@@ -70,6 +70,22 @@ function shardOf(t) {
   }
   return lo;
 }
+// A shard's terms in JavaScript string order (Object.keys puts number-like keys first),
+// so that the terms with a prefix are found by binary search.
+var sortedKeys = new Map();
+function keysOf(shard) {
+  var k = sortedKeys.get(shard);
+  if (!k) sortedKeys.set(shard, (k = Object.keys(shard).sort()));
+  return k;
+}
+function withPrefix(shard, pre, out) {
+  var keys = keysOf(shard), lo = 0, hi = keys.length;
+  while (lo < hi) {
+    var mid = (lo + hi) >> 1;
+    if (keys[mid] < pre) lo = mid + 1; else hi = mid;
+  }
+  for (var i = lo; i < keys.length && keys[i].slice(0, pre.length) === pre; i++) out.push(keys[i]);
+}
 var decoded = {};
 function postings(shard, t) {
   if (!Object.prototype.hasOwnProperty.call(shard, t)) return null;
@@ -89,9 +105,8 @@ function postings(shard, t) {
   return (decoded[t] = { docs: docs.subarray(0, k), qs: qs.subarray(0, k) });
 }
 
-// Ranking: see src/search/index.rs.
-async function search(q) {
-  manifest = manifest || (await get('search-index.json'));
+// The query's words, the shards they need, and the prefixes of the last word.
+function plan_(q) {
   var toks = [];
   tokens(q).forEach(function (t) { if (toks.indexOf(t) < 0 && term(t)) toks.push(t); });
   var need = {}, ranges = [];
@@ -104,6 +119,13 @@ async function search(q) {
       for (var k = shardOf(p), end = shardOf(p + '\uffff'); k <= end; k++) need[k] = 1;
     });
   });
+  return { toks: toks, need: need, ranges: ranges };
+}
+
+// Ranking: see src/search/index.rs.
+async function search(q) {
+  manifest = manifest || (await get('search-index.json'));
+  var plan = plan_(q), toks = plan.toks, need = plan.need, ranges = plan.ranges;
   var shards = {};
   await Promise.all(Object.keys(need).map(function (k) {
     return file('search/shards/' + k + '.json').then(function (s) { shards[k] = s; });
@@ -117,9 +139,11 @@ async function search(q) {
     if (p) m.push([ex, p, 1]);
     if (i === toks.length - 1) ranges.forEach(function (pre) {
       for (var k = shardOf(pre), end = shardOf(pre + '\uffff'); k <= end; k++) {
-        for (var key in shards[k]) {
-          if (key.slice(0, pre.length) === pre && !m.some(function (x) { return x[0] === key; })) m.push([key, postings(shards[k], key), 0.5]);
-        }
+        var found = [];
+        withPrefix(shards[k], pre, found);
+        found.forEach(function (key) {
+          if (!m.some(function (x) { return x[0] === key; })) m.push([key, postings(shards[k], key), 0.5]);
+        });
       }
     });
     m.forEach(function (x) {
@@ -264,6 +288,10 @@ async function run(q, push) {
 
 var timer = 0;
 input.addEventListener('input', function () {
+  // Fetch the shards of what is typed at once; the query itself waits for a pause.
+  if (manifest) Object.keys(plan_(input.value).need).forEach(function (k) {
+    file('search/shards/' + k + '.json').catch(function () {});
+  });
   clearTimeout(timer);
   timer = setTimeout(function () { run(input.value, true); }, 150);
 });
@@ -275,5 +303,10 @@ form.addEventListener('submit', function (e) {
 var q = new URLSearchParams(location.search).get('q') || '';
 input.value = q;
 if (q) run(q, false);
-else get('search-index.json').catch(function () {}); // ready before the first query
+else {
+  // Ready before the first query: the manifest, and the text analysis compiled (its
+  // Unicode regular expression costs a few milliseconds the first time).
+  get('search-index.json').catch(function () {});
+  setTimeout(function () { hits('Warming massages', new Set(['massag'])); }, 0);
+}
 })();
