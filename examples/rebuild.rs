@@ -9,6 +9,11 @@ use std::time::Instant;
 use knead::incremental::Incremental;
 use knead::pipeline::Options;
 
+// The same allocator as the `knead` binary, so the timings match `knead watch`.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(site), Some(out)) = (args.get(1), args.get(2)) else {

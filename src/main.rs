@@ -12,6 +12,12 @@ use knead::diagnostics::Diagnostics;
 use knead::pipeline::{self, Options};
 use knead::scaffold::{self, NewKind};
 
+/// jemalloc: faster than the system allocator for the build's many small allocations
+/// from two threads, and it stays linear on 100,000-article sites (README, Performance).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// A static site generator for health-education content about massage for back pain.
 #[derive(Parser)]
 #[command(name = "knead", version, about, long_about = None)]

@@ -86,7 +86,7 @@ pub struct Origin<'a> {
     pub file_text: &'a str,
     /// Where the Markdown text starts: the file line of its first line, or a fixed
     /// position for text inside front matter (FAQ answers).
-    pub placement: Placement,
+    pub placement: Placement<'a>,
     /// The content folder of the file (`articles/`), for `.md` links and images.
     pub source_dir: &'a str,
     /// The site path of the page it is shown on.
@@ -96,12 +96,42 @@ pub struct Origin<'a> {
 }
 
 /// How offsets in the Markdown text map to file positions.
-#[derive(Debug, Clone, Copy)]
-pub enum Placement {
+#[derive(Clone, Copy)]
+pub enum Placement<'a> {
     /// The text is the file's body starting at this 1-based line.
     Body(usize),
     /// The text comes from front matter; every problem is reported here.
     Fixed(Pos),
+    /// Like `Fixed`, but the position is looked up only when something needs it (most
+    /// FAQ answers have no link or problem, and finding an answer's line costs a scan).
+    Lazy(&'a LazyPos<'a>),
+}
+
+impl Placement<'_> {
+    /// True for text that comes from front matter or site.yaml (not a body).
+    pub fn in_front_matter(&self) -> bool {
+        !matches!(self, Placement::Body(_))
+    }
+}
+
+/// A position found on first use.
+pub struct LazyPos<'a> {
+    cell: std::cell::OnceCell<Pos>,
+    find: &'a dyn Fn() -> Pos,
+}
+
+impl<'a> LazyPos<'a> {
+    /// A position that `find` computes when first asked for.
+    pub fn new(find: &'a dyn Fn() -> Pos) -> Self {
+        LazyPos {
+            cell: std::cell::OnceCell::new(),
+            find,
+        }
+    }
+
+    fn get(&self) -> Pos {
+        *self.cell.get_or_init(|| (self.find)())
+    }
 }
 
 fn options() -> Options {
@@ -133,9 +163,10 @@ impl<'a> Lines<'a> {
         }
     }
 
-    fn pos(&self, placement: Placement, offset: usize, len: usize) -> Pos {
+    fn pos(&self, placement: Placement<'_>, offset: usize, len: usize) -> Pos {
         match placement {
             Placement::Fixed(p) => p,
+            Placement::Lazy(p) => p.get(),
             Placement::Body(first) => {
                 let line = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
                 let start = self.starts[line];
@@ -315,7 +346,7 @@ pub fn render(
     let mut tables = 0;
     // Markdown written in front matter or site.yaml (FAQ answers, the disclaimer) is one
     // line of prose: raw HTML there is shown as text, never run (`<script>` in an answer).
-    let from_front_matter = matches!(origin.placement, Placement::Fixed(_));
+    let from_front_matter = origin.placement.in_front_matter();
     let events = events.into_iter().flat_map(|(e, _)| {
         let e = match e {
             Event::Html(h) | Event::InlineHtml(h) if from_front_matter => Event::Text(h),

@@ -54,11 +54,14 @@ pub struct Prepared {
 
 /// Runs every stage up to (not including) rendering pages.
 pub fn prepare(opts: &Options) -> Result<Prepared, Diagnostics> {
+    let lap = laps();
     let mut problems = Diagnostics::new();
     let cfg = config::load(&opts.root, opts.base_url.as_deref());
     let sources = discover::discover(&opts.root);
+    lap("discover");
     problems.extend(sources.problems.iter().cloned());
     let (docs, parse_problems) = parse::parse_all(&sources.markdown);
+    lap("parse");
     problems.extend(parse_problems);
     let content_ok = !problems.has_errors();
     let cfg = cfg.map_err(|errs| problems.extend(errs)).ok();
@@ -92,7 +95,9 @@ pub fn prepare(opts: &Options) -> Result<Prepared, Diagnostics> {
             return Err(problems);
         }
     };
+    lap("model");
     drop(docs);
+    lap("drop sources");
     problems.extend(warnings);
     let Some(tera) = tera else {
         problems.sort();
@@ -135,6 +140,28 @@ impl Prepared {
     }
 }
 
+/// With `KNEAD_TIMINGS` set, a function that prints the time since its creation.
+fn laps() -> impl Fn(&str) {
+    let on = std::env::var_os("KNEAD_TIMINGS").is_some();
+    let start = Instant::now();
+    move |what: &str| {
+        if on {
+            let rss = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find(|l| l.starts_with("VmRSS:"))
+                        .map(|l| l[6..].trim().to_owned())
+                })
+                .unwrap_or_default();
+            eprintln!(
+                "  {what}: {:.0} ms, {rss} resident",
+                start.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    }
+}
+
 /// Every check of a build, without writing: what `knead check` runs.
 pub fn check(opts: &Options) -> Result<Prepared, Diagnostics> {
     let prepared = prepare(opts)?;
@@ -170,11 +197,13 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     let start = Instant::now();
     let out = output::check_output_dir(&opts.root, &opts.output_dir()).map_err(|d| Diagnostics::from(vec![d]))?;
     let prepared = prepare(opts)?;
+    let lap = laps();
     let written = output::write_with(&out, |staging| {
         let copied = staging
             .copy_all(&prepared.site.assets, &prepared.theme.statics)
             .map_err(|d| vec![d])?;
         let generated = prepared.render_each(|path, bytes| staging.write_file(path, bytes))?;
+        lap("render and write");
         Ok((generated, copied))
     });
     let (generated, copied) = written.map_err(|errs| {

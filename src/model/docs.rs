@@ -11,7 +11,7 @@ use crate::content::ArticleMeta;
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::Pos;
 use crate::links::LinkIndex;
-use crate::markdown::{self, Origin, Placement, Rendered};
+use crate::markdown::{self, LazyPos, Origin, Placement, Rendered};
 use crate::parse::{Doc, Meta};
 use crate::slug::{self, IdSet};
 
@@ -97,23 +97,25 @@ fn render_faqs(
     problems: &mut Vec<Diagnostic>,
     answer_terms: &mut Vec<crate::search::TermCounter>,
 ) -> Vec<FaqItem> {
-    let located = d.located();
     m.faqs
         .iter()
         .map(|f| {
-            let needle: String = f.answer.lines().next().unwrap_or("").chars().take(40).collect();
-            let pos = located.as_ref().map_or(
-                Pos {
-                    line: 1,
-                    column: 1,
-                    len: 1,
-                },
-                |l| l.item("faqs", needle.trim()),
-            );
+            let find = || {
+                let needle: String = f.answer.lines().next().unwrap_or("").chars().take(40).collect();
+                d.located().map_or(
+                    Pos {
+                        line: 1,
+                        column: 1,
+                        len: 1,
+                    },
+                    |l| l.item("faqs", needle.trim()),
+                )
+            };
+            let pos = LazyPos::new(&find);
             let answer_origin = Origin {
                 file: origin.file,
                 file_text: origin.file_text,
-                placement: Placement::Fixed(pos),
+                placement: Placement::Lazy(&pos),
                 source_dir: origin.source_dir,
                 page_path: origin.page_path,
                 analyze: false,

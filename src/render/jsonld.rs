@@ -2,71 +2,184 @@
 //! FAQs, an FAQPage with the same questions and answers as the visible ones. The JSON is
 //! escaped so that no value can close the `<script>` element it sits in.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::model::{Article, Site};
 
 /// Makes JSON safe inside `<script>`: `<`, `>` and `&` become `\u` escapes, which JSON
-/// parsers read back as the same characters.
+/// parsers read back as the same characters (as do U+2028 and U+2029, which old
+/// JavaScript parsers refuse in strings).
 pub fn script_safe(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + 64);
+    let bytes = json.as_bytes();
+    let mut out = String::with_capacity(json.len() + json.len() / 8);
     let mut last = 0;
-    for (i, c) in json.char_indices() {
-        let esc = match c {
-            '<' => "\\u003c",
-            '>' => "\\u003e",
-            '&' => "\\u0026",
-            '\u{2028}' => "\\u2028",
-            '\u{2029}' => "\\u2029",
-            _ => continue,
+    let mut i = 0;
+    while i < bytes.len() {
+        let (esc, len) = match bytes[i] {
+            b'<' => ("\\u003c", 1),
+            b'>' => ("\\u003e", 1),
+            b'&' => ("\\u0026", 1),
+            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA8) => ("\\u2028", 3),
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA9) => ("\\u2029", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
         };
+        // `i` is at an ASCII byte or at the first byte of a character: a char boundary.
         out.push_str(&json[last..i]);
         out.push_str(esc);
-        last = i + c.len_utf8();
+        i += len;
+        last = i;
     }
     out.push_str(&json[last..]);
     out
 }
 
+#[derive(Serialize)]
+struct Doc<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@graph")]
+    graph: Vec<Node<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Node<'a> {
+    Page(Box<Page<'a>>),
+    Faqs(FaqPage<'a>),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Page<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "@id")]
+    id: &'a str,
+    url: &'a str,
+    name: &'a str,
+    description: &'a str,
+    in_language: &'a str,
+    date_published: String,
+    date_modified: String,
+    is_part_of: Typed<WebSite<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_reviewed: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reviewed_by: Option<Reviewer<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<Typed<Named<'a>>>,
+}
+
+/// `{"@type": kind, ...fields}`.
+#[derive(Serialize)]
+struct Typed<T> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(flatten)]
+    fields: T,
+}
+
+#[derive(Serialize)]
+struct Named<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct WebSite<'a> {
+    name: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Reviewer<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    has_credential: Option<Typed<Named<'a>>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FaqPage<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "@id")]
+    id: String,
+    main_entity: Vec<Question<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Question<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    accepted_answer: Typed<Text<'a>>,
+}
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+fn typed<T>(kind: &'static str, fields: T) -> Typed<T> {
+    Typed { kind, fields }
+}
+
 /// The JSON-LD for one article, ready to print inside `<script type="application/ld+json">`.
 pub fn article(site: &Site, a: &Article, permalink: &str) -> String {
     let m = &a.meta;
-    let mut page = json!({
-        "@type": "MedicalWebPage",
-        "@id": permalink,
-        "url": permalink,
-        "name": m.title,
-        "description": m.description,
-        "inLanguage": site.config.language,
-        "datePublished": m.date.iso(),
-        "dateModified": m.updated.unwrap_or(m.date).iso(),
-        "isPartOf": { "@type": "WebSite", "name": site.config.title, "url": site.config.base_url },
-    });
-    let obj = page.as_object_mut().expect("json! of an object is an object");
-    if let Some(r) = m.last_reviewed {
-        obj.insert("lastReviewed".into(), Value::String(r.iso()));
-    }
-    if let Some(r) = &m.reviewed_by {
-        let mut person = json!({ "@type": "Person", "name": r.name });
-        if let Some(c) = &r.credentials {
-            person["hasCredential"] = json!({ "@type": "EducationalOccupationalCredential", "name": c });
-        }
-        obj.insert("reviewedBy".into(), person);
-    }
-    if let Some(author) = m.author.as_deref().or(site.config.author.as_deref()) {
-        obj.insert("author".into(), json!({ "@type": "Person", "name": author }));
-    }
-    let mut graph = vec![page];
-    if !a.faqs().is_empty() {
-        let questions: Vec<Value> = a
+    let page = Page {
+        kind: "MedicalWebPage",
+        id: permalink,
+        url: permalink,
+        name: &m.title,
+        description: &m.description,
+        in_language: &site.config.language,
+        date_published: m.date.iso(),
+        date_modified: m.updated.unwrap_or(m.date).iso(),
+        is_part_of: typed(
+            "WebSite",
+            WebSite {
+                name: &site.config.title,
+                url: &site.config.base_url,
+            },
+        ),
+        last_reviewed: m.last_reviewed.map(|r| r.iso()),
+        reviewed_by: m.reviewed_by.as_ref().map(|r| Reviewer {
+            kind: "Person",
+            name: &r.name,
+            has_credential: (r.credentials.as_deref())
+                .map(|c| typed("EducationalOccupationalCredential", Named { name: c })),
+        }),
+        author: (m.author.as_deref().or(site.config.author.as_deref())).map(|name| typed("Person", Named { name })),
+    };
+    let faqs = (!a.faqs().is_empty()).then(|| FaqPage {
+        kind: "FAQPage",
+        id: format!("{permalink}#faqs"),
+        main_entity: a
             .faqs()
             .iter()
-            .map(|f| json!({ "@type": "Question", "name": f.question, "acceptedAnswer": { "@type": "Answer", "text": f.answer.trim() } }))
-            .collect();
-        graph.push(json!({ "@type": "FAQPage", "@id": format!("{permalink}#faqs"), "mainEntity": questions }));
-    }
-    let doc = json!({ "@context": "https://schema.org", "@graph": graph });
-    script_safe(&doc.to_string())
+            .map(|f| Question {
+                kind: "Question",
+                name: &f.question,
+                accepted_answer: typed("Answer", Text { text: f.answer.trim() }),
+            })
+            .collect(),
+    });
+    let doc = Doc {
+        context: "https://schema.org",
+        graph: std::iter::once(Node::Page(Box::new(page)))
+            .chain(faqs.map(Node::Faqs))
+            .collect(),
+    };
+    script_safe(&serde_json::to_string(&doc).unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -79,5 +192,13 @@ mod tests {
         assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
         let back: serde_json::Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back["a"], "</script><script>alert(1)</script>&");
+    }
+
+    #[test]
+    fn escapes_line_separators_and_keeps_other_text() {
+        let s = script_safe("{\"a\":\"x\u{2028}y\u{2029}z é 😀 \u{2027}\"}");
+        assert_eq!(s, "{\"a\":\"x\\u2028y\\u2029z é 😀 \u{2027}\"}");
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back["a"], "x\u{2028}y\u{2029}z é 😀 \u{2027}");
     }
 }
