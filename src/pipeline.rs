@@ -123,7 +123,13 @@ impl Prepared {
     ) -> Result<usize, Vec<Diagnostic>> {
         let plan = render::plan(&self.site);
         let renderer = Renderer::new(&self.site, &self.theme, &self.tera, &plan);
-        let problems: Vec<Diagnostic> = plan
+        renderer.warm_up();
+        // Pages that list many others (the FAQ hub, lists, the sitemap, search files) take
+        // the longest: start them first, so no core is left rendering one of them alone
+        // at the end while the other has finished.
+        let mut order: Vec<&render::Planned> = plan.iter().collect();
+        order.sort_by_key(|p| p.kind.weight_rank());
+        let problems: Vec<Diagnostic> = order
             .par_iter()
             .filter_map(|p| renderer.render(p).and_then(|bytes| sink(&p.path, &bytes)).err())
             .collect();

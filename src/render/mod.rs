@@ -206,6 +206,21 @@ fn out_path(site_path: &str) -> String {
     format!("{}index.html", site_path.trim_start_matches('/'))
 }
 
+impl PageKind {
+    /// Roughly how long the page takes to make, largest first: 0 for the FAQ hub (every
+    /// FAQ of the site), 1 for the search manifest (it waits for the whole index), 2 for
+    /// the other pages that list many articles, 3 for the rest.
+    pub fn weight_rank(&self) -> u8 {
+        match self {
+            PageKind::Faq => 0,
+            PageKind::SearchIndex => 1,
+            PageKind::ArticleList | PageKind::Technique(_) | PageKind::Benefit(_) | PageKind::Sitemap => 2,
+            PageKind::Home | PageKind::Feed => 2,
+            _ => 3,
+        }
+    }
+}
+
 /// Every output file of the site, with the inputs each one reads.
 pub fn plan(site: &Site) -> Vec<Planned> {
     use Input::*;
@@ -497,6 +512,12 @@ impl<'a> Renderer<'a> {
                 .map(|i| tera::Value::from_serializable(&self.b.technique_link(i)))
                 .collect()
         })
+    }
+
+    /// Builds the pieces that list pages share (article summaries) now, on every core,
+    /// rather than inside the first page that needs them while the other cores wait.
+    pub fn warm_up(&self) {
+        self.summaries();
     }
 
     fn summaries_of(&self, idx: &[usize]) -> tera::Value {
