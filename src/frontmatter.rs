@@ -167,8 +167,8 @@ impl<'a> Located<'a> {
             .keys
             .get(idx + 1)
             .map_or(self.split.yaml_first_line + self.split.yaml.lines().count(), |k| k.line);
-        for line in first..last {
-            let text = self.line_text(line);
+        let lines = self.src.lines().skip(first.saturating_sub(1));
+        for (line, text) in (first..last).zip(lines) {
             let search_from = if line == first {
                 text.find(':').map_or(0, |c| c + 1)
             } else {
@@ -258,18 +258,20 @@ pub const MAX_FLOW_DEPTH: usize = 256;
 /// [`MAX_FLOW_DEPTH`]. Brackets in quoted strings count too: a real value nests far less.
 fn too_deep(yaml: &str) -> Option<(usize, usize)> {
     let mut depth = 0usize;
-    for (i, line) in yaml.lines().enumerate() {
-        for (col, c) in line.chars().enumerate() {
-            match c {
-                '[' | '{' => {
-                    depth += 1;
-                    if depth > MAX_FLOW_DEPTH {
-                        return Some((i, col + 1));
-                    }
+    // Bytes, not characters: brackets are ASCII, and UTF-8 never uses ASCII bytes inside
+    // other characters. The position is worked out only when there is a problem.
+    for (at, &b) in yaml.as_bytes().iter().enumerate() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    let before = &yaml[..at];
+                    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+                    return Some((before.matches('\n').count(), before[line_start..].chars().count() + 1));
                 }
-                ']' | '}' => depth = depth.saturating_sub(1),
-                _ => {}
             }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
         }
     }
     None
@@ -435,6 +437,14 @@ mod tests {
     }
 
     const KNOWN: &[&str] = &["title", "tags"];
+
+    #[test]
+    fn too_deep_points_at_the_bracket_past_the_limit() {
+        let yaml = format!("x: \"é\"\r\nkey: é{}", "[".repeat(MAX_FLOW_DEPTH + 10));
+        // Line 1 (0-based), after `key: é` (6 characters) and 256 brackets.
+        assert_eq!(too_deep(&yaml), Some((1, 6 + MAX_FLOW_DEPTH + 1)));
+        assert_eq!(too_deep(&"[]".repeat(10_000)), None);
+    }
 
     fn p(src: &str) -> Result<Meta, Vec<Diagnostic>> {
         parse::<Meta>(Path::new("a.md"), src, KNOWN).map(|(m, _)| m)

@@ -97,12 +97,13 @@ fn render_faqs(
     problems: &mut Vec<Diagnostic>,
     answer_terms: &mut Vec<crate::search::TermCounter>,
 ) -> Vec<FaqItem> {
+    let located = std::cell::OnceCell::new();
     m.faqs
         .iter()
         .map(|f| {
             let find = || {
                 let needle: String = f.answer.lines().next().unwrap_or("").chars().take(40).collect();
-                d.located().map_or(
+                located.get_or_init(|| d.located()).as_ref().map_or(
                     Pos {
                         line: 1,
                         column: 1,
