@@ -540,7 +540,7 @@ impl<'a> Renderer<'a> {
             PageKind::Sitemap => return Ok(feeds::sitemap(site, &self.page_paths).into_bytes()),
             PageKind::Feed => return Ok(feeds::atom(site).into_bytes()),
             PageKind::Robots => return Ok(feeds::robots(site).into_bytes()),
-            PageKind::SearchScript => return Ok(crate::search::SCRIPT.as_bytes().to_vec()),
+            PageKind::SearchScript => return Ok(crate::search::served_script().as_bytes().to_vec()),
             PageKind::SearchIndex => {
                 return Ok(crate::search::index::manifest(
                     self.search_order(),

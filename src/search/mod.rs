@@ -20,8 +20,29 @@
 
 pub mod index;
 
-/// The browser script, written to `/search/search.js`.
+/// The browser script's source.
 pub const SCRIPT: &str = include_str!("search.js");
+
+/// The script as written to `/search/search.js`: [`SCRIPT`] without its comments and
+/// indentation (a fifth smaller; the file has no template literals or multi-line
+/// strings, so no text changes meaning).
+pub fn served_script() -> &'static str {
+    static SERVED: OnceLock<String> = OnceLock::new();
+    SERVED.get_or_init(|| {
+        let body = SCRIPT
+            .strip_prefix("/*")
+            .and_then(|s| s.split_once("*/"))
+            .map_or(SCRIPT, |(_, rest)| rest);
+        let mut out = String::from("/* knead site search */\n");
+        for line in body.lines().map(str::trim_start) {
+            if !line.is_empty() && !line.starts_with("//") {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out
+    })
+}
 
 use std::sync::OnceLock;
 
@@ -721,13 +742,43 @@ mod tests {
         }
     }
 
+    #[test]
+    fn served_script_drops_only_comments_and_indentation() {
+        let served = served_script();
+        assert!(
+            served.len() < SCRIPT.len() * 9 / 10,
+            "{} of {}",
+            served.len(),
+            SCRIPT.len()
+        );
+        assert!(served.lines().all(|l| !l.starts_with(' ') && !l.starts_with("//")));
+        // Every code line of the source is there, in order.
+        let code: Vec<&str> = SCRIPT
+            .lines()
+            .map(str::trim_start)
+            .filter(|l| !l.is_empty() && !l.starts_with("//"))
+            .skip_while(|l| !l.starts_with("(function"))
+            .collect();
+        let served_code: Vec<&str> = served.lines().skip_while(|l| !l.starts_with("(function")).collect();
+        assert_eq!(code, served_code);
+        // And node (when installed) finds it valid.
+        let file = std::env::temp_dir().join(format!("knead-search-{}.js", std::process::id()));
+        std::fs::write(&file, served).unwrap();
+        if let Ok(out) = std::process::Command::new("node").arg("--check").arg(&file).output() {
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+        let _ = std::fs::remove_file(&file);
+    }
+
     /// The script's text analysis gives the same terms as this module's, on the bundled
     /// site's sources and on tricky words (needs `node`; skipped without it).
     #[test]
     fn script_analyses_text_like_rust() {
-        let start = SCRIPT.find("'use strict';").unwrap();
-        let end = SCRIPT.find("\nvar form = document").unwrap();
-        let code = &SCRIPT[start..end];
+        // The served script, as browsers get it.
+        let script = served_script();
+        let start = script.find("'use strict';").unwrap();
+        let end = script.find("\nvar form = document").unwrap();
+        let code = &script[start..end];
         let mut texts: Vec<String> = vec![
             "Runner's ÜBER-café naïve Straße ΟΔΟΣ Ὀδυσσεύς 腰痛 İstanbul ǅ ﬁ Ⅻ ①".into(),
             "massages massaging rollers stretches aches injuries stress stenosis knees 2024 l5-s1".into(),
