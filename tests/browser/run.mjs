@@ -512,7 +512,7 @@ async function screenshots(context, theme, origin, best) {
 // ---------------------------------------------------------------------------------------
 // Static checks of a theme
 
-function themeAssets(theme) {
+function themeAssets(theme, out) {
   const dir = path.join(REPO, 'themes', theme, 'static');
   let bytes = 0;
   const files = [];
@@ -532,8 +532,10 @@ function themeAssets(theme) {
   };
   walk(dir);
   // The search script is knead's own (written to /search/search.js), but every page of
-  // the theme's search needs it: it counts against the theme's budget.
-  const script = fs.readFileSync(path.join(REPO, 'src', 'search', 'search.js'), 'utf8');
+  // the theme's search needs it: it counts against the theme's budget, as browsers get
+  // it (knead writes it without the source's comments and indentation).
+  const built = out && path.join(out, 'search', 'search.js');
+  const script = fs.readFileSync(built && fs.existsSync(built) ? built : path.join(REPO, 'src', 'search', 'search.js'), 'utf8');
   bytes += Buffer.byteLength(script);
   files.push('search/search.js');
   // It may fetch, but only its own files: no absolute URLs.
@@ -801,8 +803,8 @@ async function main() {
     const SUBPATH = '/backcare/';
     const subpaths = [];
     for (const theme of themesInRepo()) {
-      themeAssets(theme);
       const out = buildWithTheme(theme, tmp);
+      themeAssets(theme, out);
       if (out) builds.push({ theme, out });
       // The same site published under a subpath (the port is not known yet: the host of
       // base_url does not matter for pages, only its path).
