@@ -85,19 +85,22 @@ impl Drop for Registered {
     }
 }
 
-/// Collects a page's bytes; fails once the page is too large or too slow.
-struct Bounded {
-    buf: Vec<u8>,
+/// Passes a page's bytes on to `out`; fails once the page is too large or too slow.
+struct Bounded<W> {
+    out: W,
+    len: usize,
     max: usize,
     start: Instant,
     limit: Duration,
     writes: u32,
     tripped: Option<String>,
+    /// The error of `out` itself, if writing failed.
+    failed: Option<std::io::Error>,
 }
 
-impl Write for Bounded {
+impl<W: Write> Write for Bounded<W> {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        if self.buf.len() + b.len() > self.max {
+        if self.len + b.len() > self.max {
             self.tripped = Some(format!(
                 "the page grew past {} MiB",
                 self.max as f64 / f64::from(1 << 20)
@@ -110,18 +113,42 @@ impl Write for Bounded {
         if self.tripped.is_some() {
             return Err(std::io::Error::other("render limit"));
         }
-        self.buf.extend_from_slice(b);
+        if let Err(e) = self.out.write_all(b) {
+            let again = std::io::Error::new(e.kind(), e.to_string());
+            self.failed = Some(e);
+            return Err(again);
+        }
+        self.len += b.len();
         Ok(b.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+        self.out.flush()
     }
+}
+
+/// Why a page could not be rendered into a writer.
+#[derive(Debug)]
+pub enum Failure {
+    /// A template error, or a page past the limits.
+    Template(tera::Error),
+    /// The writer failed.
+    Write(std::io::Error),
 }
 
 /// Renders `template` with `context` for the output file `page`, within the limits.
 pub fn render(tera: &Tera, template: &str, context: &Context, page: &str) -> Result<Vec<u8>, tera::Error> {
-    render_within(tera, template, context, page, MAX_PAGE_BYTES, time_limit())
+    let mut buf = Vec::with_capacity(16 * 1024);
+    match render_within(tera, template, context, page, MAX_PAGE_BYTES, time_limit(), &mut buf) {
+        Ok(()) => Ok(buf),
+        Err(Failure::Template(e)) => Err(e),
+        Err(Failure::Write(e)) => Err(tera::Error::message(e.to_string())),
+    }
+}
+
+/// Like [`render`], writing the page to `out` as it is made (and flushing it).
+pub fn render_into(tera: &Tera, template: &str, context: &Context, page: &str, out: impl Write) -> Result<(), Failure> {
+    render_within(tera, template, context, page, MAX_PAGE_BYTES, time_limit(), out)
 }
 
 fn render_within(
@@ -131,7 +158,8 @@ fn render_within(
     page: &str,
     max: usize,
     limit: Duration,
-) -> Result<Vec<u8>, tera::Error> {
+    out: impl Write,
+) -> Result<(), Failure> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let id = NEXT.fetch_add(1, Ordering::Relaxed);
     let start = Instant::now();
@@ -140,20 +168,23 @@ fn render_within(
     }
     let _registered = Registered(id);
     let mut out = Bounded {
-        buf: Vec::with_capacity(16 * 1024),
+        out,
+        len: 0,
         max,
         start,
         limit,
         writes: 0,
         tripped: None,
+        failed: None,
     };
     let result = tera.render_to(template, context, &mut out);
-    match (result, out.tripped) {
-        (_, Some(why)) => Err(tera::Error::message(format!(
+    match (result, out.tripped.take(), out.failed.take()) {
+        (_, Some(why), _) => Err(Failure::Template(tera::Error::message(format!(
             "`{template}` was stopped while rendering {page}: {why}; look for loops that never end or grow too fast (`for` inside `for`, a component that calls itself)"
-        ))),
-        (Ok(()), None) => Ok(out.buf),
-        (Err(e), None) => Err(e),
+        )))),
+        (_, None, Some(e)) => Err(Failure::Write(e)),
+        (Ok(()), None, None) => out.flush().map_err(Failure::Write),
+        (Err(e), None, None) => Err(Failure::Template(e)),
     }
 }
 
@@ -173,23 +204,63 @@ mod tests {
         let mut c = Context::new();
         c.insert("a", "fine");
         assert_eq!(render(&tera, "ok.html", &c, "ok/index.html").unwrap(), b"fine");
-        let e = render_within(&tera, "big.html", &c, "x/index.html", 1 << 20, Duration::from_secs(60)).unwrap_err();
-        let msg = e.to_string();
+        let stopped = |max: usize, limit: Duration| match render_within(
+            &tera,
+            "big.html",
+            &c,
+            "x/index.html",
+            max,
+            limit,
+            std::io::sink(),
+        ) {
+            Err(Failure::Template(e)) => e.to_string(),
+            other => panic!("not stopped: {other:?}"),
+        };
+        let msg = stopped(1 << 20, Duration::from_secs(60));
         assert!(
             msg.contains("`big.html` was stopped while rendering x/index.html"),
             "{msg}"
         );
         assert!(msg.contains("grew past 1 MiB"), "{msg}");
-        let e = render_within(
-            &tera,
-            "big.html",
-            &c,
-            "x/index.html",
-            1 << 40,
-            Duration::from_millis(100),
-        )
-        .unwrap_err();
-        assert!(e.to_string().contains("took more than 0 s"), "{e}");
+        let msg = stopped(1 << 40, Duration::from_millis(100));
+        assert!(msg.contains("took more than 0 s"), "{msg}");
         assert!(active().lock().unwrap().is_empty());
+    }
+
+    /// A writer that fails after `left` bytes.
+    struct Full {
+        left: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            if b.len() > self.left {
+                return Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "disk full"));
+            }
+            self.left -= b.len();
+            Ok(b.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn streams_pages_and_reports_write_errors_as_such() {
+        let mut tera = Tera::new();
+        tera.add_raw_template(
+            "list.html",
+            "{% for i in range(end=1000) %}<li>{{ i }}</li>{% endfor %}",
+        )
+        .unwrap();
+        let c = Context::new();
+        let mut out = Vec::new();
+        render_into(&tera, "list.html", &c, "l/index.html", &mut out).unwrap();
+        assert_eq!(out, render(&tera, "list.html", &c, "l/index.html").unwrap());
+        match render_into(&tera, "list.html", &c, "l/index.html", Full { left: 100 }) {
+            Err(Failure::Write(e)) => assert_eq!(e.kind(), std::io::ErrorKind::StorageFull),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -133,6 +133,21 @@ impl Staging {
         std::fs::write(&dest, bytes).map_err(|e| self.fail("write", &dest, e))
     }
 
+    /// Creates `rel` inside the staging folder and writes it with `fill`, through a
+    /// buffer (for pages rendered straight into their file); a failed write is reported
+    /// as such, with the file's path.
+    pub fn stream(&self, rel: &str, fill: impl FnOnce(&mut dyn std::io::Write) -> Fill) -> Result<(), Diagnostic> {
+        use std::io::Write;
+        let dest = self.dest(rel)?;
+        let file = std::fs::File::create(&dest).map_err(|e| self.fail("write", &dest, e))?;
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+        match fill(&mut out) {
+            Fill::Done => out.flush().map_err(|e| self.fail("write", &dest, e)),
+            Fill::Failed(d) => Err(d),
+            Fill::WriteFailed(e) => Err(self.fail("write", &dest, e)),
+        }
+    }
+
     /// Copies the file `from` to `rel` inside the staging folder.
     pub fn copy_file(&self, rel: &str, from: &Path) -> Result<(), Diagnostic> {
         let dest = self.dest(rel)?;
@@ -151,6 +166,16 @@ impl Staging {
         assets.par_iter().try_for_each(|a| self.copy_file(&a.out, &a.path))?;
         Ok(assets.len() + statics.len())
     }
+}
+
+/// How filling a streamed file ([`Staging::stream`]) ended.
+pub enum Fill {
+    /// Everything was written.
+    Done,
+    /// The content could not be made (a template error, say).
+    Failed(Diagnostic),
+    /// Writing failed.
+    WriteFailed(std::io::Error),
 }
 
 /// Builds the output in a staging folder with `fill`, then swaps it in for `out`. When

@@ -114,13 +114,10 @@ pub fn prepare(opts: &Options) -> Result<Prepared, Diagnostics> {
 }
 
 impl Prepared {
-    /// Renders every planned file in parallel and hands each to `sink` as soon as it is
-    /// rendered, so no more than a few pages are held in memory at once. Returns the
-    /// number of files, or every template error (and the first write error).
-    pub fn render_each(
-        &self,
-        sink: impl Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
-    ) -> Result<usize, Vec<Diagnostic>> {
+    /// Renders every planned file in parallel, each straight into its file in `staging`
+    /// (or nowhere, for `knead check`), so that no page is held whole in memory. Returns
+    /// the number of files, or every template error (and the first write error).
+    pub fn render_each(&self, staging: Option<&output::Staging>) -> Result<usize, Vec<Diagnostic>> {
         let plan = render::plan(&self.site);
         let renderer = Renderer::new(&self.site, &self.theme, &self.tera, &plan);
         renderer.warm_up();
@@ -129,10 +126,21 @@ impl Prepared {
         // at the end while the other has finished.
         let mut order: Vec<&render::Planned> = plan.iter().collect();
         order.sort_by_key(|p| p.kind.weight_rank());
-        let problems: Vec<Diagnostic> = order
-            .par_iter()
-            .filter_map(|p| renderer.render(p).and_then(|bytes| sink(&p.path, &bytes)).err())
-            .collect();
+        let write = |p: &render::Planned| -> Result<(), Diagnostic> {
+            let fill = |out: &mut dyn std::io::Write| match renderer.render_into(p, out) {
+                Ok(()) => output::Fill::Done,
+                Err(render::RenderError::Template(d)) => output::Fill::Failed(d),
+                Err(render::RenderError::Write(e)) => output::Fill::WriteFailed(e),
+            };
+            match staging {
+                Some(staging) => staging.stream(&p.path, fill),
+                None => match fill(&mut std::io::sink()) {
+                    output::Fill::Failed(d) => Err(d),
+                    _ => Ok(()),
+                },
+            }
+        };
+        let problems: Vec<Diagnostic> = order.par_iter().filter_map(|p| write(p).err()).collect();
         if problems.is_empty() {
             return Ok(plan.len());
         }
@@ -171,7 +179,7 @@ fn laps() -> impl Fn(&str) {
 /// Every check of a build, without writing: what `knead check` runs.
 pub fn check(opts: &Options) -> Result<Prepared, Diagnostics> {
     let prepared = prepare(opts)?;
-    match prepared.render_each(|_, _| Ok(())) {
+    match prepared.render_each(None) {
         Ok(_) => Ok(prepared),
         Err(errs) => {
             let mut problems = prepared.warnings;
@@ -208,7 +216,7 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
         let copied = staging
             .copy_all(&prepared.site.assets, &prepared.theme.statics)
             .map_err(|d| vec![d])?;
-        let generated = prepared.render_each(|path, bytes| staging.write_file(path, bytes))?;
+        let generated = prepared.render_each(Some(staging))?;
         lap("render and write");
         Ok((generated, copied))
     });

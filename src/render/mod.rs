@@ -221,6 +221,23 @@ impl PageKind {
     }
 }
 
+/// What [`Renderer::output`] makes of a planned output.
+enum Output {
+    /// Made by knead (sitemap, feed, search files).
+    Bytes(Vec<u8>),
+    /// A theme template and its context.
+    Page(&'static str, Context),
+}
+
+/// Why [`Renderer::render_into`] failed.
+#[derive(Debug)]
+pub enum RenderError {
+    /// A template error (or a page past the render limits).
+    Template(Diagnostic),
+    /// The output could not be written.
+    Write(std::io::Error),
+}
+
 /// Every output file of the site, with the inputs each one reads.
 pub fn plan(site: &Site) -> Vec<Planned> {
     use Input::*;
@@ -535,20 +552,54 @@ impl<'a> Renderer<'a> {
 
     /// The bytes of one planned output.
     pub fn render(&self, p: &Planned) -> Result<Vec<u8>, Diagnostic> {
+        match self.output(p)? {
+            Output::Bytes(b) => Ok(b),
+            Output::Page(template, c) => {
+                crate::limits::render(self.tera, template, &c, &p.path).map_err(|e| template_error(&e, &self.display))
+            }
+        }
+    }
+
+    /// Writes one planned output to `out` as it is rendered, so that a large page (the
+    /// FAQ hub of a big site) is never held whole in memory.
+    pub fn render_into(&self, p: &Planned, out: impl std::io::Write) -> Result<(), RenderError> {
+        match self.output(p).map_err(RenderError::Template)? {
+            Output::Bytes(b) => {
+                let mut out = out;
+                out.write_all(&b).map_err(RenderError::Write)
+            }
+            Output::Page(template, c) => match crate::limits::render_into(self.tera, template, &c, &p.path, out) {
+                Ok(()) => Ok(()),
+                Err(crate::limits::Failure::Template(e)) => {
+                    Err(RenderError::Template(template_error(&e, &self.display)))
+                }
+                Err(crate::limits::Failure::Write(e)) => Err(RenderError::Write(e)),
+            },
+        }
+    }
+
+    /// One planned output: bytes made by knead, or a template and its context.
+    fn output(&self, p: &Planned) -> Result<Output, Diagnostic> {
         let (site, b) = (self.site, &self.b);
         let (template, c) = match p.kind {
-            PageKind::Sitemap => return Ok(feeds::sitemap(site, &self.page_paths).into_bytes()),
-            PageKind::Feed => return Ok(feeds::atom(site).into_bytes()),
-            PageKind::Robots => return Ok(feeds::robots(site).into_bytes()),
-            PageKind::SearchScript => return Ok(crate::search::served_script().as_bytes().to_vec()),
+            PageKind::Sitemap => return Ok(Output::Bytes(feeds::sitemap(site, &self.page_paths).into_bytes())),
+            PageKind::Feed => return Ok(Output::Bytes(feeds::atom(site).into_bytes())),
+            PageKind::Robots => return Ok(Output::Bytes(feeds::robots(site).into_bytes())),
+            PageKind::SearchScript => return Ok(Output::Bytes(crate::search::served_script().as_bytes().to_vec())),
             PageKind::SearchIndex => {
-                return Ok(crate::search::index::manifest(
+                return Ok(Output::Bytes(crate::search::index::manifest(
                     self.search_order(),
                     self.search_shards(),
-                ));
+                )));
             }
-            PageKind::SearchShard(i) => return Ok(self.search_shards().files[i].clone()),
-            PageKind::SearchDocs(k) => return Ok(crate::search::index::doc_chunk(site, self.search_order(), k)),
+            PageKind::SearchShard(i) => return Ok(Output::Bytes(self.search_shards().files[i].clone())),
+            PageKind::SearchDocs(k) => {
+                return Ok(Output::Bytes(crate::search::index::doc_chunk(
+                    site,
+                    self.search_order(),
+                    k,
+                )));
+            }
             PageKind::Search => (
                 "search.html",
                 self.base(b.meta("Search", &site.config.description, "/search/"), b.crumbs(None)),
@@ -701,7 +752,7 @@ impl<'a> Renderer<'a> {
                 ),
             ),
         };
-        crate::limits::render(self.tera, template, &c, &p.path).map_err(|e| template_error(&e, &self.display))
+        Ok(Output::Page(template, c))
     }
 
     fn article(&self, i: usize) -> Context {
