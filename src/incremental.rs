@@ -90,6 +90,8 @@ pub struct Incremental {
     docs: FxHashMap<Arc<str>, Parsed>,
     next_version: u64,
     markdown: MarkdownCache,
+    /// The last build's plan, and its number of search shards.
+    plan: Option<(usize, Vec<render::Planned>)>,
     index_generation: u64,
     fingerprints: Fingerprints,
     written: Option<Written>,
@@ -124,6 +126,7 @@ impl Incremental {
             docs: FxHashMap::default(),
             next_version: 1,
             markdown: MarkdownCache::default(),
+            plan: None,
             index_generation: 0,
             fingerprints: Fingerprints::default(),
             written: None,
@@ -273,10 +276,16 @@ impl Incremental {
         if markdown.index() != self.markdown.index() {
             self.index_generation += 1;
         }
+        let same_skeleton = markdown.same_skeleton(&self.markdown);
         self.markdown = markdown;
 
-        // Which pages to render: those whose inputs changed.
-        let plan = render::plan(&site);
+        // Every output and its inputs: the last build's plan while the front-matter stage
+        // and the number of search shards are unchanged (the plan depends on nothing else).
+        let shards = crate::search::index::layout(&site).shards;
+        let plan = match self.plan.take() {
+            Some((n, plan)) if same_skeleton && n == shards && !first => plan,
+            _ => render::plan(&site),
+        };
         lap("plan");
         let renderer = Renderer::new(&site, theme, tera, &plan).with_search_cache(&self.search);
         lap("renderer");
@@ -403,10 +412,11 @@ impl Incremental {
                 w.copies = copies;
             }
             _ => {
-                let pages = plan.into_iter().zip(stamps).map(|(p, s)| (p.path, s)).collect();
+                let pages = plan.iter().zip(stamps).map(|(p, s)| (p.path.clone(), s)).collect();
                 self.written = Some(Written { pages, copies });
             }
         }
+        self.plan = Some((shards, plan));
         self.pending_copies.clear();
         problems.sort();
         Ok(Outcome {

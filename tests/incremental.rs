@@ -115,7 +115,16 @@ impl World {
             (format!("{what} {stem}"), vec![w.write(&rel, &new)])
         };
         match op {
-            0 => set(self, text.replace("More text.", "More text, edited."), "body"),
+            0 if self.rng.below(2) == 0 => set(self, text.replace("More text.", "More text, edited."), "body"),
+            // A body edit that removes (or brings back) the anchor other articles link to.
+            0 => {
+                let new = if text.contains("## Part one") {
+                    text.replace("## Part one", "## Part 1")
+                } else {
+                    text.replace("## Part 1", "## Part one")
+                };
+                set(self, new, "heading")
+            }
             1 => {
                 let n = self.rng.below(1000);
                 let new = text.replacen("title: \"Article", &format!("title: \"Edited {n} article"), 1);
@@ -362,7 +371,8 @@ fn random_edit_sequences_match_clean_builds() {
             let context = format!("seed {seed}, edits {log:?}");
             match (&got, &clean) {
                 (Ok(_), Ok(_)) => assert_same(&tmp.path().join("out"), &clean_out, &context),
-                (Err(_), Err(_)) => {}
+                // The same problems, word for word, as a clean build reports.
+                (Err(a), Err(b)) => assert_eq!(a.render(false), b.render(false), "after {context}"),
                 (Ok(_), Err(e)) => panic!(
                     "incremental succeeded, clean failed after {context}: {}",
                     e.render(false)
@@ -375,4 +385,40 @@ fn random_edit_sequences_match_clean_builds() {
             let _ = std::fs::remove_dir_all(&clean_out);
         }
     }
+}
+
+/// A body edit that removes the heading another article links to: the next rebuild
+/// reports the broken anchor in the linking article (which did not change), exactly as
+/// a clean build does, and fixing the heading clears it.
+#[test]
+fn an_edit_that_breaks_an_anchor_elsewhere_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let mut world = new_world(&root, 7);
+    let a = article(&mut world.rng, 1, &[]);
+    let b = article(&mut world.rng, 2, &[]).replace("Intro 2.", "Intro 2. See [part one](a.md#part-one).");
+    world.write("content/articles/a.md", &a);
+    world.write("content/articles/b.md", &b);
+    let opts = Options {
+        root: root.clone(),
+        output: Some(tmp.path().join("out")),
+        ..Options::default()
+    };
+    let mut inc = Incremental::new(opts).unwrap();
+    inc.rebuild(&[]).unwrap();
+    let edited = world.write("content/articles/a.md", &a.replace("## Part one", "## Part 1"));
+    let err = inc.rebuild(std::slice::from_ref(&edited)).unwrap_err().render(false);
+    assert!(
+        err.contains("the anchor `#part-one` does not exist on /articles/a/"),
+        "{err}"
+    );
+    assert!(err.contains("content/articles/b.md"), "{err}");
+    let clean = pipeline::build(&Options {
+        root: root.clone(),
+        output: Some(tmp.path().join("clean")),
+        ..Options::default()
+    });
+    assert_eq!(clean.unwrap_err().render(false), err);
+    let fixed = world.write("content/articles/a.md", &a);
+    inc.rebuild(&[fixed]).unwrap();
 }

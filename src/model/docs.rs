@@ -43,9 +43,17 @@ pub struct MarkdownCache {
     renders: FxHashMap<Arc<str>, (u64, Arc<DocRender>)>,
     /// The front-matter part of the last model.
     pub(super) skeleton: Option<Arc<super::skeleton::Skeleton>>,
+    /// The last model's anchor checks.
+    pub(super) links: Option<Arc<super::LinkChecks>>,
 }
 
 impl MarkdownCache {
+    /// True when both caches hold the very same front-matter stage (see
+    /// `model::skeleton`): the site's documents, order and links are unchanged.
+    pub fn same_skeleton(&self, other: &MarkdownCache) -> bool {
+        matches!((&self.skeleton, &other.skeleton), (Some(a), Some(b)) if Arc::ptr_eq(a, b))
+    }
+
     /// The fingerprint of the link index the cached renders were made with.
     pub fn index(&self) -> Option<u64> {
         self.index
@@ -165,6 +173,7 @@ pub fn render_all(
             .map(|(d, r)| (Arc::clone(&d.key), (d.version, Arc::clone(r))))
             .collect(),
         skeleton: None,
+        links: None,
     };
     (renders, next)
 }

@@ -15,7 +15,7 @@ use crate::content::{ArticleMeta, PageMeta, TechniqueMeta};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::discover::Asset;
 use crate::links::{LinkIndex, Resolved};
-use crate::markdown::{self, LinkCheck, Origin, Placement, Rendered};
+use crate::markdown::{self, Origin, Placement, Rendered};
 use crate::parse::{Doc, DocInfo, Meta};
 use crate::slug::{self, IdSet};
 
@@ -264,7 +264,14 @@ pub fn build(
         .chain(home.iter().map(|(d, _)| *d))
         .collect();
     let (renders, mut next_cache) = docs::render_all(&all_docs, index, skeleton.fingerprint, settings.analyze, cache);
-    check_links(&all_docs, &renders, &skeleton.rendered_at, &mut problems);
+    // The last build's checks hold while documents keep their positions (same skeleton).
+    let previous = cache
+        .filter(|c| c.skeleton.as_ref().is_some_and(|k| Arc::ptr_eq(k, &skeleton)))
+        .and_then(|c| c.links.as_deref());
+    let checks = check_links(&all_docs, &renders, &skeleton.rendered_at, previous, &mut problems);
+    if cache.is_some() {
+        next_cache.links = Some(Arc::new(checks));
+    }
 
     // Site-wide Markdown (the disclaimer) and the menu.
     let disclaimer_html = config.disclaimer.as_deref().map_or_else(String::new, |text| {
@@ -351,27 +358,58 @@ fn missing_technique(d: &Doc, t: &str, known: &[&str]) -> Diagnostic {
     }
 }
 
-/// Checks every local link's `#anchor` against the ids of the page it points to.
-/// `rendered_at` maps a site path to its position in `docs` and `renders`.
+/// What the anchor checks found in one document, and the documents (by position) whose
+/// anchors they read.
+#[derive(Debug, Default)]
+struct DocChecks {
+    targets: Vec<usize>,
+    problems: Vec<Diagnostic>,
+}
+
+/// The anchor checks of the last build, per rendered document. A document whose render
+/// and whose targets' renders are the very same as last time gets the same problems, so
+/// watch mode checks only the documents an edit could affect.
+#[derive(Debug, Default)]
+pub struct LinkChecks {
+    renders: Vec<Arc<DocRender>>,
+    per_doc: Vec<Arc<DocChecks>>,
+}
+
+/// Checks every local link's `#anchor` against the ids of the page it points to, and
+/// gathers each document's own Markdown problems. `rendered_at` maps a site path to its
+/// position in `docs` and `renders`; `previous` is the last build's checks when the
+/// documents' positions did not change.
 fn check_links(
     docs: &[&Arc<Doc>],
     renders: &[Arc<DocRender>],
     rendered_at: &FxHashMap<Arc<str>, usize>,
+    previous: Option<&LinkChecks>,
     problems: &mut Vec<Diagnostic>,
-) {
-    for (d, r) in docs.iter().zip(renders) {
-        problems.extend(r.problems.iter().cloned());
-        let checks: Vec<&LinkCheck> = r.body.links.iter().collect();
-        for check in checks {
+) -> LinkChecks {
+    let previous = previous.filter(|p| p.renders.len() == renders.len());
+    let mut per_doc = Vec::with_capacity(docs.len());
+    for (i, (d, r)) in docs.iter().zip(renders).enumerate() {
+        if let Some(prev) = previous
+            && Arc::ptr_eq(&prev.renders[i], r)
+            && (prev.per_doc[i].targets.iter()).all(|&t| Arc::ptr_eq(&prev.renders[t], &renders[t]))
+        {
+            problems.extend(prev.per_doc[i].problems.iter().cloned());
+            per_doc.push(Arc::clone(&prev.per_doc[i]));
+            continue;
+        }
+        let mut checks = DocChecks {
+            targets: Vec::new(),
+            problems: r.problems.clone(),
+        };
+        for check in &r.body.links {
             let Some(anchor) = check.target.anchor.as_deref().filter(|a| !a.is_empty()) else {
                 continue;
             };
-            let Some(target) = rendered_at
-                .get(check.target.path.as_str())
-                .and_then(|&i| renders.get(i))
-            else {
+            let Some(&t) = rendered_at.get(check.target.path.as_str()) else {
                 continue; // a generated page (lists, FAQ hub): no author-made anchors
             };
+            checks.targets.push(t);
+            let target = &renders[t];
             if target.anchors.contains(anchor) || slug::RESERVED_IDS.contains(&anchor) {
                 continue;
             }
@@ -386,7 +424,7 @@ fn check_links(
                     known.iter().map(|k| format!("#{k}")).collect::<Vec<_>>().join(", ")
                 ),
             };
-            problems.push(
+            checks.problems.push(
                 Diagnostic::error(
                     &d.rel,
                     format!("the anchor `#{anchor}` does not exist on {}", check.target.path),
@@ -395,6 +433,12 @@ fn check_links(
                 .help(help),
             );
         }
+        problems.extend(checks.problems.iter().cloned());
+        per_doc.push(Arc::new(checks));
+    }
+    LinkChecks {
+        renders: renders.to_vec(),
+        per_doc,
     }
 }
 
