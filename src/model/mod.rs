@@ -386,60 +386,72 @@ fn check_links(
     previous: Option<&LinkChecks>,
     problems: &mut Vec<Diagnostic>,
 ) -> LinkChecks {
+    use rayon::prelude::*;
     let previous = previous.filter(|p| p.renders.len() == renders.len());
-    let mut per_doc = Vec::with_capacity(docs.len());
-    for (i, (d, r)) in docs.iter().zip(renders).enumerate() {
-        if let Some(prev) = previous
-            && Arc::ptr_eq(&prev.renders[i], r)
-            && (prev.per_doc[i].targets.iter()).all(|&t| Arc::ptr_eq(&prev.renders[t], &renders[t]))
-        {
-            problems.extend(prev.per_doc[i].problems.iter().cloned());
-            per_doc.push(Arc::clone(&prev.per_doc[i]));
-            continue;
-        }
-        let mut checks = DocChecks {
-            targets: Vec::new(),
-            problems: r.problems.clone(),
-        };
-        for check in &r.body.links {
-            let Some(anchor) = check.target.anchor.as_deref().filter(|a| !a.is_empty()) else {
-                continue;
-            };
-            let Some(&t) = rendered_at.get(check.target.path.as_str()) else {
-                continue; // a generated page (lists, FAQ hub): no author-made anchors
-            };
-            checks.targets.push(t);
-            let target = &renders[t];
-            if target.anchors.contains(anchor) || slug::RESERVED_IDS.contains(&anchor) {
-                continue;
+    let per_doc: Vec<Arc<DocChecks>> = (docs.par_iter().zip(renders).enumerate())
+        .map(|(i, (d, r))| match previous {
+            Some(prev)
+                if Arc::ptr_eq(&prev.renders[i], r)
+                    && (prev.per_doc[i].targets.iter()).all(|&t| Arc::ptr_eq(&prev.renders[t], &renders[t])) =>
+            {
+                Arc::clone(&prev.per_doc[i])
             }
-            let mut known: Vec<&str> = target.anchors.iter().map(String::as_str).collect();
-            known.retain(|k| !slug::RESERVED_IDS.contains(k));
-            known.sort_unstable();
-            let help = match crate::diagnostics::suggest(anchor, &known) {
-                Some(k) => format!("did you mean `#{k}`?"),
-                None if known.is_empty() => "that page has no headings to link to".to_owned(),
-                None => format!(
-                    "the page's anchors are: {}",
-                    known.iter().map(|k| format!("#{k}")).collect::<Vec<_>>().join(", ")
-                ),
-            };
-            checks.problems.push(
-                Diagnostic::error(
-                    &d.rel,
-                    format!("the anchor `#{anchor}` does not exist on {}", check.target.path),
-                )
-                .at(&d.text, check.pos.line, check.pos.column, check.pos.len)
-                .help(help),
-            );
-        }
-        problems.extend(checks.problems.iter().cloned());
-        per_doc.push(Arc::new(checks));
+            _ => Arc::new(check_doc(d, r, renders, rendered_at)),
+        })
+        .collect();
+    for c in &per_doc {
+        problems.extend(c.problems.iter().cloned());
     }
     LinkChecks {
         renders: renders.to_vec(),
         per_doc,
     }
+}
+
+/// The anchor checks of one document (and its own Markdown problems).
+fn check_doc(
+    d: &Doc,
+    r: &DocRender,
+    renders: &[Arc<DocRender>],
+    rendered_at: &FxHashMap<Arc<str>, usize>,
+) -> DocChecks {
+    let mut checks = DocChecks {
+        targets: Vec::new(),
+        problems: r.problems.clone(),
+    };
+    for check in &r.body.links {
+        let Some(anchor) = check.target.anchor.as_deref().filter(|a| !a.is_empty()) else {
+            continue;
+        };
+        let Some(&t) = rendered_at.get(check.target.path.as_str()) else {
+            continue; // a generated page (lists, FAQ hub): no author-made anchors
+        };
+        checks.targets.push(t);
+        let target = &renders[t];
+        if target.anchors.contains(anchor) || slug::RESERVED_IDS.contains(&anchor) {
+            continue;
+        }
+        let mut known: Vec<&str> = target.anchors.iter().map(String::as_str).collect();
+        known.retain(|k| !slug::RESERVED_IDS.contains(k));
+        known.sort_unstable();
+        let help = match crate::diagnostics::suggest(anchor, &known) {
+            Some(k) => format!("did you mean `#{k}`?"),
+            None if known.is_empty() => "that page has no headings to link to".to_owned(),
+            None => format!(
+                "the page's anchors are: {}",
+                known.iter().map(|k| format!("#{k}")).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        checks.problems.push(
+            Diagnostic::error(
+                &d.rel,
+                format!("the anchor `#{anchor}` does not exist on {}", check.target.path),
+            )
+            .at(&d.text, check.pos.line, check.pos.column, check.pos.len)
+            .help(help),
+        );
+    }
+    checks
 }
 
 fn resolve_menu(config: &Config, index: &LinkIndex, problems: &mut Vec<Diagnostic>) -> Vec<MenuLink> {
