@@ -42,6 +42,63 @@ pub struct Diagnostic {
     pub source_start: usize,
 }
 
+/// The part of a source line a diagnostic shows: all of it, or for a long line about
+/// [`MAX_SHOWN`] bytes around the problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownLine {
+    /// The text shown.
+    pub text: Box<str>,
+    /// The 0-based character of the line where `text` starts.
+    pub start: usize,
+}
+
+impl ShownLine {
+    /// The part of `line` to show for a problem at 1-based character `column`.
+    pub fn of(line: &str, column: usize) -> Self {
+        if line.len() <= MAX_SHOWN {
+            return ShownLine {
+                text: line.into(),
+                start: 0,
+            };
+        }
+        let col = column.saturating_sub(1);
+        let at = if line.is_ascii() {
+            col.min(line.len())
+        } else {
+            char_to_byte(line, col)
+        };
+        Self::around(line, at, column)
+    }
+
+    /// The same as [`ShownLine::of`], given also the byte offset `at` of the problem in
+    /// `line`: no scan of the whole line (a line of megabytes with thousands of links).
+    pub fn around(line: &str, at: usize, column: usize) -> Self {
+        if line.len() <= MAX_SHOWN {
+            return ShownLine {
+                text: line.into(),
+                start: 0,
+            };
+        }
+        let mut at = at.min(line.len());
+        while !line.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mut from = at.saturating_sub(MAX_SHOWN / 2);
+        while !line.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = (at + MAX_SHOWN / 2).min(line.len());
+        while !line.is_char_boundary(to) {
+            to += 1;
+        }
+        ShownLine {
+            text: line[from..to].into(),
+            // `column` counts the characters before `at`; those before `from` start it.
+            start: column.saturating_sub(1).saturating_sub(line[from..at].chars().count()),
+        }
+    }
+}
+
 /// Source lines longer than this (in bytes) are kept only around the problem: a line of
 /// megabytes with thousands of problems must not be copied, or printed, thousands of times.
 const MAX_SHOWN: usize = 240;
@@ -83,25 +140,23 @@ impl Diagnostic {
     /// Keeps `text`, the whole text of line `self.line`, for display: all of it, or for a
     /// long line about [`MAX_SHOWN`] bytes around the problem.
     pub fn show_line(&mut self, text: Option<&str>) {
-        self.source_start = 0;
-        self.source_line = text.map(|t| {
-            if t.len() <= MAX_SHOWN {
-                return t.to_owned();
-            }
-            let ascii = t.is_ascii();
-            let col = self.column.saturating_sub(1);
-            let at = if ascii { col.min(t.len()) } else { char_to_byte(t, col) };
-            let mut from = at.saturating_sub(MAX_SHOWN / 2);
-            while !t.is_char_boundary(from) {
-                from -= 1;
-            }
-            let mut to = (at + MAX_SHOWN / 2).min(t.len());
-            while !t.is_char_boundary(to) {
-                to += 1;
-            }
-            self.source_start = if ascii { from } else { t[..from].chars().count() };
-            t[from..to].to_owned()
-        });
+        let shown = text.map(|t| ShownLine::of(t, self.column));
+        self.show(shown);
+    }
+
+    /// Points the diagnostic at `line`:`column`, spanning `len` characters, showing a
+    /// line kept earlier with [`ShownLine::of`].
+    pub fn at_shown(mut self, line: usize, column: usize, len: usize, shown: Option<ShownLine>) -> Self {
+        self.line = line;
+        self.column = column.max(1);
+        self.len = len.max(1);
+        self.show(shown);
+        self
+    }
+
+    fn show(&mut self, shown: Option<ShownLine>) {
+        self.source_start = shown.as_ref().map_or(0, |s| s.start);
+        self.source_line = shown.map(|s| s.text.into());
     }
 
     /// Adds the fix to suggest.
@@ -291,6 +346,19 @@ pub fn display_path(root: &Path, path: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn shown_line_around_a_byte_matches_the_one_found_by_column() {
+        let ascii = "see [x](a.md#y) ".repeat(100);
+        let mixed = "voir [é](a.md#y) ñ ".repeat(100);
+        for line in [ascii.as_str(), mixed.as_str(), "short line"] {
+            for (at, _) in line.char_indices().step_by(37) {
+                let column = line[..at].chars().count() + 1;
+                assert_eq!(ShownLine::around(line, at, column), ShownLine::of(line, column), "at {at}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -255,15 +255,17 @@ impl Incremental {
         };
 
         // The model, reusing Markdown renders that are still valid.
-        let docs: Vec<Arc<Doc>> = self.docs.values().filter_map(|p| p.doc.clone()).collect();
+        let mut docs: Vec<Arc<Doc>> = self.docs.values().filter_map(|p| p.doc.clone()).collect();
         let assets = self.sources.as_ref().map(|s| s.assets.clone()).unwrap_or_default();
         let statics: Vec<String> = theme.statics.iter().map(|s| format!("/{}", s.out)).collect();
         let settings = model::Settings {
             drafts: self.opts.drafts,
             analyze: false,
+            // Kept: the next rebuild renders unchanged documents again when links change.
+            drop_bodies: false,
         };
         let (site, warnings, markdown) =
-            match model::build(cfg.clone(), &docs, assets, &statics, settings, Some(&self.markdown)) {
+            match model::build(cfg.clone(), &mut docs, assets, &statics, settings, Some(&self.markdown)) {
                 Ok(v) => v,
                 Err(errs) => {
                     problems.extend(errs);

@@ -33,6 +33,9 @@ pub struct LinkCheck {
     pub href: String,
     /// Where it is written.
     pub pos: Pos,
+    /// The line shown in a message about the link, kept for links into a body that name
+    /// an anchor (the only ones checked later, when the body's text may be gone).
+    pub shown: Option<crate::diagnostics::ShownLine>,
 }
 
 /// A heading of the text, for outline checks.
@@ -161,6 +164,15 @@ impl<'a> Lines<'a> {
             starts,
             last: std::cell::Cell::new((0, 0, 1)),
         }
+    }
+
+    /// The text of the line holding byte `offset` (without its line break), and where
+    /// `offset` is in it.
+    fn line_at(&self, offset: usize) -> (&'a str, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let end = self.starts.get(line + 1).map_or(self.text.len(), |&next| next - 1);
+        let text = self.text.get(self.starts[line]..end).unwrap_or_default();
+        (text.strip_suffix('\r').unwrap_or(text), offset - self.starts[line])
     }
 
     fn pos(&self, placement: Placement<'_>, offset: usize, len: usize) -> Pos {
@@ -323,10 +335,16 @@ pub fn render(
             Ok(Resolved::External) => {}
             Ok(Resolved::Local { href, target }) => {
                 if let Some(target) = target {
+                    let anchored = target.anchor.as_ref().is_some_and(|a| !a.is_empty());
+                    let shown = (anchored && !origin.placement.in_front_matter()).then(|| {
+                        let (line, at) = lines.line_at(range.start);
+                        crate::diagnostics::ShownLine::around(line, at, pos.column)
+                    });
                     out.links.push(LinkCheck {
                         target,
                         href: dest.clone(),
                         pos,
+                        shown,
                     });
                 }
                 match &mut events[k].0 {

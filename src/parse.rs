@@ -80,6 +80,13 @@ impl Doc {
         frontmatter::locate(&self.text)
     }
 
+    /// Forgets the body's text, keeping the front matter (for messages): see
+    /// `model::Settings::drop_bodies`.
+    pub fn drop_body(&mut self) {
+        self.text.truncate(self.body_start);
+        self.text.shrink_to_fit();
+    }
+
     /// The front matter block: everything before the body, delimiters included.
     pub fn front_matter(&self) -> &str {
         self.text.get(..self.body_start).unwrap_or_default()

@@ -82,12 +82,14 @@ pub fn prepare(opts: &Options) -> Result<Prepared, Diagnostics> {
         return Err(problems);
     };
     let statics: Vec<String> = theme.statics.iter().map(|s| format!("/{}", s.out)).collect();
-    let docs: Vec<Arc<parse::Doc>> = docs.into_iter().map(Arc::new).collect();
+    let mut docs: Vec<Arc<parse::Doc>> = docs.into_iter().map(Arc::new).collect();
     let settings = model::Settings {
         drafts: opts.drafts,
         analyze: opts.analyze,
+        // Nothing after the model reads a body's text (`knead check` keeps them).
+        drop_bodies: !opts.analyze,
     };
-    let (site, warnings, _) = match model::build(cfg, &docs, sources.assets, &statics, settings, None) {
+    let (site, warnings, _) = match model::build(cfg, &mut docs, sources.assets, &statics, settings, None) {
         Ok(v) => v,
         Err(errs) => {
             problems.extend(errs);

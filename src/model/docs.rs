@@ -141,37 +141,55 @@ fn render_faqs(
         .collect()
 }
 
-/// Renders every document (in parallel), reusing `cache` where it is still valid;
-/// `fingerprint` is `index.fingerprint()`.
-/// Returns the renders in the order of `docs`, and the cache for the next build.
+/// Renders the documents of `docs` at `positions` (in parallel), reusing `cache` where it
+/// is still valid; `index` is the link index with its fingerprint. Returns the renders in
+/// the order of `positions`, and the cache for the next build (without renders when
+/// bodies are dropped: only a clean build drops them, and it has no next build).
 pub fn render_all(
-    docs: &[&Arc<Doc>],
-    index: &LinkIndex,
-    fingerprint: u64,
-    analyze: bool,
+    docs: &mut [Arc<Doc>],
+    positions: &[usize],
+    (index, fingerprint): (&LinkIndex, u64),
+    settings: super::Settings,
     cache: Option<&MarkdownCache>,
 ) -> (Vec<Arc<DocRender>>, MarkdownCache) {
+    let analyze = settings.analyze;
     let usable = cache.filter(|c| c.index == Some(fingerprint) && c.analyze == analyze);
-    let renders: Vec<Arc<DocRender>> = docs
-        .par_iter()
-        .map(|d| {
-            if let Some((_, r)) = usable
+    let mut slot = vec![usize::MAX; docs.len()];
+    for (n, &i) in positions.iter().enumerate() {
+        slot[i] = n;
+    }
+    let mut rendered: Vec<(usize, Arc<DocRender>)> = docs
+        .par_iter_mut()
+        .enumerate()
+        .filter(|(i, _)| slot[*i] != usize::MAX)
+        .map(|(i, d)| {
+            let cached = usable
                 .and_then(|c| c.renders.get(&d.key))
                 .filter(|(v, _)| *v == d.version)
+                .map(|(_, r)| Arc::clone(r));
+            let r = cached.unwrap_or_else(|| Arc::new(render_doc(d, index, analyze)));
+            if settings.drop_bodies
+                && let Some(d) = Arc::get_mut(d)
             {
-                return Arc::clone(r);
+                d.drop_body();
             }
-            Arc::new(render_doc(d, index, analyze))
+            (slot[i], r)
         })
         .collect();
+    rendered.sort_unstable_by_key(|r| r.0);
+    let renders: Vec<Arc<DocRender>> = rendered.into_iter().map(|(_, r)| r).collect();
     let next = MarkdownCache {
         index: Some(fingerprint),
         analyze,
-        renders: docs
-            .iter()
-            .zip(&renders)
-            .map(|(d, r)| (Arc::clone(&d.key), (d.version, Arc::clone(r))))
-            .collect(),
+        renders: if settings.drop_bodies {
+            FxHashMap::default()
+        } else {
+            positions
+                .iter()
+                .zip(&renders)
+                .map(|(&i, r)| (Arc::clone(&docs[i].key), (docs[i].version, Arc::clone(r))))
+                .collect()
+        },
         skeleton: None,
         links: None,
     };

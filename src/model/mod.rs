@@ -187,6 +187,10 @@ pub struct Settings {
     pub drafts: bool,
     /// Gather reading statistics of bodies (for `knead check`).
     pub analyze: bool,
+    /// Drop each document's body text as soon as it is rendered, when nothing else holds
+    /// the document (a clean build: the sources and their renders are then never all in
+    /// memory at once). The front matter stays, for messages.
+    pub drop_bodies: bool,
 }
 
 /// First-level URL segments knead uses itself; pages may not take them.
@@ -209,7 +213,7 @@ pub type Built = (Site, Vec<Diagnostic>, MarkdownCache);
 /// are reused where still valid.
 pub fn build(
     config: Config,
-    docs: &[Arc<Doc>],
+    docs: &mut [Arc<Doc>],
     assets: Vec<Asset>,
     static_files: &[String],
     settings: Settings,
@@ -229,6 +233,26 @@ pub fn build(
     };
     let mut problems = skeleton.problems.clone();
     let index = &skeleton.index;
+
+    // Render all Markdown (in parallel, reusing what is still valid), then check anchors.
+    let rendered: Vec<usize> = (skeleton.articles.iter())
+        .chain(&skeleton.techniques)
+        .chain(&skeleton.pages)
+        .chain(&skeleton.home)
+        .copied()
+        .collect();
+    let (renders, mut next_cache) = docs::render_all(docs, &rendered, (index, skeleton.fingerprint), settings, cache);
+    let docs: &[Arc<Doc>] = docs;
+    let all_docs: Vec<&Arc<Doc>> = rendered.iter().map(|&i| &docs[i]).collect();
+    // The last build's checks hold while documents keep their positions (same skeleton).
+    let previous = cache
+        .filter(|c| c.skeleton.as_ref().is_some_and(|k| Arc::ptr_eq(k, &skeleton)))
+        .and_then(|c| c.links.as_deref());
+    let checks = check_links(&all_docs, &renders, &skeleton.rendered_at, previous, &mut problems);
+    if cache.is_some() {
+        next_cache.links = Some(Arc::new(checks));
+    }
+
     let meta_of = |i: usize| (&docs[i], &docs[i].meta);
     let articles: Vec<(&Arc<Doc>, &Arc<ArticleMeta>)> = skeleton
         .articles
@@ -254,24 +278,6 @@ pub fn build(
     let home: Option<(&Arc<Doc>, &Arc<PageMeta>)> = skeleton.home.as_ref().and_then(page_meta);
     let benefits = skeleton.benefits.clone();
     let article_techniques = skeleton.article_techniques.clone();
-
-    // Render all Markdown (in parallel, reusing what is still valid), then check anchors.
-    let all_docs: Vec<&Arc<Doc>> = articles
-        .iter()
-        .map(|(d, _)| *d)
-        .chain(techniques.iter().map(|(d, _)| *d))
-        .chain(pages.iter().map(|(d, _)| *d))
-        .chain(home.iter().map(|(d, _)| *d))
-        .collect();
-    let (renders, mut next_cache) = docs::render_all(&all_docs, index, skeleton.fingerprint, settings.analyze, cache);
-    // The last build's checks hold while documents keep their positions (same skeleton).
-    let previous = cache
-        .filter(|c| c.skeleton.as_ref().is_some_and(|k| Arc::ptr_eq(k, &skeleton)))
-        .and_then(|c| c.links.as_deref());
-    let checks = check_links(&all_docs, &renders, &skeleton.rendered_at, previous, &mut problems);
-    if cache.is_some() {
-        next_cache.links = Some(Arc::new(checks));
-    }
 
     // Site-wide Markdown (the disclaimer) and the menu.
     let disclaimer_html = config.disclaimer.as_deref().map_or_else(String::new, |text| {
@@ -442,14 +448,18 @@ fn check_doc(
                 known.iter().map(|k| format!("#{k}")).collect::<Vec<_>>().join(", ")
             ),
         };
-        checks.problems.push(
-            Diagnostic::error(
-                &d.rel,
-                format!("the anchor `#{anchor}` does not exist on {}", check.target.path),
-            )
-            .at(&d.text, check.pos.line, check.pos.column, check.pos.len)
-            .help(help),
+        let diag = Diagnostic::error(
+            &d.rel,
+            format!("the anchor `#{anchor}` does not exist on {}", check.target.path),
         );
+        // A link in a body keeps its line (the body's text may be gone by now); one in
+        // front matter (an FAQ answer) finds it in the file's text, which stays.
+        let (line, column, len) = (check.pos.line, check.pos.column, check.pos.len);
+        let diag = match &check.shown {
+            Some(shown) => diag.at_shown(line, column, len, Some(shown.clone())),
+            None => diag.at(&d.text, line, column, len),
+        };
+        checks.problems.push(diag.help(help));
     }
     checks
 }
