@@ -354,7 +354,11 @@ mod tests {
         for line in [ascii.as_str(), mixed.as_str(), "short line"] {
             for (at, _) in line.char_indices().step_by(37) {
                 let column = line[..at].chars().count() + 1;
-                assert_eq!(ShownLine::around(line, at, column), ShownLine::of(line, column), "at {at}");
+                assert_eq!(
+                    ShownLine::around(line, at, column),
+                    ShownLine::of(line, column),
+                    "at {at}"
+                );
             }
         }
     }
