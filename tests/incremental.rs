@@ -339,6 +339,18 @@ fn assert_same(incremental: &Path, clean: &Path, context: &str) {
     assert_eq!(d1, d2, "folder sets differ after {context}");
 }
 
+/// A watcher's engine for the site at `root`, after its first build into `out`.
+fn first_build(root: &Path, out: &Path) -> Incremental {
+    let opts = Options {
+        root: root.to_path_buf(),
+        output: Some(out.to_path_buf()),
+        ..Options::default()
+    };
+    let mut inc = Incremental::new(opts).unwrap();
+    inc.rebuild(&[]).unwrap();
+    inc
+}
+
 #[test]
 fn random_edit_sequences_match_clean_builds() {
     let sequences: u64 = std::env::var("KNEAD_SEQUENCES")
@@ -349,13 +361,7 @@ fn random_edit_sequences_match_clean_builds() {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("site");
         let mut world = new_world(&root, seed + 1);
-        let opts = Options {
-            root: root.clone(),
-            output: Some(tmp.path().join("out")),
-            ..Options::default()
-        };
-        let mut inc = Incremental::new(opts).unwrap();
-        inc.rebuild(&[]).unwrap();
+        let mut inc = first_build(&root, &tmp.path().join("out"));
         let mut log = Vec::new();
         let steps = 3 + world.rng.below(6);
         for step in 0..steps {
@@ -399,13 +405,7 @@ fn an_edit_that_breaks_an_anchor_elsewhere_is_reported() {
     let b = article(&mut world.rng, 2, &[]).replace("Intro 2.", "Intro 2. See [part one](a.md#part-one).");
     world.write("content/articles/a.md", &a);
     world.write("content/articles/b.md", &b);
-    let opts = Options {
-        root: root.clone(),
-        output: Some(tmp.path().join("out")),
-        ..Options::default()
-    };
-    let mut inc = Incremental::new(opts).unwrap();
-    inc.rebuild(&[]).unwrap();
+    let mut inc = first_build(&root, &tmp.path().join("out"));
     let edited = world.write("content/articles/a.md", &a.replace("## Part one", "## Part 1"));
     let err = inc.rebuild(std::slice::from_ref(&edited)).unwrap_err().render(false);
     assert!(
