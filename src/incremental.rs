@@ -207,12 +207,7 @@ impl Incremental {
                 self.pending_copies.insert(p.clone());
             }
         }
-        let timings = std::env::var_os("KNEAD_TIMINGS").is_some();
-        let lap = |what: &str| {
-            if timings {
-                eprintln!("  {what}: {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
-            }
-        };
+        let lap = crate::pipeline::laps(start);
         lap("config+theme");
         if content_changed {
             // Edits of files already known need no new walk of content/; anything else

@@ -54,7 +54,7 @@ pub struct Prepared {
 
 /// Runs every stage up to (not including) rendering pages.
 pub fn prepare(opts: &Options) -> Result<Prepared, Diagnostics> {
-    let lap = laps();
+    let lap = laps(Instant::now());
     let mut problems = Diagnostics::new();
     let cfg = config::load(&opts.root, opts.base_url.as_deref());
     let sources = discover::discover(&opts.root);
@@ -156,10 +156,10 @@ impl Prepared {
     }
 }
 
-/// With `KNEAD_TIMINGS` set, a function that prints the time since its creation.
-fn laps() -> impl Fn(&str) {
+/// With `KNEAD_TIMINGS` set, a function that prints the time since `start` and the
+/// resident memory, for each stage it is called after (clean builds and watch rebuilds).
+pub(crate) fn laps(start: Instant) -> impl Fn(&str) {
     let on = std::env::var_os("KNEAD_TIMINGS").is_some();
-    let start = Instant::now();
     move |what: &str| {
         if on {
             let rss = std::fs::read_to_string("/proc/self/status")
@@ -171,7 +171,7 @@ fn laps() -> impl Fn(&str) {
                 })
                 .unwrap_or_default();
             eprintln!(
-                "  {what}: {:.0} ms, {rss} resident",
+                "  {what}: {:.1} ms, {rss} resident",
                 start.elapsed().as_secs_f64() * 1000.0
             );
         }
@@ -213,7 +213,7 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     let start = Instant::now();
     let out = output::check_output_dir(&opts.root, &opts.output_dir()).map_err(|d| Diagnostics::from(vec![d]))?;
     let prepared = prepare(opts)?;
-    let lap = laps();
+    let lap = laps(Instant::now());
     let written = output::write_with(&out, |staging| {
         let copied = staging
             .copy_all(&prepared.site.assets, &prepared.theme.statics)
