@@ -182,6 +182,30 @@ fn template_syntax_error_is_located() {
         .stderr_has("templates/faq.html:3:");
 }
 
+/// Article pages are rendered as their Markdown is (see `pipeline::build`): an error in
+/// article.html is reported once for all of them, with its template line, and the
+/// previous output stays.
+#[test]
+fn template_runtime_error_in_article_pages_is_reported_once() {
+    let site = Site::new("basic");
+    site.knead(&["build"]).ok();
+    let before = common::tree(&site.path("public"));
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ article.title }}\n{{ article.missing.field }}\n{% endblock content %}\n",
+    );
+    let run = site.knead(&["build"]);
+    run.fails_with(1)
+        .stderr_has("Field `missing` is not defined")
+        .stderr_has("templates/article.html:4:12")
+        .stderr_has("failed with 1 error");
+    assert_eq!(run.stderr.matches("template error").count(), 1, "{}", run.stderr);
+    assert!(
+        before == common::tree(&site.path("public")),
+        "the previous output changed"
+    );
+}
+
 #[test]
 fn site_yaml_typo() {
     let (_, run) = broken(|s| s.edit("site.yaml", "language: en", "langauge: en"));

@@ -422,3 +422,28 @@ fn an_edit_that_breaks_an_anchor_elsewhere_is_reported() {
     let fixed = world.write("content/articles/a.md", &a);
     inc.rebuild(&[fixed]).unwrap();
 }
+
+/// A clean build writes most article pages as soon as their Markdown is rendered, in
+/// batches, and the rest with the other pages (see `pipeline::build`); watch mode renders
+/// them all from the finished model. With enough articles for both ways and several
+/// batches, the two outputs are the same, byte for byte.
+#[test]
+fn pages_written_early_equal_pages_written_from_the_model() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let mut world = new_world(&root, 11);
+    for _ in 0..40 {
+        world.add_article();
+    }
+    first_build(&root, &tmp.path().join("out"));
+    let clean = tmp.path().join("clean");
+    pipeline::build(&Options {
+        root: root.clone(),
+        output: Some(clean.clone()),
+        ..Options::default()
+    })
+    .unwrap();
+    let pages = std::fs::read_dir(clean.join("articles")).unwrap().count();
+    assert!(pages > 40, "{pages} article folders");
+    assert_same(&tmp.path().join("out"), &clean, "a first build of 45 articles");
+}

@@ -141,16 +141,22 @@ fn render_faqs(
         .collect()
 }
 
+/// Called with a fresh render and its number (its place in `positions`); returns true
+/// when the body's HTML may be dropped.
+pub type EachRender<'a> = dyn Fn(usize, &Arc<DocRender>) -> bool + Sync + 'a;
+
 /// Renders the documents of `docs` at `positions` (in parallel), reusing `cache` where it
-/// is still valid; `index` is the link index with its fingerprint. Returns the renders in
-/// the order of `positions`, and the cache for the next build (without renders when
-/// bodies are dropped: only a clean build drops them, and it has no next build).
+/// is still valid; `index` is the link index with its fingerprint. `each` sees every
+/// fresh render as soon as it is made. Returns the renders in the order of `positions`,
+/// and the cache for the next build (without renders when bodies are dropped: only a
+/// clean build drops them, and it has no next build).
 pub fn render_all(
     docs: &mut [Arc<Doc>],
     positions: &[usize],
     (index, fingerprint): (&LinkIndex, u64),
     settings: super::Settings,
     cache: Option<&MarkdownCache>,
+    each: Option<&EachRender<'_>>,
 ) -> (Vec<Arc<DocRender>>, MarkdownCache) {
     let analyze = settings.analyze;
     let usable = cache.filter(|c| c.index == Some(fingerprint) && c.analyze == analyze);
@@ -158,22 +164,45 @@ pub fn render_all(
     for (n, &i) in positions.iter().enumerate() {
         slot[i] = n;
     }
+    // Documents go in batches: each thread renders a batch's Markdown, then hands the
+    // fresh renders to `each`, which renders pages: alternating between the Markdown and
+    // the template code for each document took 5 % more CPU time than batches of 128 at
+    // 10,000 articles. Small sites get smaller batches, to use every core.
+    let batch = (docs.len() / (8 * rayon::current_num_threads())).clamp(1, 128);
     let mut rendered: Vec<(usize, Arc<DocRender>)> = docs
-        .par_iter_mut()
+        .par_chunks_mut(batch)
         .enumerate()
-        .filter(|(i, _)| slot[*i] != usize::MAX)
-        .map(|(i, d)| {
-            let cached = usable
-                .and_then(|c| c.renders.get(&d.key))
-                .filter(|(v, _)| *v == d.version)
-                .map(|(_, r)| Arc::clone(r));
-            let r = cached.unwrap_or_else(|| Arc::new(render_doc(d, index, analyze)));
-            if settings.drop_bodies
-                && let Some(d) = Arc::get_mut(d)
-            {
-                d.drop_body();
+        .flat_map_iter(|(c, chunk)| {
+            let mut out: Vec<(usize, Arc<DocRender>, bool)> = Vec::with_capacity(chunk.len());
+            for (k, d) in chunk.iter_mut().enumerate() {
+                let i = c * batch + k;
+                if slot[i] == usize::MAX {
+                    continue;
+                }
+                let cached = usable
+                    .and_then(|c| c.renders.get(&d.key))
+                    .filter(|(v, _)| *v == d.version)
+                    .map(|(_, r)| Arc::clone(r));
+                let fresh = cached.is_none();
+                let r = cached.unwrap_or_else(|| Arc::new(render_doc(d, index, analyze)));
+                if settings.drop_bodies
+                    && let Some(d) = Arc::get_mut(d)
+                {
+                    d.drop_body();
+                }
+                out.push((slot[i], r, fresh));
             }
-            (slot[i], r)
+            if let Some(f) = each {
+                for (n, r, fresh) in &mut out {
+                    if *fresh
+                        && f(*n, r)
+                        && let Some(m) = Arc::get_mut(r)
+                    {
+                        m.body.html = String::new();
+                    }
+                }
+            }
+            out.into_iter().map(|(n, r, _)| (n, r))
         })
         .collect();
     rendered.sort_unstable_by_key(|r| r.0);

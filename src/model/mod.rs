@@ -208,6 +208,13 @@ pub const ROOT_FILES: &[&str] = &[
 /// A built model, its warnings, and the Markdown renders to reuse next time.
 pub type Built = (Site, Vec<Diagnostic>, MarkdownCache);
 
+/// Called by [`Shell::render`] with each article's number (in [`Site::articles`]) and its
+/// fresh render; returns true when the render's body HTML is no longer needed.
+pub type EachArticle<'a> = dyn Fn(usize, &Arc<DocRender>) -> bool + Sync + 'a;
+
+/// The renders of [`Shell::render`], and the Markdown cache for the next build.
+pub type Renders = (Vec<Arc<DocRender>>, MarkdownCache);
+
 /// Builds the model from parsed docs. `static_files` are the theme's static output
 /// paths (`/style.css`). Drafts are dropped unless `settings.drafts`. Renders in `cache`
 /// are reused where still valid.
@@ -219,107 +226,187 @@ pub fn build(
     settings: Settings,
     cache: Option<&MarkdownCache>,
 ) -> Result<Built, Vec<Diagnostic>> {
-    // What the front matter alone decides, reused from the last build when no front
-    // matter, path, asset or base path changed (a body edit in watch mode).
-    let skeleton = match cache.and_then(|c| c.skeleton.as_ref()) {
-        Some(k) if k.matches(&config.base_path, docs, &assets, static_files, settings.drafts) => Arc::clone(k),
-        _ => Arc::new(skeleton::Skeleton::build(
-            &config.base_path,
-            docs,
-            &assets,
-            static_files,
-            settings.drafts,
-        )),
-    };
-    let mut problems = skeleton.problems.clone();
-    let index = &skeleton.index;
+    let shell = Shell::new(config, docs, assets, static_files, settings, cache);
+    let renders = shell.render(docs, None);
+    shell.finish(docs, renders)
+}
 
-    // Render all Markdown (in parallel, reusing what is still valid), then check anchors.
-    let rendered: Vec<usize> = (skeleton.articles.iter())
-        .chain(&skeleton.techniques)
-        .chain(&skeleton.pages)
-        .chain(&skeleton.home)
-        .copied()
-        .collect();
-    let (renders, mut next_cache) = docs::render_all(docs, &rendered, (index, skeleton.fingerprint), settings, cache);
-    let docs: &[Arc<Doc>] = docs;
-    let all_docs: Vec<&Arc<Doc>> = rendered.iter().map(|&i| &docs[i]).collect();
-    // The last build's checks hold while documents keep their positions (same skeleton).
-    let previous = cache
-        .filter(|c| c.skeleton.as_ref().is_some_and(|k| Arc::ptr_eq(k, &skeleton)))
-        .and_then(|c| c.links.as_deref());
-    let checks = check_links(&all_docs, &renders, &skeleton.rendered_at, previous, &mut problems);
-    if cache.is_some() {
-        next_cache.links = Some(Arc::new(checks));
-    }
+/// The model in three steps, for callers that act on each render as it is made: what
+/// the front matter decides, with the site assembled around empty renders
+/// ([`Shell::new`]); every document's Markdown ([`Shell::render`]); the anchor checks
+/// and the renders put in place ([`Shell::finish`]). A clean build writes each
+/// article's page as soon as its Markdown is rendered, so the HTML of every body is
+/// never held at once. [`build`] runs the three steps.
+pub struct Shell<'c> {
+    skeleton: Arc<skeleton::Skeleton>,
+    /// The front-matter stage's problems.
+    problems: Vec<Diagnostic>,
+    /// The disclaimer's and menu's problems (reported after the anchor checks').
+    site_problems: Vec<Diagnostic>,
+    /// Positions of the documents to render: articles, techniques, pages, home.
+    rendered: Vec<usize>,
+    /// The site with empty renders; `None` when there are errors already.
+    site: Option<Site>,
+    settings: Settings,
+    cache: Option<&'c MarkdownCache>,
+}
 
-    let meta_of = |i: usize| (&docs[i], &docs[i].meta);
-    let articles: Vec<(&Arc<Doc>, &Arc<ArticleMeta>)> = skeleton
-        .articles
-        .iter()
-        .filter_map(|&i| match meta_of(i) {
-            (d, Meta::Article(m)) => Some((d, m)),
-            _ => None,
-        })
-        .collect();
-    let techniques: Vec<(&Arc<Doc>, &Arc<TechniqueMeta>)> = skeleton
-        .techniques
-        .iter()
-        .filter_map(|&i| match meta_of(i) {
-            (d, Meta::Technique(m)) => Some((d, m)),
-            _ => None,
-        })
-        .collect();
-    let page_meta = |&i: &usize| match meta_of(i) {
-        (d, Meta::Page(m)) => Some((d, m)),
-        _ => None,
-    };
-    let pages: Vec<(&Arc<Doc>, &Arc<PageMeta>)> = skeleton.pages.iter().filter_map(page_meta).collect();
-    let home: Option<(&Arc<Doc>, &Arc<PageMeta>)> = skeleton.home.as_ref().and_then(page_meta);
-    let benefits = skeleton.benefits.clone();
-    let article_techniques = skeleton.article_techniques.clone();
-
-    // Site-wide Markdown (the disclaimer) and the menu.
-    let disclaimer_html = config.disclaimer.as_deref().map_or_else(String::new, |text| {
-        let origin = Origin {
-            file: std::path::Path::new(crate::config::FILE),
-            file_text: &config.source,
-            placement: Placement::Fixed(line_of(&config.source, "disclaimer")),
-            source_dir: "",
-            page_path: "/",
-            analyze: false,
+impl<'c> Shell<'c> {
+    /// The front-matter stage (reused from `cache` when no front matter, path, asset or
+    /// base path changed: a body edit in watch mode), the disclaimer and the menu, and
+    /// the site assembled around empty renders.
+    pub fn new(
+        config: Config,
+        docs: &[Arc<Doc>],
+        assets: Vec<Asset>,
+        static_files: &[String],
+        settings: Settings,
+        cache: Option<&'c MarkdownCache>,
+    ) -> Self {
+        let skeleton = match cache.and_then(|c| c.skeleton.as_ref()) {
+            Some(k) if k.matches(&config.base_path, docs, &assets, static_files, settings.drafts) => Arc::clone(k),
+            _ => Arc::new(skeleton::Skeleton::build(
+                &config.base_path,
+                docs,
+                &assets,
+                static_files,
+                settings.drafts,
+            )),
         };
-        markdown::render(text, &origin, index, &mut IdSet::default(), &mut problems).html
-    });
-    let menu = resolve_menu(&config, index, &mut problems);
-
-    if problems.iter().any(Diagnostic::is_error) {
-        return Err(problems);
+        let problems = skeleton.problems.clone();
+        let rendered: Vec<usize> = (skeleton.articles.iter())
+            .chain(&skeleton.techniques)
+            .chain(&skeleton.pages)
+            .chain(&skeleton.home)
+            .copied()
+            .collect();
+        // Site-wide Markdown (the disclaimer) and the menu.
+        let mut site_problems = Vec::new();
+        let index = &skeleton.index;
+        let disclaimer_html = config.disclaimer.as_deref().map_or_else(String::new, |text| {
+            let origin = Origin {
+                file: std::path::Path::new(crate::config::FILE),
+                file_text: &config.source,
+                placement: Placement::Fixed(line_of(&config.source, "disclaimer")),
+                source_dir: "",
+                page_path: "/",
+                analyze: false,
+            };
+            markdown::render(text, &origin, index, &mut IdSet::default(), &mut site_problems).html
+        });
+        let menu = resolve_menu(&config, index, &mut site_problems);
+        let ok = !problems.iter().chain(&site_problems).any(Diagnostic::is_error);
+        let site = ok.then(|| assemble(&skeleton, docs, config, assets, disclaimer_html, menu));
+        Shell {
+            skeleton,
+            problems,
+            site_problems,
+            rendered,
+            site,
+            settings,
+            cache,
+        }
     }
 
-    // Assemble.
-    let mut renders = renders.into_iter();
-    let mut site_articles: Vec<Article> = Vec::with_capacity(articles.len());
+    /// The site with empty renders: every page but those that show rendered Markdown can
+    /// be made from it, and an article's page from it and the article's render.
+    /// `None` when the front matter, the menu or the disclaimer has errors.
+    pub fn site(&self) -> Option<&Site> {
+        self.site.as_ref()
+    }
+
+    /// Renders every document's Markdown in parallel, reusing the cache's renders where
+    /// still valid. `each` is called with every fresh render of an article (never with a
+    /// cached one); when it returns true, the body's HTML is dropped.
+    pub fn render(&self, docs: &mut [Arc<Doc>], each: Option<&EachArticle<'_>>) -> Renders {
+        let articles = self.skeleton.articles.len();
+        let each_slot = |n: usize, r: &Arc<DocRender>| n < articles && each.is_some_and(|f| f(n, r));
+        let each_slot: Option<&docs::EachRender<'_>> = each.map(|_| &each_slot as &docs::EachRender<'_>);
+        docs::render_all(
+            docs,
+            &self.rendered,
+            (&self.skeleton.index, self.skeleton.fingerprint),
+            self.settings,
+            self.cache,
+            each_slot,
+        )
+    }
+
+    /// Checks every anchor and puts the renders in place: the model, its warnings and
+    /// the cache for the next build, or every error.
+    pub fn finish(self, docs: &[Arc<Doc>], (renders, mut next_cache): Renders) -> Result<Built, Vec<Diagnostic>> {
+        let Shell {
+            skeleton,
+            mut problems,
+            site_problems,
+            rendered,
+            site,
+            cache,
+            ..
+        } = self;
+        let all_docs: Vec<&Arc<Doc>> = rendered.iter().map(|&i| &docs[i]).collect();
+        // The last build's checks hold while documents keep their positions (same skeleton).
+        let previous = cache
+            .filter(|c| c.skeleton.as_ref().is_some_and(|k| Arc::ptr_eq(k, &skeleton)))
+            .and_then(|c| c.links.as_deref());
+        let checks = check_links(&all_docs, &renders, &skeleton.rendered_at, previous, &mut problems);
+        if cache.is_some() {
+            next_cache.links = Some(Arc::new(checks));
+        }
+        problems.extend(site_problems);
+        let Some(mut site) = site.filter(|_| !problems.iter().any(Diagnostic::is_error)) else {
+            return Err(problems);
+        };
+        let mut renders = renders.into_iter();
+        let slots = (site.articles.iter_mut().map(|a| &mut a.render))
+            .chain(site.techniques.iter_mut().map(|t| &mut t.render))
+            .chain(site.pages.iter_mut().map(|p| &mut p.render))
+            .chain(site.home.iter_mut().map(|h| &mut h.render));
+        for slot in slots {
+            *slot = renders.next().unwrap_or_default();
+        }
+        next_cache.skeleton = Some(skeleton);
+        Ok((site, problems, next_cache))
+    }
+}
+
+/// The site from the front-matter stage, every render empty.
+fn assemble(
+    skeleton: &skeleton::Skeleton,
+    docs: &[Arc<Doc>],
+    config: Config,
+    assets: Vec<Asset>,
+    disclaimer_html: String,
+    menu: Vec<MenuLink>,
+) -> Site {
+    let empty = Arc::new(DocRender::default());
+    let meta_of = |i: usize| (&docs[i], &docs[i].meta);
+    let articles = skeleton.articles.iter().filter_map(|&i| match meta_of(i) {
+        (d, Meta::Article(m)) => Some((d, m)),
+        _ => None,
+    });
+    let mut site_articles: Vec<Article> = Vec::with_capacity(skeleton.articles.len());
     for (((d, m), techs), benefits) in articles
-        .into_iter()
-        .zip(article_techniques)
+        .zip(&skeleton.article_techniques)
         .zip(&skeleton.article_benefits)
     {
         site_articles.push(Article {
             doc: Arc::clone(&d.info),
             meta: Arc::clone(m),
-            render: renders.next().unwrap_or_default(),
-            techniques: techs,
+            render: Arc::clone(&empty),
+            techniques: techs.clone(),
             benefits: benefits.clone(),
         });
     }
-    let mut site_techniques: Vec<Technique> = techniques
-        .into_iter()
-        .map(|(d, m)| Technique {
-            doc: Arc::clone(&d.info),
-            meta: Arc::clone(m),
-            render: renders.next().unwrap_or_default(),
-            used_by: Vec::new(),
+    let mut site_techniques: Vec<Technique> = (skeleton.techniques.iter())
+        .filter_map(|&i| match meta_of(i) {
+            (d, Meta::Technique(m)) => Some(Technique {
+                doc: Arc::clone(&d.info),
+                meta: Arc::clone(m),
+                render: Arc::clone(&empty),
+                used_by: Vec::new(),
+            }),
+            _ => None,
         })
         .collect();
     for (i, a) in site_articles.iter().enumerate() {
@@ -327,28 +414,27 @@ pub fn build(
             site_techniques[t].used_by.push(i);
         }
     }
-    let mut page_of = |(d, m): (&Arc<Doc>, &Arc<PageMeta>)| Page {
-        doc: Arc::clone(&d.info),
-        meta: Arc::clone(m),
-        render: renders.next().unwrap_or_default(),
+    let page_of = |&i: &usize| match meta_of(i) {
+        (d, Meta::Page(m)) => Some(Page {
+            doc: Arc::clone(&d.info),
+            meta: Arc::clone(m),
+            render: Arc::clone(&empty),
+        }),
+        _ => None,
     };
-    let site_pages: Vec<Page> = pages.into_iter().map(&mut page_of).collect();
-    let home = home.map(page_of);
-    let site = Site {
+    Site {
+        home: skeleton.home.as_ref().and_then(page_of),
+        pages: skeleton.pages.iter().filter_map(page_of).collect(),
         config,
-        home,
         articles: site_articles,
         techniques: site_techniques,
-        benefits,
-        pages: site_pages,
+        benefits: skeleton.benefits.clone(),
         assets,
         disclaimer_html,
         menu,
         links: Arc::clone(&skeleton.index),
         search_order: Arc::clone(&skeleton.search_order),
-    };
-    next_cache.skeleton = Some(skeleton);
-    Ok((site, problems, next_cache))
+    }
 }
 
 fn missing_technique(d: &Doc, t: &str, known: &[&str]) -> Diagnostic {

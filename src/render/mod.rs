@@ -238,6 +238,11 @@ pub enum RenderError {
     Write(std::io::Error),
 }
 
+/// The output file of article `i`'s page.
+pub fn article_file(site: &Site, i: usize) -> String {
+    out_path(site.articles[i].path())
+}
+
 /// Every output file of the site, with the inputs each one reads.
 pub fn plan(site: &Site) -> Vec<Planned> {
     use Input::*;
@@ -267,7 +272,7 @@ pub fn plan(site: &Site) -> Vec<Planned> {
         }
         inputs.extend(a.techniques.iter().map(|&t| TechniqueListing(t)));
         out.push(Planned {
-            path: out_path(a.path()),
+            path: article_file(site, i),
             kind: PageKind::Article(i),
             inputs,
         });
@@ -568,13 +573,32 @@ impl<'a> Renderer<'a> {
                 let mut out = out;
                 out.write_all(&b).map_err(RenderError::Write)
             }
-            Output::Page(template, c) => match crate::limits::render_into(self.tera, template, &c, &p.path, out) {
-                Ok(()) => Ok(()),
-                Err(crate::limits::Failure::Template(e)) => {
-                    Err(RenderError::Template(template_error(&e, &self.display)))
-                }
-                Err(crate::limits::Failure::Write(e)) => Err(RenderError::Write(e)),
-            },
+            Output::Page(template, c) => self.page_into(template, &c, &p.path, out),
+        }
+    }
+
+    /// Writes the page of article `i` to `out`, with `render` as the article's rendered
+    /// Markdown (the site's own may still be empty: see [`crate::model::Shell`]). The
+    /// page is the one [`Renderer::render_into`] makes once the render is in the site.
+    pub fn article_into(
+        &self,
+        i: usize,
+        render: &std::sync::Arc<crate::model::DocRender>,
+        out: impl std::io::Write,
+    ) -> Result<(), RenderError> {
+        let a = crate::model::Article {
+            render: std::sync::Arc::clone(render),
+            ..self.site.articles[i].clone()
+        };
+        let c = self.article(i, &a);
+        self.page_into("article.html", &c, &article_file(self.site, i), out)
+    }
+
+    fn page_into(&self, template: &str, c: &Context, path: &str, out: impl std::io::Write) -> Result<(), RenderError> {
+        match crate::limits::render_into(self.tera, template, c, path, out) {
+            Ok(()) => Ok(()),
+            Err(crate::limits::Failure::Template(e)) => Err(RenderError::Template(template_error(&e, &self.display))),
+            Err(crate::limits::Failure::Write(e)) => Err(RenderError::Write(e)),
         }
     }
 
@@ -641,7 +665,7 @@ impl<'a> Renderer<'a> {
                 c.insert_value("articles", tera::Value::from(self.summaries().to_vec()));
                 ("articles.html", c)
             }
-            PageKind::Article(i) => ("article.html", self.article(i)),
+            PageKind::Article(i) => ("article.html", self.article(i, &site.articles[i])),
             PageKind::TechniqueList => {
                 let mut c = self.base(
                     b.meta("Techniques", &site.config.description, "/techniques/"),
@@ -755,9 +779,9 @@ impl<'a> Renderer<'a> {
         Ok(Output::Page(template, c))
     }
 
-    fn article(&self, i: usize) -> Context {
+    /// The context of article `i`'s page, `a` being the article.
+    fn article(&self, i: usize, a: &crate::model::Article) -> Context {
         let (site, b) = (self.site, &self.b);
-        let a = &site.articles[i];
         let permalink = b.permalink(a.path());
         let mut c = self.base(
             b.meta(&a.meta.title, &a.meta.description, a.path()),
