@@ -73,7 +73,8 @@ pub struct Rendered {
     pub words: usize,
     /// Local links with anchors or pages to verify later.
     pub links: Vec<LinkCheck>,
-    /// Every heading, in order.
+    /// Every heading, in order (emptied once the search terms are taken, unless reading
+    /// statistics are gathered: only `knead check` reads them later).
     pub headings: Vec<Heading>,
     /// Reading statistics of the prose (not code or tables), when asked for.
     pub stats: Option<TextStats>,

@@ -144,15 +144,90 @@ impl IdSet {
         self.used.contains(id)
     }
 
-    /// Every id handed out (not the reserved ones).
-    pub fn into_set(self) -> FxHashSet<String> {
-        self.used
+    /// Every id handed out (not the reserved ones), compact (see [`Anchors`]).
+    pub fn into_anchors(self) -> Anchors {
+        let mut ids: Vec<String> = self.used.into_iter().collect();
+        ids.sort_unstable();
+        let mut text = String::with_capacity(ids.iter().map(String::len).sum());
+        let mut ends = Vec::with_capacity(ids.len());
+        for id in &ids {
+            text.push_str(id);
+            ends.push(text.len() as u32);
+        }
+        Anchors {
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
+    }
+}
+
+/// The ids of one page's content, kept for the anchor checks of the links to it: sorted,
+/// in one string (a tenth of the memory of a set of strings: every page of the site
+/// keeps its ids until the build ends).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Anchors {
+    text: Box<str>,
+    /// Where each id ends in `text`.
+    ends: Box<[u32]>,
+}
+
+impl Anchors {
+    fn get(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.text[start..self.ends[k] as usize]
+    }
+
+    /// True when the page has the id `id`.
+    pub fn contains(&self, id: &str) -> bool {
+        let (mut lo, mut hi) = (0, self.ends.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.get(mid).cmp(id) {
+                std::cmp::Ordering::Equal => return true,
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+            }
+        }
+        false
+    }
+
+    /// The ids, sorted.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).map(|k| self.get(k))
+    }
+
+    /// The number of ids.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when the page has no ids.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchors_hold_every_id_handed_out() {
+        let mut ids = IdSet::for_page();
+        for base in ["why", "why", "a", "zeta", "faq-1", "why", "über"] {
+            ids.unique(base);
+        }
+        let anchors = ids.into_anchors();
+        let all: Vec<&str> = anchors.iter().collect();
+        assert_eq!(all, ["a", "faq-1", "why", "why-1", "why-2", "zeta", "über"]);
+        for id in &all {
+            assert!(anchors.contains(id), "{id}");
+        }
+        for id in ["", "b", "why-3", "zz", "wh", "main"] {
+            assert!(!anchors.contains(id), "{id}");
+        }
+        assert!(!IdSet::default().into_anchors().contains("a"));
+    }
 
     #[test]
     fn validates_slugs() {

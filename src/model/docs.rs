@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::content::ArticleMeta;
 use crate::diagnostics::Diagnostic;
@@ -25,7 +25,7 @@ pub struct DocRender {
     /// FAQs (articles only).
     pub faqs: Vec<FaqItem>,
     /// Every id of the content on the page: headings and FAQs.
-    pub anchors: FxHashSet<String>,
+    pub anchors: crate::slug::Anchors,
     /// Problems in links and images.
     pub problems: Vec<Diagnostic>,
     /// Words a reader reads: the body and the FAQ answers.
@@ -82,6 +82,10 @@ fn render_doc(d: &Doc, index: &LinkIndex, analyze: bool) -> DocRender {
         _ => Vec::new(),
     };
     let search = crate::search::index::doc_terms(&d.meta, &mut body, answers);
+    if !analyze {
+        // Only `knead check` reads every heading after this (the contents keeps h2, h3).
+        body.headings = Vec::new();
+    }
     let faq_words: usize = match &d.meta {
         Meta::Article(m) => m.faqs.iter().map(|f| f.answer.split_whitespace().count()).sum(),
         _ => 0,
@@ -90,7 +94,7 @@ fn render_doc(d: &Doc, index: &LinkIndex, analyze: bool) -> DocRender {
         reading_words: body.words + faq_words,
         body,
         faqs,
-        anchors: ids.into_set(),
+        anchors: ids.into_anchors(),
         problems,
         search,
     }
@@ -135,7 +139,7 @@ fn render_faqs(
             FaqItem {
                 id,
                 question: f.question.trim().to_owned(),
-                answer: answer.html,
+                answer: tera::Value::from(answer.html),
             }
         })
         .collect()

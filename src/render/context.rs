@@ -156,13 +156,6 @@ pub struct TitleLink<'a> {
     pub url: String,
 }
 
-/// One article's FAQs on faq.html.
-#[derive(Debug, Clone, Serialize)]
-pub struct FaqGroup<'a> {
-    pub article: TitleLink<'a>,
-    pub faqs: Vec<FaqCtx<'a>>,
-}
-
 /// Builds the shared pieces of context from the site once.
 pub struct Builder<'a> {
     pub site: &'a Site,
@@ -276,9 +269,44 @@ impl<'a> Builder<'a> {
             .map(|f| FaqCtx {
                 id: &f.id,
                 question: &f.question,
-                answer: &f.answer,
+                answer: f.answer_html(),
             })
             .collect()
+    }
+
+    /// `groups` on faq.html: for each article with FAQs, `{ article: { title, url },
+    /// faqs: [{ id, question, answer }] }`. Built by hand rather than serialized, so that
+    /// the answers are the model's, shared rather than copied: the FAQ hub shows every
+    /// answer of the site (a copy of them all was the largest thing a 10,000-article
+    /// build held).
+    pub fn faq_groups(&self) -> tera::Value {
+        let map = |entries: Vec<(&'static str, tera::Value)>| {
+            let mut m = tera::Map::with_capacity(entries.len());
+            for (k, v) in entries {
+                m.insert(tera::value::Key::Str(k), v);
+            }
+            tera::Value::from(m)
+        };
+        let groups: Vec<tera::Value> = (self.site.articles.iter())
+            .filter(|a| !a.faqs().is_empty())
+            .map(|a| {
+                let faqs: Vec<tera::Value> = (a.faqs().iter())
+                    .map(|f| {
+                        map(vec![
+                            ("id", tera::Value::from(f.id.as_str())),
+                            ("question", tera::Value::from(f.question.as_str())),
+                            ("answer", f.answer.clone()),
+                        ])
+                    })
+                    .collect();
+                let article = map(vec![
+                    ("title", tera::Value::from(a.meta.title.as_str())),
+                    ("url", tera::Value::from(self.href(a.path()))),
+                ]);
+                map(vec![("article", article), ("faqs", tera::Value::from(faqs))])
+            })
+            .collect();
+        tera::Value::from(groups)
     }
 
     /// Breadcrumbs: home, then the given section.

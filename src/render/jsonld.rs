@@ -169,7 +169,12 @@ pub fn article(site: &Site, a: &Article, permalink: &str) -> String {
             .map(|f| Question {
                 kind: "Question",
                 name: &f.question,
-                accepted_answer: typed("Answer", Text { text: f.answer.trim() }),
+                accepted_answer: typed(
+                    "Answer",
+                    Text {
+                        text: f.answer_html().trim(),
+                    },
+                ),
             })
             .collect(),
     });

@@ -19,7 +19,7 @@ use tera::{Context, Tera};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Site, Sourced};
 use crate::theme::Theme;
-use context::{ArticleCtx, BenefitCtx, Builder, FaqGroup, ImageCtx, Link, PageCtx, TechniqueCtx, TitleLink};
+use context::{ArticleCtx, BenefitCtx, Builder, ImageCtx, Link, PageCtx, TechniqueCtx, TitleLink};
 
 /// An input that a page reads: a part of the site model. Watch mode renders a page
 /// again exactly when the value of one of its inputs changed (see
@@ -737,19 +737,7 @@ impl<'a> Renderer<'a> {
                     b.meta("Frequently asked questions", &site.config.description, "/faq/"),
                     b.crumbs(None),
                 );
-                let groups: Vec<FaqGroup<'_>> = site
-                    .articles
-                    .iter()
-                    .filter(|a| !a.faqs().is_empty())
-                    .map(|a| FaqGroup {
-                        article: TitleLink {
-                            title: &a.meta.title,
-                            url: b.href(a.path()),
-                        },
-                        faqs: b.faqs(a),
-                    })
-                    .collect();
-                c.insert("groups", &groups);
+                c.insert_value("groups", b.faq_groups());
                 ("faq.html", c)
             }
             PageKind::Page(i) => {
