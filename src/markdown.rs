@@ -29,12 +29,10 @@ pub struct TocEntry {
 pub struct LinkCheck {
     /// The page and anchor.
     pub target: Target,
-    /// As written.
-    pub href: String,
     /// Where it is written.
     pub pos: Pos,
-    /// The line shown in a message about the link, kept for links into a body that name
-    /// an anchor (the only ones checked later, when the body's text may be gone).
+    /// The line shown in a message about the link, kept for links that name an anchor
+    /// (the only ones checked later, when the file's text may be gone).
     pub shown: Option<crate::diagnostics::ShownLine>,
 }
 
@@ -71,7 +69,7 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// Words of text, for reading time.
     pub words: usize,
-    /// Local links with anchors or pages to verify later.
+    /// Local links with anchors, to check once every page is rendered.
     pub links: Vec<LinkCheck>,
     /// Every heading, in order (emptied once the search terms are taken, unless reading
     /// statistics are gathered: only `knead check` reads them later).
@@ -335,18 +333,19 @@ pub fn render(
         match index.resolve(&dest, origin.source_dir, origin.page_path, is_image) {
             Ok(Resolved::External) => {}
             Ok(Resolved::Local { href, target }) => {
-                if let Some(target) = target {
-                    let anchored = target.anchor.as_ref().is_some_and(|a| !a.is_empty());
-                    let shown = (anchored && !origin.placement.in_front_matter()).then(|| {
+                // Only an anchor is left to check once every page is rendered (the page
+                // itself exists: the link index said so).
+                if let Some(target) = target.filter(|t| t.anchor.as_ref().is_some_and(|a| !a.is_empty())) {
+                    // The line a message about the anchor shows, kept now: the file's
+                    // text may be gone when anchors are checked.
+                    let shown = if origin.placement.in_front_matter() {
+                        let line = pos.line.checked_sub(1).and_then(|i| origin.file_text.lines().nth(i));
+                        line.map(|t| crate::diagnostics::ShownLine::of(t, pos.column))
+                    } else {
                         let (line, at) = lines.line_at(range.start);
-                        crate::diagnostics::ShownLine::around(line, at, pos.column)
-                    });
-                    out.links.push(LinkCheck {
-                        target,
-                        href: dest.clone(),
-                        pos,
-                        shown,
-                    });
+                        Some(crate::diagnostics::ShownLine::around(line, at, pos.column))
+                    };
+                    out.links.push(LinkCheck { target, pos, shown });
                 }
                 match &mut events[k].0 {
                     Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {

@@ -80,11 +80,12 @@ impl Doc {
         frontmatter::locate(&self.text)
     }
 
-    /// Forgets the body's text, keeping the front matter (for messages): see
-    /// `model::Settings::drop_bodies`.
-    pub fn drop_body(&mut self) {
-        self.text.truncate(self.body_start);
-        self.text.shrink_to_fit();
+    /// Forgets the file's text once its Markdown is rendered (the messages made later
+    /// keep the lines they show): see `model::Settings::drop_bodies`. The front matter
+    /// is parsed already; [`Doc::front_matter`] is empty from then on.
+    pub fn drop_text(&mut self) {
+        self.text = String::new();
+        self.body_start = 0;
     }
 
     /// The front matter block: everything before the body, delimiters included.

@@ -55,6 +55,8 @@ pub struct Prepared {
     articles_written: bool,
     /// Template and write errors of the article pages written already.
     article_problems: Vec<Diagnostic>,
+    /// The plan and the search index's shards, when made already (see [`build`]).
+    made: Option<(Vec<render::Planned>, Arc<crate::search::index::Shards>)>,
 }
 
 /// Runs every stage up to (not including) rendering pages.
@@ -133,7 +135,7 @@ fn prepare_into(opts: &Options, staging: Option<&output::Staging>) -> Result<Pre
         }
     };
     let articles_written = early.is_some();
-    let (site, warnings, _) = match shell.finish(&docs, renders) {
+    let (mut site, warnings, _) = match shell.finish(&docs, renders) {
         Ok(v) => v,
         Err(errs) => {
             problems.extend(errs);
@@ -144,6 +146,17 @@ fn prepare_into(opts: &Options, staging: Option<&output::Staging>) -> Result<Pre
     lap("model");
     drop(docs);
     lap("drop sources");
+    // The search index takes every document's terms; a clean build makes it now,
+    // dropping the terms as they are indexed, rather than while the pages that list
+    // every article are rendered (each holds much at once).
+    let made = articles_written.then(|| {
+        site.drop_faq_sources();
+        let plan = render::plan(&site);
+        let n = crate::search::index::layout(&site).shards;
+        let shards = crate::search::index::shards_taking_terms(&mut site, n);
+        (plan, Arc::new(shards))
+    });
+    lap("search index");
     problems.extend(warnings);
     let Some(tera) = tera else {
         problems.sort();
@@ -158,6 +171,7 @@ fn prepare_into(opts: &Options, staging: Option<&output::Staging>) -> Result<Pre
         sources: sources.markdown.len(),
         articles_written,
         article_problems,
+        made,
     })
 }
 
@@ -184,8 +198,18 @@ impl Prepared {
     /// (or nowhere, for `knead check`), so that no page is held whole in memory. Returns
     /// the number of files, or every template error (and the first write error).
     pub fn render_each(&self, staging: Option<&output::Staging>) -> Result<usize, Vec<Diagnostic>> {
-        let plan = render::plan(&self.site);
-        let renderer = Renderer::new(&self.site, &self.theme, &self.tera, &plan);
+        let planned;
+        let (plan, renderer) = match &self.made {
+            Some((plan, shards)) => (
+                plan,
+                Renderer::new(&self.site, &self.theme, &self.tera, plan).with_shards(Arc::clone(shards)),
+            ),
+            None => {
+                planned = render::plan(&self.site);
+                let renderer = Renderer::new(&self.site, &self.theme, &self.tera, &planned);
+                (&planned, renderer)
+            }
+        };
         renderer.warm_up();
         // Pages that list many others (the FAQ hub, lists, the sitemap, search files) take
         // the longest: start them first, so no core is left rendering one of them alone

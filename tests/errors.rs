@@ -152,6 +152,26 @@ fn links_to_missing_pages_and_anchors() {
         .stderr_has("did you mean `#why-it-helps`?");
 }
 
+/// An anchor in an FAQ answer (Markdown inside the front matter) is checked too, and
+/// its message shows the front matter line, even though a clean build has let go of the
+/// file's text by the time anchors are checked.
+#[test]
+fn broken_anchor_in_an_faq_answer() {
+    let (_, run) = broken(|s| {
+        s.edit(
+            "content/articles/first.md",
+            "See [the second article](second.md)",
+            "See [the second article](second.md#what-to-expec)",
+        );
+    });
+    run.fails_with(1)
+        .stderr_has("the anchor `#what-to-expec` does not exist on /articles/second/")
+        .stderr_has("content/articles/first.md:14:")
+        .stderr_has("14 |     answer: \"Usually **not**. See [the second article](second.md#what-to-expec).\"")
+        .stderr_has("did you mean `#what-to-expect`?")
+        .stderr_has("failed with 1 error");
+}
+
 #[test]
 fn unterminated_front_matter_and_non_utf8() {
     let (site, run) = broken(|s| {

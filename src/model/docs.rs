@@ -81,6 +81,10 @@ fn render_doc(d: &Doc, index: &LinkIndex, analyze: bool) -> DocRender {
         Meta::Article(m) => render_faqs(d, m, &origin, index, &mut ids, &mut problems, &mut answers),
         _ => Vec::new(),
     };
+    // Links in FAQ answers are checked with the body's.
+    body.links
+        .extend(answers.iter_mut().flat_map(|(_, links)| std::mem::take(links)));
+    let answers: Vec<crate::search::TermCounter> = answers.into_iter().map(|(terms, _)| terms).collect();
     let search = crate::search::index::doc_terms(&d.meta, &mut body, answers);
     if !analyze {
         // Only `knead check` reads every heading after this (the contents keeps h2, h3).
@@ -107,7 +111,7 @@ fn render_faqs(
     index: &LinkIndex,
     ids: &mut IdSet,
     problems: &mut Vec<Diagnostic>,
-    answer_terms: &mut Vec<crate::search::TermCounter>,
+    answers: &mut Vec<(crate::search::TermCounter, Vec<markdown::LinkCheck>)>,
 ) -> Vec<FaqItem> {
     let located = std::cell::OnceCell::new();
     m.faqs
@@ -134,7 +138,7 @@ fn render_faqs(
                 analyze: false,
             };
             let answer = markdown::render(&f.answer, &answer_origin, index, &mut IdSet::default(), problems);
-            answer_terms.push(answer.search.counts);
+            answers.push((answer.search.counts, answer.links));
             let id = ids.unique(&format!("faq-{}", slug::heading_id(&f.question)));
             FaqItem {
                 id,
@@ -192,7 +196,7 @@ pub fn render_all(
                 if settings.drop_bodies
                     && let Some(d) = Arc::get_mut(d)
                 {
-                    d.drop_body();
+                    d.drop_text();
                 }
                 out.push((slot[i], r, fresh));
             }

@@ -445,6 +445,13 @@ impl<'a> Renderer<'a> {
         self
     }
 
+    /// Uses `shards` as the search index's term shards (made beforehand, as
+    /// [`crate::search::index::shards`] would make them).
+    pub fn with_shards(self, shards: std::sync::Arc<crate::search::index::Shards>) -> Self {
+        let _ = self.search_shards.set(shards);
+        self
+    }
+
     /// The documents of the search index, in index order.
     fn search_order(&self) -> &[crate::search::index::DocRef] {
         &self.site.search_order
@@ -490,6 +497,20 @@ impl<'a> Renderer<'a> {
                     dates.entry(d).or_insert_with(|| tera::Value::from_serializable(&d));
                 }
             }
+            // Benefit links, shared by the articles that spell the benefit alike.
+            let benefit_link = |i: usize, name: &str| {
+                tera::Value::from_serializable(&Link {
+                    name: name.to_owned(),
+                    url: self.b.href(&self.site.benefits[i].path),
+                })
+            };
+            let mut benefits: FxHashMap<(usize, &str), tera::Value> = FxHashMap::default();
+            for a in &self.site.articles {
+                for &(i, pos) in &a.benefits {
+                    let name = a.meta.benefits.get(pos).map_or("", |n| n.trim());
+                    benefits.entry((i, name)).or_insert_with(|| benefit_link(i, name));
+                }
+            }
             let date = |d: &crate::date::Date| {
                 dates
                     .get(d)
@@ -520,7 +541,16 @@ impl<'a> Renderer<'a> {
                     put("reading_time", tera::Value::from(a.reading_time()));
                     let links: Vec<tera::Value> = a.techniques.iter().map(|&t| techniques[t].clone()).collect();
                     put("techniques", tera::Value::from(links));
-                    put("benefits", tera::Value::from_serializable(&b.benefit_links(a)));
+                    let links: Vec<tera::Value> = (a.benefits.iter())
+                        .map(|&(i, pos)| {
+                            let name = a.meta.benefits.get(pos).map_or("", |n| n.trim());
+                            match benefits.get(&(i, name)) {
+                                Some(v) => v.clone(),
+                                None => benefit_link(i, name),
+                            }
+                        })
+                        .collect();
+                    put("benefits", tera::Value::from(links));
                     put("tags", tera::Value::from_serializable(&a.meta.tags));
                     tera::Value::from(m)
                 })

@@ -361,6 +361,34 @@ fn par_chunks<'t, T: Sync, R: Send>(items: &'t [T], f: impl Fn(usize, &'t [T]) -
     })
 }
 
+/// [`par_chunks`] for owned items: `f` gets each thread's part by value (and its start).
+fn par_parts<T: Send, R: Send>(mut items: Vec<T>, f: impl Fn(usize, Vec<T>) -> R + Sync) -> Vec<R> {
+    let threads = rayon::current_num_threads().min(8);
+    if threads <= 1 || items.len() < 256 {
+        return vec![f(0, items)];
+    }
+    let size = items.len().div_ceil(threads);
+    let mut parts = Vec::with_capacity(threads);
+    let mut start = 0;
+    while !items.is_empty() {
+        let rest = items.split_off(size.min(items.len()));
+        parts.push((start, items));
+        start += size;
+        items = rest;
+    }
+    std::thread::scope(|s| {
+        let f = &f;
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|(start, part)| s.spawn(move || f(start, part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
 /// Posting lists under construction: term -> (document, weight), documents ascending.
 type Postings<'a> = FxHashMap<&'a str, Vec<(u32, f32)>>;
 
@@ -623,27 +651,34 @@ impl Encoding {
     }
 }
 
-/// The encoded posting list of every term of the documents in `order`: the lists
-/// [`postings`] makes, encoded as they grow (what a clean build's index needs; watch
-/// mode keeps [`postings`] to update them).
-fn encoded_postings<'a>(
-    site: &'a Site,
-    order: &[DocRef],
-    names: &'a [Vec<(String, u16)>],
-) -> FxHashMap<&'a str, Encoding> {
-    let partial: Vec<FxHashMap<&str, Encoding>> = par_chunks(order, |start, chunk| {
-        let mut postings: FxHashMap<&str, Encoding> = FxHashMap::default();
+/// The encoded posting list of every term of `docs` (each document's terms and
+/// techniques, in index order): the lists [`postings`] makes, encoded as they grow (what
+/// a clean build's index needs; watch mode keeps [`postings`] to update them). Owned
+/// terms are dropped as soon as they are indexed.
+fn encoded_postings<T: std::borrow::Borrow<DocTerms> + Send>(
+    docs: Vec<(T, &[usize])>,
+    names: &[Vec<(String, u16)>],
+) -> FxHashMap<Box<str>, Encoding> {
+    let partial: Vec<FxHashMap<Box<str>, Encoding>> = par_parts(docs, |start, part| {
+        let mut postings: FxHashMap<Box<str>, Encoding> = FxHashMap::default();
+        let mut add = |t: &str, doc: u32, w: f32| match postings.get_mut(t) {
+            Some(e) => e.push(doc, w),
+            None => {
+                let mut e = Encoding::default();
+                e.push(doc, w);
+                postings.insert(t.into(), e);
+            }
+        };
         let mut doc_names: Vec<(&str, f32)> = Vec::new();
         let mut named: Vec<bool> = Vec::new();
-        for (k, &r) in chunk.iter().enumerate() {
+        for (k, (terms, techniques)) in part.into_iter().enumerate() {
             let doc = (start + k) as u32;
-            let s = source(site, r);
-            names_of(names, s.techniques, &mut doc_names);
+            names_of(names, techniques, &mut doc_names);
             named.clear();
             named.resize(doc_names.len(), false);
             // A term of a technique's name adds its weight to the document's own (in
             // this order, as `add_doc` does: the sums are the same floats).
-            for (t, w) in s.terms.iter() {
+            for (t, w) in terms.borrow().iter() {
                 let w = match doc_names.iter().position(|n| n.0 == t) {
                     Some(j) => {
                         named[j] = true;
@@ -651,10 +686,10 @@ fn encoded_postings<'a>(
                     }
                     None => w,
                 };
-                postings.entry(t).or_default().push(doc, w);
+                add(t, doc, w);
             }
             for (&(t, w), _) in doc_names.iter().zip(&named).filter(|(_, used)| !**used) {
-                postings.entry(t).or_default().push(doc, w);
+                add(t, doc, w);
             }
         }
         postings
@@ -663,7 +698,7 @@ fn encoded_postings<'a>(
     let mut postings = parts.next().unwrap_or_default();
     for part in parts {
         for (t, e) in part {
-            match postings.get_mut(t) {
+            match postings.get_mut(&t) {
                 Some(p) => p.append(e),
                 None => {
                     postings.insert(t, e);
@@ -750,18 +785,63 @@ fn record_hashes(site: &Site, order: &[DocRef]) -> Vec<u64> {
 /// inside a rayon task (the first shard rendered), whose thread could otherwise pick up
 /// another shard and wait on the shards it is itself building.
 pub fn shards(site: &Site, order: &[DocRef], n: usize) -> Shards {
+    let docs: Vec<(&DocTerms, &[usize])> = order
+        .iter()
+        .map(|&r| {
+            let s = source(site, r);
+            (s.terms, s.techniques)
+        })
+        .collect();
+    shards_of(site, order, docs, n)
+}
+
+/// [`shards`] of the site's search order, taking each document's terms out of the site
+/// as they are indexed: a clean build needs them for nothing else, and at 10,000
+/// articles they took 25 MB beside the postings. A render shared with something else
+/// keeps its terms (they are copied).
+pub fn shards_taking_terms(site: &mut Site, n: usize) -> Shards {
+    let order = std::sync::Arc::clone(&site.search_order);
+    let taken: Vec<DocTerms> = order
+        .iter()
+        .map(|&r| {
+            let render = match r {
+                DocRef::Article(i) => &mut site.articles[i].render,
+                DocRef::Technique(i) => &mut site.techniques[i].render,
+                DocRef::Page(i) => &mut site.pages[i].render,
+            };
+            match std::sync::Arc::get_mut(render) {
+                Some(r) => std::mem::take(&mut r.search),
+                None => render.search.clone(),
+            }
+        })
+        .collect();
+    let site: &Site = site;
+    let docs: Vec<(DocTerms, &[usize])> = taken
+        .into_iter()
+        .zip(order.iter())
+        .map(|(t, &r)| (t, source(site, r).techniques))
+        .collect();
+    shards_of(site, &order, docs, n)
+}
+
+fn shards_of<T: std::borrow::Borrow<DocTerms> + Send>(
+    site: &Site,
+    order: &[DocRef],
+    docs: Vec<(T, &[usize])>,
+    n: usize,
+) -> Shards {
     let names = technique_names(site);
-    let postings = encoded_postings(site, order, &names);
-    let mut terms: Vec<(&str, Encoding)> = postings.into_iter().collect();
-    terms.sort_unstable_by(|a, b| js_cmp(a.0, b.0));
+    let postings = encoded_postings(docs, &names);
+    let mut terms: Vec<(Box<str>, Encoding)> = postings.into_iter().collect();
+    terms.sort_unstable_by(|a, b| js_cmp(&a.0, &b.0));
     let entries: Vec<String> = par_chunks(&terms, |_, chunk| {
         chunk.iter().map(|(t, e)| entry_text(t, &e.text)).collect::<Vec<_>>()
     })
     .into_iter()
     .flatten()
     .collect();
-    let keys: Vec<&str> = terms.into_iter().map(|(t, _)| t).collect();
-    let mut shards = cut(keys.iter().zip(&entries).map(|(t, e)| (*t, e.as_str())), n);
+    let keys: Vec<Box<str>> = terms.into_iter().map(|(t, _)| t).collect();
+    let mut shards = cut(keys.iter().zip(&entries).map(|(t, e)| (&**t, e.as_str())), n);
     shards.hash = index_hash(&shards, record_hashes(site, order).into_iter());
     shards
 }
@@ -1469,12 +1549,32 @@ mod tests {
         let order = site.search_order.to_vec();
         let names = technique_names(&site);
         let plain = postings(&site, &order, &names);
-        let encoded = encoded_postings(&site, &order, &names);
+        let docs: Vec<(&DocTerms, &[usize])> = (order.iter())
+            .map(|&r| (source(&site, r).terms, source(&site, r).techniques))
+            .collect();
+        let encoded = encoded_postings(docs, &names);
         assert_eq!(plain.len(), encoded.len());
         assert!(plain.len() > 1000, "{} terms", plain.len());
         for (t, p) in &plain {
-            assert_eq!(entry_of(t, p), entry_text(t, &encoded[t].text), "{t}");
+            assert_eq!(entry_of(t, p), entry_text(t, &encoded[*t].text), "{t}");
         }
+    }
+
+    /// A clean build's index, made while taking the terms out of the model, is the one
+    /// made from the model as it is.
+    #[test]
+    fn shards_taking_terms_are_the_same_shards() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = site_at(root);
+        let n = layout(&site).shards.max(3);
+        let want = shards(&site, &site.search_order, n);
+        let mut taken = site_at(root);
+        let got = shards_taking_terms(&mut taken, n);
+        assert_eq!(got.files, want.files);
+        assert_eq!(got.firsts, want.firsts);
+        assert_eq!((got.hash, &got.file_hashes), (want.hash, &want.file_hashes));
+        assert!(taken.articles.iter().all(|a| a.render.search.is_empty()));
+        assert!(site.articles.iter().all(|a| !a.render.search.is_empty()));
     }
 
     #[test]
