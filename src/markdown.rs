@@ -43,7 +43,8 @@ pub struct Heading {
     pub level: u8,
     /// Its text.
     pub title: String,
-    /// Where it is written.
+    /// Where it is written (when reading statistics are gathered: only `knead check`
+    /// reads it; zero otherwise).
     pub pos: Pos,
     /// True when nothing but a heading of the same or a higher rank (or the end) follows.
     pub empty: bool,
@@ -144,10 +145,11 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Line starts of `text`, for offset -> line/column.
+/// Line starts of `text`, for offset -> line/column, found on first use (a build with
+/// no problem and no anchored link needs no position).
 struct Lines<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    starts: std::cell::OnceCell<Vec<usize>>,
     /// The last position asked for (offset, line index, column): offsets come in
     /// increasing order, so columns are counted on from there, not from the line start
     /// (one long line with many links stays linear).
@@ -156,22 +158,29 @@ struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Lines {
             text,
-            starts,
+            starts: std::cell::OnceCell::new(),
             last: std::cell::Cell::new((0, 0, 1)),
         }
+    }
+
+    fn starts(&self) -> &[usize] {
+        self.starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        })
     }
 
     /// The text of the line holding byte `offset` (without its line break), and where
     /// `offset` is in it.
     fn line_at(&self, offset: usize) -> (&'a str, usize) {
-        let line = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
-        let end = self.starts.get(line + 1).map_or(self.text.len(), |&next| next - 1);
-        let text = self.text.get(self.starts[line]..end).unwrap_or_default();
-        (text.strip_suffix('\r').unwrap_or(text), offset - self.starts[line])
+        let starts = self.starts();
+        let line = starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let end = starts.get(line + 1).map_or(self.text.len(), |&next| next - 1);
+        let text = self.text.get(starts[line]..end).unwrap_or_default();
+        (text.strip_suffix('\r').unwrap_or(text), offset - starts[line])
     }
 
     fn pos(&self, placement: Placement<'_>, offset: usize, len: usize) -> Pos {
@@ -179,8 +188,9 @@ impl<'a> Lines<'a> {
             Placement::Fixed(p) => p,
             Placement::Lazy(p) => p.get(),
             Placement::Body(first) => {
-                let line = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
-                let start = self.starts[line];
+                let starts = self.starts();
+                let line = starts.partition_point(|&s| s <= offset).max(1) - 1;
+                let start = starts[line];
                 let (last_offset, last_line, last_column) = self.last.get();
                 let (from, base) = if last_line == line && (start..=offset).contains(&last_offset) {
                     (last_offset, last_column)
@@ -189,8 +199,7 @@ impl<'a> Lines<'a> {
                 };
                 let column = self.text.get(from..offset).map_or(1, |s| base + s.chars().count());
                 self.last.set((offset, line, column));
-                let line_end = self
-                    .starts
+                let line_end = starts
                     .get(line + 1)
                     .map_or(self.text.len(), |&next| next - 1)
                     .max(offset.min(self.text.len()));
@@ -260,8 +269,17 @@ pub fn render(
                     Some(Event::Start(Tag::Heading { level: next, .. })) => heading_level(*next) <= level,
                     Some(_) => false,
                 };
+                // Only `knead check` reads where headings are.
                 let range = events[i].1.clone();
-                let pos = lines.pos(origin.placement, range.start, range.len());
+                let pos = if origin.analyze {
+                    lines.pos(origin.placement, range.start, range.len())
+                } else {
+                    Pos {
+                        line: 0,
+                        column: 0,
+                        len: 0,
+                    }
+                };
                 out.headings.push(Heading {
                     level,
                     title: title.clone(),
@@ -311,7 +329,8 @@ pub fn render(
             _ => continue,
         };
         let range = events[k].1.clone();
-        let pos = lines.pos(origin.placement, range.start, range.len());
+        // Found only for a problem or an anchor to check later.
+        let pos = || lines.pos(origin.placement, range.start, range.len());
         if is_image {
             let mut alt = String::new();
             for (e, _) in &events[k + 1..] {
@@ -323,7 +342,7 @@ pub fn render(
             }
             if alt.trim().is_empty() {
                 problems.push(error(
-                    pos,
+                    pos(),
                     "this image has no alt text".into(),
                     "describe the image between the brackets: `![A therapist working on the lower back](photo.jpg)`"
                         .into(),
@@ -338,6 +357,7 @@ pub fn render(
                 if let Some(target) = target.filter(|t| t.anchor.as_ref().is_some_and(|a| !a.is_empty())) {
                     // The line a message about the anchor shows, kept now: the file's
                     // text may be gone when anchors are checked.
+                    let pos = pos();
                     let shown = if origin.placement.in_front_matter() {
                         let line = pos.line.checked_sub(1).and_then(|i| origin.file_text.lines().nth(i));
                         line.map(|t| crate::diagnostics::ShownLine::of(t, pos.column))
@@ -354,7 +374,7 @@ pub fn render(
                     _ => {}
                 }
             }
-            Err(e) => problems.push(error(pos, e.message, e.help)),
+            Err(e) => problems.push(error(pos(), e.message, e.help)),
         }
     }
 
