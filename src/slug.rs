@@ -64,7 +64,7 @@ pub fn slugify(text: &str) -> String {
 pub fn heading_id(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_dash = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
+    let mut take = |c: char, out: &mut String| {
         if c.is_alphanumeric() || c == '_' {
             if pending_dash && !out.is_empty() {
                 out.push('-');
@@ -73,6 +73,16 @@ pub fn heading_id(text: &str) -> String {
             out.push(c);
         } else if c.is_whitespace() || c == '-' {
             pending_dash = true;
+        }
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            // The common case, without the general lowercase mapping.
+            take(c.to_ascii_lowercase(), &mut out);
+        } else {
+            for l in c.to_lowercase() {
+                take(l, &mut out);
+            }
         }
     }
     if out.is_empty() {

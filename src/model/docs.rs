@@ -200,13 +200,18 @@ pub fn render_all(
                 }
                 out.push((slot[i], r, fresh));
             }
-            if let Some(f) = each {
-                for (n, r, fresh) in &mut out {
-                    if *fresh
-                        && f(*n, r)
-                        && let Some(m) = Arc::get_mut(r)
-                    {
+            for (n, r, fresh) in &mut out {
+                // A fresh render's HTML is dropped once `each` has used it, else kept
+                // in as little memory as it needs.
+                if !*fresh {
+                    continue;
+                }
+                let used = each.is_some_and(|f| f(*n, r));
+                if let Some(m) = Arc::get_mut(r) {
+                    if used {
                         m.body.html = String::new();
+                    } else {
+                        m.body.html.shrink_to_fit();
                     }
                 }
             }

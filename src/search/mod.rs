@@ -136,6 +136,32 @@ fn prefix_of(s: &[u8]) -> u64 {
     }
 }
 
+/// The end of a run of lowercase ASCII letters and digits (class `LOWER`): the first
+/// position from `i` on that holds another byte. Eight bytes at a time: each byte is
+/// tested against the ranges `a-z` and `0-9` with one subtraction per range (every byte
+/// gets its high bit set first, so no subtraction borrows from the next byte).
+fn lower_run_end(bytes: &[u8], mut i: usize) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const fn each(b: u8) -> u64 {
+        0x0101_0101_0101_0101 * b as u64
+    }
+    while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<8>()) {
+        let w = u64::from_le_bytes(*chunk);
+        let x = w | HIGH;
+        let letter = x.wrapping_sub(each(b'a')) & !x.wrapping_sub(each(b'z' + 1));
+        let digit = x.wrapping_sub(each(b'0')) & !x.wrapping_sub(each(b'9' + 1));
+        let other = !((letter | digit) & !w) & HIGH;
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && CLASS[bytes[i] as usize] == LOWER {
+        i += 1;
+    }
+    i
+}
+
 /// The tokenizer: calls `f` with each token and its [`prefix_of`].
 fn scan(text: &str, buf: &mut String, mut f: impl FnMut(&str, u64)) {
     let bytes = text.as_bytes();
@@ -159,10 +185,7 @@ fn scan(text: &str, buf: &mut String, mut f: impl FnMut(&str, u64)) {
             }
             LOWER => {
                 let start = i;
-                i += 1;
-                while i < n && CLASS[bytes[i] as usize] == LOWER {
-                    i += 1;
-                }
+                i = lower_run_end(bytes, i + 1);
                 if buf.is_empty() && (i == n || CLASS[bytes[i] as usize] == SEP) {
                     let len = i - start;
                     // A short word: read the 8 bytes at its start and mask the rest.
@@ -689,6 +712,30 @@ mod tests {
         ];
         for (word, want) in cases {
             assert_eq!(stem(word), want, "stem({word})");
+        }
+    }
+
+    #[test]
+    fn lower_runs_end_where_the_byte_loop_ends() {
+        let slow = |b: &[u8], mut i: usize| {
+            while i < b.len() && CLASS[b[i] as usize] == LOWER {
+                i += 1;
+            }
+            i
+        };
+        // Every byte value at every place of a run, for runs around the 8-byte step.
+        for len in 0..20 {
+            for at in 0..=len {
+                for x in 0..=255u8 {
+                    let mut b: Vec<u8> = (0..len).map(|k| b"az09qm5"[k % 7]).collect();
+                    if at < len {
+                        b[at] = x;
+                    }
+                    for start in [0, 1.min(len)] {
+                        assert_eq!(lower_run_end(&b, start), slow(&b, start), "{b:?} from {start}");
+                    }
+                }
+            }
         }
     }
 
