@@ -50,8 +50,7 @@ pub struct Prepared {
     pub warnings: Diagnostics,
     /// How many Markdown files were read.
     pub sources: usize,
-    /// Whether the article pages (but those [`kept_for_later`]) are written already
-    /// (see [`build`]).
+    /// Whether the article pages are written already (see [`build`]).
     articles_written: bool,
     /// Template and write errors of the article pages written already.
     article_problems: Vec<Diagnostic>,
@@ -115,9 +114,6 @@ fn prepare_into(opts: &Options, staging: Option<&output::Staging>) -> Result<Pre
             let renderer = Renderer::new(site, &theme, tera, &[]);
             let problems = std::sync::Mutex::new(Vec::new());
             let write = |i: usize, r: &Arc<model::DocRender>| {
-                if kept_for_later(i) {
-                    return false;
-                }
                 let written = staging.stream(&render::article_file(site, i), |out| {
                     fill_of(renderer.article_into(i, r, out))
                 });
@@ -175,15 +171,6 @@ fn prepare_into(opts: &Options, staging: Option<&output::Staging>) -> Result<Pre
     })
 }
 
-/// True for the articles whose pages a clean build writes with the other pages rather
-/// than as soon as their Markdown is rendered: one in 8. Their pages keep both cores
-/// busy while the FAQ hub and the search index, which need every render, are made
-/// (without them the last stage ran at 1.4 cores and the build took 10 % longer); the
-/// others' HTML is dropped once written.
-fn kept_for_later(article: usize) -> bool {
-    article % 8 == 7
-}
-
 /// What a page's rendering means for its file.
 fn fill_of(rendered: Result<(), render::RenderError>) -> output::Fill {
     match rendered {
@@ -214,9 +201,7 @@ impl Prepared {
         // Pages that list many others (the FAQ hub, lists, the sitemap, search files) take
         // the longest: start them first, so no core is left rendering one of them alone
         // at the end while the other has finished.
-        let written = |p: &&render::Planned| {
-            self.articles_written && matches!(p.kind, render::PageKind::Article(i) if !kept_for_later(i))
-        };
+        let written = |p: &&render::Planned| self.articles_written && matches!(p.kind, render::PageKind::Article(_));
         let mut order: Vec<&render::Planned> = plan.iter().filter(|p| !written(p)).collect();
         order.sort_by_key(|p| p.kind.weight_rank());
         let write = |p: &render::Planned| -> Result<(), Diagnostic> {
@@ -230,7 +215,16 @@ impl Prepared {
             }
         };
         let mut problems = self.article_problems.clone();
-        problems.extend(order.par_iter().filter_map(|p| write(p).err()).collect::<Vec<_>>());
+        // One task per file: the pages that list many others are long, and rayon would
+        // otherwise run a block of them in a row on one core while the other waits
+        // (the last stage took 330 ms instead of 240 at 10,000 articles).
+        problems.extend(
+            order
+                .par_iter()
+                .with_max_len(1)
+                .filter_map(|p| write(p).err())
+                .collect::<Vec<_>>(),
+        );
         if problems.is_empty() {
             return Ok(plan.len());
         }

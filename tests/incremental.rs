@@ -423,10 +423,9 @@ fn an_edit_that_breaks_an_anchor_elsewhere_is_reported() {
     inc.rebuild(&[fixed]).unwrap();
 }
 
-/// A clean build writes most article pages as soon as their Markdown is rendered, in
-/// batches, and the rest with the other pages (see `pipeline::build`); watch mode renders
-/// them all from the finished model. With enough articles for both ways and several
-/// batches, the two outputs are the same, byte for byte.
+/// A clean build writes each article page as soon as its Markdown is rendered, in
+/// batches (see `pipeline::build`); watch mode renders them all from the finished model.
+/// With enough articles for several batches, the two outputs are the same, byte for byte.
 #[test]
 fn pages_written_early_equal_pages_written_from_the_model() {
     let tmp = tempfile::tempdir().unwrap();

@@ -180,6 +180,8 @@ pub fn render_all(
     let mut rendered: Vec<(usize, Arc<DocRender>)> = docs
         .par_chunks_mut(batch)
         .enumerate()
+        // One batch per task, so that the cores finish together.
+        .with_max_len(1)
         .flat_map_iter(|(c, chunk)| {
             let mut out: Vec<(usize, Arc<DocRender>, bool)> = Vec::with_capacity(chunk.len());
             for (k, d) in chunk.iter_mut().enumerate() {
