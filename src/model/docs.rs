@@ -1,6 +1,8 @@
 //! Rendering the Markdown of every document (bodies and FAQ answers) with links
-//! resolved, in parallel, and reusing earlier renders when neither the document nor the
-//! site's set of pages changed (watch mode).
+//! resolved, in parallel batches, and reusing earlier renders when neither the document
+//! nor the site's set of pages changed (watch mode). Each fresh render can be handed to
+//! a callback as soon as it is made: a clean build writes the article's page from it and
+//! lets go of the body's HTML.
 
 use std::sync::Arc;
 
