@@ -108,6 +108,11 @@ impl Article {
         &self.render.faqs
     }
 
+    /// The article's own spelling of its benefit at `pos` in its front matter.
+    pub fn benefit_name(&self, pos: usize) -> &str {
+        self.meta.benefits.get(pos).map_or("", |n| n.trim())
+    }
+
     /// Minutes to read at 200 words a minute, at least 1.
     pub fn reading_time(&self) -> usize {
         self.render.reading_words.div_ceil(200).max(1)

@@ -230,11 +230,7 @@ impl<'a> Builder<'a> {
         a.benefits
             .iter()
             .map(|&(i, pos)| Link {
-                name: a
-                    .meta
-                    .benefits
-                    .get(pos)
-                    .map_or_else(String::new, |n| n.trim().to_owned()),
+                name: a.benefit_name(pos).to_owned(),
                 url: self.href(&self.site.benefits[i].path),
             })
             .collect()

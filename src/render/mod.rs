@@ -507,7 +507,7 @@ impl<'a> Renderer<'a> {
             let mut benefits: FxHashMap<(usize, &str), tera::Value> = FxHashMap::default();
             for a in &self.site.articles {
                 for &(i, pos) in &a.benefits {
-                    let name = a.meta.benefits.get(pos).map_or("", |n| n.trim());
+                    let name = a.benefit_name(pos);
                     benefits.entry((i, name)).or_insert_with(|| benefit_link(i, name));
                 }
             }
@@ -543,7 +543,7 @@ impl<'a> Renderer<'a> {
                     put("techniques", tera::Value::from(links));
                     let links: Vec<tera::Value> = (a.benefits.iter())
                         .map(|&(i, pos)| {
-                            let name = a.meta.benefits.get(pos).map_or("", |n| n.trim());
+                            let name = a.benefit_name(pos);
                             match benefits.get(&(i, name)) {
                                 Some(v) => v.clone(),
                                 None => benefit_link(i, name),
