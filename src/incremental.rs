@@ -257,7 +257,7 @@ impl Incremental {
             drafts: self.opts.drafts,
             analyze: false,
             // Kept: the next rebuild renders unchanged documents again when links change.
-            drop_bodies: false,
+            drop_texts: false,
         };
         let (site, warnings, markdown) =
             match model::build(cfg.clone(), &mut docs, assets, &statics, settings, Some(&self.markdown)) {

@@ -81,7 +81,7 @@ impl Doc {
     }
 
     /// Forgets the file's text once its Markdown is rendered (the messages made later
-    /// keep the lines they show): see `model::Settings::drop_bodies`. The front matter
+    /// keep the lines they show): see `model::Settings::drop_texts`. The front matter
     /// is parsed already; [`Doc::front_matter`] is empty from then on.
     pub fn drop_text(&mut self) {
         self.text = String::new();

@@ -99,8 +99,8 @@ fn prepare_into(opts: &Options, staging: Option<&output::Staging>) -> Result<Pre
     let settings = model::Settings {
         drafts: opts.drafts,
         analyze: opts.analyze,
-        // Nothing after the model reads a body's text (`knead check` keeps them).
-        drop_bodies: !opts.analyze,
+        // Nothing after the model reads a file's text (`knead check` keeps them).
+        drop_texts: !opts.analyze,
     };
     let shell = model::Shell::new(cfg, &docs, sources.assets, &statics, settings, None);
     let early = match (staging, shell.site(), &tera) {
@@ -123,7 +123,6 @@ fn prepare_into(opts: &Options, staging: Option<&output::Staging>) -> Result<Pre
                         .unwrap_or_else(std::sync::PoisonError::into_inner)
                         .push(d);
                 }
-                true
             };
             let renders = shell.render(&mut docs, Some(&write));
             article_problems = problems.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -142,9 +141,9 @@ fn prepare_into(opts: &Options, staging: Option<&output::Staging>) -> Result<Pre
     lap("model");
     drop(docs);
     lap("drop sources");
-    // The search index takes every document's terms; a clean build makes it now,
-    // dropping the terms as they are indexed, rather than while the pages that list
-    // every article are rendered (each holds much at once).
+    // A clean build lets go of what the pages left to render do not read: the FAQ
+    // answers' Markdown, and every document's search terms, dropped as the search index
+    // is made now rather than while the pages that list every article are rendered.
     let made = articles_written.then(|| {
         site.drop_faq_sources();
         let plan = render::plan(&site);

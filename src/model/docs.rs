@@ -152,7 +152,7 @@ fn render_faqs(
 }
 
 /// Called with a fresh render and its number (its place in `positions`); returns true
-/// when the body's HTML may be dropped.
+/// when it used the render, whose body HTML is then dropped.
 pub type EachRender<'a> = dyn Fn(usize, &Arc<DocRender>) -> bool + Sync + 'a;
 
 /// Renders the documents of `docs` at `positions` (in parallel), reusing `cache` where it
@@ -197,7 +197,7 @@ pub fn render_all(
                     .map(|(_, r)| Arc::clone(r));
                 let fresh = cached.is_none();
                 let r = cached.unwrap_or_else(|| Arc::new(render_doc(d, index, analyze)));
-                if settings.drop_bodies
+                if settings.drop_texts
                     && let Some(d) = Arc::get_mut(d)
                 {
                     d.drop_text();
@@ -227,7 +227,7 @@ pub fn render_all(
     let next = MarkdownCache {
         index: Some(fingerprint),
         analyze,
-        renders: if settings.drop_bodies {
+        renders: if settings.drop_texts {
             FxHashMap::default()
         } else {
             positions

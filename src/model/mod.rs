@@ -219,7 +219,7 @@ pub struct Settings {
     /// Drop each document's text as soon as it is rendered, when nothing else holds the
     /// document (a clean build: the sources and their renders are then never all in
     /// memory at once). Messages made later (broken anchors) keep the lines they show.
-    pub drop_bodies: bool,
+    pub drop_texts: bool,
 }
 
 /// First-level URL segments knead uses itself; pages may not take them.
@@ -238,8 +238,8 @@ pub const ROOT_FILES: &[&str] = &[
 pub type Built = (Site, Vec<Diagnostic>, MarkdownCache);
 
 /// Called by [`Shell::render`] with each article's number (in [`Site::articles`]) and its
-/// fresh render; returns true when the render's body HTML is no longer needed.
-pub type EachArticle<'a> = dyn Fn(usize, &Arc<DocRender>) -> bool + Sync + 'a;
+/// fresh render; the render's body HTML is dropped afterwards.
+pub type EachArticle<'a> = dyn Fn(usize, &Arc<DocRender>) + Sync + 'a;
 
 /// The renders of [`Shell::render`], and the Markdown cache for the next build.
 pub type Renders = (Vec<Arc<DocRender>>, MarkdownCache);
@@ -346,10 +346,16 @@ impl<'c> Shell<'c> {
 
     /// Renders every document's Markdown in parallel, reusing the cache's renders where
     /// still valid. `each` is called with every fresh render of an article (never with a
-    /// cached one); when it returns true, the body's HTML is dropped.
+    /// cached one), whose body HTML is dropped afterwards.
     pub fn render(&self, docs: &mut [Arc<Doc>], each: Option<&EachArticle<'_>>) -> Renders {
         let articles = self.skeleton.articles.len();
-        let each_slot = |n: usize, r: &Arc<DocRender>| n < articles && each.is_some_and(|f| f(n, r));
+        let each_slot = |n: usize, r: &Arc<DocRender>| match each {
+            Some(f) if n < articles => {
+                f(n, r);
+                true
+            }
+            _ => false,
+        };
         let each_slot: Option<&docs::EachRender<'_>> = each.map(|_| &each_slot as &docs::EachRender<'_>);
         docs::render_all(
             docs,

@@ -387,25 +387,31 @@ fn par_parts<T: Send, R: Send>(mut items: Vec<T>, f: impl Fn(usize, Vec<T>) -> R
     on_threads(parts, f)
 }
 
+/// The weighted terms of one document: its own terms, then `names` (the terms of the
+/// names of its techniques, which live in other files), a name's weight added to the
+/// document's own when it has the term.
+fn doc_weights<'a>(terms: &'a DocTerms, names: &[(&'a str, f32)]) -> Vec<(&'a str, f32)> {
+    let mut out: Vec<(&str, f32)> = terms.iter().collect();
+    for &(t, w) in names {
+        match out.iter_mut().find(|x| x.0 == t) {
+            Some(x) => x.1 += w,
+            None => out.push((t, w)),
+        }
+    }
+    out
+}
+
 /// Posting lists under construction: term -> (document, weight), documents ascending.
 type Postings<'a> = FxHashMap<&'a str, Vec<(u32, f32)>>;
 
-/// Adds the terms of document `doc` to `postings`, then the weights of `names` (the
-/// terms of the names of its techniques, which live in other files).
+/// Adds the weighted terms of document `doc` ([`doc_weights`]) to `postings`.
 fn add_doc<'a>(doc: u32, terms: &'a DocTerms, names: &[(&'a str, f32)], postings: &mut Postings<'a>) {
-    for (t, w) in terms.iter() {
+    for (t, w) in doc_weights(terms, names) {
         match postings.get_mut(t) {
             Some(v) => v.push((doc, w)),
             None => {
                 postings.insert(t, vec![(doc, w)]);
             }
-        }
-    }
-    for &(t, w) in names {
-        let v = postings.entry(t).or_default();
-        match v.last_mut() {
-            Some(last) if last.0 == doc => last.1 += w,
-            _ => v.push((doc, w)),
         }
     }
 }
@@ -630,6 +636,9 @@ impl Encoding {
     /// Appends `later`: postings of later documents, encoded on their own (so its first
     /// gap counts from 0, and is re-counted from this list's last document).
     fn append(&mut self, later: Encoding) {
+        if later.text.is_empty() {
+            return;
+        }
         let mut first = 0u32;
         let mut len = 0;
         for &b in later.text.as_bytes() {
@@ -639,9 +648,6 @@ impl Encoding {
             if d < 32 {
                 break;
             }
-        }
-        if later.text.is_empty() {
-            return;
         }
         push_number(&mut self.text, first - self.next);
         self.text.push_str(&later.text[len..]);
@@ -668,26 +674,10 @@ fn encoded_postings<T: std::borrow::Borrow<DocTerms> + Send>(
             }
         };
         let mut doc_names: Vec<(&str, f32)> = Vec::new();
-        let mut named: Vec<bool> = Vec::new();
         for (k, (terms, techniques)) in part.into_iter().enumerate() {
-            let doc = (start + k) as u32;
             names_of(names, techniques, &mut doc_names);
-            named.clear();
-            named.resize(doc_names.len(), false);
-            // A term of a technique's name adds its weight to the document's own (in
-            // this order, as `add_doc` does: the sums are the same floats).
-            for (t, w) in terms.borrow().iter() {
-                let w = match doc_names.iter().position(|n| n.0 == t) {
-                    Some(j) => {
-                        named[j] = true;
-                        w + doc_names[j].1
-                    }
-                    None => w,
-                };
-                add(t, doc, w);
-            }
-            for (&(t, w), _) in doc_names.iter().zip(&named).filter(|(_, used)| !**used) {
-                add(t, doc, w);
+            for (t, w) in doc_weights(terms.borrow(), &doc_names) {
+                add(t, (start + k) as u32, w);
             }
         }
         postings
@@ -877,18 +867,6 @@ struct CacheState {
     /// Term -> postings and its shard entry, in term order.
     terms: BTreeMap<JsKey, (Vec<(u32, f32)>, String)>,
     shards: std::sync::Arc<Shards>,
-}
-
-/// The weighted terms of one document, as [`add_doc`] adds them.
-fn doc_weights<'a>(terms: &'a DocTerms, names: &[(&'a str, f32)]) -> Vec<(&'a str, f32)> {
-    let mut out: Vec<(&str, f32)> = terms.iter().collect();
-    for &(t, w) in names {
-        match out.iter_mut().find(|x| x.0 == t) {
-            Some(x) => x.1 += w,
-            None => out.push((t, w)),
-        }
-    }
-    out
 }
 
 fn render_of(site: &Site, r: DocRef) -> (&std::sync::Arc<crate::model::DocRender>, &[usize]) {
