@@ -242,7 +242,7 @@ pub fn render(
     let mut in_heading = false;
     // Only a document's body gives its search excerpt (not FAQ answers, not site.yaml).
     let body = matches!(origin.placement, Placement::Body(_));
-    let mut search = crate::search::TextIndexer::for_text(text.len(), body);
+    let mut search = crate::search::TextIndexer::new(body);
     for i in 0..events.len() {
         match &events[i].0 {
             Event::Start(Tag::Heading { level, id, .. }) => {

@@ -49,7 +49,7 @@ use std::fmt::Write as _;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 
-use super::{DocTerms, TermCounter};
+use super::{DocTerms, TermCounter, TermId};
 use crate::markdown::Rendered;
 use crate::model::{Site, Sourced};
 use crate::parse::Meta;
@@ -154,7 +154,7 @@ pub fn doc_terms(meta: &Meta, body: &mut Rendered, answers: Vec<TermCounter>) ->
             for t in texts {
                 field.add(t);
             }
-            for (t, n) in field.counts() {
+            for (t, n) in field.term_counts() {
                 counts.add_weight(t, w as f32 * dampened(n));
             }
         }
@@ -390,8 +390,8 @@ fn par_parts<T: Send, R: Send>(mut items: Vec<T>, f: impl Fn(usize, Vec<T>) -> R
 /// The weighted terms of one document: its own terms, then `names` (the terms of the
 /// names of its techniques, which live in other files), a name's weight added to the
 /// document's own when it has the term.
-fn doc_weights<'a>(terms: &'a DocTerms, names: &[(&'a str, f32)]) -> Vec<(&'a str, f32)> {
-    let mut out: Vec<(&str, f32)> = terms.iter().collect();
+fn doc_weights(terms: &DocTerms, names: &[(TermId, f32)]) -> Vec<(TermId, f32)> {
+    let mut out: Vec<(TermId, f32)> = terms.ids().collect();
     for &(t, w) in names {
         match out.iter_mut().find(|x| x.0 == t) {
             Some(x) => x.1 += w,
@@ -405,8 +405,9 @@ fn doc_weights<'a>(terms: &'a DocTerms, names: &[(&'a str, f32)]) -> Vec<(&'a st
 type Postings<'a> = FxHashMap<&'a str, Vec<(u32, f32)>>;
 
 /// Adds the weighted terms of document `doc` ([`doc_weights`]) to `postings`.
-fn add_doc<'a>(doc: u32, terms: &'a DocTerms, names: &[(&'a str, f32)], postings: &mut Postings<'a>) {
+fn add_doc(doc: u32, terms: &DocTerms, names: &[(TermId, f32)], postings: &mut Postings<'_>) {
     for (t, w) in doc_weights(terms, names) {
+        let t = t.text();
         match postings.get_mut(t) {
             Some(v) => v.push((doc, w)),
             None => {
@@ -538,26 +539,26 @@ pub struct Shards {
 }
 
 /// The terms of each technique's name, which the articles that use it are indexed with.
-fn technique_names(site: &Site) -> Vec<Vec<(String, u16)>> {
+fn technique_names(site: &Site) -> Vec<Vec<(TermId, u16)>> {
     site.techniques
         .iter()
         .map(|t| {
             let mut c = TermCounter::default();
             c.add(&t.meta.title);
-            c.counts().map(|(t, n)| (t.to_owned(), n)).collect()
+            c.term_counts().collect()
         })
         .collect()
 }
 
 /// The weighted terms of the names of `techniques` (one field: counts added, then
-/// dampened), sorted by term.
-fn names_of<'a>(names: &'a [Vec<(String, u16)>], techniques: &[usize], out: &mut Vec<(&'a str, f32)>) {
+/// dampened), sorted by term number.
+fn names_of(names: &[Vec<(TermId, u16)>], techniques: &[usize], out: &mut Vec<(TermId, f32)>) {
     out.clear();
     for &t in techniques {
-        out.extend(names[t].iter().map(|(t, n)| (t.as_str(), f32::from(*n))));
+        out.extend(names[t].iter().map(|&(t, n)| (t, f32::from(n))));
     }
     if out.len() > 1 {
-        out.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        out.sort_unstable_by_key(|a| a.0);
         out.dedup_by(|b, a| {
             let same = a.0 == b.0;
             if same {
@@ -572,12 +573,12 @@ fn names_of<'a>(names: &'a [Vec<(String, u16)>], techniques: &[usize], out: &mut
 }
 
 /// The posting list of every term of the documents in `order` (documents ascending).
-fn postings<'a>(site: &'a Site, order: &[DocRef], names: &'a [Vec<(String, u16)>]) -> Postings<'a> {
+fn postings<'a>(site: &'a Site, order: &[DocRef], names: &[Vec<(TermId, u16)>]) -> Postings<'a> {
     // Documents added in one chunk per thread, the lists of later chunks appended to
     // those of earlier ones.
     let partial: Vec<Postings<'_>> = par_chunks(order, |start, chunk| {
         let mut postings = Postings::default();
-        let mut doc_names: Vec<(&str, f32)> = Vec::new();
+        let mut doc_names: Vec<(TermId, f32)> = Vec::new();
         for (k, &r) in chunk.iter().enumerate() {
             let s = source(site, r);
             names_of(names, s.techniques, &mut doc_names);
@@ -661,23 +662,15 @@ impl Encoding {
 /// terms are dropped as soon as they are indexed.
 fn encoded_postings<T: std::borrow::Borrow<DocTerms> + Send>(
     docs: Vec<(T, &[usize])>,
-    names: &[Vec<(String, u16)>],
-) -> FxHashMap<Box<str>, Encoding> {
-    let partial: Vec<FxHashMap<Box<str>, Encoding>> = par_parts(docs, |start, part| {
-        let mut postings: FxHashMap<Box<str>, Encoding> = FxHashMap::default();
-        let mut add = |t: &str, doc: u32, w: f32| match postings.get_mut(t) {
-            Some(e) => e.push(doc, w),
-            None => {
-                let mut e = Encoding::default();
-                e.push(doc, w);
-                postings.insert(t.into(), e);
-            }
-        };
-        let mut doc_names: Vec<(&str, f32)> = Vec::new();
+    names: &[Vec<(TermId, u16)>],
+) -> FxHashMap<TermId, Encoding> {
+    let partial: Vec<FxHashMap<TermId, Encoding>> = par_parts(docs, |start, part| {
+        let mut postings: FxHashMap<TermId, Encoding> = FxHashMap::default();
+        let mut doc_names: Vec<(TermId, f32)> = Vec::new();
         for (k, (terms, techniques)) in part.into_iter().enumerate() {
             names_of(names, techniques, &mut doc_names);
             for (t, w) in doc_weights(terms.borrow(), &doc_names) {
-                add(t, (start + k) as u32, w);
+                postings.entry(t).or_default().push((start + k) as u32, w);
             }
         }
         postings
@@ -820,16 +813,16 @@ fn shards_of<T: std::borrow::Borrow<DocTerms> + Send>(
 ) -> Shards {
     let names = technique_names(site);
     let postings = encoded_postings(docs, &names);
-    let mut terms: Vec<(Box<str>, Encoding)> = postings.into_iter().collect();
-    terms.sort_unstable_by(|a, b| js_cmp(&a.0, &b.0));
+    let mut terms: Vec<(&str, Encoding)> = postings.into_iter().map(|(t, e)| (t.text(), e)).collect();
+    terms.sort_unstable_by(|a, b| js_cmp(a.0, b.0));
     let entries: Vec<String> = par_chunks(&terms, |_, chunk| {
         chunk.iter().map(|(t, e)| entry_text(t, &e.text)).collect::<Vec<_>>()
     })
     .into_iter()
     .flatten()
     .collect();
-    let keys: Vec<Box<str>> = terms.into_iter().map(|(t, _)| t).collect();
-    let mut shards = cut(keys.iter().zip(&entries).map(|(t, e)| (&**t, e.as_str())), n);
+    let keys: Vec<&str> = terms.into_iter().map(|(t, _)| t).collect();
+    let mut shards = cut(keys.iter().zip(&entries).map(|(t, e)| (*t, e.as_str())), n);
     shards.hash = index_hash(&shards, record_hashes(site, order).into_iter());
     shards
 }
@@ -863,7 +856,7 @@ struct CacheState {
     /// hash of its record.
     docs: Vec<(std::sync::Arc<crate::model::DocRender>, Vec<usize>, u64)>,
     technique_titles: Vec<String>,
-    names: Vec<Vec<(String, u16)>>,
+    names: Vec<Vec<(TermId, u16)>>,
     /// Term -> postings and its shard entry, in term order.
     terms: BTreeMap<JsKey, (Vec<(u32, f32)>, String)>,
     shards: std::sync::Arc<Shards>,
@@ -935,15 +928,21 @@ impl CacheState {
     /// Replaces the postings of the documents numbered `changed`.
     fn update(&mut self, site: &Site, changed: &[usize], n: usize) {
         let mut touched: Vec<Box<str>> = Vec::new();
-        let mut doc_names: Vec<(&str, f32)> = Vec::new();
+        let mut doc_names: Vec<(TermId, f32)> = Vec::new();
         for &d in changed {
             let doc = d as u32;
             let (old_render, old_techniques, _) = &self.docs[d];
             names_of(&self.names, old_techniques, &mut doc_names);
-            let old: FxHashMap<&str, f32> = doc_weights(&old_render.search, &doc_names).into_iter().collect();
+            let old: FxHashMap<&str, f32> = doc_weights(&old_render.search, &doc_names)
+                .into_iter()
+                .map(|(t, w)| (t.text(), w))
+                .collect();
             let (render, techniques) = render_of(site, self.order[d]);
             names_of(&self.names, techniques, &mut doc_names);
-            let new = doc_weights(&render.search, &doc_names);
+            let new: Vec<(&str, f32)> = doc_weights(&render.search, &doc_names)
+                .into_iter()
+                .map(|(t, w)| (t.text(), w))
+                .collect();
             // Terms whose weight did not change keep their postings (and shard entry).
             let mut kept = FxHashSet::default();
             for &(t, w) in &new {
@@ -1532,7 +1531,11 @@ mod tests {
         assert_eq!(plain.len(), encoded.len());
         assert!(plain.len() > 1000, "{} terms", plain.len());
         for (t, p) in &plain {
-            assert_eq!(entry_of(t, p), entry_text(t, &encoded[*t].text), "{t}");
+            assert_eq!(
+                entry_of(t, p),
+                entry_text(t, &encoded[&crate::search::vocab::intern(t)].text),
+                "{t}"
+            );
         }
     }
 

@@ -19,6 +19,9 @@
 //! starts with it (prefix search while typing). Ranking is described in [`index`].
 
 pub mod index;
+pub mod vocab;
+
+pub use vocab::TermId;
 
 /// The browser script's source.
 pub const SCRIPT: &str = include_str!("search.js");
@@ -327,262 +330,115 @@ fn stem_in_place(w: &mut String) {
 }
 
 /// What one document gives the search index: each of its terms with its weight (see
-/// [`index::doc_terms`]), compact: the terms joined by `\n` (about 10 bytes a term), so
-/// the terms of 10,000 long articles stay small in memory.
+/// [`index::doc_terms`]), by term number: 8 bytes a term, so the terms of 10,000 long
+/// articles stay small in memory.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocTerms {
-    joined: String,
-    weights: Vec<f32>,
+    terms: Vec<(TermId, f32)>,
 }
 
 impl DocTerms {
     /// (term, weight) pairs, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, f32)> {
-        self.joined.split_terminator('\n').zip(self.weights.iter().copied())
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, f32)> + '_ {
+        self.terms.iter().map(|&(id, w)| (id.text(), w))
+    }
+
+    /// (term number, weight) pairs, in no particular order.
+    pub fn ids(&self) -> impl Iterator<Item = (TermId, f32)> + '_ {
+        self.terms.iter().copied()
     }
 
     /// The number of distinct terms.
     pub fn len(&self) -> usize {
-        self.weights.len()
+        self.terms.len()
     }
 
     /// True when there are no terms.
     pub fn is_empty(&self) -> bool {
-        self.weights.is_empty()
-    }
-}
-
-/// One distinct string of a [`Table`].
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    /// Where the string starts in `Table::strings` (it is followed by `\n`).
-    start: u32,
-    len: u32,
-    count: u16,
-    extra: f32,
-}
-
-/// A slot of a [`Table`]'s hash index: enough to compare most words without looking
-/// further (the first 8 bytes and the length).
-#[derive(Debug, Clone, Copy, Default)]
-struct Slot {
-    prefix: u64,
-    len: u32,
-    /// Entry index + 1; 0 for a free slot.
-    entry: u32,
-}
-
-/// Counts of distinct strings, stored once each in one string in the order first seen,
-/// so that counting allocates next to nothing and the strings can be handed over as
-/// they are ([`TermCounter::into_terms`]).
-#[derive(Debug, Clone, Default)]
-struct Table {
-    /// Every distinct string, each followed by `\n`.
-    strings: String,
-    entries: Vec<Entry>,
-    /// Open addressing with linear probing; the length is a power of 2.
-    slots: Vec<Slot>,
-}
-
-fn slot_hash(prefix: u64, s: &[u8]) -> usize {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = prefix ^ ((s.len() as u64) << 56);
-    if s.len() > 8 {
-        for chunk in s[8..].chunks(8) {
-            h = (h.rotate_left(23) ^ prefix_of(chunk)).wrapping_mul(K);
-        }
-    }
-    (h.wrapping_mul(K) >> 32) as usize
-}
-
-impl Table {
-    /// A table for about `n` strings of about `bytes` bytes in all.
-    fn with_capacity(n: usize, bytes: usize) -> Self {
-        Table {
-            strings: String::with_capacity(bytes),
-            entries: Vec::with_capacity(n),
-            slots: vec![Slot::default(); (n * 2).next_power_of_two().max(64)],
-        }
-    }
-
-    /// The entry of `s`, created if new.
-    fn entry(&mut self, s: &str) -> &mut Entry {
-        self.entry_with(s, prefix_of(s.as_bytes()))
-    }
-
-    /// The entry of `s`, whose [`prefix_of`] is `prefix`, created if new.
-    fn entry_with(&mut self, s: &str, prefix: u64) -> &mut Entry {
-        if self.entries.len() * 2 >= self.slots.len() {
-            self.grow();
-        }
-        let bytes = s.as_bytes();
-        let len = bytes.len() as u32;
-        let mask = self.slots.len() - 1;
-        let mut i = slot_hash(prefix, bytes) & mask;
-        loop {
-            let slot = self.slots[i];
-            if slot.entry == 0 {
-                break;
-            }
-            if slot.prefix == prefix && slot.len == len {
-                let k = slot.entry as usize - 1;
-                let e = self.entries[k];
-                if len <= 8 || self.strings.as_bytes()[e.start as usize + 8..(e.start + e.len) as usize] == bytes[8..] {
-                    return &mut self.entries[k];
-                }
-            }
-            i = (i + 1) & mask;
-        }
-        self.entries.push(Entry {
-            start: self.strings.len() as u32,
-            len,
-            count: 0,
-            extra: 0.0,
-        });
-        self.slots[i] = Slot {
-            prefix,
-            len,
-            entry: self.entries.len() as u32,
-        };
-        self.strings.push_str(s);
-        self.strings.push('\n');
-        let last = self.entries.len() - 1;
-        &mut self.entries[last]
-    }
-
-    fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(64);
-        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
-        let mask = size - 1;
-        for slot in old.into_iter().filter(|s| s.entry != 0) {
-            let e = self.entries[slot.entry as usize - 1];
-            let bytes = &self.strings.as_bytes()[e.start as usize..(e.start + e.len) as usize];
-            let mut i = slot_hash(slot.prefix, bytes) & mask;
-            while self.slots[i].entry != 0 {
-                i = (i + 1) & mask;
-            }
-            self.slots[i] = slot;
-        }
-    }
-
-    fn str_of(&self, e: &Entry) -> &str {
-        &self.strings[e.start as usize..(e.start + e.len) as usize]
-    }
-
-    fn clear(&mut self) {
-        self.strings.clear();
-        self.entries.clear();
-        self.slots.fill(Slot::default());
+        self.terms.is_empty()
     }
 }
 
 /// Counts the terms of texts added one by one (the Markdown renderer feeds it), and
-/// collects extra weight per term from a document's other fields. Words are counted as
-/// they come and turned into terms (stopwords dropped, stems taken) once per distinct
-/// word, so a long text costs little more than a hash lookup per word.
+/// collects extra weight per term from a document's other fields. Each word costs a
+/// lookup in its thread's table of known words ([`vocab`]), which gives its term.
 #[derive(Debug, Clone, Default)]
 pub struct TermCounter {
-    /// Normalized tokens not yet turned into terms (stopwords too: they are dropped then).
-    tokens: Table,
-    terms: Table,
+    counts: vocab::Counts,
+    /// Extra weight of the terms of `counts`, in the same order (shorter when the last
+    /// terms have none).
+    extra: Vec<f32>,
     buf: String,
 }
 
 impl TermCounter {
-    /// A counter sized for a text of `len` bytes.
-    pub fn for_text(len: usize) -> Self {
-        // A page of prose has a distinct word every ~20 bytes; long texts repeat more.
-        let n = (len / 20).clamp(16, 4096);
-        TermCounter {
-            tokens: Table::with_capacity(n, n * 8),
-            ..TermCounter::default()
-        }
-    }
-
     /// Counts the terms of `text`.
     pub fn add(&mut self, text: &str) {
-        let tokens = &mut self.tokens;
-        scan(text, &mut self.buf, |t, prefix| {
-            if t.len() >= 2 {
-                let e = tokens.entry_with(t, prefix);
-                e.count = e.count.saturating_add(1);
-            }
-        });
-    }
-
-    /// Turns the counted tokens into terms.
-    fn settle(&mut self) {
-        if self.tokens.entries.is_empty() {
-            return;
-        }
-        if self.terms.entries.is_empty() {
-            self.terms = Table::with_capacity(self.tokens.entries.len(), self.tokens.strings.len());
-        }
-        let mut out = String::new();
-        for k in 0..self.tokens.entries.len() {
-            let t = self.tokens.entries[k];
-            if let Some(term) = term_of(self.tokens.str_of(&t), &mut out) {
-                let e = self.terms.entry(term);
-                e.count = e.count.saturating_add(t.count);
-            }
-        }
-        self.tokens.clear();
+        self.counts.add_text(text, &mut self.buf);
     }
 
     /// Forgets everything counted (keeping the memory for the next use).
     pub fn clear(&mut self) {
-        self.tokens.clear();
-        self.terms.clear();
+        self.counts.clear();
+        self.extra.clear();
     }
 
     /// Adds the counts and weights of `other`.
     pub fn merge(&mut self, other: TermCounter) {
-        for o in &other.tokens.entries {
-            let e = self.tokens.entry(other.tokens.str_of(o));
-            e.count = e.count.saturating_add(o.count);
-        }
-        for o in &other.terms.entries {
-            let e = self.terms.entry(other.terms.str_of(o));
-            e.count = e.count.saturating_add(o.count);
-            e.extra += o.extra;
-        }
+        let extra = &mut self.extra;
+        let mut theirs = other.extra.iter().copied();
+        self.counts.add_terms(other.counts.items.iter().copied(), |k, _, _| {
+            if let Some(w) = theirs.next().filter(|&w| w != 0.0) {
+                if extra.len() <= k {
+                    extra.resize(k + 1, 0.0);
+                }
+                extra[k] += w;
+            }
+        });
     }
 
     /// (term, count) pairs, in the order first seen.
-    pub fn counts(&mut self) -> impl Iterator<Item = (&str, u16)> {
-        self.settle();
-        self.terms.entries.iter().map(|e| (self.terms.str_of(e), e.count))
+    pub fn counts(&self) -> impl Iterator<Item = (&'static str, u16)> + '_ {
+        self.counts.items.iter().map(|&(id, n)| (id.text(), n))
+    }
+
+    /// (term number, count) pairs, in the order first seen.
+    pub fn term_counts(&self) -> impl Iterator<Item = (TermId, u16)> + '_ {
+        self.counts.items.iter().copied()
     }
 
     /// The number of distinct terms.
-    pub fn len(&mut self) -> usize {
-        self.settle();
-        self.terms.entries.len()
+    pub fn len(&self) -> usize {
+        self.counts.items.len()
     }
 
     /// True when no term was counted.
-    pub fn is_empty(&mut self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Adds weight to `term` (from another field than the counted text).
-    pub fn add_weight(&mut self, term: &str, weight: f32) {
-        self.settle();
-        self.terms.entry(term).extra += weight;
+    pub fn add_weight(&mut self, term: TermId, weight: f32) {
+        let extra = &mut self.extra;
+        self.counts.add_terms(std::iter::once((term, 0)), |k, _, _| {
+            if extra.len() <= k {
+                extra.resize(k + 1, 0.0);
+            }
+            extra[k] += weight;
+        });
     }
 
     /// Each term weighs `text_weight × dampened(count)` plus its extra weight.
-    pub fn into_terms(mut self, text_weight: f32, dampened: impl Fn(u16) -> f32) -> DocTerms {
-        self.settle();
-        let weights = self
-            .terms
-            .entries
+    pub fn into_terms(self, text_weight: f32, dampened: impl Fn(u16) -> f32) -> DocTerms {
+        let extra = self.extra.iter().copied().chain(std::iter::repeat(0.0));
+        let terms = self
+            .counts
+            .items
             .iter()
-            .map(|e| if e.count > 0 { text_weight * dampened(e.count) } else { 0.0 } + e.extra)
+            .zip(extra)
+            .map(|(&(id, n), e)| (id, if n > 0 { text_weight * dampened(n) } else { 0.0 } + e))
             .collect();
-        let mut joined = self.terms.strings;
-        joined.shrink_to_fit();
-        DocTerms { joined, weights }
+        DocTerms { terms }
     }
 }
 
@@ -609,11 +465,10 @@ pub struct TextIndexer {
 }
 
 impl TextIndexer {
-    /// An indexer for a Markdown text of `len` bytes; `excerpt` says whether to keep
-    /// the start of its prose.
-    pub fn for_text(len: usize, excerpt: bool) -> Self {
+    /// An indexer for a Markdown text; `excerpt` says whether to keep the start of its
+    /// prose.
+    pub fn new(excerpt: bool) -> Self {
         TextIndexer {
-            counter: TermCounter::for_text(len),
             excerpt_chars: if excerpt { 0 } else { usize::MAX },
             ..TextIndexer::default()
         }
@@ -756,8 +611,8 @@ mod tests {
         let mut v: Vec<(&str, u16)> = c.counts().collect();
         v.sort_unstable();
         assert_eq!(v, [("ach", 1), ("eas", 2), ("massag", 3), ("stiffness", 1)]);
-        c.add_weight("massag", 10.0);
-        c.add_weight("title", 10.0);
+        c.add_weight(vocab::intern("massag"), 10.0);
+        c.add_weight(vocab::intern("title"), 10.0);
         let t = c.into_terms(1.0, f32::from);
         let mut v: Vec<(&str, f32)> = t.iter().collect();
         v.sort_by(|a, b| a.0.cmp(b.0));
