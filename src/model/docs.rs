@@ -93,7 +93,7 @@ fn render_doc(d: &Doc, index: &LinkIndex, analyze: bool) -> DocRender {
         body.headings = Vec::new();
     }
     let faq_words: usize = match &d.meta {
-        Meta::Article(m) => m.faqs.iter().map(|f| f.answer.split_whitespace().count()).sum(),
+        Meta::Article(m) => m.faqs.iter().map(|f| markdown::word_count(&f.answer)).sum(),
         _ => 0,
     };
     DocRender {
