@@ -197,9 +197,21 @@ pub fn compile(theme: &Theme, theme_name: &str) -> Result<Tera, Vec<Diagnostic>>
     }
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".htm", ".xml"]);
+    tera.register_filter("safe", safe);
     tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
         .map_err(|e| vec![template_error(&e, &display)])?;
     Ok(tera)
+}
+
+/// Tera's `safe` filter without its copy: a string is marked safe as it is (Tera's own
+/// copies it, and an article's body and JSON-LD went through it on every page); any
+/// other value is written out and marked safe, as Tera's does.
+fn safe(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    if value.is_string() {
+        value.mark_safe()
+    } else {
+        tera::Value::safe_string(&value.to_string())
+    }
 }
 
 fn out_path(site_path: &str) -> String {
@@ -849,5 +861,33 @@ impl<'a> Renderer<'a> {
         }
         c.insert("json_ld", &jsonld::article(site, a, &permalink));
         c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `safe` is Tera's filter but for the copy: strings unescaped, other values
+    /// written out.
+    #[test]
+    fn safe_filter_writes_what_teras_writes() {
+        let template = r#"{{ s | safe }}|{{ s }}|{{ n | safe }}|{{ list | safe }}|{{ "<i>" ~ s | safe }}"#;
+        let mut context = Context::new();
+        context.insert("s", "<b>&</b>");
+        context.insert("n", &42);
+        context.insert("list", &["<a>", "b"]);
+        let render = |ours: bool| {
+            let mut tera = Tera::new();
+            tera.autoescape_on([".html"]);
+            if ours {
+                tera.register_filter("safe", safe);
+            }
+            tera.add_raw_template("t.html", template).map_err(|e| e.to_string())?;
+            tera.render("t.html", &context).map_err(|e| e.to_string())
+        };
+        let theirs = render(false);
+        assert_eq!(render(true), theirs);
+        assert!(theirs.is_ok_and(|t| t.starts_with("<b>&</b>|&lt;b&gt;&amp;&lt;/b&gt;|42|")));
     }
 }
