@@ -95,18 +95,19 @@ struct Word {
 
 const NONE: u32 = u32::MAX;
 
-/// A slot of [`Words`]' hash index: enough to compare most words without looking
-/// further (the first 8 bytes and the length).
+/// A slot of [`Words`]' hash index, 16 bytes: a word of up to 8 bytes is found
+/// without looking further (its first 8 bytes, zero-padded, are the word: a word holds
+/// no zero byte), a longer one by comparing the rest of it.
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
     prefix: u64,
-    len: u32,
-    /// The word's term (here too, so that a word of 8 bytes or less is found without
-    /// looking further).
+    /// The word's term.
     term: u32,
-    /// Word index + 1; 0 for a free slot.
+    /// Word index + 1, plus `LONG` for a word of more than 8 bytes; 0 for a free slot.
     word: u32,
 }
+
+const LONG: u32 = 1 << 31;
 
 /// The words a thread has met (normalized tokens, stopwords too), each with its term.
 #[derive(Debug, Default)]
@@ -142,6 +143,7 @@ impl Words {
         }
         let bytes = s.as_bytes();
         let len = bytes.len() as u32;
+        let long = if len > 8 { LONG } else { 0 };
         let mask = self.slots.len() - 1;
         let mut i = slot_hash(prefix, bytes) & mask;
         loop {
@@ -149,12 +151,14 @@ impl Words {
             if slot.word == 0 {
                 break;
             }
-            if slot.prefix == prefix && slot.len == len {
-                if len <= 8 {
+            if slot.prefix == prefix && slot.word & LONG == long {
+                if long == 0 {
                     return slot.term;
                 }
-                let w = self.words[slot.word as usize - 1];
-                if self.strings.as_bytes()[w.start as usize + 8..(w.start + w.len) as usize] == bytes[8..] {
+                let w = self.words[(slot.word & !LONG) as usize - 1];
+                if w.len == len
+                    && self.strings.as_bytes()[w.start as usize + 8..(w.start + w.len) as usize] == bytes[8..]
+                {
                     return w.term;
                 }
             }
@@ -173,9 +177,8 @@ impl Words {
         });
         self.slots[i] = Slot {
             prefix,
-            len,
             term,
-            word: self.words.len() as u32,
+            word: self.words.len() as u32 | long,
         };
         self.strings.push_str(s);
         term
@@ -186,7 +189,7 @@ impl Words {
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
         let mask = size - 1;
         for slot in old.into_iter().filter(|s| s.word != 0) {
-            let w = self.words[slot.word as usize - 1];
+            let w = self.words[(slot.word & !LONG) as usize - 1];
             let bytes = &self.strings.as_bytes()[w.start as usize..(w.start + w.len) as usize];
             let mut i = slot_hash(slot.prefix, bytes) & mask;
             while self.slots[i].word != 0 {
@@ -197,14 +200,15 @@ impl Words {
     }
 }
 
-/// Where each term is in the list being counted: `(stamp, index)` by term number,
-/// valid when the stamp is the list's. Stamps are unique in the process, so a list
-/// moved to another thread, or counted with another list in between, is registered
-/// again rather than miscounted.
+/// Where each term is in the list being counted (the list whose stamp is `stamp`), by
+/// term number: an index into the list, right when the list holds the term there (an
+/// index left by another list, or by this one before it was cleared, is checked, not
+/// trusted). Stamps are unique in the process, so a list moved to another thread, or
+/// counted with another list in between, is registered again rather than miscounted.
 #[derive(Debug, Default)]
 struct Places {
     stamp: u64,
-    at: Vec<(u64, u32)>,
+    at: Vec<u32>,
 }
 
 static STAMPS: AtomicU64 = AtomicU64::new(1);
@@ -258,9 +262,9 @@ impl Places {
     fn set(&mut self, id: TermId, k: u32) {
         let i = id.index();
         if i >= self.at.len() {
-            self.at.resize((i + 1).next_power_of_two().max(FIRST), (0, 0));
+            self.at.resize((i + 1).next_power_of_two().max(FIRST), 0);
         }
-        self.at[i] = (self.stamp, k);
+        self.at[i] = k;
     }
 
     /// Adds `n` to the count of `id` in `list` (the current list), which gets it if new;
@@ -268,8 +272,7 @@ impl Places {
     #[inline]
     fn add(&mut self, list: &mut Counts, id: TermId, n: u16) -> usize {
         let i = id.index();
-        if let Some(&(s, k)) = self.at.get(i)
-            && s == self.stamp
+        if let Some(&k) = self.at.get(i)
             && let Some(item) = list.items.get_mut(k as usize)
             && item.0 == id
         {
@@ -349,6 +352,65 @@ mod tests {
             hs.into_iter().map(|h| h.join().unwrap_or(b)).collect()
         });
         assert!(from_threads.iter().all(|&x| x == a));
+    }
+
+    #[test]
+    fn words_sharing_their_first_bytes_stay_apart() {
+        let words = [
+            "sciatica",
+            "sciaticab",
+            "sciaticaq",
+            "sciaticaqz",
+            "ab",
+            "abc",
+            "lumbarregion",
+            "lumbarregiox",
+        ];
+        let text = words.join(" ");
+        let mut buf = String::new();
+        // Twice: once as the thread first meets the words, once from its table.
+        for _ in 0..2 {
+            let mut c = Counts::default();
+            c.add_text(&text, &mut buf);
+            c.add_text(&text, &mut buf);
+            let got: Vec<(&str, u16)> = c.items.iter().map(|&(id, n)| (id.text(), n)).collect();
+            let mut out = String::new();
+            let want: Vec<(String, u16)> = words
+                .iter()
+                .filter_map(|w| term_of(w, &mut out).map(|t| (t.to_owned(), 2)))
+                .collect();
+            let want: Vec<(&str, u16)> = want.iter().map(|(t, n)| (t.as_str(), *n)).collect();
+            assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn many_words_sharing_their_first_8_bytes_stay_apart() {
+        // 8-letter words and the same with one more letter: the longer ones are met
+        // first, so the shorter ones' lookups pass their slots.
+        let short: Vec<String> = (0..4000u32)
+            .map(|i| {
+                (0..8)
+                    .map(|k| char::from(b'a' + ((i >> (2 * k)) % 4) as u8 + 4 * (k % 2) as u8))
+                    .collect()
+            })
+            .collect();
+        let long: Vec<String> = short.iter().map(|w| format!("{w}q")).collect();
+        let mut buf = String::new();
+        let mut c = Counts::default();
+        c.add_text(&long.join(" "), &mut buf);
+        c.add_text(&short.join(" "), &mut buf);
+        let mut out = String::new();
+        let mut want: Vec<String> = long
+            .iter()
+            .chain(&short)
+            .filter_map(|w| term_of(w, &mut out).map(str::to_owned))
+            .collect();
+        want.sort();
+        want.dedup();
+        let mut got: Vec<&str> = c.items.iter().map(|&(id, _)| id.text()).collect();
+        got.sort_unstable();
+        assert_eq!(got, want);
     }
 
     #[test]
