@@ -148,17 +148,17 @@ pub fn doc_terms(meta: &Meta, body: &mut Rendered, answers: Vec<TermCounter>) ->
     thread_local! {
         static FIELD: std::cell::RefCell<TermCounter> = std::cell::RefCell::new(TermCounter::default());
     }
+    let mut weights: Vec<(TermId, f32)> = Vec::new();
     FIELD.with_borrow_mut(|field| {
         for (w, texts) in fields {
             field.clear();
             for t in texts {
                 field.add(t);
             }
-            for (t, n) in field.term_counts() {
-                counts.add_weight(t, w as f32 * dampened(n));
-            }
+            weights.extend(field.term_counts().map(|(t, n)| (t, w as f32 * dampened(n))));
         }
     });
+    counts.add_weights(&weights);
     counts.into_terms(weight::BODY as f32, dampened)
 }
 

@@ -419,12 +419,19 @@ impl TermCounter {
 
     /// Adds weight to `term` (from another field than the counted text).
     pub fn add_weight(&mut self, term: TermId, weight: f32) {
+        self.add_weights(&[(term, weight)]);
+    }
+
+    /// Adds each weight to its term, in order: one call rather than one per term (a
+    /// list counted in between would make this one register its terms again).
+    pub fn add_weights(&mut self, weights: &[(TermId, f32)]) {
         let extra = &mut self.extra;
-        self.counts.add_terms(std::iter::once((term, 0)), |k, _, _| {
+        let mut each = weights.iter().map(|&(_, w)| w);
+        self.counts.add_terms(weights.iter().map(|&(t, _)| (t, 0)), |k, _, _| {
             if extra.len() <= k {
                 extra.resize(k + 1, 0.0);
             }
-            extra[k] += weight;
+            extra[k] += each.next().unwrap_or(0.0);
         });
     }
 
