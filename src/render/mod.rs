@@ -839,6 +839,7 @@ impl<'a> Renderer<'a> {
                 reading_time: a.reading_time(),
                 word_count: a.body().words,
                 toc: &a.body().toc,
+                toc_tree: context::toc_tree(&a.body().toc),
                 content: &a.body().html,
                 techniques: a.techniques.iter().map(|&t| b.technique_link(t)).collect(),
                 benefits: b.benefit_links(a),
