@@ -349,3 +349,41 @@ impl<'a> Builder<'a> {
         v
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toc_tree_nests_each_h3_under_the_h2_before_it() {
+        let toc: Vec<TocEntry> = [
+            (3, "intro"),
+            (2, "a"),
+            (3, "a1"),
+            (3, "a2"),
+            (2, "b"),
+            (2, "c"),
+            (3, "c1"),
+        ]
+        .iter()
+        .map(|&(level, id)| TocEntry {
+            level,
+            id: id.into(),
+            title: id.to_uppercase(),
+        })
+        .collect();
+        let tree: Vec<(&str, Vec<&str>)> = toc_tree(&toc)
+            .iter()
+            .map(|n| (n.id, n.children.iter().map(|c| c.id.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            tree,
+            [
+                ("intro", vec![]),
+                ("a", vec!["a1", "a2"]),
+                ("b", vec![]),
+                ("c", vec!["c1"])
+            ]
+        );
+    }
+}
