@@ -6,35 +6,51 @@ use serde::Serialize;
 
 use crate::model::{Article, Site};
 
-/// Makes JSON safe inside `<script>`: `<`, `>` and `&` become `\u` escapes, which JSON
-/// parsers read back as the same characters (as do U+2028 and U+2029, which old
-/// JavaScript parsers refuse in strings).
-pub fn script_safe(json: &str) -> String {
-    let bytes = json.as_bytes();
-    let mut out = String::with_capacity(json.len() + json.len() / 8);
-    let mut last = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let (esc, len) = match bytes[i] {
-            b'<' => ("\\u003c", 1),
-            b'>' => ("\\u003e", 1),
-            b'&' => ("\\u0026", 1),
-            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
-            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA8) => ("\\u2028", 3),
-            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA9) => ("\\u2029", 3),
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        // `i` is at an ASCII byte or at the first byte of a character: a char boundary.
-        out.push_str(&json[last..i]);
-        out.push_str(esc);
-        i += len;
-        last = i;
+/// JSON that is safe inside `<script>`: in strings, `<`, `>` and `&` are written as `\u`
+/// escapes, which JSON parsers read back as the same characters (as are U+2028 and
+/// U+2029, which old JavaScript parsers refuse in strings). Written in one pass, as
+/// serde_json writes the value.
+pub fn script_json<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut out = Vec::with_capacity(4096);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
+    if value.serialize(&mut ser).is_err() {
+        return String::new();
     }
-    out.push_str(&json[last..]);
-    out
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The formatter of [`script_json`].
+struct ScriptSafe;
+
+impl serde_json::ser::Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let bytes = fragment.as_bytes();
+        let mut last = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            let (esc, len): (&[u8], usize) = match bytes[i] {
+                b'<' => (b"\\u003c", 1),
+                b'>' => (b"\\u003e", 1),
+                b'&' => (b"\\u0026", 1),
+                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+                0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA8) => (b"\\u2028", 3),
+                0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA9) => (b"\\u2029", 3),
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            out.write_all(&bytes[last..i])?;
+            out.write_all(esc)?;
+            i += len;
+            last = i;
+        }
+        out.write_all(&bytes[last..])
+    }
 }
 
 #[derive(Serialize)]
@@ -184,7 +200,7 @@ pub fn article(site: &Site, a: &Article, permalink: &str) -> String {
             .chain(faqs.map(Node::Faqs))
             .collect(),
     };
-    script_safe(&serde_json::to_string(&doc).unwrap_or_default())
+    script_json(&doc)
 }
 
 #[cfg(test)]
@@ -193,7 +209,7 @@ mod tests {
 
     #[test]
     fn cannot_close_the_script() {
-        let s = script_safe(r#"{"a":"</script><script>alert(1)</script>&"}"#);
+        let s = script_json(&serde_json::json!({"a": "</script><script>alert(1)</script>&"}));
         assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
         let back: serde_json::Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back["a"], "</script><script>alert(1)</script>&");
@@ -201,7 +217,7 @@ mod tests {
 
     #[test]
     fn escapes_line_separators_and_keeps_other_text() {
-        let s = script_safe("{\"a\":\"x\u{2028}y\u{2029}z é 😀 \u{2027}\"}");
+        let s = script_json(&serde_json::json!({"a": "x\u{2028}y\u{2029}z é 😀 \u{2027}"}));
         assert_eq!(s, "{\"a\":\"x\\u2028y\\u2029z é 😀 \u{2027}\"}");
         let back: serde_json::Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back["a"], "x\u{2028}y\u{2029}z é 😀 \u{2027}");
