@@ -139,21 +139,27 @@ fn prefix_of(s: &[u8]) -> u64 {
     }
 }
 
-/// The end of a run of lowercase ASCII letters and digits (class `LOWER`): the first
-/// position from `i` on that holds another byte. Eight bytes at a time: each byte is
-/// tested against the ranges `a-z` and `0-9` with one subtraction per range (every byte
-/// gets its high bit set first, so no subtraction borrows from the next byte).
-fn lower_run_end(bytes: &[u8], mut i: usize) -> usize {
+/// The high bit of each byte of `w` (8 bytes, little-endian) that is not a lowercase
+/// ASCII letter or digit (class `LOWER`): each byte is tested against the ranges `a-z`
+/// and `0-9` with one subtraction per range (every byte gets its high bit set first, so
+/// no subtraction borrows from the next byte).
+#[inline]
+fn not_lower(w: u64) -> u64 {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     const fn each(b: u8) -> u64 {
         0x0101_0101_0101_0101 * b as u64
     }
+    let x = w | HIGH;
+    let letter = x.wrapping_sub(each(b'a')) & !x.wrapping_sub(each(b'z' + 1));
+    let digit = x.wrapping_sub(each(b'0')) & !x.wrapping_sub(each(b'9' + 1));
+    !((letter | digit) & !w) & HIGH
+}
+
+/// The end of a run of lowercase ASCII letters and digits (class `LOWER`): the first
+/// position from `i` on that holds another byte. Eight bytes at a time ([`not_lower`]).
+fn lower_run_end(bytes: &[u8], mut i: usize) -> usize {
     while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<8>()) {
-        let w = u64::from_le_bytes(*chunk);
-        let x = w | HIGH;
-        let letter = x.wrapping_sub(each(b'a')) & !x.wrapping_sub(each(b'z' + 1));
-        let digit = x.wrapping_sub(each(b'0')) & !x.wrapping_sub(each(b'9' + 1));
-        let other = !((letter | digit) & !w) & HIGH;
+        let other = not_lower(u64::from_le_bytes(*chunk));
         if other != 0 {
             return i + (other.trailing_zeros() / 8) as usize;
         }
@@ -186,8 +192,26 @@ fn scan(text: &str, buf: &mut String, mut f: impl FnMut(&str, u64)) {
                     i += 1;
                 }
             }
-            LOWER => {
+            LOWER => loop {
                 let start = i;
+                // The usual case first: a word of up to 7 bytes that a separator ends,
+                // found from the 8 bytes at its start (which also give its prefix).
+                if buf.is_empty()
+                    && let Some(a) = bytes[start..].first_chunk::<8>()
+                {
+                    let w = u64::from_le_bytes(*a);
+                    let other = not_lower(w);
+                    let len = (other.trailing_zeros() / 8) as usize;
+                    if other != 0 && CLASS[bytes[start + len] as usize] == SEP {
+                        f(&text[start..start + len], w & ((1u64 << (8 * len)) - 1));
+                        i = start + len;
+                        if i + 1 < n && bytes[i] == b' ' && CLASS[bytes[i + 1] as usize] == LOWER {
+                            i += 1;
+                            continue;
+                        }
+                        break;
+                    }
+                }
                 i = lower_run_end(bytes, i + 1);
                 if buf.is_empty() && (i == n || CLASS[bytes[i] as usize] == SEP) {
                     let len = i - start;
@@ -197,10 +221,17 @@ fn scan(text: &str, buf: &mut String, mut f: impl FnMut(&str, u64)) {
                         _ => prefix_of(&bytes[start..i]),
                     };
                     f(&text[start..i], prefix);
+                    // The usual case, one space and another lowercase word, without
+                    // going round the outer loop.
+                    if i + 1 < n && bytes[i] == b' ' && CLASS[bytes[i + 1] as usize] == LOWER {
+                        i += 1;
+                        continue;
+                    }
                 } else {
                     buf.push_str(&text[start..i]);
                 }
-            }
+                break;
+            },
             UPPER => {
                 buf.push(bytes[i].to_ascii_lowercase() as char);
                 i += 1;
@@ -598,6 +629,58 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// Steps 1 and 2 of the algorithm, character by character: what the tokenizer's
+    /// fast paths must give.
+    fn tokens_by_characters(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut token = String::new();
+        for l in text.chars().flat_map(char::to_lowercase) {
+            if is_apostrophe(l) {
+                continue;
+            }
+            match fold(l) {
+                Some(folded) => token.push_str(folded),
+                None if l.is_alphanumeric() => token.push(l),
+                None if !token.is_empty() => out.push(std::mem::take(&mut token)),
+                None => {}
+            }
+        }
+        if !token.is_empty() {
+            out.push(token);
+        }
+        out
+    }
+
+    #[test]
+    fn tokens_are_those_of_the_character_walk() {
+        let pieces = [
+            "a", "massage", "z9", "lumbar", "abcdefg", "abcdefgh", "sciatica", "", " ", "  ", ". ", ", ", "-", "\n",
+            "'", "’", "A", "Back", "ÜBER", "é", "ß", "ﬁ", "İ", "ǅ", "腰", "Ⅻ", "①", "\u{a0}", "é́",
+        ];
+        // Every sequence of up to 4 pieces, and a long text of them.
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .filter(|t| t.len() < 40)
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(longer);
+            texts.sort();
+            texts.dedup();
+        }
+        texts.push(pieces.iter().cycle().take(500).copied().collect());
+        let mut buf = String::new();
+        for t in &texts {
+            let mut got = Vec::new();
+            scan(t, &mut buf, |token, prefix| {
+                assert_eq!(prefix, prefix_of(token.as_bytes()), "{token:?} in {t:?}");
+                got.push(token.to_owned());
+            });
+            assert_eq!(got, tokens_by_characters(t), "{t:?}");
         }
     }
 
