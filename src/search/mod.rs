@@ -448,13 +448,9 @@ impl TermCounter {
         self.len() == 0
     }
 
-    /// Adds weight to `term` (from another field than the counted text).
-    pub fn add_weight(&mut self, term: TermId, weight: f32) {
-        self.add_weights(&[(term, weight)]);
-    }
-
-    /// Adds each weight to its term, in order: one call rather than one per term (a
-    /// list counted in between would make this one register its terms again).
+    /// Adds each weight to its term (weight from other fields than the counted text),
+    /// in order: one call rather than one per term (a list counted in between would
+    /// make this one register its terms again).
     pub fn add_weights(&mut self, weights: &[(TermId, f32)]) {
         let extra = &mut self.extra;
         let mut each = weights.iter().map(|&(_, w)| w);
@@ -701,8 +697,7 @@ mod tests {
         let mut v: Vec<(&str, u16)> = c.counts().collect();
         v.sort_unstable();
         assert_eq!(v, [("ach", 1), ("eas", 2), ("massag", 3), ("stiffness", 1)]);
-        c.add_weight(vocab::intern("massag"), 10.0);
-        c.add_weight(vocab::intern("title"), 10.0);
+        c.add_weights(&[(vocab::intern("massag"), 10.0), (vocab::intern("title"), 10.0)]);
         let t = c.into_terms(1.0, f32::from);
         let mut v: Vec<(&str, f32)> = t.iter().collect();
         v.sort_by(|a, b| a.0.cmp(b.0));

@@ -23,7 +23,7 @@ pub struct TermId(u32);
 
 impl TermId {
     /// The number, as an index.
-    pub fn index(self) -> usize {
+    fn index(self) -> usize {
         self.0 as usize
     }
 
@@ -72,7 +72,7 @@ pub fn intern(term: &str) -> TermId {
 }
 
 /// The text of term `id`.
-pub fn resolve(id: TermId) -> &'static str {
+fn resolve(id: TermId) -> &'static str {
     let (k, at) = place(id.index());
     // A `TermId` is only made by `intern`, after its text is stored.
     TEXTS
@@ -346,7 +346,7 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(intern("vocabtest-lumbar"), a);
         assert_eq!(a.text(), "vocabtest-lumbar");
-        assert_eq!(resolve(b), "vocabtest-sciatica");
+        assert_eq!(b.text(), "vocabtest-sciatica");
         let from_threads: Vec<TermId> = std::thread::scope(|s| {
             let hs: Vec<_> = (0..4).map(|_| s.spawn(|| intern("vocabtest-lumbar"))).collect();
             hs.into_iter().map(|h| h.join().unwrap_or(b)).collect()
