@@ -63,17 +63,47 @@ pub fn is_ignored(name: &str) -> bool {
 }
 
 fn kind_of(rel_in_content: &Path) -> Option<Kind> {
-    let parts: Vec<_> = rel_in_content.components().collect();
-    let is_md = rel_in_content.extension().is_some_and(|e| e == "md");
-    if !is_md {
+    if rel_in_content.extension().is_none_or(|e| e != "md") {
         return None;
     }
-    match parts.as_slice() {
-        [f] if f.as_os_str() == "index.md" => Some(Kind::Home),
-        [dir, _] if dir.as_os_str() == "articles" => Some(Kind::Article),
-        [dir, _] if dir.as_os_str() == "techniques" => Some(Kind::Technique),
-        [dir, _] if dir.as_os_str() == "pages" => Some(Kind::Page),
+    let mut parts = rel_in_content.components().map(|c| c.as_os_str());
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(f), None, _) if f == "index.md" => Some(Kind::Home),
+        (Some(dir), Some(_), None) if dir == "articles" => Some(Kind::Article),
+        (Some(dir), Some(_), None) if dir == "techniques" => Some(Kind::Technique),
+        (Some(dir), Some(_), None) if dir == "pages" => Some(Kind::Page),
         _ => None,
+    }
+}
+
+/// Orders paths as a walk that lists each folder's entries by name does (a folder,
+/// then what it holds): byte by byte, with the separator below every other byte.
+/// (walkdir's own sorting finds each entry's name again at every comparison: 13 ms of
+/// a 10,000-article build's 25 ms walk.)
+fn walk_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let key = |c: u8| {
+        if c == b'/' || c == std::path::MAIN_SEPARATOR as u8 {
+            0
+        } else {
+            c
+        }
+    };
+    let (a, b) = (a.as_os_str().as_encoded_bytes(), b.as_os_str().as_encoded_bytes());
+    // Paths in one folder share a long start: skip it 8 bytes at a time.
+    let mut i = 0;
+    while a.get(i..i + 8).is_some_and(|x| b.get(i..i + 8) == Some(x)) {
+        i += 8;
+    }
+    match a[i..].iter().zip(&b[i..]).position(|(x, y)| x != y) {
+        Some(j) => key(a[i + j]).cmp(&key(b[i + j])),
+        None => a.len().cmp(&b.len()),
+    }
+}
+
+fn entry_path(e: &walkdir::Result<walkdir::DirEntry>) -> Option<&Path> {
+    match e {
+        Ok(e) => Some(e.path()),
+        Err(e) => e.path(),
     }
 }
 
@@ -90,11 +120,16 @@ pub fn discover(root: &Path) -> Sources {
         return sources;
     }
     let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let walker = WalkDir::new(&content)
-        .sort_by_file_name()
+    let mut entries: Vec<_> = WalkDir::new(&content)
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
+        .collect();
+    // Errors without a path keep their place at the front.
+    entries.sort_unstable_by(|a, b| match (entry_path(a), entry_path(b)) {
+        (Some(a), Some(b)) => walk_order(a, b),
+        (a, b) => a.is_some().cmp(&b.is_some()),
+    });
+    for entry in entries {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -149,7 +184,7 @@ pub fn discover(root: &Path) -> Sources {
             Some(kind) => sources.markdown.push(Source {
                 kind,
                 rel,
-                path: path.to_path_buf(),
+                path: entry.into_path(),
             }),
             None if in_content.extension().is_some_and(|e| e == "md") => {
                 sources.problems.push(
@@ -187,6 +222,34 @@ pub fn utf8_rel(p: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The walk is sorted once at the end; the order is the one of a walk that sorts
+    /// each folder's entries by name (walkdir's own), whatever the names.
+    #[test]
+    fn walk_order_is_walkdirs_sorted_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = ["a", "a-b", "a.b", "ab", "a b", "A", "b", "é", "z~x", "0", "a_b"];
+        for n in names {
+            for m in names {
+                let p = dir.path().join(n).join(m);
+                std::fs::create_dir_all(&p).unwrap();
+                std::fs::write(p.join("x.md"), "x").unwrap();
+            }
+        }
+        let sorted: Vec<PathBuf> = WalkDir::new(dir.path())
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .collect();
+        let mut ours: Vec<PathBuf> = WalkDir::new(dir.path())
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .collect();
+        ours.reverse();
+        ours.sort_unstable_by(|a, b| walk_order(a, b));
+        assert_eq!(ours.len(), 1 + names.len() * (1 + names.len() * 2));
+        assert_eq!(ours, sorted);
+    }
 
     #[test]
     fn classifies_and_ignores() {

@@ -12,7 +12,6 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 use tera::{Context, Tera};
 
@@ -274,8 +273,10 @@ pub fn plan(site: &Site) -> Vec<Planned> {
         kind: PageKind::ArticleList,
         inputs: lists(),
     });
-    for (i, a) in site.articles.iter().enumerate() {
-        let mut inputs = vec![Site, Article(i)];
+    // In parallel: 9 ms of one core at 10,000 articles, mostly cache misses.
+    out.par_extend(site.articles.par_iter().enumerate().map(|(i, a)| {
+        let mut inputs = Vec::with_capacity(4 + a.techniques.len());
+        inputs.extend([Site, Article(i)]);
         if i + 1 < site.articles.len() {
             inputs.push(ArticleListing(i + 1));
         }
@@ -283,12 +284,12 @@ pub fn plan(site: &Site) -> Vec<Planned> {
             inputs.push(ArticleListing(newer));
         }
         inputs.extend(a.techniques.iter().map(|&t| TechniqueListing(t)));
-        out.push(Planned {
+        Planned {
             path: article_file(site, i),
             kind: PageKind::Article(i),
             inputs,
-        });
-    }
+        }
+    }));
     let techniques = vec![Site, AllTechniqueListings];
     out.push(Planned {
         path: out_path("/techniques/"),
@@ -498,37 +499,23 @@ impl<'a> Renderer<'a> {
     }
 
     /// Every article summary (the shape of [`context::ArticleSummary`]), built once.
-    /// Built by hand rather than serialized, so the technique links and dates that many
+    /// Built by hand rather than serialized, so the technique and benefit links that many
     /// summaries share are shared in memory too.
     fn summaries(&self) -> &[tera::Value] {
         self.summaries.get_or_init(|| {
             let techniques = self.technique_links();
-            let mut dates: FxHashMap<crate::date::Date, tera::Value> = FxHashMap::default();
-            for a in &self.site.articles {
-                for d in std::iter::once(a.meta.date).chain(a.meta.updated) {
-                    dates.entry(d).or_insert_with(|| tera::Value::from_serializable(&d));
-                }
-            }
-            // Benefit links, shared by the articles that spell the benefit alike.
+            // Benefit links as each benefit spells its name (most articles spell it
+            // alike); an article that spells it otherwise gets a link of its own.
             let benefit_link = |i: usize, name: &str| {
                 tera::Value::from_serializable(&Link {
                     name: name.to_owned(),
                     url: self.b.href(&self.site.benefits[i].path),
                 })
             };
-            let mut benefits: FxHashMap<(usize, &str), tera::Value> = FxHashMap::default();
-            for a in &self.site.articles {
-                for &(i, pos) in &a.benefits {
-                    let name = a.benefit_name(pos);
-                    benefits.entry((i, name)).or_insert_with(|| benefit_link(i, name));
-                }
-            }
-            let date = |d: &crate::date::Date| {
-                dates
-                    .get(d)
-                    .cloned()
-                    .unwrap_or_else(|| tera::Value::from_serializable(d))
-            };
+            let benefits: Vec<tera::Value> = (self.site.benefits.iter().enumerate())
+                .map(|(i, b)| benefit_link(i, &b.name))
+                .collect();
+            let date = |d: &crate::date::Date| tera::Value::from_serializable(d);
             (0..self.site.articles.len())
                 .into_par_iter()
                 .map(|i| {
@@ -556,9 +543,10 @@ impl<'a> Renderer<'a> {
                     let links: Vec<tera::Value> = (a.benefits.iter())
                         .map(|&(i, pos)| {
                             let name = a.benefit_name(pos);
-                            match benefits.get(&(i, name)) {
-                                Some(v) => v.clone(),
-                                None => benefit_link(i, name),
+                            if name == self.site.benefits[i].name {
+                                benefits[i].clone()
+                            } else {
+                                benefit_link(i, name)
                             }
                         })
                         .collect();
