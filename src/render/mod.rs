@@ -416,6 +416,10 @@ pub struct Renderer<'a> {
     b: Builder<'a>,
     display: HashMap<&'a str, (&'a PathBuf, &'a str)>,
     site_ctx: tera::Value,
+    /// A copy of `site_ctx` for each thread of rayon's pool, made on first use: every
+    /// template lookup of `site.…` counts a reference to the value, and two cores
+    /// counting on one shared value take turns on its cache line.
+    site_copies: Vec<OnceLock<tera::Value>>,
     summaries: OnceLock<Vec<tera::Value>>,
     technique_links: OnceLock<Vec<tera::Value>>,
     page_paths: Vec<String>,
@@ -439,6 +443,7 @@ impl<'a> Renderer<'a> {
                 .map(|t| (t.name.as_str(), (&t.display, t.text.as_str())))
                 .collect(),
             site_ctx,
+            site_copies: (0..rayon::current_num_threads()).map(|_| OnceLock::new()).collect(),
             summaries: OnceLock::new(),
             technique_links: OnceLock::new(),
             page_paths: plan
@@ -579,7 +584,11 @@ impl<'a> Renderer<'a> {
 
     fn base(&self, meta: context::MetaCtx<'_>, crumbs: Vec<Link>) -> Context {
         let mut c = Context::new();
-        c.insert_value("site", self.site_ctx.clone());
+        let site = match rayon::current_thread_index().and_then(|i| self.site_copies.get(i)) {
+            Some(copy) => copy.get_or_init(|| tera::Value::from_serializable(&self.b.site())),
+            None => &self.site_ctx,
+        };
+        c.insert_value("site", site.clone());
         c.insert("meta", &meta);
         c.insert("breadcrumbs", &crumbs);
         c
