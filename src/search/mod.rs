@@ -487,6 +487,11 @@ pub struct TextIndex {
     pub excerpt: String,
 }
 
+thread_local! {
+    /// [`TextIndexer::pending`]'s buffer, kept between texts.
+    static PENDING: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+}
+
 /// The length of [`TextIndex::excerpt`].
 pub const EXCERPT_CHARS: usize = 200;
 
@@ -494,6 +499,10 @@ pub const EXCERPT_CHARS: usize = 200;
 #[derive(Debug, Default)]
 pub struct TextIndexer {
     counter: TermCounter,
+    /// The pieces of text so far, each followed by a line break, counted at the end in
+    /// one go: a piece ends a token either way, and a call per piece (a million at
+    /// 10,000 articles) cost about 33 ns each.
+    pending: String,
     excerpt: String,
     excerpt_chars: usize,
 }
@@ -504,13 +513,15 @@ impl TextIndexer {
     pub fn new(excerpt: bool) -> Self {
         TextIndexer {
             excerpt_chars: if excerpt { 0 } else { usize::MAX },
+            pending: PENDING.take(),
             ..TextIndexer::default()
         }
     }
 
     /// Adds a piece of text; `prose` says whether it may go into the excerpt.
     pub fn add(&mut self, text: &str, prose: bool) {
-        self.counter.add(text);
+        self.pending.push_str(text);
+        self.pending.push('\n');
         if prose && self.excerpt_chars <= EXCERPT_CHARS {
             self.excerpt.push_str(text);
             self.excerpt_chars += text.chars().count();
@@ -526,7 +537,11 @@ impl TextIndexer {
     }
 
     /// The result.
-    pub fn finish(self) -> TextIndex {
+    pub fn finish(mut self) -> TextIndex {
+        self.counter.add(&self.pending);
+        self.pending.clear();
+        // The buffer serves the thread's next text.
+        PENDING.set(self.pending);
         TextIndex {
             counts: self.counter,
             excerpt: excerpt(&self.excerpt, EXCERPT_CHARS),
