@@ -625,9 +625,15 @@ impl<'a> Renderer<'a> {
         render: &std::sync::Arc<crate::model::DocRender>,
         out: impl std::io::Write,
     ) -> Result<(), RenderError> {
+        // Field by field: cloning the article would count a reference on the empty
+        // render that every article of the site holds until its own is in place.
+        let own = &self.site.articles[i];
         let a = crate::model::Article {
+            doc: std::sync::Arc::clone(&own.doc),
+            meta: std::sync::Arc::clone(&own.meta),
             render: std::sync::Arc::clone(render),
-            ..self.site.articles[i].clone()
+            techniques: own.techniques.clone(),
+            benefits: own.benefits.clone(),
         };
         let c = self.article(i, &a);
         self.page_into("article.html", &c, &article_file(self.site, i), out)
