@@ -705,6 +705,25 @@ mod tests {
         assert!(terms("a I of").is_empty());
     }
 
+    /// Pieces counted in one go at the end count as they would one by one: a piece's
+    /// end ends its last token.
+    #[test]
+    fn pieces_count_as_they_would_one_by_one() {
+        let pieces = [
+            "massage", "therapy", "Back", "PAIN", "Rücken", "schmerz", "don'", "t", "", "stretch ", "ing",
+        ];
+        let mut indexer = TextIndexer::new(true);
+        let mut one_by_one = TermCounter::default();
+        for p in pieces {
+            indexer.add(p, true);
+            one_by_one.add(p);
+        }
+        let got: Vec<(&str, u16)> = indexer.finish().counts.counts().collect();
+        let want: Vec<(&str, u16)> = one_by_one.counts().collect();
+        assert_eq!(got, want);
+        assert!(got.iter().any(|&(t, _)| t == "therapy"), "{got:?}");
+    }
+
     #[test]
     fn term_counts_and_weights() {
         let mut c = TermCounter::default();
