@@ -130,14 +130,58 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
-/// Templates see a date as `{ iso, human }`.
+/// Templates see a date as `{ iso, human }`. Every page context holds a few dates, so
+/// both texts are written on the stack rather than formatted into new strings.
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("Date", 2)?;
-        st.serialize_field("iso", &self.iso())?;
-        st.serialize_field("human", &self.human())?;
+        match self.texts() {
+            Some((iso, human, len)) => {
+                st.serialize_field("iso", std::str::from_utf8(&iso).unwrap_or_default())?;
+                st.serialize_field("human", std::str::from_utf8(&human[..len]).unwrap_or_default())?;
+            }
+            None => {
+                st.serialize_field("iso", &self.iso())?;
+                st.serialize_field("human", &self.human())?;
+            }
+        }
         st.end()
+    }
+}
+
+impl Date {
+    /// [`Date::iso`] and [`Date::human`] (its bytes and length) without allocating, for
+    /// four-digit years (every date of a front matter); `None` for others.
+    fn texts(&self) -> Option<([u8; 10], [u8; 20], usize)> {
+        if !(1000..=9999).contains(&self.year) || !(1..=12).contains(&self.month) || self.day > 99 {
+            return None;
+        }
+        let digit = |n: u16, div: u16| b'0' + ((n / div) % 10) as u8;
+        let year = [
+            digit(self.year, 1000),
+            digit(self.year, 100),
+            digit(self.year, 10),
+            digit(self.year, 1),
+        ];
+        let (month, day) = (u16::from(self.month), u16::from(self.day));
+        let mut iso = [b'-'; 10];
+        iso[..4].copy_from_slice(&year);
+        iso[5..7].copy_from_slice(&[digit(month, 10), digit(month, 1)]);
+        iso[8..].copy_from_slice(&[digit(day, 10), digit(day, 1)]);
+        let mut human = [b' '; 20];
+        let mut len = 0;
+        if day >= 10 {
+            human[0] = digit(day, 10);
+            len = 1;
+        }
+        human[len] = digit(day, 1);
+        len += 2;
+        let name = MONTHS[self.month as usize - 1].as_bytes();
+        human[len..len + name.len()].copy_from_slice(name);
+        len += name.len() + 1;
+        human[len..len + 4].copy_from_slice(&year);
+        Some((iso, human, len + 4))
     }
 }
 
@@ -167,6 +211,22 @@ mod tests {
         let d = Date::parse("2024-03-01").unwrap();
         assert_eq!(d.human(), "1 March 2024");
         assert_eq!(d.rfc3339(), "2024-03-01T00:00:00Z");
+    }
+
+    #[test]
+    fn templates_see_the_same_texts_as_iso_and_human() {
+        // Every day of a few years, and dates whose year has fewer or more than 4 digits.
+        let days = (-400_000..-399_000).chain(0..800).chain(2_900_000..2_901_000);
+        for d in days.map(Date::from_days_since_epoch) {
+            let json = serde_json::to_value(d).unwrap();
+            assert_eq!(json, serde_json::json!({ "iso": d.iso(), "human": d.human() }), "{d:?}");
+        }
+        let wide = Date {
+            year: 10_000,
+            month: 12,
+            day: 31,
+        };
+        assert_eq!(serde_json::to_value(wide).unwrap()["human"], "31 December 10000");
     }
 
     #[test]
