@@ -827,6 +827,7 @@ impl<'a> Renderer<'a> {
             },
             alt: &img.alt,
         });
+        let (toc, toc_tree) = context::toc_values(&a.body().toc);
         c.insert(
             "article",
             &ArticleCtx {
@@ -841,8 +842,8 @@ impl<'a> Renderer<'a> {
                 last_reviewed: a.meta.last_reviewed,
                 reading_time: a.reading_time(),
                 word_count: a.body().words,
-                toc: &a.body().toc,
-                toc_tree: context::toc_tree(&a.body().toc),
+                toc,
+                toc_tree,
                 content: &a.body().html,
                 techniques: a.techniques.iter().map(|&t| b.technique_link(t)).collect(),
                 benefits: b.benefit_links(a),
