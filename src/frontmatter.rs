@@ -58,15 +58,15 @@ pub fn split<'a>(file: &Path, src: &'a str) -> Result<Split<'a>, Diagnostic> {
 
 /// Where a top-level front matter key is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyPos {
+pub struct KeyPos<'a> {
     /// The key as written.
-    pub name: String,
+    pub name: &'a str,
     /// 1-based file line.
     pub line: usize,
 }
 
 /// The top-level keys of a block-style YAML mapping, with their file lines.
-fn scan_keys(split: &Split<'_>) -> Vec<KeyPos> {
+fn scan_keys<'a>(split: &Split<'a>) -> Vec<KeyPos<'a>> {
     let mut keys = Vec::new();
     for (i, line) in split.yaml.lines().enumerate() {
         let Some(first) = line.chars().next() else {
@@ -81,7 +81,7 @@ fn scan_keys(split: &Split<'_>) -> Vec<KeyPos> {
         let name = line[..colon].trim().trim_matches(['"', '\'']);
         if !name.is_empty() {
             keys.push(KeyPos {
-                name: name.to_owned(),
+                name,
                 line: split.yaml_first_line + i,
             });
         }
@@ -94,7 +94,7 @@ fn scan_keys(split: &Split<'_>) -> Vec<KeyPos> {
 #[derive(Debug, Clone)]
 pub struct Located<'a> {
     src: &'a str,
-    keys: Vec<KeyPos>,
+    keys: Vec<KeyPos<'a>>,
     split: Split<'a>,
 }
 
@@ -209,15 +209,15 @@ pub fn parse<'a, T: DeserializeOwned>(
     let keys = scan_keys(&split);
     let located = Located { src, keys, split };
     let mut errors = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     for k in &located.keys {
-        if !known.contains(&k.name.as_str()) {
+        if !known.contains(&k.name) {
             errors.push(
                 Diagnostic::error(file, format!("unknown front matter key `{}`", k.name))
                     .at(src, k.line, 1, k.name.chars().count())
-                    .help(did_you_mean(&k.name, known)),
+                    .help(did_you_mean(k.name, known)),
             );
-        } else if !seen.insert(k.name.as_str()) {
+        } else if !seen.insert(k.name) {
             errors.push(
                 Diagnostic::error(file, format!("the key `{}` is written twice", k.name))
                     .at(src, k.line, 1, k.name.chars().count())
@@ -310,7 +310,7 @@ fn yaml_error(
     src: &str,
     split: &Split<'_>,
     e: &serde_yaml::Error,
-    keys: &[KeyPos],
+    keys: &[KeyPos<'_>],
     known: &[&str],
 ) -> Option<Diagnostic> {
     let full = e.to_string();
