@@ -76,12 +76,13 @@ pub struct ArticleSummary<'a> {
     pub tags: &'a [String],
 }
 
-/// An FAQ on a page.
+/// An FAQ on a page. The answer is the model's template value, which the page takes
+/// without copying its HTML.
 #[derive(Debug, Clone, Serialize)]
 pub struct FaqCtx<'a> {
     pub id: &'a str,
     pub question: &'a str,
-    pub answer: &'a str,
+    pub answer: &'a tera::Value,
 }
 
 /// An article image.
@@ -299,7 +300,7 @@ impl<'a> Builder<'a> {
             .map(|f| FaqCtx {
                 id: &f.id,
                 question: &f.question,
-                answer: f.answer_html(),
+                answer: &f.answer,
             })
             .collect()
     }
