@@ -119,36 +119,47 @@ pub struct ArticleCtx<'a> {
     pub extra: &'a Extra,
 }
 
-/// An entry of `article.toc_tree`: a heading of the contents, with the h3 headings
-/// under it (an h3 before any h2 is an entry of its own). The children are the values
-/// of `article.toc`'s entries, shared rather than built again.
-#[derive(Debug, Clone, Serialize)]
-struct TocNode<'a> {
-    level: u8,
-    id: &'a str,
-    title: &'a str,
-    children: Vec<tera::Value>,
-}
-
 /// `article.toc` and `article.toc_tree` as template values: the contents as a list, and
-/// as a tree (each h2 with the h3 headings that follow it), which themes print with two
-/// plain loops (following `toc`'s levels in a template took 5 µs a page). Both hold the
-/// same map for each heading, made once (making them twice was 2 % of a build's CPU).
+/// as a tree (each h2 with the h3 headings that follow it as `children`; an h3 before
+/// the first h2 is an entry of its own), which themes print with two plain loops
+/// (following `toc`'s levels in a template took 5 µs a page). An entry of the tree is
+/// the same value as its entry in the list, which therefore has `children` too: each
+/// heading's map is made once, by hand (making them twice, through serde, was 2 % of a
+/// build's CPU).
 pub fn toc_values(toc: &[TocEntry]) -> (tera::Value, tera::Value) {
-    let entries: Vec<tera::Value> = toc.iter().map(tera::Value::from_serializable).collect();
-    let mut tree: Vec<TocNode<'_>> = Vec::new();
-    for (e, value) in toc.iter().zip(&entries) {
+    // The tree's entries (indices into `toc`) and the indices of their children.
+    let mut tree: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (i, e) in toc.iter().enumerate() {
         match tree.last_mut() {
-            Some(parent) if e.level > 2 && parent.level == 2 => parent.children.push(value.clone()),
-            _ => tree.push(TocNode {
-                level: e.level,
-                id: &e.id,
-                title: &e.title,
-                children: Vec::new(),
-            }),
+            Some((parent, children)) if e.level > 2 && toc[*parent].level == 2 => children.push(i),
+            _ => tree.push((i, Vec::new())),
         }
     }
-    (tera::Value::from(entries), tera::Value::from_serializable(&tree))
+    let entry = |e: &TocEntry, children: Option<Vec<tera::Value>>| {
+        let mut m = tera::Map::with_capacity(4);
+        m.insert(tera::value::Key::Str("level"), tera::Value::from(e.level));
+        m.insert(tera::value::Key::Str("id"), tera::Value::from(e.id.as_str()));
+        m.insert(tera::value::Key::Str("title"), tera::Value::from(e.title.as_str()));
+        if let Some(children) = children {
+            m.insert(tera::value::Key::Str("children"), tera::Value::from(children));
+        }
+        tera::Value::from(m)
+    };
+    let mut values: Vec<tera::Value> = vec![tera::Value::none(); toc.len()];
+    let mut nodes = Vec::with_capacity(tree.len());
+    for (parent, children) in tree {
+        let children: Vec<tera::Value> = (children.iter())
+            .map(|&k| {
+                let v = entry(&toc[k], None);
+                values[k] = v.clone();
+                v
+            })
+            .collect();
+        let node = entry(&toc[parent], Some(children));
+        values[parent] = node.clone();
+        nodes.push(node);
+    }
+    (tera::Value::from(values), tera::Value::from(nodes))
 }
 
 /// `technique` on technique.html.
@@ -379,28 +390,27 @@ mod tests {
         })
         .collect();
         let (list, tree) = toc_values(&toc);
-        let json = |v: &tera::Value| serde_json::to_value(v).unwrap();
-        let entry = |level: u8, id: &str| serde_json::json!({ "level": level, "id": id, "title": id.to_uppercase() });
-        assert_eq!(
-            json(&list),
-            serde_json::json!(toc.iter().map(|e| entry(e.level, &e.id)).collect::<Vec<_>>())
-        );
-        let tree = json(&tree);
-        for node in tree.as_array().unwrap() {
-            let (level, id) = (node["level"].as_u64().unwrap() as u8, node["id"].as_str().unwrap());
-            assert_eq!(node["title"], id.to_uppercase());
-            for child in node["children"].as_array().unwrap() {
-                assert_eq!(*child, entry(3, child["id"].as_str().unwrap()));
+        let (list, tree) = (serde_json::to_value(&list).unwrap(), serde_json::to_value(&tree).unwrap());
+        // The list: every heading in order, with its level, id and title; the entries of
+        // the tree are the same values, children included.
+        let list = list.as_array().unwrap();
+        assert_eq!(list.len(), toc.len());
+        for (item, e) in list.iter().zip(&toc) {
+            assert_eq!((item["level"].as_u64(), item["id"].as_str()), (Some(u64::from(e.level)), Some(e.id.as_str())));
+            assert_eq!(item["title"], e.id.to_uppercase());
+            let node = tree.as_array().unwrap().iter().find(|n| n["id"] == item["id"]);
+            match node {
+                Some(node) => assert_eq!(node, item),
+                None => assert_eq!(item.as_object().unwrap().len(), 3, "{item}"),
             }
-            assert_eq!(node.as_object().unwrap().len(), 4, "{node} with {level}");
         }
         let tree: Vec<(&str, Vec<&str>)> = (tree.as_array().unwrap().iter())
             .map(|n| {
                 let children = n["children"].as_array().unwrap();
-                (
-                    n["id"].as_str().unwrap(),
-                    children.iter().map(|c| c["id"].as_str().unwrap()).collect(),
-                )
+                for c in children {
+                    assert_eq!(c.as_object().unwrap().len(), 3, "{c}");
+                }
+                (n["id"].as_str().unwrap(), children.iter().map(|c| c["id"].as_str().unwrap()).collect())
             })
             .collect();
         assert_eq!(
