@@ -585,7 +585,7 @@ fn update_fingerprints(fp: &mut Fingerprints, generation: u64, site: &Site, vers
             let faqs: Vec<(&str, &str, &str)> = a
                 .faqs()
                 .iter()
-                .map(|f| (f.id.as_str(), f.question.as_str(), f.answer_html()))
+                .map(|f| (f.id(), f.question(), f.answer_html()))
                 .collect();
             fp.faqs.insert(
                 Arc::clone(a.key()),

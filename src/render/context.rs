@@ -76,15 +76,6 @@ pub struct ArticleSummary<'a> {
     pub tags: &'a [String],
 }
 
-/// An FAQ on a page. The answer is the model's template value, which the page takes
-/// without copying its HTML.
-#[derive(Debug, Clone, Serialize)]
-pub struct FaqCtx<'a> {
-    pub id: &'a str,
-    pub question: &'a str,
-    pub answer: &'a tera::Value,
-}
-
 /// An article image.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageCtx<'a> {
@@ -112,7 +103,8 @@ pub struct ArticleCtx<'a> {
     pub content: &'a str,
     pub techniques: Vec<TechniqueLink<'a>>,
     pub benefits: Vec<Link>,
-    pub faqs: Vec<FaqCtx<'a>>,
+    /// The model's template values of the FAQs (see [`crate::model::FaqItem`]).
+    pub faqs: Vec<&'a tera::Value>,
     pub references: &'a [Reference],
     pub tags: &'a [String],
     pub image: Option<ImageCtx<'a>>,
@@ -305,22 +297,15 @@ impl<'a> Builder<'a> {
     }
 
     /// FAQs of an article.
-    pub fn faqs(&self, a: &'a Article) -> Vec<FaqCtx<'a>> {
-        a.faqs()
-            .iter()
-            .map(|f| FaqCtx {
-                id: &f.id,
-                question: &f.question,
-                answer: &f.answer,
-            })
-            .collect()
+    pub fn faqs(&self, a: &'a Article) -> Vec<&'a tera::Value> {
+        a.faqs().iter().map(crate::model::FaqItem::value).collect()
     }
 
     /// `groups` on faq.html: for each article with FAQs, `{ article: { title, url },
     /// faqs: [{ id, question, answer }] }`. Built by hand rather than serialized, so that
-    /// the answers are the model's, shared rather than copied: the FAQ hub shows every
-    /// answer of the site (a copy of them all was the largest thing a 10,000-article
-    /// build held).
+    /// the FAQs are the model's values, shared rather than made again: the FAQ hub shows
+    /// every answer of the site (a copy of them all was the largest thing a
+    /// 10,000-article build held).
     pub fn faq_groups(&self) -> tera::Value {
         let map = |entries: Vec<(&'static str, tera::Value)>| {
             let mut m = tera::Map::with_capacity(entries.len());
@@ -332,15 +317,7 @@ impl<'a> Builder<'a> {
         let groups: Vec<tera::Value> = (self.site.articles.iter())
             .filter(|a| !a.faqs().is_empty())
             .map(|a| {
-                let faqs: Vec<tera::Value> = (a.faqs().iter())
-                    .map(|f| {
-                        map(vec![
-                            ("id", tera::Value::from(f.id.as_str())),
-                            ("question", tera::Value::from(f.question.as_str())),
-                            ("answer", f.answer.clone()),
-                        ])
-                    })
-                    .collect();
+                let faqs: Vec<tera::Value> = a.faqs().iter().map(|f| f.value().clone()).collect();
                 let article = map(vec![
                     ("title", tera::Value::from(a.meta.title.as_str())),
                     ("url", tera::Value::from(self.href(a.path()))),

@@ -211,7 +211,7 @@ pub fn article(site: &Site, a: &Article, permalink: &str) -> String {
             .iter()
             .map(|f| Question {
                 kind: "Question",
-                name: &f.question,
+                name: f.question(),
                 accepted_answer: typed(
                     "Answer",
                     Text {

@@ -248,7 +248,7 @@ impl Source<'_> {
     }
 
     fn questions(&self) -> impl Iterator<Item = &str> {
-        self.questions.iter().map(|f| f.question.as_str())
+        self.questions.iter().map(|f| f.question())
     }
 
     /// The document's record, as JSON: `[title, url, description, excerpt, [headings], [questions]]`.
