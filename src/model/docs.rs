@@ -142,7 +142,7 @@ fn render_faqs(
             let answer = markdown::render(&f.answer, &answer_origin, index, &mut IdSet::default(), problems);
             answers.push((answer.search.counts, answer.links));
             let id = ids.unique(&format!("faq-{}", slug::heading_id(&f.question)));
-            FaqItem::new(id, f.question.trim().to_owned(), answer.html)
+            FaqItem::new(&id, f.question.trim(), &answer.html)
         })
         .collect()
 }

@@ -34,14 +34,20 @@ pub struct FaqItem {
 impl FaqItem {
     /// The FAQ with unique id `id` on its article page, its question (plain text) and
     /// its answer's HTML.
-    pub fn new(id: String, question: String, answer_html: String) -> Self {
-        let mut m = tera::Map::with_capacity(3);
-        m.insert(tera::value::Key::Str("id"), tera::Value::from(id));
-        m.insert(tera::value::Key::Str("question"), tera::Value::from(question));
-        m.insert(tera::value::Key::Str("answer"), tera::Value::from(answer_html));
-        FaqItem {
-            value: tera::Value::from(m),
+    pub fn new(id: &str, question: &str, answer_html: &str) -> Self {
+        #[derive(serde::Serialize)]
+        struct Fields<'a> {
+            id: &'a str,
+            question: &'a str,
+            answer: &'a str,
         }
+        // Through serde: `tera::Value::from` a map made by hand builds the map again.
+        let value = tera::Value::from_serializable(&Fields {
+            id,
+            question,
+            answer: answer_html,
+        });
+        FaqItem { value }
     }
 
     /// The `at`-th field of the map, as made by [`FaqItem::new`].

@@ -111,47 +111,49 @@ pub struct ArticleCtx<'a> {
     pub extra: &'a Extra,
 }
 
+/// A heading of `article.toc`, and of `article.toc_tree` with its `children`.
+#[derive(Serialize)]
+struct TocValue<'a> {
+    level: u8,
+    id: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    children: Option<Vec<tera::Value>>,
+}
+
 /// `article.toc` and `article.toc_tree` as template values: the contents as a list, and
 /// as a tree (each h2 with the h3 headings that follow it as `children`; an h3 before
 /// the first h2 is an entry of its own), which themes print with two plain loops
 /// (following `toc`'s levels in a template took 5 µs a page). An entry of the tree is
 /// the same value as its entry in the list, which therefore has `children` too: each
-/// heading's map is made once, by hand (making them twice, through serde, was 2 % of a
-/// build's CPU).
+/// heading's map is made once (making them twice was 2 % of a build's CPU).
 pub fn toc_values(toc: &[TocEntry]) -> (tera::Value, tera::Value) {
-    // The tree's entries (indices into `toc`) and the indices of their children.
-    let mut tree: Vec<(usize, Vec<usize>)> = Vec::new();
-    for (i, e) in toc.iter().enumerate() {
-        match tree.last_mut() {
-            Some((parent, children)) if e.level > 2 && toc[*parent].level == 2 => children.push(i),
-            _ => tree.push((i, Vec::new())),
-        }
-    }
-    let entry = |e: &TocEntry, children: Option<Vec<tera::Value>>| {
-        let mut m = tera::Map::with_capacity(4);
-        m.insert(tera::value::Key::Str("level"), tera::Value::from(e.level));
-        m.insert(tera::value::Key::Str("id"), tera::Value::from(e.id.as_str()));
-        m.insert(tera::value::Key::Str("title"), tera::Value::from(e.title.as_str()));
-        if let Some(children) = children {
-            m.insert(tera::value::Key::Str("children"), tera::Value::from(children));
-        }
-        tera::Value::from(m)
+    let value = |e: &TocEntry, children: Option<Vec<tera::Value>>| {
+        tera::Value::from_serializable(&TocValue {
+            level: e.level,
+            id: &e.id,
+            title: &e.title,
+            children,
+        })
     };
-    let mut values: Vec<tera::Value> = vec![tera::Value::none(); toc.len()];
-    let mut nodes = Vec::with_capacity(tree.len());
-    for (parent, children) in tree {
-        let children: Vec<tera::Value> = (children.iter())
-            .map(|&k| {
-                let v = entry(&toc[k], None);
-                values[k] = v.clone();
-                v
-            })
-            .collect();
-        let node = entry(&toc[parent], Some(children));
-        values[parent] = node.clone();
-        nodes.push(node);
+    let mut list: Vec<tera::Value> = Vec::with_capacity(toc.len());
+    let mut tree: Vec<tera::Value> = Vec::new();
+    let mut i = 0;
+    while let Some(e) = toc.get(i) {
+        // An h2 takes the h3 headings after it; anything else stands alone.
+        let end = if e.level == 2 {
+            (i + 1..toc.len()).find(|&k| toc[k].level <= 2).unwrap_or(toc.len())
+        } else {
+            i + 1
+        };
+        let children: Vec<tera::Value> = toc[i + 1..end].iter().map(|c| value(c, None)).collect();
+        let node = value(e, Some(children.clone()));
+        list.push(node.clone());
+        list.extend(children);
+        tree.push(node);
+        i = end;
     }
-    (tera::Value::from(values), tera::Value::from(nodes))
+    (tera::Value::from(list), tera::Value::from(tree))
 }
 
 /// `technique` on technique.html.
@@ -302,27 +304,25 @@ impl<'a> Builder<'a> {
     }
 
     /// `groups` on faq.html: for each article with FAQs, `{ article: { title, url },
-    /// faqs: [{ id, question, answer }] }`. Built by hand rather than serialized, so that
-    /// the FAQs are the model's values, shared rather than made again: the FAQ hub shows
-    /// every answer of the site (a copy of them all was the largest thing a
-    /// 10,000-article build held).
+    /// faqs: [{ id, question, answer }] }`. The FAQs are the model's values, shared
+    /// rather than made again: the FAQ hub shows every answer of the site (a copy of
+    /// them all was the largest thing a 10,000-article build held).
     pub fn faq_groups(&self) -> tera::Value {
-        let map = |entries: Vec<(&'static str, tera::Value)>| {
-            let mut m = tera::Map::with_capacity(entries.len());
-            for (k, v) in entries {
-                m.insert(tera::value::Key::Str(k), v);
-            }
-            tera::Value::from(m)
-        };
+        #[derive(Serialize)]
+        struct Group<'a> {
+            article: TitleLink<'a>,
+            faqs: Vec<&'a tera::Value>,
+        }
         let groups: Vec<tera::Value> = (self.site.articles.iter())
             .filter(|a| !a.faqs().is_empty())
             .map(|a| {
-                let faqs: Vec<tera::Value> = a.faqs().iter().map(|f| f.value().clone()).collect();
-                let article = map(vec![
-                    ("title", tera::Value::from(a.meta.title.as_str())),
-                    ("url", tera::Value::from(self.href(a.path()))),
-                ]);
-                map(vec![("article", article), ("faqs", tera::Value::from(faqs))])
+                tera::Value::from_serializable(&Group {
+                    article: TitleLink {
+                        title: &a.meta.title,
+                        url: self.href(a.path()),
+                    },
+                    faqs: a.faqs().iter().map(crate::model::FaqItem::value).collect(),
+                })
             })
             .collect();
         tera::Value::from(groups)
@@ -367,13 +367,19 @@ mod tests {
         })
         .collect();
         let (list, tree) = toc_values(&toc);
-        let (list, tree) = (serde_json::to_value(&list).unwrap(), serde_json::to_value(&tree).unwrap());
+        let (list, tree) = (
+            serde_json::to_value(&list).unwrap(),
+            serde_json::to_value(&tree).unwrap(),
+        );
         // The list: every heading in order, with its level, id and title; the entries of
         // the tree are the same values, children included.
         let list = list.as_array().unwrap();
         assert_eq!(list.len(), toc.len());
         for (item, e) in list.iter().zip(&toc) {
-            assert_eq!((item["level"].as_u64(), item["id"].as_str()), (Some(u64::from(e.level)), Some(e.id.as_str())));
+            assert_eq!(
+                (item["level"].as_u64(), item["id"].as_str()),
+                (Some(u64::from(e.level)), Some(e.id.as_str()))
+            );
             assert_eq!(item["title"], e.id.to_uppercase());
             let node = tree.as_array().unwrap().iter().find(|n| n["id"] == item["id"]);
             match node {
@@ -387,7 +393,10 @@ mod tests {
                 for c in children {
                     assert_eq!(c.as_object().unwrap().len(), 3, "{c}");
                 }
-                (n["id"].as_str().unwrap(), children.iter().map(|c| c["id"].as_str().unwrap()).collect())
+                (
+                    n["id"].as_str().unwrap(),
+                    children.iter().map(|c| c["id"].as_str().unwrap()).collect(),
+                )
             })
             .collect();
         assert_eq!(

@@ -504,9 +504,23 @@ impl<'a> Renderer<'a> {
     }
 
     /// Every article summary (the shape of [`context::ArticleSummary`]), built once.
-    /// Built by hand rather than serialized, so the technique and benefit links that many
-    /// summaries share are shared in memory too.
+    /// The technique and benefit links that many summaries show are template values
+    /// made once and shared (tera takes a value met while serializing as it is).
     fn summaries(&self) -> &[tera::Value] {
+        /// [`context::ArticleSummary`] with shared links.
+        #[derive(serde::Serialize)]
+        struct Summary<'a> {
+            title: &'a str,
+            description: &'a str,
+            url: String,
+            date: crate::date::Date,
+            updated: Option<crate::date::Date>,
+            author: Option<&'a str>,
+            reading_time: usize,
+            techniques: Vec<&'a tera::Value>,
+            benefits: Vec<tera::Value>,
+            tags: &'a [String],
+        }
         self.summaries.get_or_init(|| {
             let techniques = self.technique_links();
             // Benefit links as each benefit spells its name (most articles spell it
@@ -520,32 +534,12 @@ impl<'a> Renderer<'a> {
             let benefits: Vec<tera::Value> = (self.site.benefits.iter().enumerate())
                 .map(|(i, b)| benefit_link(i, &b.name))
                 .collect();
-            let date = |d: &crate::date::Date| tera::Value::from_serializable(d);
             (0..self.site.articles.len())
                 .into_par_iter()
                 .map(|i| {
                     let a = &self.site.articles[i];
                     let b = &self.b;
-                    let mut m = tera::Map::with_capacity(10);
-                    let mut put = |k: &'static str, v: tera::Value| {
-                        m.insert(tera::value::Key::Str(k), v);
-                    };
-                    put("title", tera::Value::from(a.meta.title.as_str()));
-                    put("description", tera::Value::from(a.meta.description.as_str()));
-                    put("url", tera::Value::from(b.href(a.path())));
-                    put("date", date(&a.meta.date));
-                    put(
-                        "updated",
-                        a.meta
-                            .updated
-                            .as_ref()
-                            .map_or_else(|| tera::Value::from(None::<&str>), date),
-                    );
-                    put("author", tera::Value::from(b.author(a)));
-                    put("reading_time", tera::Value::from(a.reading_time()));
-                    let links: Vec<tera::Value> = a.techniques.iter().map(|&t| techniques[t].clone()).collect();
-                    put("techniques", tera::Value::from(links));
-                    let links: Vec<tera::Value> = (a.benefits.iter())
+                    let benefit_links: Vec<tera::Value> = (a.benefits.iter())
                         .map(|&(i, pos)| {
                             let name = a.benefit_name(pos);
                             if name == self.site.benefits[i].name {
@@ -555,9 +549,18 @@ impl<'a> Renderer<'a> {
                             }
                         })
                         .collect();
-                    put("benefits", tera::Value::from(links));
-                    put("tags", tera::Value::from_serializable(&a.meta.tags));
-                    tera::Value::from(m)
+                    tera::Value::from_serializable(&Summary {
+                        title: &a.meta.title,
+                        description: &a.meta.description,
+                        url: b.href(a.path()),
+                        date: a.meta.date,
+                        updated: a.meta.updated,
+                        author: b.author(a),
+                        reading_time: a.reading_time(),
+                        techniques: a.techniques.iter().map(|&t| &techniques[t]).collect(),
+                        benefits: benefit_links,
+                        tags: &a.meta.tags,
+                    })
                 })
                 .collect()
         })
