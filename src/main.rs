@@ -19,20 +19,13 @@ use knead::scaffold::{self, NewKind};
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// jemalloc's settings: one arena per CPU rather than four (a 10,000-article build peaks
-/// about 25 MB lower, in the same time).
-#[cfg(all(not(target_env = "msvc"), not(target_os = "linux")))]
+/// about 25 MB lower, in the same time). Transparent huge pages (`thp:always`) were
+/// tried and dropped: 10,000 articles 3-5 % faster, but 100,000 no faster (more system
+/// time, 5 % more memory), so builds scaled worse, and times varied more (README,
+/// Performance).
+#[cfg(not(target_env = "msvc"))]
 #[unsafe(export_name = "_rjem_malloc_conf")]
 pub static MALLOC_CONF: &[u8; 20] = b"percpu_arena:percpu\0";
-
-/// jemalloc's settings on Linux: one arena per CPU, as elsewhere, and its memory (and
-/// its own bookkeeping) in transparent huge pages where the system allows them
-/// (`madvise` mode, the usual default). A 10,000-article build touches about 180 MB
-/// anew; in 4 KB pages that was 43,000 page faults, about 4 % of the build's CPU, and
-/// many TLB misses: 1.061 -> 1.015 s over 30 paired runs, with 3,500 faults (README,
-/// Performance). Where huge pages are off, jemalloc's advice changes nothing.
-#[cfg(all(not(target_env = "msvc"), target_os = "linux"))]
-#[unsafe(export_name = "_rjem_malloc_conf")]
-pub static MALLOC_CONF: &[u8; 51] = b"percpu_arena:percpu,thp:always,metadata_thp:always\0";
 
 /// A static site generator for health-education content about massage for back pain.
 #[derive(Parser)]
