@@ -101,8 +101,10 @@ pub struct ArticleCtx<'a> {
     pub toc: tera::Value,
     pub toc_tree: tera::Value,
     pub content: &'a str,
-    pub techniques: Vec<TechniqueLink<'a>>,
-    pub benefits: Vec<Link>,
+    /// Technique links (values the renderer shares between pages).
+    pub techniques: Vec<tera::Value>,
+    /// Benefit links, named as the article spells them.
+    pub benefits: Vec<tera::Value>,
     /// The model's template values of the FAQs (see [`crate::model::FaqItem`]).
     pub faqs: Vec<&'a tera::Value>,
     pub references: &'a [Reference],
@@ -269,11 +271,16 @@ impl<'a> Builder<'a> {
     pub fn benefit_links(&self, a: &Article) -> Vec<Link> {
         a.benefits
             .iter()
-            .map(|&(i, pos)| Link {
-                name: a.benefit_name(pos).to_owned(),
-                url: self.href(&self.site.benefits[i].path),
-            })
+            .map(|&(i, pos)| self.benefit_link(a, i, pos))
             .collect()
+    }
+
+    /// The link to benefit `i`, named as `a` spells it at `pos` of its front matter.
+    pub fn benefit_link(&self, a: &Article, i: usize, pos: usize) -> Link {
+        Link {
+            name: a.benefit_name(pos).to_owned(),
+            url: self.href(&self.site.benefits[i].path),
+        }
     }
 
     /// The author shown for an article: its own, else the site's.

@@ -416,15 +416,25 @@ pub struct Renderer<'a> {
     b: Builder<'a>,
     display: HashMap<&'a str, (&'a PathBuf, &'a str)>,
     site_ctx: tera::Value,
-    /// A copy of `site_ctx` for each thread of rayon's pool, made on first use: every
-    /// template lookup of `site.…` counts a reference to the value, and two cores
-    /// counting on one shared value take turns on its cache line.
-    site_copies: Vec<OnceLock<tera::Value>>,
+    /// The values every article page shows, a copy for each thread of rayon's pool,
+    /// made on first use: every template lookup counts a reference to a value, and two
+    /// cores counting on one shared value take turns on its cache line.
+    copies: Vec<OnceLock<Copies>>,
     summaries: OnceLock<Vec<tera::Value>>,
     technique_links: OnceLock<Vec<tera::Value>>,
     page_paths: Vec<String>,
     search_shards: OnceLock<std::sync::Arc<crate::search::index::Shards>>,
     search_cache: Option<&'a crate::search::index::ShardCache>,
+}
+
+/// A thread's copy of the values that many pages show (see `Renderer::copies`).
+struct Copies {
+    /// The `site` context.
+    site: tera::Value,
+    /// Each technique's link.
+    techniques: Vec<tera::Value>,
+    /// Each benefit's link, named as the benefit is.
+    benefits: Vec<tera::Value>,
 }
 
 impl<'a> Renderer<'a> {
@@ -443,7 +453,7 @@ impl<'a> Renderer<'a> {
                 .map(|t| (t.name.as_str(), (&t.display, t.text.as_str())))
                 .collect(),
             site_ctx,
-            site_copies: (0..rayon::current_num_threads()).map(|_| OnceLock::new()).collect(),
+            copies: (0..rayon::current_num_threads()).map(|_| OnceLock::new()).collect(),
             summaries: OnceLock::new(),
             technique_links: OnceLock::new(),
             page_paths: plan
@@ -585,12 +595,30 @@ impl<'a> Renderer<'a> {
         tera::Value::from(idx.iter().map(|&i| all[i].clone()).collect::<Vec<_>>())
     }
 
+    /// This thread's copy of the values many pages show, if it is one of rayon's.
+    fn copies(&self) -> Option<&Copies> {
+        let copy = self.copies.get(rayon::current_thread_index()?)?;
+        Some(copy.get_or_init(|| {
+            Copies {
+                site: tera::Value::from_serializable(&self.b.site()),
+                techniques: (0..self.site.techniques.len())
+                    .map(|i| tera::Value::from_serializable(&self.b.technique_link(i)))
+                    .collect(),
+                benefits: (self.site.benefits.iter())
+                    .map(|b| {
+                        tera::Value::from_serializable(&Link {
+                            name: b.name.clone(),
+                            url: self.b.href(&b.path),
+                        })
+                    })
+                    .collect(),
+            }
+        }))
+    }
+
     fn base(&self, meta: context::MetaCtx<'_>, crumbs: Vec<Link>) -> Context {
         let mut c = Context::new();
-        let site = match rayon::current_thread_index().and_then(|i| self.site_copies.get(i)) {
-            Some(copy) => copy.get_or_init(|| tera::Value::from_serializable(&self.b.site())),
-            None => &self.site_ctx,
-        };
+        let site = self.copies().map_or(&self.site_ctx, |c| &c.site);
         c.insert_value("site", site.clone());
         c.insert("meta", &meta);
         c.insert("breadcrumbs", &crumbs);
@@ -848,8 +876,18 @@ impl<'a> Renderer<'a> {
                 toc,
                 toc_tree,
                 content: &a.body().html,
-                techniques: a.techniques.iter().map(|&t| b.technique_link(t)).collect(),
-                benefits: b.benefit_links(a),
+                techniques: match self.copies() {
+                    Some(copies) => a.techniques.iter().map(|&t| copies.techniques[t].clone()).collect(),
+                    None => (a.techniques.iter())
+                        .map(|&t| tera::Value::from_serializable(&b.technique_link(t)))
+                        .collect(),
+                },
+                benefits: (a.benefits.iter())
+                    .map(|&(i, pos)| match self.copies() {
+                        Some(copies) if a.benefit_name(pos) == self.site.benefits[i].name => copies.benefits[i].clone(),
+                        _ => tera::Value::from_serializable(&b.benefit_link(a, i, pos)),
+                    })
+                    .collect(),
                 faqs: b.faqs(a),
                 references: &a.meta.references,
                 tags: &a.meta.tags,
