@@ -288,3 +288,30 @@ fn site_templates_override_the_theme_by_name() {
     );
     assert!(site.read("public/index.html").contains("Fixture Back Care"));
 }
+
+#[test]
+fn benefit_links_keep_each_articles_spelling() {
+    // Most articles spell a benefit as the first one did and share its link; one that
+    // spells it otherwise keeps its own name, on its page and in the lists.
+    let site = Site::new("basic");
+    site.edit(
+        "content/articles/second.md",
+        r#"benefits: ["Sleep"]"#,
+        r#"benefits: ["sleep "]"#,
+    );
+    site.write(
+        "templates/partials/article-card.html",
+        r#"<li>{{ a.url }}={% for b in a.benefits %}[{{ b.name }}|{{ b.url }}]{% endfor %}</li>"#,
+    );
+    site.knead(&["build"]).ok();
+    let first = site.read("public/articles/first/index.html");
+    let second = site.read("public/articles/second/index.html");
+    assert!(first.contains(r#"<a href="/benefits/sleep/">Sleep</a>"#), "{first}");
+    assert!(second.contains(r#"<a href="/benefits/sleep/">sleep</a>"#), "{second}");
+    let list = site.read("public/benefits/sleep/index.html");
+    assert!(
+        list.contains("/articles/first/=[Muscle tension and stiffness|/benefits/muscle-tension-and-stiffness/][Sleep|/benefits/sleep/]"),
+        "{list}"
+    );
+    assert!(list.contains("/articles/second/=[sleep|/benefits/sleep/]"), "{list}");
+}

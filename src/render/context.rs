@@ -61,9 +61,10 @@ pub struct TechniqueLink<'a> {
     pub summary: &'a str,
 }
 
-/// An article as shown in lists.
+/// An article as shown in lists. The links are [`TechniqueLink`]s and [`Link`]s, or the
+/// renderer's shared template values of them.
 #[derive(Debug, Clone, Serialize)]
-pub struct ArticleSummary<'a> {
+pub struct ArticleSummary<'a, T = TechniqueLink<'a>, B = Link> {
     pub title: &'a str,
     pub description: &'a str,
     pub url: String,
@@ -71,8 +72,8 @@ pub struct ArticleSummary<'a> {
     pub updated: Option<Date>,
     pub author: Option<&'a str>,
     pub reading_time: usize,
-    pub techniques: Vec<TechniqueLink<'a>>,
-    pub benefits: Vec<Link>,
+    pub techniques: Vec<T>,
+    pub benefits: Vec<B>,
     pub tags: &'a [String],
 }
 
@@ -291,6 +292,13 @@ impl<'a> Builder<'a> {
     /// An article summary by index.
     pub fn summary(&self, i: usize) -> ArticleSummary<'a> {
         let a = &self.site.articles[i];
+        let techniques = a.techniques.iter().map(|&t| self.technique_link(t)).collect();
+        self.summary_with(i, techniques, self.benefit_links(a))
+    }
+
+    /// The summary of article `i`, with the given links.
+    pub fn summary_with<T, B>(&self, i: usize, techniques: Vec<T>, benefits: Vec<B>) -> ArticleSummary<'a, T, B> {
+        let a = &self.site.articles[i];
         ArticleSummary {
             title: &a.meta.title,
             description: &a.meta.description,
@@ -299,8 +307,8 @@ impl<'a> Builder<'a> {
             updated: a.meta.updated,
             author: self.author(a),
             reading_time: a.reading_time(),
-            techniques: a.techniques.iter().map(|&t| self.technique_link(t)).collect(),
-            benefits: self.benefit_links(a),
+            techniques,
+            benefits,
             tags: &a.meta.tags,
         }
     }

@@ -513,67 +513,47 @@ impl<'a> Renderer<'a> {
         &self.site_ctx
     }
 
-    /// Every article summary (the shape of [`context::ArticleSummary`]), built once.
-    /// The technique and benefit links that many summaries show are template values
-    /// made once and shared (tera takes a value met while serializing as it is).
+    /// Every article summary ([`context::ArticleSummary`]), built once. The technique
+    /// and benefit links that many summaries show are template values made once and
+    /// shared (tera takes a value met while serializing as it is).
     fn summaries(&self) -> &[tera::Value] {
-        /// [`context::ArticleSummary`] with shared links.
-        #[derive(serde::Serialize)]
-        struct Summary<'a> {
-            title: &'a str,
-            description: &'a str,
-            url: String,
-            date: crate::date::Date,
-            updated: Option<crate::date::Date>,
-            author: Option<&'a str>,
-            reading_time: usize,
-            techniques: Vec<&'a tera::Value>,
-            benefits: Vec<tera::Value>,
-            tags: &'a [String],
-        }
         self.summaries.get_or_init(|| {
             let techniques = self.technique_links();
-            // Benefit links as each benefit spells its name (most articles spell it
-            // alike); an article that spells it otherwise gets a link of its own.
-            let benefit_link = |i: usize, name: &str| {
-                tera::Value::from_serializable(&Link {
-                    name: name.to_owned(),
-                    url: self.b.href(&self.site.benefits[i].path),
-                })
-            };
-            let benefits: Vec<tera::Value> = (self.site.benefits.iter().enumerate())
-                .map(|(i, b)| benefit_link(i, &b.name))
-                .collect();
+            let benefits = self.benefit_values();
             (0..self.site.articles.len())
                 .into_par_iter()
                 .map(|i| {
                     let a = &self.site.articles[i];
-                    let b = &self.b;
-                    let benefit_links: Vec<tera::Value> = (a.benefits.iter())
-                        .map(|&(i, pos)| {
-                            let name = a.benefit_name(pos);
-                            if name == self.site.benefits[i].name {
-                                benefits[i].clone()
-                            } else {
-                                benefit_link(i, name)
-                            }
-                        })
-                        .collect();
-                    tera::Value::from_serializable(&Summary {
-                        title: &a.meta.title,
-                        description: &a.meta.description,
-                        url: b.href(a.path()),
-                        date: a.meta.date,
-                        updated: a.meta.updated,
-                        author: b.author(a),
-                        reading_time: a.reading_time(),
-                        techniques: a.techniques.iter().map(|&t| &techniques[t]).collect(),
-                        benefits: benefit_links,
-                        tags: &a.meta.tags,
-                    })
+                    let links: Vec<&tera::Value> = a.techniques.iter().map(|&t| &techniques[t]).collect();
+                    let summary = self.b.summary_with(i, links, self.benefit_link_values(a, &benefits));
+                    tera::Value::from_serializable(&summary)
                 })
                 .collect()
         })
+    }
+
+    /// Each benefit's link as a template value, named as the benefit is.
+    fn benefit_values(&self) -> Vec<tera::Value> {
+        (self.site.benefits.iter())
+            .map(|b| {
+                tera::Value::from_serializable(&Link {
+                    name: b.name.clone(),
+                    url: self.b.href(&b.path),
+                })
+            })
+            .collect()
+    }
+
+    /// The links to `a`'s benefits, named as `a` spells them: the shared value of
+    /// `shared` (from [`Renderer::benefit_values`]) where it spells them alike, as most
+    /// articles do, else a link of its own.
+    fn benefit_link_values(&self, a: &crate::model::Article, shared: &[tera::Value]) -> Vec<tera::Value> {
+        (a.benefits.iter())
+            .map(|&(i, pos)| match shared.get(i) {
+                Some(v) if a.benefit_name(pos) == self.site.benefits[i].name => v.clone(),
+                _ => tera::Value::from_serializable(&self.b.benefit_link(a, i, pos)),
+            })
+            .collect()
     }
 
     fn technique_links(&self) -> &[tera::Value] {
@@ -882,12 +862,7 @@ impl<'a> Renderer<'a> {
                         .map(|&t| tera::Value::from_serializable(&b.technique_link(t)))
                         .collect(),
                 },
-                benefits: (a.benefits.iter())
-                    .map(|&(i, pos)| match self.copies() {
-                        Some(copies) if a.benefit_name(pos) == self.site.benefits[i].name => copies.benefits[i].clone(),
-                        _ => tera::Value::from_serializable(&b.benefit_link(a, i, pos)),
-                    })
-                    .collect(),
+                benefits: self.benefit_link_values(a, self.copies().map_or(&[], |c| &c.benefits)),
                 faqs: b.faqs(a),
                 references: &a.meta.references,
                 tags: &a.meta.tags,
