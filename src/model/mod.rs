@@ -694,3 +694,33 @@ fn duplicates<'a>(docs: impl Iterator<Item = &'a Doc> + Clone, what: &str, probl
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faq_items_give_back_their_fields_and_one_template_map() {
+        let f = FaqItem::new(
+            "faq-does-it-hurt",
+            "Does it hurt?",
+            "<p>A little, <em>sometimes</em>.</p>",
+        );
+        assert_eq!(
+            (f.id(), f.question(), f.answer_html()),
+            (
+                "faq-does-it-hurt",
+                "Does it hurt?",
+                "<p>A little, <em>sometimes</em>.</p>"
+            )
+        );
+        assert_eq!(
+            serde_json::to_value(f.value()).unwrap(),
+            serde_json::json!({
+                "id": "faq-does-it-hurt",
+                "question": "Does it hurt?",
+                "answer": "<p>A little, <em>sometimes</em>.</p>",
+            })
+        );
+    }
+}

@@ -557,11 +557,14 @@ impl<'a> Renderer<'a> {
     }
 
     fn technique_links(&self) -> &[tera::Value] {
-        self.technique_links.get_or_init(|| {
-            (0..self.site.techniques.len())
-                .map(|i| tera::Value::from_serializable(&self.b.technique_link(i)))
-                .collect()
-        })
+        self.technique_links.get_or_init(|| self.technique_values())
+    }
+
+    /// Each technique's link as a template value.
+    fn technique_values(&self) -> Vec<tera::Value> {
+        (0..self.site.techniques.len())
+            .map(|i| tera::Value::from_serializable(&self.b.technique_link(i)))
+            .collect()
     }
 
     /// Builds the pieces that list pages share (article summaries) now, on every core,
@@ -578,21 +581,10 @@ impl<'a> Renderer<'a> {
     /// This thread's copy of the values many pages show, if it is one of rayon's.
     fn copies(&self) -> Option<&Copies> {
         let copy = self.copies.get(rayon::current_thread_index()?)?;
-        Some(copy.get_or_init(|| {
-            Copies {
-                site: tera::Value::from_serializable(&self.b.site()),
-                techniques: (0..self.site.techniques.len())
-                    .map(|i| tera::Value::from_serializable(&self.b.technique_link(i)))
-                    .collect(),
-                benefits: (self.site.benefits.iter())
-                    .map(|b| {
-                        tera::Value::from_serializable(&Link {
-                            name: b.name.clone(),
-                            url: self.b.href(&b.path),
-                        })
-                    })
-                    .collect(),
-            }
+        Some(copy.get_or_init(|| Copies {
+            site: tera::Value::from_serializable(&self.b.site()),
+            techniques: self.technique_values(),
+            benefits: self.benefit_values(),
         }))
     }
 
@@ -839,6 +831,11 @@ impl<'a> Renderer<'a> {
             alt: &img.alt,
         });
         let (toc, toc_tree) = context::toc_values(&a.body().toc);
+        // Off rayon's threads (a single page), the shared links, or links of its own.
+        let (techniques, benefits) = match self.copies() {
+            Some(copies) => (&copies.techniques[..], &copies.benefits[..]),
+            None => (self.technique_links(), &[][..]),
+        };
         c.insert(
             "article",
             &ArticleCtx {
@@ -856,13 +853,8 @@ impl<'a> Renderer<'a> {
                 toc,
                 toc_tree,
                 content: &a.body().html,
-                techniques: match self.copies() {
-                    Some(copies) => a.techniques.iter().map(|&t| copies.techniques[t].clone()).collect(),
-                    None => (a.techniques.iter())
-                        .map(|&t| tera::Value::from_serializable(&b.technique_link(t)))
-                        .collect(),
-                },
-                benefits: self.benefit_link_values(a, self.copies().map_or(&[], |c| &c.benefits)),
+                techniques: a.techniques.iter().map(|&t| techniques[t].clone()).collect(),
+                benefits: self.benefit_link_values(a, benefits),
                 faqs: b.faqs(a),
                 references: &a.meta.references,
                 tags: &a.meta.tags,
