@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use knead::incremental::Incremental;
-use knead::pipeline::Options;
+use knead::build::incremental::Incremental;
+use knead::build::pipeline::Options;
 
 // The same allocator as the `knead` binary, so the timings match `knead watch`.
 #[cfg(not(target_env = "msvc"))]

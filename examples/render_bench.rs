@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use knead::pipeline::{Options, prepare};
+use knead::build::pipeline::{Options, prepare};
 
 // The same allocator as the `knead` binary.
 #[cfg(not(target_env = "msvc"))]

@@ -10,8 +10,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use knead::pipeline::{Options, prepare};
-use knead::search::index::{self, Searcher};
+use knead::build::pipeline::{Options, prepare};
+use knead::search::{self, Searcher};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -48,14 +48,14 @@ fn main() {
         tokenizer_speed(&dir);
     }
     let mut times = Vec::new();
-    let mut built = index::Built::default();
+    let mut built = search::IndexFiles::default();
     for _ in 0..5 {
         let t = Instant::now();
-        built = index::build(site);
+        built = search::build(site);
         times.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     times.sort_by(f64::total_cmp);
-    let layout = index::layout(site);
+    let layout = search::layout(site);
     let kb = |n: usize| n as f64 / 1000.0;
     let shard_bytes: Vec<usize> = built.shards.iter().map(Vec::len).collect();
     let doc_bytes: usize = built.docs.iter().map(Vec::len).sum();
@@ -86,7 +86,7 @@ fn main() {
         let mut chunks: Vec<usize> = hits
             .iter()
             .take(10)
-            .map(|h| h.doc as usize / index::DOCS_PER_CHUNK)
+            .map(|h| h.doc as usize / search::DOCS_PER_CHUNK)
             .collect();
         chunks.sort_unstable();
         chunks.dedup();
@@ -120,13 +120,13 @@ fn tokenizer_speed(dir: &str) {
     let t = Instant::now();
     let mut tokens = 0usize;
     for text in &texts {
-        knead::search::for_each_token(text, |_| tokens += 1);
+        knead::text::for_each_token(text, |_| tokens += 1);
     }
     let tok = t.elapsed().as_secs_f64() * 1000.0;
     let t = Instant::now();
     let mut terms = 0usize;
     for text in &texts {
-        let mut c = knead::search::TermCounter::default();
+        let mut c = knead::text::TermCounter::default();
         c.add(text);
         terms += c.len();
     }

@@ -1,37 +1,30 @@
 //! knead: a static site generator for health-education content about massage therapy
 //! for back pain.
 //!
-//! The pipeline, one module per stage:
-//! [`config`] (site.yaml) -> [`discover`] (files) -> [`parse`] (front matter, via
-//! [`frontmatter`] into [`content`] types) -> [`model`] (articles, techniques, benefits,
-//! FAQs, links; Markdown by [`markdown`] and [`links`]) -> [`render`] (Tera templates of a
-//! [`theme`]) -> [`output`] (staging folder, then swap). [`pipeline`] runs them in order;
+//! The folders follow the data's way through a build:
+//!
+//! 1. [`source`]: site.yaml, the files of `content/`, typed YAML with located errors,
+//!    front matter, dates and the theme.
+//! 2. [`text`]: words: slugs, the search tokenizer and stemmer, readability.
+//! 3. [`markdown`]: Markdown to HTML, headings, links and the text search reads.
+//! 4. [`model`]: articles, techniques, benefits, FAQs and pages, linked and checked.
+//! 5. [`search`]: the search index written from the model.
+//! 6. [`render`]: the plan of every output file, the theme's templates, pages, feeds.
+//! 7. [`build`]: the stage runner for clean and incremental builds, and the output folder.
+//!
+//! [`commands`] holds what each command adds on top (check, new/init, watch, serve);
 //! [`diagnostics`] turns every problem into a message that points at the file, line and fix.
 
 // Diagnostics are large (file, message, help, source line) but only travel on the
 // cold error path; boxing them everywhere would cost clarity for no measurable gain.
 #![allow(clippy::result_large_err)]
 
-pub mod check;
-pub mod config;
-pub mod content;
-pub mod date;
+pub mod build;
+pub mod commands;
 pub mod diagnostics;
-pub mod discover;
-pub mod frontmatter;
-pub mod incremental;
-pub mod limits;
-pub mod links;
 pub mod markdown;
 pub mod model;
-pub mod output;
-pub mod parse;
-pub mod pipeline;
-pub mod readability;
 pub mod render;
-pub mod scaffold;
 pub mod search;
-pub mod serve;
-pub mod slug;
-pub mod theme;
-pub mod watch;
+pub mod source;
+pub mod text;

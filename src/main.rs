@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use knead::date::Date;
+use knead::build::pipeline::{self, Options};
+use knead::commands::scaffold::{self, NewKind};
 use knead::diagnostics::Diagnostics;
-use knead::pipeline::{self, Options};
-use knead::scaffold::{self, NewKind};
+use knead::source::date::Date;
 
 /// jemalloc: faster than the system allocator for the build's many small allocations
 /// from two threads, and it stays linear on 100,000-article sites (README, Performance).
@@ -153,23 +153,23 @@ fn options(site: SiteArgs, output: Option<PathBuf>) -> Options {
 }
 
 /// Runs `knead watch`, telling `hub` (when serving) about every rebuild.
-fn watch(opts: Options, hub: Option<std::sync::Arc<knead::serve::reload::Hub>>) -> ExitCode {
-    let inc = match knead::incremental::Incremental::new(opts) {
+fn watch(opts: Options, hub: Option<std::sync::Arc<knead::commands::serve::reload::Hub>>) -> ExitCode {
+    let inc = match knead::build::incremental::Incremental::new(opts) {
         Ok(i) => i,
         Err(problems) => {
             print_problems(&problems);
             return ExitCode::from(1);
         }
     };
-    let result = knead::watch::run(inc, |inc, event| match event {
-        knead::watch::Event::Built { changed, outcome } => {
+    let result = knead::commands::watch::run(inc, |inc, event| match event {
+        knead::commands::watch::Event::Built { changed, outcome } => {
             print_problems(&outcome.warnings);
-            println!("{}", knead::watch::summary(inc.root(), changed, outcome));
+            println!("{}", knead::commands::watch::summary(inc.root(), changed, outcome));
             if let Some(h) = &hub {
                 h.reload();
             }
         }
-        knead::watch::Event::Failed { problems, .. } => {
+        knead::commands::watch::Event::Failed { problems, .. } => {
             print_problems(problems);
             eprintln!(
                 "error: the rebuild failed with {}; {} still holds the last good build",
@@ -231,9 +231,9 @@ fn main() -> ExitCode {
             port,
         } => {
             let opts = options(site, output);
-            let base_path = knead::config::load(&opts.root, opts.base_url.as_deref())
+            let base_path = knead::source::config::load(&opts.root, opts.base_url.as_deref())
                 .map_or_else(|_| "/".to_owned(), |c| c.base_path);
-            let (listener, note) = match knead::serve::bind(bind, port) {
+            let (listener, note) = match knead::commands::serve::bind(bind, port) {
                 Ok(v) => v,
                 Err(e) => {
                     eprintln!("error: cannot listen on {bind}:{port}: {e}\n  help: pick another port with --port");
@@ -243,11 +243,11 @@ fn main() -> ExitCode {
             if let Some(note) = note {
                 eprintln!("note: {note}");
             }
-            let site = knead::serve::Site {
+            let site = knead::commands::serve::ServedSite {
                 root: opts.output_dir(),
                 base_path: base_path.clone(),
             };
-            let server = match knead::serve::start(listener, site) {
+            let server = match knead::commands::serve::start(listener, site) {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!("error: cannot start the server: {e}");
@@ -275,7 +275,7 @@ fn main() -> ExitCode {
             today,
         } => {
             let opts = options(site, None);
-            let report = knead::check::check(&opts, today.unwrap_or_else(Date::today));
+            let report = knead::commands::check::check(&opts, today.unwrap_or_else(Date::today));
             if format == Format::Json {
                 println!("{}", report.to_json());
             } else {

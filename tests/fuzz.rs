@@ -1,7 +1,7 @@
 //! Fuzzing in the test suite (proptest): no input makes knead panic or hang.
 //!
 //! Three targets, each fed arbitrary bytes and mutations of valid files:
-//! 1. front matter: `frontmatter::parse` for every kind, `frontmatter::locate`,
+//! 1. front matter: `yaml::parse` for every kind, `yaml::locate`,
 //!    `parse::parse_one` on files of arbitrary bytes, and every diagnostic rendered;
 //! 2. Markdown: `markdown::render` with a `LinkIndex`, and `LinkIndex::resolve`;
 //! 3. a whole site: `pipeline::build` and `check::check` on a copy of the fixture site
@@ -25,13 +25,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use knead::content::{ArticleMeta, PageMeta, TechniqueMeta};
+use knead::build::pipeline::Options;
 use knead::diagnostics::{Diagnostic, Diagnostics};
-use knead::discover::{Kind, Source};
-use knead::links::LinkIndex;
-use knead::markdown::{Origin, Placement};
-use knead::pipeline::Options;
-use knead::slug::IdSet;
+use knead::markdown::links::LinkIndex;
+use knead::markdown::{Placement, TextOrigin};
+use knead::source::discover::{Kind, SourceFile};
+use knead::source::meta::{ArticleMeta, PageMeta, TechniqueMeta};
+use knead::text::slug::IdSet;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
 
@@ -495,14 +495,14 @@ fn file_input(max_mutations: usize) -> impl Strategy<Value = FileInput> {
 
 fn parse_every_kind(file: &Path, text: &str) {
     let errs = [
-        knead::frontmatter::parse::<ArticleMeta>(file, text, ArticleMeta::KEYS).err(),
-        knead::frontmatter::parse::<TechniqueMeta>(file, text, TechniqueMeta::KEYS).err(),
-        knead::frontmatter::parse::<PageMeta>(file, text, PageMeta::KEYS).err(),
+        knead::source::yaml::parse::<ArticleMeta>(file, text, ArticleMeta::KEYS).err(),
+        knead::source::yaml::parse::<TechniqueMeta>(file, text, TechniqueMeta::KEYS).err(),
+        knead::source::yaml::parse::<PageMeta>(file, text, PageMeta::KEYS).err(),
     ];
     for e in errs.into_iter().flatten() {
         render_all(e);
     }
-    if let Some(loc) = knead::frontmatter::locate(text) {
+    if let Some(loc) = knead::source::yaml::locate(text) {
         for key in ArticleMeta::KEYS.iter().chain(["nope", ""].iter()) {
             let _ = loc.key(key);
             for needle in ["", "a", "é", ":", "- ", "alt", "name:"] {
@@ -524,12 +524,12 @@ fn parse_from_disk(dir: &Path, bytes: &[u8]) {
         let path = dir.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, bytes).unwrap();
-        let source = Source {
+        let source = SourceFile {
             kind,
             rel: PathBuf::from(rel),
             path,
         };
-        let (doc, problems) = knead::parse::parse_one(&source);
+        let (doc, problems) = knead::source::parse::parse_one(&source);
         if let Some(doc) = doc {
             let _ = doc.body();
             if let Some(loc) = doc.located() {
@@ -565,7 +565,7 @@ fn site_yaml() {
         let bytes = input.bytes(&seeds, config);
         std::fs::write(dir.path().join("site.yaml"), &bytes).unwrap();
         for base in [None, Some("https://example.org/sub/"), Some("not a url")] {
-            if let Err(e) = knead::config::load(dir.path(), base) {
+            if let Err(e) = knead::source::config::load(dir.path(), base) {
                 render_all(e);
             }
         }
@@ -612,7 +612,7 @@ fn markdown() {
             let index = &indexes[which];
             let file_text = format!("---\ntitle: x\n---\n{text}");
             let placement = if fixed {
-                Placement::Fixed(knead::frontmatter::Pos {
+                Placement::Fixed(knead::source::yaml::Pos {
                     line: 2,
                     column: 8,
                     len: 1,
@@ -620,7 +620,7 @@ fn markdown() {
             } else {
                 Placement::Body(first_line + 1)
             };
-            let origin = Origin {
+            let origin = TextOrigin {
                 file: Path::new("content/articles/a.md"),
                 file_text: &file_text,
                 placement,
@@ -642,10 +642,10 @@ fn markdown() {
                 for is_image in [false, true] {
                     let _ = index.resolve(href, dir, page, is_image);
                 }
-                let _ = knead::links::normalize("/articles/", href);
+                let _ = knead::markdown::links::normalize("/articles/", href);
             }
-            let _ = knead::slug::slugify(&text);
-            let _ = knead::slug::heading_id(&text);
+            let _ = knead::text::slug::slugify(&text);
+            let _ = knead::text::slug::heading_id(&text);
             Ok(())
         },
     );
@@ -683,14 +683,14 @@ fn whole_site() {
     let good = tempfile::tempdir().unwrap();
     common::copy_dir(&common::fixture("basic"), &good.path().join("site"));
     let good_out = good.path().join("out");
-    knead::pipeline::build(&Options {
+    knead::build::pipeline::build(&Options {
         root: good.path().join("site"),
         output: Some(good_out.clone()),
         ..Options::default()
     })
     .unwrap();
     let previous = common::tree(&good_out);
-    let today = knead::date::Date::parse("2025-07-01").unwrap();
+    let today = knead::source::date::Date::parse("2025-07-01").unwrap();
     let strategy = (
         prop::collection::vec((0..SLOTS.len(), file_input(8)), 1..4),
         any::<bool>(),
@@ -711,11 +711,11 @@ fn whole_site() {
             drafts,
             ..Options::default()
         };
-        let report = knead::check::check(&opts, today);
+        let report = knead::commands::check::check(&opts, today);
         render_all(report.diagnostics.iter().cloned());
         let _ = report.summary();
         let _ = report.to_json();
-        match knead::pipeline::build(&opts) {
+        match knead::build::pipeline::build(&opts) {
             Ok(r) => {
                 render_all(r.warnings.iter().cloned());
                 prop_assert!(out.join("index.html").is_file());
@@ -836,7 +836,7 @@ fn fuzz_regressions() {
         let text = String::from_utf8_lossy(&bytes);
         parse_every_kind(Path::new("content/articles/x.md"), &text);
         parse_from_disk(dir.path(), &bytes);
-        let origin = Origin {
+        let origin = TextOrigin {
             file: Path::new("content/articles/a.md"),
             file_text: &text,
             placement: Placement::Body(1),
@@ -853,7 +853,7 @@ fn fuzz_regressions() {
         common::copy_dir(&common::fixture("basic"), &site);
         std::fs::write(site.join("content/articles/third.md"), &bytes).unwrap();
         let out = dir.path().join("out");
-        let result = knead::pipeline::build(&Options {
+        let result = knead::build::pipeline::build(&Options {
             root: site,
             output: Some(out.clone()),
             ..Options::default()

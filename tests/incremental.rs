@@ -7,8 +7,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use knead::incremental::Incremental;
-use knead::pipeline::{self, Options};
+use knead::build::incremental::Incremental;
+use knead::build::pipeline::{self, Options};
 
 /// A small deterministic random number generator (xorshift64*).
 struct Rng(u64);

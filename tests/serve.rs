@@ -11,7 +11,7 @@ use std::io::{Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use knead::pipeline::Options;
+use knead::build::pipeline::Options;
 
 /// A built fixture site served in-process; a secret file sits beside the output.
 struct Served {
@@ -26,7 +26,7 @@ fn serve() -> Served {
     let root = dir.path().join("site");
     common::copy_dir(&common::fixture("basic"), &root);
     let out = dir.path().join("out");
-    knead::pipeline::build(&Options {
+    knead::build::pipeline::build(&Options {
         root,
         output: Some(out.clone()),
         ..Options::default()
@@ -39,10 +39,10 @@ fn serve() -> Served {
         std::os::unix::fs::symlink(dir.path().join("secret.txt"), out.join("link.txt")).unwrap();
         std::os::unix::fs::symlink(dir.path(), out.join("up")).unwrap();
     }
-    let (listener, _) = knead::serve::bind(Ipv4Addr::LOCALHOST.into(), 0).unwrap();
-    let server = knead::serve::start(
+    let (listener, _) = knead::commands::serve::bind(Ipv4Addr::LOCALHOST.into(), 0).unwrap();
+    let server = knead::commands::serve::start(
         listener,
-        knead::serve::Site {
+        knead::commands::serve::ServedSite {
             root: out,
             base_path: "/".into(),
         },
@@ -329,7 +329,7 @@ fn slow_clients_cannot_hold_the_server() {
     }
     let held = slow.join().unwrap();
     assert!(
-        held < knead::serve::HEAD_DEADLINE + Duration::from_secs(5),
+        held < knead::commands::serve::HEAD_DEADLINE + Duration::from_secs(5),
         "the slow client was held for {held:?}"
     );
     drop(idle);

@@ -9,13 +9,13 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::content::ArticleMeta;
 use crate::diagnostics::Diagnostic;
-use crate::frontmatter::Pos;
-use crate::links::LinkIndex;
-use crate::markdown::{self, LazyPos, Origin, Placement, Rendered};
-use crate::parse::{Doc, Meta};
-use crate::slug::{self, IdSet};
+use crate::markdown::links::LinkIndex;
+use crate::markdown::{self, LazyPos, Placement, Rendered, TextOrigin};
+use crate::source::meta::ArticleMeta;
+use crate::source::parse::{Doc, Meta};
+use crate::source::yaml::Pos;
+use crate::text::slug::{self, IdSet};
 
 use super::FaqItem;
 
@@ -27,13 +27,13 @@ pub struct DocRender {
     /// FAQs (articles only).
     pub faqs: Vec<FaqItem>,
     /// Every id of the content on the page: headings and FAQs.
-    pub anchors: crate::slug::Anchors,
+    pub anchors: crate::text::slug::Anchors,
     /// Problems in links and images.
     pub problems: Vec<Diagnostic>,
     /// Words a reader reads: the body and the FAQ answers.
     pub reading_words: usize,
     /// What the document gives the site search.
-    pub search: crate::search::DocTerms,
+    pub search: crate::text::DocTerms,
 }
 
 /// Renders kept from one build to the next: valid while the document's version and the
@@ -67,7 +67,7 @@ fn dir_of(content_path: &str) -> &str {
 }
 
 fn render_doc(d: &Doc, index: &LinkIndex, analyze: bool) -> DocRender {
-    let origin = Origin {
+    let origin = TextOrigin {
         file: &d.rel,
         file_text: &d.text,
         placement: Placement::Body(d.body_first_line),
@@ -86,8 +86,8 @@ fn render_doc(d: &Doc, index: &LinkIndex, analyze: bool) -> DocRender {
     // Links in FAQ answers are checked with the body's.
     body.links
         .extend(answers.iter_mut().flat_map(|(_, links)| std::mem::take(links)));
-    let answers: Vec<crate::search::TermCounter> = answers.into_iter().map(|(terms, _)| terms).collect();
-    let search = crate::search::index::doc_terms(&d.meta, &mut body, answers);
+    let answers: Vec<crate::text::TermCounter> = answers.into_iter().map(|(terms, _)| terms).collect();
+    let search = crate::search::doc_terms(&d.meta, &mut body, answers);
     if !analyze {
         // Only `knead check` reads every heading after this (the contents keeps h2, h3).
         body.headings = Vec::new();
@@ -109,11 +109,11 @@ fn render_doc(d: &Doc, index: &LinkIndex, analyze: bool) -> DocRender {
 fn render_faqs(
     d: &Doc,
     m: &ArticleMeta,
-    origin: &Origin<'_>,
+    origin: &TextOrigin<'_>,
     index: &LinkIndex,
     ids: &mut IdSet,
     problems: &mut Vec<Diagnostic>,
-    answers: &mut Vec<(crate::search::TermCounter, Vec<markdown::LinkCheck>)>,
+    answers: &mut Vec<(crate::text::TermCounter, Vec<markdown::LinkCheck>)>,
 ) -> Vec<FaqItem> {
     let located = std::cell::OnceCell::new();
     m.faqs
@@ -131,7 +131,7 @@ fn render_faqs(
                 )
             };
             let pos = LazyPos::new(&find);
-            let answer_origin = Origin {
+            let answer_origin = TextOrigin {
                 file: origin.file,
                 file_text: origin.file_text,
                 placement: Placement::Lazy(&pos),

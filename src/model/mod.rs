@@ -10,14 +10,14 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::config::Config;
-use crate::content::{ArticleMeta, PageMeta, TechniqueMeta};
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::discover::Asset;
-use crate::links::{LinkIndex, Resolved};
-use crate::markdown::{self, Origin, Placement, Rendered};
-use crate::parse::{Doc, DocInfo, Meta};
-use crate::slug::{self, IdSet};
+use crate::markdown::links::{LinkIndex, Resolved};
+use crate::markdown::{self, Placement, Rendered, TextOrigin};
+use crate::source::config::Config;
+use crate::source::discover::Asset;
+use crate::source::meta::{ArticleMeta, PageMeta, TechniqueMeta};
+use crate::source::parse::{Doc, DocInfo, Meta};
+use crate::text::slug::{self, IdSet};
 
 pub use docs::{DocRender, MarkdownCache};
 
@@ -228,8 +228,8 @@ pub struct Site {
     /// The link index (every page and file).
     pub links: Arc<LinkIndex>,
     /// The searchable documents in search index order
-    /// ([`crate::search::index::doc_order`]).
-    pub search_order: Arc<[crate::search::index::DocRef]>,
+    /// ([`crate::search::doc_order`]).
+    pub search_order: Arc<[crate::search::DocRef]>,
 }
 
 impl Site {
@@ -351,8 +351,8 @@ impl<'c> Shell<'c> {
         let mut site_problems = Vec::new();
         let index = &skeleton.index;
         let disclaimer_html = config.disclaimer.as_deref().map_or_else(String::new, |text| {
-            let origin = Origin {
-                file: std::path::Path::new(crate::config::FILE),
+            let origin = TextOrigin {
+                file: std::path::Path::new(crate::source::config::FILE),
                 file_text: &config.source,
                 placement: Placement::Fixed(line_of(&config.source, "disclaimer")),
                 source_dir: "",
@@ -638,7 +638,7 @@ fn resolve_menu(config: &Config, index: &LinkIndex, problems: &mut Vec<Diagnosti
                 let (line, column) = config.menu_line(&item.url);
                 problems.push(
                     Diagnostic::error(
-                        crate::config::FILE,
+                        crate::source::config::FILE,
                         format!("menu entry `{}`: {}", item.name, e.message),
                     )
                     .at(&config.source, line, column, item.url.chars().count())
@@ -650,9 +650,9 @@ fn resolve_menu(config: &Config, index: &LinkIndex, problems: &mut Vec<Diagnosti
     menu
 }
 
-fn line_of(source: &str, key: &str) -> crate::frontmatter::Pos {
+fn line_of(source: &str, key: &str) -> crate::source::yaml::Pos {
     let line = source.lines().position(|l| l.starts_with(key)).map_or(1, |i| i + 1);
-    crate::frontmatter::Pos {
+    crate::source::yaml::Pos {
         line,
         column: 1,
         len: key.len(),

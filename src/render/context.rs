@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use crate::content::{Extra, Pressure, Reference, Reviewer};
-use crate::date::Date;
 use crate::markdown::TocEntry;
 use crate::model::{Article, Site, Sourced};
+use crate::source::date::Date;
+use crate::source::meta::{Extra, Pressure, Reference, Reviewer};
 
 /// `{ name, url }`: menu entries, breadcrumbs, benefit links.
 #[derive(Debug, Clone, Serialize)]

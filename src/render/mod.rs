@@ -6,6 +6,7 @@
 pub mod context;
 pub mod feeds;
 pub mod jsonld;
+pub mod limits;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -17,12 +18,12 @@ use tera::{Context, Tera};
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Site, Sourced};
-use crate::theme::Theme;
+use crate::source::theme::Theme;
 use context::{ArticleCtx, BenefitCtx, Builder, ImageCtx, Link, PageCtx, TechniqueCtx, TitleLink};
 
 /// An input that a page reads: a part of the site model. Watch mode renders a page
 /// again exactly when the value of one of its inputs changed (see
-/// [`crate::incremental`]). Indices point into the [`Site`]'s lists.
+/// [`crate::build::incremental`]). Indices point into the [`Site`]'s lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Input {
     /// site.yaml, the menu, the disclaimer and the templates: every page reads them.
@@ -377,7 +378,7 @@ fn plan_search(site: &Site, out: &mut Vec<Planned>) {
     });
     // The terms (and so the shards and the manifest) come from every document, through
     // the shards made from them; a file of document records only from its own documents.
-    let layout = crate::search::index::layout(site);
+    let layout = crate::search::layout(site);
     let order = &site.search_order;
     out.push(Planned {
         path: "search-index.json".into(),
@@ -391,8 +392,8 @@ fn plan_search(site: &Site, out: &mut Vec<Planned>) {
             inputs: vec![SearchShard(i)],
         });
     }
-    for (k, docs) in order.chunks(crate::search::index::DOCS_PER_CHUNK).enumerate() {
-        use crate::search::index::DocRef;
+    for (k, docs) in order.chunks(crate::search::DOCS_PER_CHUNK).enumerate() {
+        use crate::search::DocRef;
         out.push(Planned {
             path: format!("search/docs/{k}.json"),
             kind: PageKind::SearchDocs(k),
@@ -423,8 +424,8 @@ pub struct Renderer<'a> {
     summaries: OnceLock<Vec<tera::Value>>,
     technique_links: OnceLock<Vec<tera::Value>>,
     page_paths: Vec<String>,
-    search_shards: OnceLock<std::sync::Arc<crate::search::index::Shards>>,
-    search_cache: Option<&'a crate::search::index::ShardCache>,
+    search_shards: OnceLock<std::sync::Arc<crate::search::Shards>>,
+    search_cache: Option<&'a crate::search::ShardCache>,
 }
 
 /// A thread's copy of the values that many pages show (see `Renderer::copies`).
@@ -468,20 +469,20 @@ impl<'a> Renderer<'a> {
 
     /// Keeps the search index's terms in `cache` between renderers, so that the next
     /// one updates only what changed (watch mode).
-    pub fn with_search_cache(mut self, cache: &'a crate::search::index::ShardCache) -> Self {
+    pub fn with_search_cache(mut self, cache: &'a crate::search::ShardCache) -> Self {
         self.search_cache = Some(cache);
         self
     }
 
     /// Uses `shards` as the search index's term shards (made beforehand, as
-    /// [`crate::search::index::shards`] would make them).
-    pub fn with_shards(self, shards: std::sync::Arc<crate::search::index::Shards>) -> Self {
+    /// [`crate::search::shards`] would make them).
+    pub fn with_shards(self, shards: std::sync::Arc<crate::search::Shards>) -> Self {
         let _ = self.search_shards.set(shards);
         self
     }
 
     /// The documents of the search index, in index order.
-    fn search_order(&self) -> &[crate::search::index::DocRef] {
+    fn search_order(&self) -> &[crate::search::DocRef] {
         &self.site.search_order
     }
 
@@ -489,21 +490,18 @@ impl<'a> Renderer<'a> {
     /// [`Input::SearchManifest`] (a hash of the manifest's bytes).
     pub fn search_values(&self) -> (Vec<u64>, u64) {
         let shards = self.search_shards();
-        let manifest = crate::search::index::manifest(self.search_order(), shards);
-        (
-            shards.file_hashes.clone(),
-            crate::search::index::hash_bytes(0, &manifest),
-        )
+        let manifest = crate::search::manifest(self.search_order(), shards);
+        (shards.file_hashes.clone(), crate::search::hash_bytes(0, &manifest))
     }
 
     /// The term shards of the search index, built on first use (on plain threads of
-    /// their own: see [`crate::search::index::shards`]).
-    fn search_shards(&self) -> &crate::search::index::Shards {
+    /// their own: see [`crate::search::shards`]).
+    fn search_shards(&self) -> &crate::search::Shards {
         self.search_shards.get_or_init(|| {
-            let n = crate::search::index::layout(self.site).shards;
+            let n = crate::search::layout(self.site).shards;
             match self.search_cache {
                 Some(cache) => cache.shards(self.site, self.search_order(), n),
-                None => std::sync::Arc::new(crate::search::index::shards(self.site, self.search_order(), n)),
+                None => std::sync::Arc::new(crate::search::shards(self.site, self.search_order(), n)),
             }
         })
     }
@@ -601,9 +599,8 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, p: &Planned) -> Result<Vec<u8>, Diagnostic> {
         match self.output(p)? {
             Output::Bytes(b) => Ok(b),
-            Output::Page(template, c) => {
-                crate::limits::render(self.tera, template, &c, &p.path).map_err(|e| template_error(&e, &self.display))
-            }
+            Output::Page(template, c) => crate::render::limits::render(self.tera, template, &c, &p.path)
+                .map_err(|e| template_error(&e, &self.display)),
         }
     }
 
@@ -643,10 +640,12 @@ impl<'a> Renderer<'a> {
     }
 
     fn page_into(&self, template: &str, c: &Context, path: &str, out: impl std::io::Write) -> Result<(), RenderError> {
-        match crate::limits::render_into(self.tera, template, c, path, out) {
+        match crate::render::limits::render_into(self.tera, template, c, path, out) {
             Ok(()) => Ok(()),
-            Err(crate::limits::Failure::Template(e)) => Err(RenderError::Template(template_error(&e, &self.display))),
-            Err(crate::limits::Failure::Write(e)) => Err(RenderError::Write(e)),
+            Err(crate::render::limits::Failure::Template(e)) => {
+                Err(RenderError::Template(template_error(&e, &self.display)))
+            }
+            Err(crate::render::limits::Failure::Write(e)) => Err(RenderError::Write(e)),
         }
     }
 
@@ -659,18 +658,14 @@ impl<'a> Renderer<'a> {
             PageKind::Robots => return Ok(Output::Bytes(feeds::robots(site).into_bytes())),
             PageKind::SearchScript => return Ok(Output::Bytes(crate::search::served_script().as_bytes().to_vec())),
             PageKind::SearchIndex => {
-                return Ok(Output::Bytes(crate::search::index::manifest(
+                return Ok(Output::Bytes(crate::search::manifest(
                     self.search_order(),
                     self.search_shards(),
                 )));
             }
             PageKind::SearchShard(i) => return Ok(Output::Bytes(self.search_shards().files[i].clone())),
             PageKind::SearchDocs(k) => {
-                return Ok(Output::Bytes(crate::search::index::doc_chunk(
-                    site,
-                    self.search_order(),
-                    k,
-                )));
+                return Ok(Output::Bytes(crate::search::doc_chunk(site, self.search_order(), k)));
             }
             PageKind::Search => (
                 "search.html",
@@ -825,7 +820,7 @@ impl<'a> Renderer<'a> {
         );
         let image = a.meta.image.as_ref().map(|img| ImageCtx {
             src: match site.links.resolve(&img.src, "articles/", a.path(), true) {
-                Ok(crate::links::Resolved::Local { href, .. }) => href,
+                Ok(crate::markdown::links::Resolved::Local { href, .. }) => href,
                 _ => img.src.clone(),
             },
             alt: &img.alt,

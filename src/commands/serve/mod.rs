@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
-use files::Resolved;
+use files::Lookup;
 use reload::Hub;
 
 /// Connections handled at once; more are answered `503` at once.
@@ -44,7 +44,7 @@ pub struct Server {
 
 /// How the output should be served.
 #[derive(Debug, Clone)]
-pub struct Site {
+pub struct ServedSite {
     /// The output folder.
     pub root: PathBuf,
     /// The site's base path (`/` or `/sub/`).
@@ -69,11 +69,11 @@ pub fn bind(ip: IpAddr, port: u16) -> std::io::Result<(TcpListener, Option<Strin
 }
 
 /// Starts serving `site` on `listener` in background threads.
-pub fn start(listener: TcpListener, site: Site) -> std::io::Result<Server> {
+pub fn start(listener: TcpListener, site: ServedSite) -> std::io::Result<Server> {
     let addr = listener.local_addr()?;
     let hub = Arc::new(Hub::default());
     let root = std::path::absolute(&site.root).unwrap_or(site.root.clone());
-    let site = Arc::new(Site { root, ..site });
+    let site = Arc::new(ServedSite { root, ..site });
     let shared = Arc::new(Shared {
         site,
         hub: Arc::clone(&hub),
@@ -88,7 +88,7 @@ pub fn start(listener: TcpListener, site: Site) -> std::io::Result<Server> {
 
 /// What every connection's thread shares.
 struct Shared {
-    site: Arc<Site>,
+    site: Arc<ServedSite>,
     hub: Arc<Hub>,
     connections: AtomicUsize,
     streams: AtomicUsize,
@@ -344,11 +344,11 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
     // The output folder is swapped in by builds: resolve it for every request.
     let root = site.root.canonicalize().unwrap_or_else(|_| site.root.clone());
     let _ = match files::resolve(&root, &site.base_path, path) {
-        Resolved::File(file) => match std::fs::read(&file) {
+        Lookup::File(file) => match std::fs::read(&file) {
             Ok(bytes) => send_file(&mut stream, 200, &file, bytes, head_only, hub),
             Err(_) => not_found(&mut stream, site, head_only, hub),
         },
-        Resolved::Redirect(to) => respond(
+        Lookup::Redirect(to) => respond(
             &mut stream,
             301,
             "text/plain; charset=utf-8",
@@ -356,8 +356,8 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
             head_only,
             &[("Location", &to)],
         ),
-        Resolved::NotFound => not_found(&mut stream, site, head_only, hub),
-        Resolved::Forbidden => respond(
+        Lookup::NotFound => not_found(&mut stream, site, head_only, hub),
+        Lookup::Forbidden => respond(
             &mut stream,
             403,
             "text/plain; charset=utf-8",
@@ -385,7 +385,7 @@ fn send_file(
     respond(stream, code, ct, &body, head_only, &[])
 }
 
-fn not_found(stream: &mut TcpStream, site: &Site, head_only: bool, hub: &Hub) -> std::io::Result<()> {
+fn not_found(stream: &mut TcpStream, site: &ServedSite, head_only: bool, hub: &Hub) -> std::io::Result<()> {
     let page = site.root.join("404.html");
     match std::fs::read(&page) {
         Ok(bytes) => send_file(stream, 404, &page, bytes, head_only, hub),

@@ -4,11 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::date::Date;
 use crate::diagnostics::Diagnostic;
-use crate::frontmatter::{self, Pos};
 use crate::markdown::Rendered;
 use crate::model::{Site, Sourced};
+use crate::source::date::Date;
+use crate::source::yaml::{self, Pos};
 
 use super::Grade;
 
@@ -34,13 +34,13 @@ impl<'a> Lazy<'a> {
     fn at(
         &mut self,
         severity: fn(PathBuf, String) -> Diagnostic,
-        find: impl Fn(&frontmatter::Located<'_>) -> Pos,
+        find: impl Fn(&yaml::Located<'_>) -> Pos,
         message: String,
     ) -> Diagnostic {
         let rel = self.rel.to_path_buf();
         let text = self.text();
         let d = severity(rel, message);
-        match frontmatter::locate(text) {
+        match yaml::locate(text) {
             Some(l) => {
                 let p = find(&l);
                 d.at(text, p.line, p.column, p.len)
@@ -228,7 +228,7 @@ pub fn run(site: &Site, root: &Path, today: Date) -> (Vec<Diagnostic>, Vec<Grade
                 )
                 .help("use shorter sentences and everyday words (Flesch-Kincaid grade level)");
                 let text = file.text();
-                let first = frontmatter::locate(text).map_or(1, |l| l.split().body_first_line);
+                let first = yaml::locate(text).map_or(1, |l| l.split().body_first_line);
                 // The first line of prose, not the blank line after the front matter.
                 let body_line = text
                     .lines()

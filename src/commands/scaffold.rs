@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::date::Date;
-use crate::slug::slugify;
+use crate::source::date::Date;
+use crate::text::slug::slugify;
 
 /// What `knead new` creates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +50,7 @@ pub fn new_file_text(kind: NewKind, title: &str, today: Date) -> String {
 
 /// Writes a new content file under `root` and returns its path.
 pub fn new_content(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf, ScaffoldError> {
-    if !root.join(crate::config::FILE).is_file() {
+    if !root.join(crate::source::config::FILE).is_file() {
         return Err(ScaffoldError {
             message: format!("{} is not a knead site (it has no site.yaml)", root.display()),
             help: "run this inside a site folder, pass --root DIR, or create a site with `knead init DIR`".into(),
@@ -104,7 +104,7 @@ pub fn init(dir: &Path) -> Result<(), ScaffoldError> {
         ("content/pages/about.md".into(), ABOUT_MD.as_bytes().to_vec()),
         (".gitignore".into(), b"/public/\n".to_vec()),
     ];
-    for (path, bytes) in crate::theme::embedded_files() {
+    for (path, bytes) in crate::source::theme::embedded_files() {
         files.push((format!("themes/default/{path}"), bytes.to_vec()));
     }
     for (rel, bytes) in files {

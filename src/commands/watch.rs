@@ -11,8 +11,8 @@ use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
+use crate::build::incremental::{Incremental, Outcome};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::incremental::{Incremental, Outcome};
 
 /// What a rebuild produced, for the terminal and the browser.
 #[derive(Debug)]

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
-use crate::discover::Asset;
-use crate::theme::StaticFile;
+use crate::source::discover::Asset;
+use crate::source::theme::StaticFile;
 
 /// The absolute, normalised form of `p` (symlinks in existing parents resolved).
 fn absolute(p: &Path) -> std::io::Result<PathBuf> {

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::date::Date;
+use crate::source::date::Date;
 
 /// Free data handed to templates as it is.
 pub type Extra = serde_json::Map<String, serde_json::Value>;

@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::content::{ArticleMeta, PageMeta, TechniqueMeta};
 use crate::diagnostics::Diagnostic;
-use crate::discover::{Kind, Source};
-use crate::frontmatter::{self, Located};
-use crate::slug;
+use crate::source::discover::{Kind, SourceFile};
+use crate::source::meta::{ArticleMeta, PageMeta, TechniqueMeta};
+use crate::source::yaml::{self, Located};
+use crate::text::slug;
 
 /// Typed front matter of one file.
 #[derive(Debug, Clone)]
@@ -77,7 +77,7 @@ impl Doc {
 
     /// The front matter again, with positions, for reporting problems found later.
     pub fn located(&self) -> Option<Located<'_>> {
-        frontmatter::locate(&self.text)
+        yaml::locate(&self.text)
     }
 
     /// Forgets the file's text once its Markdown is rendered (the messages made later
@@ -118,7 +118,7 @@ pub fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
 }
 
 /// Parses every source in parallel. Returns the docs that parsed, and every problem.
-pub fn parse_all(sources: &[Source]) -> (Vec<Doc>, Vec<Diagnostic>) {
+pub fn parse_all(sources: &[SourceFile]) -> (Vec<Doc>, Vec<Diagnostic>) {
     let results: Vec<(Option<Doc>, Vec<Diagnostic>)> = sources.par_iter().map(parse_one).collect();
     let mut docs = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
@@ -130,7 +130,7 @@ pub fn parse_all(sources: &[Source]) -> (Vec<Doc>, Vec<Diagnostic>) {
 }
 
 /// Parses one source: the doc when it has no errors, plus its problems (warnings too).
-pub fn parse_one(source: &Source) -> (Option<Doc>, Vec<Diagnostic>) {
+pub fn parse_one(source: &SourceFile) -> (Option<Doc>, Vec<Diagnostic>) {
     let rel = source.rel.as_path();
     let text = match read_text(&source.path, rel) {
         Ok(t) => t,
@@ -138,12 +138,13 @@ pub fn parse_one(source: &Source) -> (Option<Doc>, Vec<Diagnostic>) {
     };
     let mut problems = Vec::new();
     let parsed = match source.kind {
-        Kind::Article => frontmatter::parse::<ArticleMeta>(rel, &text, ArticleMeta::KEYS)
-            .map(|(m, l)| (Meta::Article(Arc::new(m)), l)),
-        Kind::Technique => frontmatter::parse::<TechniqueMeta>(rel, &text, TechniqueMeta::KEYS)
+        Kind::Article => {
+            yaml::parse::<ArticleMeta>(rel, &text, ArticleMeta::KEYS).map(|(m, l)| (Meta::Article(Arc::new(m)), l))
+        }
+        Kind::Technique => yaml::parse::<TechniqueMeta>(rel, &text, TechniqueMeta::KEYS)
             .map(|(m, l)| (Meta::Technique(Arc::new(m)), l)),
         Kind::Page | Kind::Home => {
-            frontmatter::parse::<PageMeta>(rel, &text, PageMeta::KEYS).map(|(m, l)| (Meta::Page(Arc::new(m)), l))
+            yaml::parse::<PageMeta>(rel, &text, PageMeta::KEYS).map(|(m, l)| (Meta::Page(Arc::new(m)), l))
         }
     };
     let (meta, located) = match parsed {
@@ -162,7 +163,7 @@ pub fn parse_one(source: &Source) -> (Option<Doc>, Vec<Diagnostic>) {
         .rel
         .strip_prefix("content")
         .ok()
-        .and_then(crate::discover::utf8_rel)
+        .and_then(crate::source::discover::utf8_rel)
         .unwrap_or_default();
     let path: Arc<str> = match source.kind {
         Kind::Home => "/".into(),
@@ -193,7 +194,7 @@ pub fn parse_one(source: &Source) -> (Option<Doc>, Vec<Diagnostic>) {
     (ok.then_some(doc), problems)
 }
 
-fn slug_of(source: &Source, meta: &Meta, located: &Located<'_>, problems: &mut Vec<Diagnostic>) -> String {
+fn slug_of(source: &SourceFile, meta: &Meta, located: &Located<'_>, problems: &mut Vec<Diagnostic>) -> String {
     let rel = source.rel.as_path();
     let explicit = match meta {
         Meta::Article(m) => m.slug.clone(),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// What a request path maps to.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Resolved {
+pub enum Lookup {
     /// A file to send.
     File(PathBuf),
     /// A folder asked for without its trailing slash: redirect here.
@@ -38,24 +38,24 @@ pub fn percent_decode(s: &str) -> Option<String> {
 
 /// Resolves `request_path` (already without query) under `root` (canonical), for a site
 /// published under `base_path` (`/` or `/sub/`).
-pub fn resolve(root: &Path, base_path: &str, request_path: &str) -> Resolved {
+pub fn resolve(root: &Path, base_path: &str, request_path: &str) -> Lookup {
     let Some(decoded) = percent_decode(request_path) else {
-        return Resolved::Forbidden;
+        return Lookup::Forbidden;
     };
     if decoded.contains(['\0', '\\']) || !decoded.starts_with('/') {
-        return Resolved::Forbidden;
+        return Lookup::Forbidden;
     }
     if decoded.split('/').any(|seg| seg == ".." || seg == ".") {
-        return Resolved::Forbidden;
+        return Lookup::Forbidden;
     }
     if format!("{decoded}/") == base_path {
-        return Resolved::Redirect(base_path.to_owned());
+        return Lookup::Redirect(base_path.to_owned());
     }
     let Some(rest) = decoded.strip_prefix(base_path) else {
         return if decoded == "/" {
-            Resolved::Redirect(base_path.to_owned())
+            Lookup::Redirect(base_path.to_owned())
         } else {
-            Resolved::NotFound
+            Lookup::NotFound
         };
     };
     let mut path = root.to_path_buf();
@@ -63,23 +63,23 @@ pub fn resolve(root: &Path, base_path: &str, request_path: &str) -> Resolved {
         path.push(seg);
     }
     let Ok(real) = path.canonicalize() else {
-        return Resolved::NotFound;
+        return Lookup::NotFound;
     };
     if !real.starts_with(root) {
-        return Resolved::Forbidden;
+        return Lookup::Forbidden;
     }
     if real.is_dir() {
         if !decoded.ends_with('/') {
-            return Resolved::Redirect(format!("{request_path}/"));
+            return Lookup::Redirect(format!("{request_path}/"));
         }
         let index = real.join("index.html");
         return match index.canonicalize() {
-            Ok(i) if i.starts_with(root) && i.is_file() => Resolved::File(i),
-            Ok(_) => Resolved::Forbidden,
-            Err(_) => Resolved::NotFound,
+            Ok(i) if i.starts_with(root) && i.is_file() => Lookup::File(i),
+            Ok(_) => Lookup::Forbidden,
+            Err(_) => Lookup::NotFound,
         };
     }
-    Resolved::File(real)
+    Lookup::File(real)
 }
 
 /// The Content-Type for a file name.
@@ -124,16 +124,16 @@ mod tests {
         std::fs::write(root.join("articles/a/index.html"), "a").unwrap();
         std::fs::write(dir.path().join("secret.txt"), "secret").unwrap();
         let root = root.canonicalize().unwrap();
-        assert_eq!(resolve(&root, "/", "/"), Resolved::File(root.join("index.html")));
+        assert_eq!(resolve(&root, "/", "/"), Lookup::File(root.join("index.html")));
         assert_eq!(
             resolve(&root, "/", "/articles/a/"),
-            Resolved::File(root.join("articles/a/index.html"))
+            Lookup::File(root.join("articles/a/index.html"))
         );
         assert_eq!(
             resolve(&root, "/", "/articles/a"),
-            Resolved::Redirect("/articles/a/".into())
+            Lookup::Redirect("/articles/a/".into())
         );
-        assert_eq!(resolve(&root, "/", "/nope/"), Resolved::NotFound);
+        assert_eq!(resolve(&root, "/", "/nope/"), Lookup::NotFound);
         for bad in [
             "/../secret.txt",
             "/%2e%2e/secret.txt",
@@ -142,19 +142,19 @@ mod tests {
             "/a%00b",
             "/%zz",
         ] {
-            assert_eq!(resolve(&root, "/", bad), Resolved::Forbidden, "{bad}");
+            assert_eq!(resolve(&root, "/", bad), Lookup::Forbidden, "{bad}");
         }
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("link.txt")).unwrap();
-            assert_eq!(resolve(&root, "/", "/link.txt"), Resolved::Forbidden);
+            assert_eq!(resolve(&root, "/", "/link.txt"), Lookup::Forbidden);
         }
-        assert_eq!(resolve(&root, "/sub/", "/"), Resolved::Redirect("/sub/".into()));
-        assert_eq!(resolve(&root, "/sub/", "/sub"), Resolved::Redirect("/sub/".into()));
+        assert_eq!(resolve(&root, "/sub/", "/"), Lookup::Redirect("/sub/".into()));
+        assert_eq!(resolve(&root, "/sub/", "/sub"), Lookup::Redirect("/sub/".into()));
         assert_eq!(
             resolve(&root, "/sub/", "/sub/articles/a/"),
-            Resolved::File(root.join("articles/a/index.html"))
+            Lookup::File(root.join("articles/a/index.html"))
         );
-        assert_eq!(resolve(&root, "/sub/", "/articles/a/"), Resolved::NotFound);
+        assert_eq!(resolve(&root, "/sub/", "/articles/a/"), Lookup::NotFound);
     }
 }

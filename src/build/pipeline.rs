@@ -10,9 +10,11 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::render::Renderer;
-use crate::theme::Theme;
+use crate::source::theme::Theme;
 
-use crate::{config, discover, model, output, parse, render, theme};
+use crate::build::output;
+use crate::source::{config, discover, parse, theme};
+use crate::{model, render};
 use rayon::prelude::*;
 use tera::Tera;
 
@@ -55,7 +57,7 @@ pub struct Prepared {
     /// Template and write errors of the article pages written already.
     article_problems: Vec<Diagnostic>,
     /// The plan and the search index's shards, when made already (see [`build`]).
-    made: Option<(Vec<render::Planned>, Arc<crate::search::index::Shards>)>,
+    made: Option<(Vec<render::Planned>, Arc<crate::search::Shards>)>,
 }
 
 /// Runs every stage up to (not including) rendering pages.
@@ -147,8 +149,8 @@ fn prepare_into(opts: &Options, staging: Option<&output::Staging>) -> Result<Pre
     let made = articles_written.then(|| {
         site.drop_faq_sources();
         let plan = render::plan(&site);
-        let n = crate::search::index::layout(&site).shards;
-        let shards = crate::search::index::shards_taking_terms(&mut site, n);
+        let n = crate::search::layout(&site).shards;
+        let shards = crate::search::shards_taking_terms(&mut site, n);
         (plan, Arc::new(shards))
     });
     lap("search index");
@@ -293,7 +295,7 @@ pub fn check(opts: &Options) -> Result<Prepared, Diagnostics> {
 
 /// The outcome of a successful build.
 #[derive(Debug)]
-pub struct Report {
+pub struct BuildReport {
     /// Where the site was written.
     pub output: PathBuf,
     /// Pages and generated files written.
@@ -310,7 +312,7 @@ pub struct Report {
 /// staging folder as they are rendered (an article's page as soon as its Markdown is),
 /// and the folder is swapped in at the end. A failed build removes the staging folder
 /// and leaves the previous output as it was.
-pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
+pub fn build(opts: &Options) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     let out = output::check_output_dir(&opts.root, &opts.output_dir()).map_err(|d| Diagnostics::from(vec![d]))?;
     let written = output::write_with(&out, |staging| {
@@ -337,7 +339,7 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
         problems.sort();
         problems
     })?;
-    Ok(Report {
+    Ok(BuildReport {
         output: out,
         generated,
         copied,

@@ -23,7 +23,7 @@ pub enum Kind {
 
 /// A Markdown source with its kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Source {
+pub struct SourceFile {
     /// Article, technique, page or home.
     pub kind: Kind,
     /// Path relative to the site root (`content/articles/x.md`), for messages.
@@ -45,7 +45,7 @@ pub struct Asset {
 #[derive(Debug, Default)]
 pub struct Sources {
     /// Markdown sources.
-    pub markdown: Vec<Source>,
+    pub markdown: Vec<SourceFile>,
     /// Files under content/ that are copied as they are.
     pub assets: Vec<Asset>,
     /// Problems found while walking (unreadable folders, bad symlinks).
@@ -181,7 +181,7 @@ pub fn discover(root: &Path) -> Sources {
             continue;
         };
         match kind_of(in_content) {
-            Some(kind) => sources.markdown.push(Source {
+            Some(kind) => sources.markdown.push(SourceFile {
                 kind,
                 rel,
                 path: entry.into_path(),

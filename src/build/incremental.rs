@@ -18,15 +18,16 @@ use std::time::{Duration, Instant, SystemTime};
 use rayon::prelude::*;
 use tera::Tera;
 
-use crate::config::{self, Config};
+use crate::build::output;
+use crate::build::pipeline::Options;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::discover::{self, Sources};
 use crate::model::{self, MarkdownCache, Site, Sourced};
-use crate::parse::{self, Doc};
-use crate::pipeline::Options;
+use crate::render::context::Builder;
 use crate::render::{self, Input, Renderer};
-use crate::theme::{self, Theme};
-use crate::{output, render::context::Builder};
+use crate::source::config::{self, Config};
+use crate::source::discover::{self, Sources};
+use crate::source::parse::{self, Doc};
+use crate::source::theme::{self, Theme};
 
 /// What one rebuild did.
 #[derive(Debug, Clone, Default)]
@@ -47,7 +48,7 @@ pub struct Outcome {
 
 /// One parse result, kept until its file changes.
 struct Parsed {
-    source: discover::Source,
+    source: discover::SourceFile,
     doc: Option<Arc<Doc>>,
     problems: Vec<Diagnostic>,
 }
@@ -98,7 +99,7 @@ pub struct Incremental {
     /// Copied files whose source changed since the last successful build.
     pending_copies: HashSet<PathBuf>,
     /// The search index's terms, updated in place by the next rebuild.
-    search: crate::search::index::ShardCache,
+    search: crate::search::ShardCache,
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -207,7 +208,7 @@ impl Incremental {
                 self.pending_copies.insert(p.clone());
             }
         }
-        let lap = crate::pipeline::laps(start);
+        let lap = crate::build::pipeline::laps(start);
         lap("config+theme");
         if content_changed {
             // Edits of files already known need no new walk of content/; anything else
@@ -278,7 +279,7 @@ impl Incremental {
 
         // Every output and its inputs: the last build's plan while the front-matter stage
         // and the number of search shards are unchanged (the plan depends on nothing else).
-        let shards = crate::search::index::layout(&site).shards;
+        let shards = crate::search::layout(&site).shards;
         let plan = match self.plan.take() {
             Some((n, plan)) if same_skeleton && n == shards && !first => plan,
             _ => render::plan(&site),
@@ -340,8 +341,8 @@ impl Incremental {
         let mut copies: BTreeMap<String, (CopyStamp, Option<&theme::StaticFile>, Option<PathBuf>)> = BTreeMap::new();
         for s in &theme.statics {
             let (from, meta) = match &s.origin {
-                theme::Origin::Disk(p) => (p.display().to_string(), std::fs::metadata(p).ok()),
-                theme::Origin::Embedded => (format!("<embedded>/{}", s.out), None),
+                theme::FileOrigin::Disk(p) => (p.display().to_string(), std::fs::metadata(p).ok()),
+                theme::FileOrigin::Embedded => (format!("<embedded>/{}", s.out), None),
             };
             let stamp = CopyStamp {
                 from,
@@ -449,7 +450,7 @@ impl Incremental {
     fn reparse(&mut self, changed: &[PathBuf], all: bool, walked: bool) {
         let Some(sources) = &self.sources else { return };
         let changed_keys: FxHashSet<String> = changed.iter().map(|p| self.key_of(p)).collect();
-        let todo: Vec<discover::Source> = if walked {
+        let todo: Vec<discover::SourceFile> = if walked {
             let present: FxHashSet<String> = sources
                 .markdown
                 .iter()

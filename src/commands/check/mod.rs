@@ -9,9 +9,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::date::Date;
+use crate::build::pipeline::{self, Options};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::pipeline::{self, Options};
+use crate::source::date::Date;
 
 /// The reading grade of one article.
 #[derive(Debug, Clone, Serialize)]

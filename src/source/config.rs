@@ -5,8 +5,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::content::Extra;
 use crate::diagnostics::Diagnostic;
+use crate::source::meta::Extra;
 
 /// `site.yaml` as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -131,9 +131,9 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         Ok(text) => text,
         // The file is there but is not UTF-8: say where, as for content files.
         Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-            return Err(vec![crate::parse::read_text(&path, file).err().unwrap_or_else(|| {
-                Diagnostic::error(file, "this file is not valid UTF-8 text")
-            })]);
+            return Err(vec![crate::source::parse::read_text(&path, file).err().unwrap_or_else(
+                || Diagnostic::error(file, "this file is not valid UTF-8 text"),
+            )]);
         }
         Err(e) => {
             return Err(vec![
@@ -145,7 +145,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
     };
     // Reuse the front matter machinery by viewing site.yaml as a front matter block.
     let wrapped = format!("---\n{source}\n---\n");
-    let parsed = crate::frontmatter::parse::<RawConfig>(file, &wrapped, KEYS);
+    let parsed = crate::source::yaml::parse::<RawConfig>(file, &wrapped, KEYS);
     let (raw, located) = parsed.map_err(|errs| {
         errs.into_iter()
             .map(|mut d| {
@@ -183,7 +183,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         ));
     }
     let theme = raw.theme.unwrap_or_else(|| "default".to_owned());
-    if !crate::slug::is_valid(&theme.replace('_', "-").to_lowercase()) || theme.contains(['/', '\\', '.']) {
+    if !crate::text::slug::is_valid(&theme.replace('_', "-").to_lowercase()) || theme.contains(['/', '\\', '.']) {
         errors.push(at(
             "theme",
             format!("`{theme}` is not a theme folder name"),

@@ -2,16 +2,18 @@
 //! heading ids (unique per page, any script) feeding the table of contents, links and
 //! image sources resolved through the [`LinkIndex`], and images without alt text refused.
 
+pub mod links;
+
 use std::path::Path;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
-use crate::frontmatter::Pos;
-use crate::links::{LinkIndex, Resolved, Target};
-use crate::readability::TextStats;
-use crate::slug::{IdSet, heading_id};
+use crate::markdown::links::{LinkIndex, Resolved, Target};
+use crate::source::yaml::Pos;
+use crate::text::readability::TextStats;
+use crate::text::slug::{IdSet, heading_id};
 
 /// One entry of a table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -125,11 +127,11 @@ pub struct Rendered {
     /// Reading statistics of the prose (not code or tables), when asked for.
     pub stats: Option<TextStats>,
     /// Term counts and an excerpt for the site search, gathered in the same pass.
-    pub search: crate::search::TextIndex,
+    pub search: crate::text::TextIndex,
 }
 
 /// Where a Markdown text comes from, for resolving links and placing errors.
-pub struct Origin<'a> {
+pub struct TextOrigin<'a> {
     /// The file, for messages.
     pub file: &'a Path,
     /// The whole file's text, for showing lines.
@@ -265,7 +267,7 @@ impl<'a> Lines<'a> {
 /// page), and pushing problems into `problems`.
 pub fn render(
     text: &str,
-    origin: &Origin<'_>,
+    origin: &TextOrigin<'_>,
     index: &LinkIndex,
     ids: &mut IdSet,
     problems: &mut Vec<Diagnostic>,
@@ -289,7 +291,7 @@ pub fn render(
     let mut in_heading = false;
     // Only a document's body gives its search excerpt (not FAQ answers, not site.yaml).
     let body = matches!(origin.placement, Placement::Body(_));
-    let mut search = crate::search::TextIndexer::new(body);
+    let mut search = crate::text::TextIndexer::new(body);
     for i in 0..events.len() {
         match &events[i].0 {
             Event::Start(Tag::Heading { level, id, .. }) => {
@@ -526,7 +528,7 @@ mod tests {
         let mut index = LinkIndex::new("/sub/");
         index.add_page(Some("articles/b.md"), "/articles/b/");
         index.add_page(Some("articles/a.md"), "/articles/a/");
-        let origin = Origin {
+        let origin = TextOrigin {
             file: Path::new("content/articles/a.md"),
             file_text: text,
             placement: Placement::Body(1),

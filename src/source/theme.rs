@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
-use crate::discover::is_ignored;
+use crate::source::discover::is_ignored;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_theme.rs"));
@@ -18,7 +18,7 @@ pub fn embedded_files() -> &'static [(&'static str, &'static [u8])] {
 
 /// Where a theme file comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
+pub enum FileOrigin {
     /// A file on disk.
     Disk(PathBuf),
     /// The default theme built into knead.
@@ -42,7 +42,7 @@ pub struct StaticFile {
     /// Output path with `/` separators (`style.css`).
     pub out: String,
     /// Where to read it.
-    pub origin: Origin,
+    pub origin: FileOrigin,
     /// The bytes, for embedded files.
     pub bytes: &'static [u8],
 }
@@ -96,7 +96,13 @@ fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(
         } else {
             entry.file_type().is_file()
         };
-        if is_file && let Some(rel) = entry.path().strip_prefix(dir).ok().and_then(crate::discover::utf8_rel) {
+        if is_file
+            && let Some(rel) = entry
+                .path()
+                .strip_prefix(dir)
+                .ok()
+                .and_then(crate::source::discover::utf8_rel)
+        {
             out.push((rel, entry.path().to_path_buf()));
         }
     }
@@ -111,7 +117,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     if dir.is_dir() {
         for (rel, path) in files_under(root, &dir.join("templates"), &mut problems) {
             let display = crate::diagnostics::display_path(root, &path);
-            match crate::parse::read_text(&path, &display) {
+            match crate::source::parse::read_text(&path, &display) {
                 Ok(text) => theme.templates.push(Template {
                     name: rel,
                     display,
@@ -123,7 +129,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         for (rel, path) in files_under(root, &dir.join("static"), &mut problems) {
             theme.statics.push(StaticFile {
                 out: rel,
-                origin: Origin::Disk(path),
+                origin: FileOrigin::Disk(path),
                 bytes: &[],
             });
         }
@@ -138,7 +144,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             } else if let Some(rel) = path.strip_prefix("static/") {
                 theme.statics.push(StaticFile {
                     out: rel.to_owned(),
-                    origin: Origin::Embedded,
+                    origin: FileOrigin::Embedded,
                     bytes,
                 });
             }
@@ -154,7 +160,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             .unwrap_or_default();
         known.sort();
         let refs: Vec<&str> = known.iter().map(String::as_str).collect();
-        let pos = crate::config::FILE;
+        let pos = crate::source::config::FILE;
         let help = if refs.is_empty() {
             "there is no themes/ folder; remove `theme:` to use the built-in default theme".to_owned()
         } else {
@@ -170,7 +176,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     }
     for (rel, path) in files_under(root, &root.join("templates"), &mut problems) {
         let display = crate::diagnostics::display_path(root, &path);
-        match crate::parse::read_text(&path, &display) {
+        match crate::source::parse::read_text(&path, &display) {
             Ok(text) => {
                 theme.templates.retain(|t| t.name != rel);
                 theme.templates.push(Template {
@@ -193,8 +199,8 @@ impl StaticFile {
     /// The file's bytes.
     pub fn read(&self) -> std::io::Result<std::borrow::Cow<'static, [u8]>> {
         match &self.origin {
-            Origin::Embedded => Ok(std::borrow::Cow::Borrowed(self.bytes)),
-            Origin::Disk(p) => std::fs::read(p).map(std::borrow::Cow::Owned),
+            FileOrigin::Embedded => Ok(std::borrow::Cow::Borrowed(self.bytes)),
+            FileOrigin::Disk(p) => std::fs::read(p).map(std::borrow::Cow::Owned),
         }
     }
 }

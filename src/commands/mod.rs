@@ -1,0 +1,8 @@
+//! What each command adds on top of a build: [`check`] (every problem, nothing written),
+//! [`scaffold`] (`knead new` and `knead init`), [`watch`] (rebuild on each edit) and
+//! [`serve`] (a local preview server that reloads pages).
+
+pub mod check;
+pub mod scaffold;
+pub mod serve;
+pub mod watch;
