@@ -31,7 +31,7 @@ fn main() {
         let t = Instant::now();
         let pages = prepared
             .render_each(None)
-            .unwrap_or_else(|e| panic!("{} problems", e.len()));
+            .unwrap_or_else(|e| panic!("{} errors", e.error_count()));
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         println!("rendered {pages} outputs in {ms:.0} ms");
         times.push(ms);

@@ -241,8 +241,10 @@ fn char_to_byte(s: &str, chars: usize) -> usize {
     s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i)
 }
 
-/// Every problem found so far, in a stable order.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+/// Every problem of a build, gathered from all stages in any order. It is read in one
+/// order only: by file, line, column and message, each problem once, so every report
+/// (printed, JSON, the preview's error page) is stable and no stage sorts or dedups.
+#[derive(Debug, Default, Clone)]
 pub struct Diagnostics(Vec<Diagnostic>);
 
 impl Diagnostics {
@@ -268,12 +270,12 @@ impl Diagnostics {
 
     /// Number of errors.
     pub fn error_count(&self) -> usize {
-        self.0.iter().filter(|d| d.is_error()).count()
+        self.ordered().iter().filter(|d| d.is_error()).count()
     }
 
     /// Number of warnings.
     pub fn warning_count(&self) -> usize {
-        self.0.len() - self.error_count()
+        self.ordered().iter().filter(|d| !d.is_error()).count()
     }
 
     /// True when there is nothing to report.
@@ -281,22 +283,23 @@ impl Diagnostics {
         self.0.is_empty()
     }
 
-    /// Sorts by file, then line and column, so reports read top to bottom and are stable.
-    pub fn sort(&mut self) {
-        self.0
-            .sort_by(|a, b| (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message)));
-        self.0.dedup();
+    /// The problems in report order, each once.
+    fn ordered(&self) -> Vec<&Diagnostic> {
+        let mut v: Vec<&Diagnostic> = self.0.iter().collect();
+        v.sort_by(|a, b| report_order(a).cmp(&report_order(b)));
+        v.dedup();
+        v
     }
 
-    /// The problems.
-    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
-        self.0.iter()
+    /// The problems, by file, then line and column, each once.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.ordered().into_iter()
     }
 
     /// Renders all problems, one block each.
     pub fn render(&self, color: bool) -> String {
         let mut out = String::new();
-        for d in &self.0 {
+        for d in self.iter() {
             out.push_str(&d.render(color));
             out.push_str("\n\n");
         }
@@ -304,10 +307,25 @@ impl Diagnostics {
     }
 }
 
+/// The order of a report: top to bottom, file by file.
+fn report_order(d: &Diagnostic) -> (&Path, usize, usize, &str) {
+    (&d.file, d.line, d.column, &d.message)
+}
+
+impl PartialEq for Diagnostics {
+    fn eq(&self, other: &Self) -> bool {
+        self.ordered() == other.ordered()
+    }
+}
+
+impl Eq for Diagnostics {}
+
 impl IntoIterator for Diagnostics {
     type Item = Diagnostic;
     type IntoIter = std::vec::IntoIter<Diagnostic>;
-    fn into_iter(self) -> Self::IntoIter {
+    fn into_iter(mut self) -> Self::IntoIter {
+        self.0.sort_by(|a, b| report_order(a).cmp(&report_order(b)));
+        self.0.dedup();
         self.0.into_iter()
     }
 }
@@ -315,6 +333,18 @@ impl IntoIterator for Diagnostics {
 impl From<Vec<Diagnostic>> for Diagnostics {
     fn from(v: Vec<Diagnostic>) -> Self {
         Diagnostics(v)
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics(iter.into_iter().collect())
     }
 }
 

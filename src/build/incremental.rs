@@ -16,10 +16,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
-use tera::Tera;
 
 use crate::build::output;
 use crate::build::pipeline::Options;
+use crate::build::stages::{self, LoadedTheme};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{self, MarkdownCache, Site, Sourced};
 use crate::render::context::Builder;
@@ -27,7 +27,7 @@ use crate::render::{self, Input, Renderer};
 use crate::source::config::{self, Config};
 use crate::source::discover::{self, Sources};
 use crate::source::parse::{self, Doc};
-use crate::source::theme::{self, Theme};
+use crate::source::theme;
 
 /// What one rebuild did.
 #[derive(Debug, Clone, Default)]
@@ -85,7 +85,7 @@ pub struct Incremental {
     root: PathBuf,
     out: PathBuf,
     config: Option<Result<Config, Vec<Diagnostic>>>,
-    theme: Option<Result<(Theme, Tera), Vec<Diagnostic>>>,
+    theme: Option<Result<LoadedTheme, Vec<Diagnostic>>>,
     template_generation: u64,
     sources: Option<Sources>,
     docs: FxHashMap<Arc<str>, Parsed>,
@@ -200,9 +200,7 @@ impl Incremental {
                 .as_ref()
                 .and_then(|c| c.as_ref().ok())
                 .map(|c| c.theme.clone());
-            self.theme = name.map(|name| {
-                theme::load(&self.root, &name).and_then(|t| render::compile(&t, &name).map(|tera| (t, tera)))
-            });
+            self.theme = name.map(|name| stages::load_theme(&self.root, &name));
             self.template_generation += 1;
             for p in &changed {
                 self.pending_copies.insert(p.clone());
@@ -231,57 +229,40 @@ impl Incremental {
             lap("parse");
         }
 
-        // Every problem known so far.
-        let mut problems = Diagnostics::new();
-        let sources = self.sources.as_ref().map_or(&[][..], |s| &s.problems[..]);
-        problems.extend(sources.iter().cloned());
-        for p in self.docs.values() {
-            problems.extend(p.problems.iter().cloned());
-        }
-        let content_ok = !problems.has_errors();
-        if let Some(Err(e)) = &self.config {
-            problems.extend(e.iter().cloned());
-        }
-        if let Some(Err(e)) = &self.theme {
-            problems.extend(e.iter().cloned());
-        }
-        let (Some(Ok(cfg)), Some(Ok((theme, tera))), true) = (&self.config, &self.theme, content_ok) else {
-            problems.sort();
-            return Err(problems);
+        let Some(config) = &self.config else {
+            return Err(Diagnostics::new());
         };
+        let sources = self.sources.as_ref().map_or(&[][..], |s| &s.problems[..]);
+        let content = sources.iter().chain(self.docs.values().flat_map(|p| &p.problems));
+        let ready = stages::gather(content, config, self.theme.as_ref())?;
+        let theme = ready.theme;
 
         // The model, reusing Markdown renders that are still valid.
         let mut docs: Vec<Arc<Doc>> = self.docs.values().filter_map(|p| p.doc.clone()).collect();
         let assets = self.sources.as_ref().map(|s| s.assets.clone()).unwrap_or_default();
-        let statics: Vec<String> = theme.statics.iter().map(|s| format!("/{}", s.out)).collect();
         let settings = model::Settings {
             drafts: self.opts.drafts,
             analyze: false,
             // Kept: the next rebuild renders unchanged documents again when links change.
             drop_texts: false,
         };
-        let (site, warnings, markdown) =
-            match model::build(cfg.clone(), &mut docs, assets, &statics, settings, Some(&self.markdown)) {
-                Ok(v) => v,
-                Err(errs) => {
-                    problems.extend(errs);
-                    problems.sort();
-                    return Err(problems);
-                }
-            };
-        problems.extend(warnings);
+        let assembly = ready.start_model(&docs, assets, settings, Some(&self.markdown));
+        let renders = assembly.render(&mut docs, None);
+        let modelled = ready.finish_model(assembly, &docs, renders)?;
+        let (site, tera, markdown, mut problems) =
+            (modelled.site, modelled.templates, modelled.cache, modelled.problems);
         lap("model");
         if markdown.index() != self.markdown.index() {
             self.index_generation += 1;
         }
-        let same_skeleton = markdown.same_skeleton(&self.markdown);
+        let same_outline = markdown.same_outline(&self.markdown);
         self.markdown = markdown;
 
         // Every output and its inputs: the last build's plan while the front-matter stage
         // and the number of search shards are unchanged (the plan depends on nothing else).
         let shards = crate::search::layout(&site).shards;
         let plan = match self.plan.take() {
-            Some((n, plan)) if same_skeleton && n == shards && !first => plan,
+            Some((n, plan)) if same_outline && n == shards && !first => plan,
             _ => render::plan(&site),
         };
         lap("plan");
@@ -321,18 +302,18 @@ impl Incremental {
                 .par_iter()
                 .map(|&i| renderer.render(&plan[i]).map(|b| (i, b)))
                 .collect();
-            let mut render_problems = Vec::new();
+            let mut failed = false;
             for r in rendered {
                 match r {
                     Ok(f) => files.push(f),
-                    Err(d) if !render_problems.contains(&d) => render_problems.push(d),
-                    Err(_) => {}
+                    Err(d) => {
+                        failed = true;
+                        problems.push(d);
+                    }
                 }
             }
             lap("render");
-            if !render_problems.is_empty() {
-                problems.extend(render_problems);
-                problems.sort();
+            if failed {
                 return Err(problems);
             }
         }
@@ -386,12 +367,7 @@ impl Incremental {
                     ..Outcome::default()
                 },
                 Err(errs) => {
-                    for d in errs {
-                        if !problems.iter().any(|p| p == &d) {
-                            problems.push(d);
-                        }
-                    }
-                    problems.sort();
+                    problems.extend(errs);
                     return Err(problems);
                 }
             }
@@ -416,7 +392,6 @@ impl Incremental {
         }
         self.plan = Some((shards, plan));
         self.pending_copies.clear();
-        problems.sort();
         Ok(Outcome {
             rendered: dirty.len(),
             warnings: problems,
@@ -481,7 +456,7 @@ impl Incremental {
             let doc = doc.map(|mut d| {
                 d.version = version;
                 // Same front matter: the same shared parts, so the model's front-matter
-                // stage sees the file unchanged and is reused (see model::skeleton).
+                // stage sees the file unchanged and is reused (see model::outline).
                 if let Some(old) =
                     before.filter(|old| old.front_matter() == d.front_matter() && old.info.path == d.info.path)
                 {

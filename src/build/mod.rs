@@ -5,3 +5,4 @@
 pub mod incremental;
 pub mod output;
 pub mod pipeline;
+pub mod stages;

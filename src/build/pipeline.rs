@@ -13,7 +13,8 @@ use crate::render::Renderer;
 use crate::source::theme::Theme;
 
 use crate::build::output;
-use crate::source::{config, discover, parse, theme};
+use crate::build::stages::{self, LoadedTheme};
+use crate::source::{config, discover, parse};
 use crate::{model, render};
 use rayon::prelude::*;
 use tera::Tera;
@@ -46,7 +47,7 @@ pub struct Prepared {
     pub site: Site,
     /// The theme used.
     pub theme: Theme,
-    /// The compiled templates.
+    /// Its compiled templates.
     pub tera: Tera,
     /// Warnings so far.
     pub warnings: Diagnostics,
@@ -70,33 +71,13 @@ pub fn prepare(opts: &Options) -> Result<Prepared, Diagnostics> {
 /// matter and the templates are sound, and no reading statistics are wanted.
 fn prepare_into(opts: &Options, staging: Option<&output::Staging>) -> Result<Prepared, Diagnostics> {
     let lap = laps(Instant::now());
-    let mut problems = Diagnostics::new();
-    let cfg = config::load(&opts.root, opts.base_url.as_deref());
-    let sources = discover::discover(&opts.root);
+    let config = config::load(&opts.root, opts.base_url.as_deref());
+    let mut sources = discover::discover(&opts.root);
     lap("discover");
-    problems.extend(sources.problems.iter().cloned());
     let (docs, parse_problems) = parse::parse_all(&sources.markdown);
     lap("parse");
-    problems.extend(parse_problems);
-    let content_ok = !problems.has_errors();
-    let cfg = cfg.map_err(|errs| problems.extend(errs)).ok();
-    let theme = cfg.as_ref().and_then(|c| {
-        theme::load(&opts.root, &c.theme)
-            .map_err(|errs| problems.extend(errs))
-            .ok()
-    });
-    let tera = match (&cfg, &theme) {
-        (Some(c), Some(t)) => render::compile(t, &c.theme).map_err(|errs| problems.extend(errs)).ok(),
-        _ => None,
-    };
-    // The model needs the config, the theme's static files and cleanly parsed content
-    // (a file that failed to parse would look "missing" to the files that name it);
-    // it does not need the templates, so template errors and content errors show together.
-    let (Some(cfg), Some(theme), true) = (cfg, theme, content_ok) else {
-        problems.sort();
-        return Err(problems);
-    };
-    let statics: Vec<String> = theme.statics.iter().map(|s| format!("/{}", s.out)).collect();
+    let theme = config.as_ref().ok().map(|c| stages::load_theme(&opts.root, &c.theme));
+    let ready = stages::gather(sources.problems.iter().chain(&parse_problems), &config, theme.as_ref())?;
     let mut docs: Vec<Arc<parse::Doc>> = docs.into_iter().map(Arc::new).collect();
     let settings = model::Settings {
         drafts: opts.drafts,
@@ -104,16 +85,16 @@ fn prepare_into(opts: &Options, staging: Option<&output::Staging>) -> Result<Pre
         // Nothing after the model reads a file's text (`knead check` keeps them).
         drop_texts: !opts.analyze,
     };
-    let shell = model::Shell::new(cfg, &docs, sources.assets, &statics, settings, None);
-    let early = match (staging, shell.site(), &tera) {
+    let assembly = ready.start_model(&docs, std::mem::take(&mut sources.assets), settings, None);
+    let early = match (staging, assembly.site(), ready.templates) {
         (Some(staging), Some(site), Some(tera)) if !opts.analyze => Some((staging, site, tera)),
         _ => None,
     };
     let mut article_problems = Vec::new();
     let renders = match early {
-        None => shell.render(&mut docs, None),
+        None => assembly.render(&mut docs, None),
         Some((staging, site, tera)) => {
-            let renderer = Renderer::new(site, &theme, tera, &[]);
+            let renderer = Renderer::new(site, ready.theme, tera, &[]);
             let problems = std::sync::Mutex::new(Vec::new());
             let write = |i: usize, r: &Arc<model::DocRender>| {
                 let written = staging.stream(&render::article_file(site, i), |out| {
@@ -126,20 +107,14 @@ fn prepare_into(opts: &Options, staging: Option<&output::Staging>) -> Result<Pre
                         .push(d);
                 }
             };
-            let renders = shell.render(&mut docs, Some(&write));
+            let renders = assembly.render(&mut docs, Some(&write));
             article_problems = problems.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
             renders
         }
     };
     let articles_written = early.is_some();
-    let (mut site, warnings, _) = match shell.finish(&docs, renders) {
-        Ok(v) => v,
-        Err(errs) => {
-            problems.extend(errs);
-            problems.sort();
-            return Err(problems);
-        }
-    };
+    let modelled = ready.finish_model(assembly, &docs, renders)?;
+    let (mut site, warnings) = (modelled.site, modelled.problems);
     lap("model");
     drop(docs);
     lap("drop sources");
@@ -154,17 +129,19 @@ fn prepare_into(opts: &Options, staging: Option<&output::Staging>) -> Result<Pre
         (plan, Arc::new(shards))
     });
     lap("search index");
-    problems.extend(warnings);
-    let Some(tera) = tera else {
-        problems.sort();
-        return Err(problems);
+    let Some(Ok(LoadedTheme {
+        theme,
+        templates: Ok(tera),
+    })) = theme
+    else {
+        // `finish_model` builds no model without the theme and its templates.
+        return Err(warnings);
     };
-    problems.sort();
     Ok(Prepared {
         site,
         theme,
         tera,
-        warnings: problems,
+        warnings,
         sources: sources.markdown.len(),
         articles_written,
         article_problems,
@@ -185,7 +162,7 @@ impl Prepared {
     /// Renders every planned file in parallel, each straight into its file in `staging`
     /// (or nowhere, for `knead check`), so that no page is held whole in memory. Returns
     /// the number of files, or every template error (and the first write error).
-    pub fn render_each(&self, staging: Option<&output::Staging>) -> Result<usize, Vec<Diagnostic>> {
+    pub fn render_each(&self, staging: Option<&output::Staging>) -> Result<usize, Diagnostics> {
         let planned;
         let (plan, renderer) = match &self.made {
             Some((plan, shards)) => (
@@ -227,15 +204,10 @@ impl Prepared {
                 .collect::<Vec<_>>(),
         );
         if problems.is_empty() {
-            return Ok(plan.len());
+            Ok(plan.len())
+        } else {
+            Err(problems.into())
         }
-        let mut unique: Vec<Diagnostic> = Vec::new();
-        for d in problems {
-            if !unique.contains(&d) {
-                unique.push(d);
-            }
-        }
-        Err(unique)
     }
 }
 
@@ -287,7 +259,6 @@ pub fn check(opts: &Options) -> Result<Prepared, Diagnostics> {
         Err(errs) => {
             let mut problems = prepared.warnings;
             problems.extend(errs);
-            problems.sort();
             Err(problems)
         }
     }
@@ -318,14 +289,14 @@ pub fn build(opts: &Options) -> Result<BuildReport, Diagnostics> {
     let written = output::write_with(&out, |staging| {
         let prepared = prepare_into(opts, Some(staging)).map_err(|d| d.into_iter().collect::<Vec<_>>())?;
         let lap = laps(Instant::now());
-        let with_warnings = |errs: Vec<Diagnostic>| {
+        let with_warnings = |errs: Diagnostics| {
             let mut problems: Vec<Diagnostic> = prepared.warnings.iter().cloned().collect();
             problems.extend(errs);
             problems
         };
         let copied = staging
             .copy_all(&prepared.site.assets, &prepared.theme.statics)
-            .map_err(|d| with_warnings(vec![d]))?;
+            .map_err(|d| with_warnings(d.into()))?;
         let generated = prepared.render_each(Some(staging)).map_err(with_warnings)?;
         lap("render and write");
         let warnings = prepared.warnings.clone();
@@ -334,11 +305,7 @@ pub fn build(opts: &Options) -> Result<BuildReport, Diagnostics> {
         std::thread::spawn(move || drop(prepared));
         Ok((generated, copied, warnings))
     });
-    let (generated, copied, warnings) = written.map_err(|errs| {
-        let mut problems = Diagnostics::from(errs);
-        problems.sort();
-        problems
-    })?;
+    let (generated, copied, warnings) = written.map_err(Diagnostics::from)?;
     Ok(BuildReport {
         output: out,
         generated,

@@ -44,16 +44,16 @@ pub struct MarkdownCache {
     analyze: bool,
     renders: FxHashMap<Arc<str>, (u64, Arc<DocRender>)>,
     /// The front-matter part of the last model.
-    pub(super) skeleton: Option<Arc<super::skeleton::Skeleton>>,
+    pub(super) outline: Option<Arc<super::outline::Outline>>,
     /// The last model's anchor checks.
     pub(super) links: Option<Arc<super::LinkChecks>>,
 }
 
 impl MarkdownCache {
     /// True when both caches hold the very same front-matter stage (see
-    /// `model::skeleton`): the site's documents, order and links are unchanged.
-    pub fn same_skeleton(&self, other: &MarkdownCache) -> bool {
-        matches!((&self.skeleton, &other.skeleton), (Some(a), Some(b)) if Arc::ptr_eq(a, b))
+    /// `model::outline`): the site's documents, order and links are unchanged.
+    pub fn same_outline(&self, other: &MarkdownCache) -> bool {
+        matches!((&self.outline, &other.outline), (Some(a), Some(b)) if Arc::ptr_eq(a, b))
     }
 
     /// The fingerprint of the link index the cached renders were made with.
@@ -154,7 +154,7 @@ pub type EachRender<'a> = dyn Fn(usize, &Arc<DocRender>) -> bool + Sync + 'a;
 /// Renders the documents of `docs` at `positions` (in parallel), reusing `cache` where it
 /// is still valid; `index` is the link index with its fingerprint. `each` sees every
 /// fresh render as soon as it is made. Returns the renders in the order of `positions`,
-/// and the cache for the next build (without renders when bodies are dropped: only a
+/// with the cache for the next build (without renders when bodies are dropped: only a
 /// clean build drops them, and it has no next build).
 pub fn render_all(
     docs: &mut [Arc<Doc>],
@@ -163,7 +163,7 @@ pub fn render_all(
     settings: super::Settings,
     cache: Option<&MarkdownCache>,
     each: Option<&EachRender<'_>>,
-) -> (Vec<Arc<DocRender>>, MarkdownCache) {
+) -> super::Renders {
     let analyze = settings.analyze;
     let usable = cache.filter(|c| c.index == Some(fingerprint) && c.analyze == analyze);
     let mut slot = vec![usize::MAX; docs.len()];
@@ -232,8 +232,11 @@ pub fn render_all(
                 .map(|(&i, r)| (Arc::clone(&docs[i].key), (docs[i].version, Arc::clone(r))))
                 .collect()
         },
-        skeleton: None,
+        outline: None,
         links: None,
     };
-    (renders, next)
+    super::Renders {
+        docs: renders,
+        cache: next,
+    }
 }

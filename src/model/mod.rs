@@ -4,7 +4,7 @@
 //! pages or anchors.
 
 pub mod docs;
-mod skeleton;
+mod outline;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
@@ -272,15 +272,27 @@ pub const ROOT_FILES: &[&str] = &[
     "/search-index.json",
 ];
 
-/// A built model, its warnings, and the Markdown renders to reuse next time.
-pub type Built = (Site, Vec<Diagnostic>, MarkdownCache);
+/// A built model.
+pub struct Model {
+    /// The site, ready to render.
+    pub site: Site,
+    /// Warnings found on the way.
+    pub warnings: Vec<Diagnostic>,
+    /// The Markdown renders (and front-matter stage) to reuse in the next build.
+    pub cache: MarkdownCache,
+}
 
-/// Called by [`Shell::render`] with each article's number (in [`Site::articles`]) and its
+/// Called by [`Assembly::render`] with each article's number (in [`Site::articles`]) and its
 /// fresh render; the render's body HTML is dropped afterwards.
 pub type EachArticle<'a> = dyn Fn(usize, &Arc<DocRender>) + Sync + 'a;
 
-/// The renders of [`Shell::render`], and the Markdown cache for the next build.
-pub type Renders = (Vec<Arc<DocRender>>, MarkdownCache);
+/// What [`Assembly::render`] made.
+pub struct Renders {
+    /// One render per document rendered, in the assembly's order.
+    pub docs: Vec<Arc<DocRender>>,
+    /// The Markdown cache for the next build.
+    pub cache: MarkdownCache,
+}
 
 /// Builds the model from parsed docs. `static_files` are the theme's static output
 /// paths (`/style.css`). Drafts are dropped unless `settings.drafts`. Renders in `cache`
@@ -292,20 +304,20 @@ pub fn build(
     static_files: &[String],
     settings: Settings,
     cache: Option<&MarkdownCache>,
-) -> Result<Built, Vec<Diagnostic>> {
-    let shell = Shell::new(config, docs, assets, static_files, settings, cache);
-    let renders = shell.render(docs, None);
-    shell.finish(docs, renders)
+) -> Result<Model, Vec<Diagnostic>> {
+    let assembly = Assembly::new(config, docs, assets, static_files, settings, cache);
+    let renders = assembly.render(docs, None);
+    assembly.finish(docs, renders)
 }
 
 /// The model in three steps, for callers that act on each render as it is made: what
 /// the front matter decides, with the site assembled around empty renders
-/// ([`Shell::new`]); every document's Markdown ([`Shell::render`]); the anchor checks
-/// and the renders put in place ([`Shell::finish`]). A clean build writes each
+/// ([`Assembly::new`]); every document's Markdown ([`Assembly::render`]); the anchor checks
+/// and the renders put in place ([`Assembly::finish`]). A clean build writes each
 /// article's page as soon as its Markdown is rendered, so the HTML of every body is
 /// never held at once. [`build`] runs the three steps.
-pub struct Shell<'c> {
-    skeleton: Arc<skeleton::Skeleton>,
+pub struct Assembly<'c> {
+    outline: Arc<outline::Outline>,
     /// The front-matter stage's problems.
     problems: Vec<Diagnostic>,
     /// The disclaimer's and menu's problems (reported after the anchor checks').
@@ -318,7 +330,7 @@ pub struct Shell<'c> {
     cache: Option<&'c MarkdownCache>,
 }
 
-impl<'c> Shell<'c> {
+impl<'c> Assembly<'c> {
     /// The front-matter stage (reused from `cache` when no front matter, path, asset or
     /// base path changed: a body edit in watch mode), the disclaimer and the menu, and
     /// the site assembled around empty renders.
@@ -330,9 +342,9 @@ impl<'c> Shell<'c> {
         settings: Settings,
         cache: Option<&'c MarkdownCache>,
     ) -> Self {
-        let skeleton = match cache.and_then(|c| c.skeleton.as_ref()) {
+        let outline = match cache.and_then(|c| c.outline.as_ref()) {
             Some(k) if k.matches(&config.base_path, docs, &assets, static_files, settings.drafts) => Arc::clone(k),
-            _ => Arc::new(skeleton::Skeleton::build(
+            _ => Arc::new(outline::Outline::build(
                 &config.base_path,
                 docs,
                 &assets,
@@ -340,16 +352,16 @@ impl<'c> Shell<'c> {
                 settings.drafts,
             )),
         };
-        let problems = skeleton.problems.clone();
-        let rendered: Vec<usize> = (skeleton.articles.iter())
-            .chain(&skeleton.techniques)
-            .chain(&skeleton.pages)
-            .chain(&skeleton.home)
+        let problems = outline.problems.clone();
+        let rendered: Vec<usize> = (outline.articles.iter())
+            .chain(&outline.techniques)
+            .chain(&outline.pages)
+            .chain(&outline.home)
             .copied()
             .collect();
         // Site-wide Markdown (the disclaimer) and the menu.
         let mut site_problems = Vec::new();
-        let index = &skeleton.index;
+        let index = &outline.index;
         let disclaimer_html = config.disclaimer.as_deref().map_or_else(String::new, |text| {
             let origin = TextOrigin {
                 file: std::path::Path::new(crate::source::config::FILE),
@@ -363,9 +375,9 @@ impl<'c> Shell<'c> {
         });
         let menu = resolve_menu(&config, index, &mut site_problems);
         let ok = !problems.iter().chain(&site_problems).any(Diagnostic::is_error);
-        let site = ok.then(|| assemble(&skeleton, docs, config, assets, disclaimer_html, menu));
-        Shell {
-            skeleton,
+        let site = ok.then(|| assemble(&outline, docs, config, assets, disclaimer_html, menu));
+        Assembly {
+            outline,
             problems,
             site_problems,
             rendered,
@@ -386,7 +398,7 @@ impl<'c> Shell<'c> {
     /// still valid. `each` is called with every fresh render of an article (never with a
     /// cached one), whose body HTML is dropped afterwards.
     pub fn render(&self, docs: &mut [Arc<Doc>], each: Option<&EachArticle<'_>>) -> Renders {
-        let articles = self.skeleton.articles.len();
+        let articles = self.outline.articles.len();
         let each_slot = |n: usize, r: &Arc<DocRender>| match each {
             Some(f) if n < articles => {
                 f(n, r);
@@ -398,7 +410,7 @@ impl<'c> Shell<'c> {
         docs::render_all(
             docs,
             &self.rendered,
-            (&self.skeleton.index, self.skeleton.fingerprint),
+            (&self.outline.index, self.outline.fingerprint),
             self.settings,
             self.cache,
             each_slot,
@@ -407,9 +419,13 @@ impl<'c> Shell<'c> {
 
     /// Checks every anchor and puts the renders in place: the model, its warnings and
     /// the cache for the next build, or every error.
-    pub fn finish(self, docs: &[Arc<Doc>], (renders, mut next_cache): Renders) -> Result<Built, Vec<Diagnostic>> {
-        let Shell {
-            skeleton,
+    pub fn finish(self, docs: &[Arc<Doc>], renders: Renders) -> Result<Model, Vec<Diagnostic>> {
+        let Renders {
+            docs: renders,
+            cache: mut next_cache,
+        } = renders;
+        let Assembly {
+            outline,
             mut problems,
             site_problems,
             rendered,
@@ -418,11 +434,11 @@ impl<'c> Shell<'c> {
             ..
         } = self;
         let all_docs: Vec<&Arc<Doc>> = rendered.iter().map(|&i| &docs[i]).collect();
-        // The last build's checks hold while documents keep their positions (same skeleton).
+        // The last build's checks hold while documents keep their positions (same outline).
         let previous = cache
-            .filter(|c| c.skeleton.as_ref().is_some_and(|k| Arc::ptr_eq(k, &skeleton)))
+            .filter(|c| c.outline.as_ref().is_some_and(|k| Arc::ptr_eq(k, &outline)))
             .and_then(|c| c.links.as_deref());
-        let checks = check_links(&all_docs, &renders, &skeleton.rendered_at, previous, &mut problems);
+        let checks = check_links(&all_docs, &renders, &outline.rendered_at, previous, &mut problems);
         if cache.is_some() {
             next_cache.links = Some(Arc::new(checks));
         }
@@ -438,14 +454,18 @@ impl<'c> Shell<'c> {
         for slot in slots {
             *slot = renders.next().unwrap_or_default();
         }
-        next_cache.skeleton = Some(skeleton);
-        Ok((site, problems, next_cache))
+        next_cache.outline = Some(outline);
+        Ok(Model {
+            site,
+            warnings: problems,
+            cache: next_cache,
+        })
     }
 }
 
 /// The site from the front-matter stage, every render empty.
 fn assemble(
-    skeleton: &skeleton::Skeleton,
+    outline: &outline::Outline,
     docs: &[Arc<Doc>],
     config: Config,
     assets: Vec<Asset>,
@@ -454,15 +474,12 @@ fn assemble(
 ) -> Site {
     let empty = Arc::new(DocRender::default());
     let meta_of = |i: usize| (&docs[i], &docs[i].meta);
-    let articles = skeleton.articles.iter().filter_map(|&i| match meta_of(i) {
+    let articles = outline.articles.iter().filter_map(|&i| match meta_of(i) {
         (d, Meta::Article(m)) => Some((d, m)),
         _ => None,
     });
-    let mut site_articles: Vec<Article> = Vec::with_capacity(skeleton.articles.len());
-    for (((d, m), techs), benefits) in articles
-        .zip(&skeleton.article_techniques)
-        .zip(&skeleton.article_benefits)
-    {
+    let mut site_articles: Vec<Article> = Vec::with_capacity(outline.articles.len());
+    for (((d, m), techs), benefits) in articles.zip(&outline.article_techniques).zip(&outline.article_benefits) {
         site_articles.push(Article {
             doc: Arc::clone(&d.info),
             meta: Arc::clone(m),
@@ -471,7 +488,7 @@ fn assemble(
             benefits: benefits.clone(),
         });
     }
-    let mut site_techniques: Vec<Technique> = (skeleton.techniques.iter())
+    let mut site_techniques: Vec<Technique> = (outline.techniques.iter())
         .filter_map(|&i| match meta_of(i) {
             (d, Meta::Technique(m)) => Some(Technique {
                 doc: Arc::clone(&d.info),
@@ -496,17 +513,17 @@ fn assemble(
         _ => None,
     };
     Site {
-        home: skeleton.home.as_ref().and_then(page_of),
-        pages: skeleton.pages.iter().filter_map(page_of).collect(),
+        home: outline.home.as_ref().and_then(page_of),
+        pages: outline.pages.iter().filter_map(page_of).collect(),
         config,
         articles: site_articles,
         techniques: site_techniques,
-        benefits: skeleton.benefits.clone(),
+        benefits: outline.benefits.clone(),
         assets,
         disclaimer_html,
         menu,
-        links: Arc::clone(&skeleton.index),
-        search_order: Arc::clone(&skeleton.search_order),
+        links: Arc::clone(&outline.index),
+        search_order: Arc::clone(&outline.search_order),
     }
 }
 

@@ -617,7 +617,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Writes the page of article `i` to `out`, with `render` as the article's rendered
-    /// Markdown (the site's own may still be empty: see [`crate::model::Shell`]). The
+    /// Markdown (the site's own may still be empty: see [`crate::model::Assembly`]). The
     /// page is the one [`Renderer::render_into`] makes once the render is in the site.
     pub fn article_into(
         &self,

@@ -44,7 +44,6 @@ pub fn check(opts: &Options, today: Date) -> Report {
             let mut diagnostics = rendered.warnings;
             let (found, grades) = rules::run(&rendered.site, &opts.root, today);
             diagnostics.extend(found);
-            diagnostics.sort();
             Report {
                 files: rendered.sources,
                 diagnostics,

@@ -1,7 +1,7 @@
 //! The part of the site model that the front matter alone decides: which documents are
 //! articles, techniques and pages and in what order, duplicate and reserved slugs, the
 //! benefits, the link index, the techniques each article names, article images.
-//! Nothing here reads a Markdown body, so `knead watch` keeps the skeleton of the last
+//! Nothing here reads a Markdown body, so `knead watch` keeps the outline of the last
 //! build and reuses it while no document's front matter or path, no asset, no theme
 //! file name and not the base path changed: a body edit skips this whole stage.
 
@@ -17,9 +17,9 @@ use crate::source::parse::{Doc, DocInfo, Meta};
 
 use super::{Benefit, RESERVED, ROOT_FILES, duplicates, missing_technique};
 
-/// What [`Skeleton::build`] made, and from what.
+/// What [`Outline::build`] made, and from what.
 #[derive(Debug)]
-pub struct Skeleton {
+pub struct Outline {
     /// The documents it was made from (compared by pointer: the parser hands out the
     /// same `Arc`s again for a file whose front matter did not change).
     made_from: Vec<(Arc<DocInfo>, Meta)>,
@@ -69,8 +69,8 @@ fn same_meta(a: &Meta, b: &Meta) -> bool {
     }
 }
 
-impl Skeleton {
-    /// True when [`Skeleton::build`] would make the same skeleton from these inputs.
+impl Outline {
+    /// True when [`Outline::build`] would make the same outline from these inputs.
     pub fn matches(
         &self,
         base_path: &str,
@@ -142,7 +142,7 @@ impl Skeleton {
         problems.extend(links.clobbered);
         problems.extend(checks.techniques);
         problems.extend(links.images);
-        Skeleton {
+        Outline {
             made_from: docs.iter().map(|d| (Arc::clone(&d.info), d.meta.clone())).collect(),
             base_path: base_path.to_owned(),
             assets: assets.to_vec(),

@@ -1,0 +1,135 @@
+//! The stage runner: the one way from the source stages' results to a site model,
+//! taken by a clean build ([`super::pipeline`]) and by every watch-mode rebuild
+//! ([`super::incremental`]). A clean build loads each source stage once; a rebuild keeps
+//! their results and loads again only what an edit touched. Both then hand them to
+//! [`gather`], which collects every problem in one list and says whether the model can
+//! be built, and to [`Ready::start_model`] and [`Ready::finish_model`], so both report the
+//! same problems and build the same model from the same inputs.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tera::Tera;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{self, Assembly, MarkdownCache, Renders, Site};
+use crate::render;
+use crate::source::config::Config;
+use crate::source::discover::Asset;
+use crate::source::parse::Doc;
+use crate::source::theme::{self, Theme};
+
+/// A theme and its compiled templates. Template errors do not stop the model: they are
+/// reported together with the content's problems.
+pub struct LoadedTheme {
+    /// The theme's files.
+    pub theme: Theme,
+    /// Its templates, compiled, or every template error.
+    pub templates: Result<Tera, Vec<Diagnostic>>,
+}
+
+/// Loads the theme `name` of the site at `root` and compiles its templates.
+pub fn load_theme(root: &Path, name: &str) -> Result<LoadedTheme, Vec<Diagnostic>> {
+    let theme = theme::load(root, name)?;
+    let templates = render::compile(&theme, name);
+    Ok(LoadedTheme { theme, templates })
+}
+
+/// The source stages' results, ready for the model: what every later stage reads, and
+/// every problem found so far.
+pub struct Ready<'a> {
+    /// site.yaml.
+    pub config: &'a Config,
+    /// The theme.
+    pub theme: &'a Theme,
+    /// The compiled templates; `None` when they have errors (they are in `problems`).
+    pub templates: Option<&'a Tera>,
+    /// Every problem found so far, warnings and template errors.
+    pub problems: Diagnostics,
+}
+
+/// Gathers the problems of the source stages: those of the content (`content`: finding
+/// and parsing files), of site.yaml and of the theme, in that order. The model needs
+/// site.yaml, the theme's files and content without errors (a file that failed to parse
+/// would look "missing" to the files that name it); it does not need the templates, so
+/// template errors and the model's problems are reported together.
+pub fn gather<'a, 'c>(
+    content: impl IntoIterator<Item = &'c Diagnostic>,
+    config: &'a Result<Config, Vec<Diagnostic>>,
+    theme: Option<&'a Result<LoadedTheme, Vec<Diagnostic>>>,
+) -> Result<Ready<'a>, Diagnostics> {
+    let mut problems: Diagnostics = content.into_iter().cloned().collect();
+    let content_ok = !problems.has_errors();
+    let config = config.as_ref().map_err(|e| problems.extend(e.iter().cloned())).ok();
+    let theme = theme.and_then(|t| t.as_ref().map_err(|e| problems.extend(e.iter().cloned())).ok());
+    let templates = theme.and_then(|t| {
+        t.templates
+            .as_ref()
+            .map_err(|e| problems.extend(e.iter().cloned()))
+            .ok()
+    });
+    match (config, theme, content_ok) {
+        (Some(config), Some(theme), true) => Ok(Ready {
+            config,
+            theme: &theme.theme,
+            templates,
+            problems,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// A site model with every problem of the build so far.
+pub struct Modelled<'a> {
+    /// The site, ready to render.
+    pub site: Site,
+    /// The compiled templates.
+    pub templates: &'a Tera,
+    /// The Markdown renders to reuse in the next build.
+    pub cache: MarkdownCache,
+    /// Warnings so far.
+    pub problems: Diagnostics,
+}
+
+impl<'a> Ready<'a> {
+    /// Starts the model: what the front matter decides, with the site assembled around
+    /// empty renders (see [`Assembly`]). `assets` are the files copied from content/.
+    pub fn start_model<'c>(
+        &self,
+        docs: &[Arc<Doc>],
+        assets: Vec<Asset>,
+        settings: model::Settings,
+        cache: Option<&'c MarkdownCache>,
+    ) -> Assembly<'c> {
+        let statics: Vec<String> = self.theme.statics.iter().map(|s| format!("/{}", s.out)).collect();
+        Assembly::new(self.config.clone(), docs, assets, &statics, settings, cache)
+    }
+
+    /// Ends the model begun by [`Ready::start_model`], once its Markdown is rendered:
+    /// the model and every problem so far, or every error (template errors included).
+    pub fn finish_model(
+        mut self,
+        assembly: Assembly<'_>,
+        docs: &[Arc<Doc>],
+        renders: Renders,
+    ) -> Result<Modelled<'a>, Diagnostics> {
+        match assembly.finish(docs, renders) {
+            Ok(model) => {
+                self.problems.extend(model.warnings);
+                match self.templates {
+                    Some(templates) => Ok(Modelled {
+                        site: model.site,
+                        templates,
+                        cache: model.cache,
+                        problems: self.problems,
+                    }),
+                    None => Err(self.problems),
+                }
+            }
+            Err(errs) => {
+                self.problems.extend(errs);
+                Err(self.problems)
+            }
+        }
+    }
+}
