@@ -13,16 +13,13 @@ use knead::diagnostics::Diagnostics;
 use knead::source::date::Date;
 
 /// jemalloc: faster than the system allocator for the build's many small allocations
-/// from two threads, and it stays linear on 100,000-article sites (README, Performance).
+/// from two threads, and it stays linear on very large sites (bench/README.md).
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// jemalloc's settings: one arena per CPU rather than four (a 10,000-article build peaks
-/// about 25 MB lower, in the same time). Transparent huge pages (`thp:always`) were
-/// tried and dropped: 10,000 articles 3-5 % faster, but 100,000 no faster (more system
-/// time, 5 % more memory), so builds scaled worse, and times varied more (README,
-/// Performance).
+/// jemalloc's settings: one arena per CPU rather than four, for a lower peak in the same
+/// time. Transparent huge pages made large sites scale worse (bench/README.md).
 #[cfg(not(target_env = "msvc"))]
 #[unsafe(export_name = "_rjem_malloc_conf")]
 pub static MALLOC_CONF: &[u8; 20] = b"percpu_arena:percpu\0";

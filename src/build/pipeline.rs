@@ -194,8 +194,7 @@ impl Prepared {
         };
         let mut problems = self.article_problems.clone();
         // One task per file: the pages that list many others are long, and rayon would
-        // otherwise run a block of them in a row on one core while the other waits
-        // (the last stage took 330 ms instead of 240 at 10,000 articles).
+        // otherwise run a block of them in a row on one core while the other waits.
         problems.extend(
             order
                 .par_iter()
@@ -300,8 +299,8 @@ pub fn build(opts: &Options) -> Result<BuildReport, Diagnostics> {
         let generated = prepared.render_each(Some(staging)).map_err(with_warnings)?;
         lap("render and write");
         let warnings = prepared.warnings.clone();
-        // Freeing the model of 10,000 articles takes 40 ms of one core: done on a
-        // thread of its own, which `knead build` does not wait for (it exits).
+        // Freeing a large model takes a while: done on a thread of its own, which
+        // `knead build` does not wait for (it exits).
         std::thread::spawn(move || drop(prepared));
         Ok((generated, copied, warnings))
     });

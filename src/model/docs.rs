@@ -171,9 +171,8 @@ pub fn render_all(
         slot[i] = n;
     }
     // Documents go in batches: each thread renders a batch's Markdown, then hands the
-    // fresh renders to `each`, which renders pages: alternating between the Markdown and
-    // the template code for each document took 5 % more CPU time than batches of 128 at
-    // 10,000 articles. Small sites get smaller batches, to use every core.
+    // fresh renders to `each`, which renders pages; alternating between the two for each
+    // document costs more CPU. Small sites get smaller batches, to use every core.
     let batch = (docs.len() / (8 * rayon::current_num_threads())).clamp(1, 128);
     let mut rendered: Vec<(usize, Arc<DocRender>)> = docs
         .par_chunks_mut(batch)

@@ -234,8 +234,9 @@ pub struct Site {
 
 impl Site {
     /// Lets go of the Markdown of the FAQ answers in the articles' front matter: it is
-    /// rendered already ([`FaqItem::answer`]) and only `knead check` reads it again. At
-    /// 10,000 articles it is 18 MB. Front matter that something else holds stays.
+    /// rendered already ([`FaqItem::answer_html`]) and only `knead check` reads it again,
+    /// and on a large site it is a large part of the model. Front matter that something
+    /// else holds stays.
     pub fn drop_faq_sources(&mut self) {
         for a in &mut self.articles {
             if let Some(m) = Arc::get_mut(&mut a.meta) {

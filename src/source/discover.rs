@@ -78,8 +78,7 @@ fn kind_of(rel_in_content: &Path) -> Option<Kind> {
 
 /// Orders paths as a walk that lists each folder's entries by name does (a folder,
 /// then what it holds): byte by byte, with the separator below every other byte.
-/// (walkdir's own sorting finds each entry's name again at every comparison: 13 ms of
-/// a 10,000-article build's 25 ms walk.)
+/// (walkdir's own sorting finds each entry's name again at every comparison.)
 fn walk_order(a: &Path, b: &Path) -> std::cmp::Ordering {
     let key = |c: u8| {
         if c == b'/' || c == std::path::MAIN_SEPARATOR as u8 {

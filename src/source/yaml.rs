@@ -251,7 +251,7 @@ pub fn parse<'a, T: DeserializeOwned>(
 
 /// How deep `[` and `{` may nest in front matter. The YAML parser refuses more than 128
 /// levels anyway, but its scanner takes time quadratic in the depth before it gets there
-/// (100,000 `[` took minutes), so deeper text is refused before it is parsed.
+/// (a long run of `[` takes minutes), so deeper text is refused before it is parsed.
 pub const MAX_FLOW_DEPTH: usize = 256;
 
 /// The 0-based line and 1-based column where brackets first nest deeper than
