@@ -3,27 +3,27 @@
 //! changed, and write only what differs — with an output that is always byte-identical
 //! to a clean `knead build` of the same sources.
 //!
-//! Every planned page lists its inputs ([`Input`]). Each input has a fingerprint: the
-//! version of a content file, a hash of the fields lists show, a hash of the site-wide
-//! context. A page is rendered again exactly when the fingerprint of its inputs changed.
+//! Every planned page lists its inputs ([`render::Input`]); [`super::inputs`] gives each
+//! input a value per build, and a page is rendered again exactly when the values of its
+//! inputs changed.
 
 use std::collections::{BTreeMap, HashSet};
 
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 
+use crate::build::inputs::{Fingerprints, Values, hash_of, update_fingerprints};
 use crate::build::output;
 use crate::build::pipeline::Options;
 use crate::build::stages::{self, LoadedTheme};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{self, MarkdownCache, Site, Sourced};
+use crate::model::{self, MarkdownCache};
 use crate::render::context::Builder;
-use crate::render::{self, Input, Renderer};
+use crate::render::{self, Renderer};
 use crate::source::config::{self, Config};
 use crate::source::discover::{self, Sources};
 use crate::source::parse::{self, Doc};
@@ -61,15 +61,6 @@ struct CopyStamp {
     modified: Option<SystemTime>,
 }
 
-/// Fingerprints of content files, kept across rebuilds.
-#[derive(Default)]
-struct Fingerprints {
-    /// key -> (hash of doc version and index generation, hash) for listings.
-    listing: FxHashMap<Arc<str>, (u64, u64)>,
-    /// key -> (doc version, index generation, hash) for FAQ groups.
-    faqs: FxHashMap<Arc<str>, (u64, u64, u64)>,
-}
-
 /// What the output folder holds after the last successful build.
 #[derive(Default)]
 struct Written {
@@ -100,12 +91,6 @@ pub struct Incremental {
     pending_copies: HashSet<PathBuf>,
     /// The search index's terms, updated in place by the next rebuild.
     search: crate::search::ShardCache,
-}
-
-fn hash_of(value: impl Hash) -> u64 {
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
 }
 
 impl Incremental {
@@ -467,126 +452,6 @@ impl Incremental {
             });
             self.docs.insert(key, Parsed { source, doc, problems });
         }
-    }
-}
-
-/// The value of every input of this build (see [`Input`]).
-struct Values {
-    site: u64,
-    article: Vec<u64>,
-    article_listing: Vec<u64>,
-    all_article_listings: u64,
-    article_faqs: Vec<u64>,
-    all_article_faqs: u64,
-    technique: Vec<u64>,
-    technique_listing: Vec<u64>,
-    all_technique_listings: u64,
-    page: Vec<u64>,
-    home: u64,
-    search_shards: Vec<u64>,
-    search_manifest: u64,
-}
-
-impl Values {
-    fn new(
-        site: &Site,
-        versions: &FxHashMap<&str, u64>,
-        fp: &Fingerprints,
-        generation: u64,
-        site_stamp: u64,
-        search: (Vec<u64>, u64),
-    ) -> Self {
-        let source = |key: &Arc<str>| hash_of((versions.get(key.as_ref()), generation));
-        let listing = |key: &Arc<str>| fp.listing.get(key).map_or(0, |f| f.1);
-        let article_listing: Vec<u64> = site.articles.iter().map(|a| listing(a.key())).collect();
-        let article_faqs: Vec<u64> = site
-            .articles
-            .iter()
-            .map(|a| fp.faqs.get(a.key()).map_or(0, |f| f.2))
-            .collect();
-        let technique_listing: Vec<u64> = site.techniques.iter().map(|t| listing(t.key())).collect();
-        let article: Vec<u64> = site.articles.iter().map(|a| source(a.key())).collect();
-        Values {
-            site: site_stamp,
-            article,
-            all_article_listings: hash_of(&article_listing),
-            article_listing,
-            all_article_faqs: hash_of(&article_faqs),
-            article_faqs,
-            technique: site.techniques.iter().map(|t| source(t.key())).collect(),
-            all_technique_listings: hash_of(&technique_listing),
-            technique_listing,
-            page: site.pages.iter().map(|p| source(p.key())).collect(),
-            home: site.home.as_ref().map_or(0, |h| source(h.key())),
-            search_shards: search.0,
-            search_manifest: search.1,
-        }
-    }
-
-    fn stamp(&self, inputs: &[Input]) -> u64 {
-        let mut h = FxHasher::default();
-        for input in inputs {
-            let value = match *input {
-                Input::Site => self.site,
-                Input::Article(i) => self.article[i],
-                Input::ArticleListing(i) => self.article_listing[i],
-                Input::AllArticleListings => self.all_article_listings,
-                Input::ArticleFaqs(i) => self.article_faqs[i],
-                Input::AllArticleFaqs => self.all_article_faqs,
-                Input::Technique(i) => self.technique[i],
-                Input::TechniqueListing(i) => self.technique_listing[i],
-                Input::AllTechniqueListings => self.all_technique_listings,
-                Input::Page(i) => self.page[i],
-                Input::Home => self.home,
-                Input::SearchShard(i) => self.search_shards.get(i).copied().unwrap_or(0),
-                Input::SearchManifest => self.search_manifest,
-            };
-            (*input, value).hash(&mut h);
-        }
-        h.finish()
-    }
-}
-
-/// Recomputes the fingerprints of documents whose version or links changed.
-fn update_fingerprints(fp: &mut Fingerprints, generation: u64, site: &Site, versions: &FxHashMap<&str, u64>) {
-    let b = Builder { site };
-    for (i, a) in site.articles.iter().enumerate() {
-        let v = versions.get(a.key().as_ref()).copied().unwrap_or(0);
-        let key = hash_of((v, generation));
-        if fp.listing.get(a.key()).map(|f| f.0) != Some(key) {
-            let listing = serde_json::to_string(&b.summary(i)).ok();
-            fp.listing.insert(Arc::clone(a.key()), (key, hash_of(listing)));
-        }
-        if fp.faqs.get(a.key()).map(|f| (f.0, f.1)) != Some((v, generation)) {
-            let faqs: Vec<(&str, &str, &str)> = a
-                .faqs()
-                .iter()
-                .map(|f| (f.id(), f.question(), f.answer_html()))
-                .collect();
-            fp.faqs.insert(
-                Arc::clone(a.key()),
-                (v, generation, hash_of((&a.meta.title, a.path(), faqs))),
-            );
-        }
-    }
-    for t in &site.techniques {
-        let v = versions.get(t.key().as_ref()).copied().unwrap_or(0);
-        let key = hash_of((v, generation));
-        if fp.listing.get(t.key()).map(|f| f.0) != Some(key) {
-            let h = hash_of((&t.meta.title, &t.meta.summary, t.meta.pressure as u8, t.path()));
-            fp.listing.insert(Arc::clone(t.key()), (key, h));
-        }
-    }
-    // Forget documents that are gone.
-    if fp.listing.len() != site.articles.len() + site.techniques.len() || fp.faqs.len() != site.articles.len() {
-        let keep: FxHashSet<&str> = site
-            .articles
-            .iter()
-            .map(|a| a.key().as_ref())
-            .chain(site.techniques.iter().map(|t| t.key().as_ref()))
-            .collect();
-        fp.listing.retain(|k, _| keep.contains(k.as_ref()));
-        fp.faqs.retain(|k, _| keep.contains(k.as_ref()));
     }
 }
 

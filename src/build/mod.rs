@@ -3,6 +3,7 @@
 //! for the output folder (a staging folder swapped in whole).
 
 pub mod incremental;
+mod inputs;
 pub mod output;
 pub mod pipeline;
 pub mod stages;
