@@ -46,7 +46,7 @@ pub struct MarkdownCache {
     /// The front-matter part of the last model.
     pub(super) outline: Option<Arc<super::outline::Outline>>,
     /// The last model's anchor checks.
-    pub(super) links: Option<Arc<super::LinkChecks>>,
+    pub(super) links: Option<Arc<super::checks::LinkChecks>>,
 }
 
 impl MarkdownCache {

@@ -15,7 +15,8 @@ use crate::source::discover::{Asset, Kind};
 use crate::source::meta::{ArticleMeta, PageMeta, TechniqueMeta};
 use crate::source::parse::{Doc, DocInfo, Meta};
 
-use super::{Benefit, RESERVED, ROOT_FILES, duplicates, missing_technique};
+use super::checks::{duplicates, missing_technique};
+use super::{Benefit, RESERVED, ROOT_FILES};
 
 /// What [`Outline::build`] made, and from what.
 #[derive(Debug)]
