@@ -4,7 +4,9 @@
 //! pages or anchors.
 
 pub mod docs;
+pub mod search_order;
 mod skeleton;
+pub mod terms;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
@@ -20,6 +22,7 @@ use crate::source::parse::{Doc, DocInfo, Meta};
 use crate::text::slug::{self, IdSet};
 
 pub use docs::{DocRender, MarkdownCache};
+pub use search_order::DocRef;
 
 /// An FAQ ready for templates: its template value, `{ id, question, answer }` (the
 /// answer as HTML), made once when the answer is rendered and shared by the pages that
@@ -228,8 +231,8 @@ pub struct Site {
     /// The link index (every page and file).
     pub links: Arc<LinkIndex>,
     /// The searchable documents in search index order
-    /// ([`crate::search::doc_order`]).
-    pub search_order: Arc<[crate::search::DocRef]>,
+    /// ([`search_order::doc_order`]).
+    pub search_order: Arc<[DocRef]>,
 }
 
 impl Site {
