@@ -6,6 +6,7 @@ use std::path::Path;
 use crate::build::pipeline::{Options, prepare};
 use crate::model::Site;
 
+/// The model of the site at `root`, as a build prepares it.
 pub(super) fn site_at(root: &Path) -> Site {
     match prepare(&Options {
         root: root.to_path_buf(),
