@@ -6,6 +6,8 @@
 mod checks;
 pub mod docs;
 mod outline;
+pub mod search_order;
+pub mod terms;
 
 use checks::{check_links, line_of, resolve_menu};
 
@@ -22,6 +24,7 @@ use crate::source::parse::{Doc, DocInfo, Meta};
 use crate::text::slug::IdSet;
 
 pub use docs::{DocRender, MarkdownCache};
+pub use search_order::DocRef;
 
 /// An FAQ ready for templates: its template value, `{ id, question, answer }` (the
 /// answer as HTML), made once when the answer is rendered and shared by the pages that
@@ -230,8 +233,8 @@ pub struct Site {
     /// The link index (every page and file).
     pub links: Arc<LinkIndex>,
     /// The searchable documents in search index order
-    /// ([`crate::search::doc_order`]).
-    pub search_order: Arc<[crate::search::DocRef]>,
+    /// ([`search_order::doc_order`]).
+    pub search_order: Arc<[DocRef]>,
 }
 
 impl Site {

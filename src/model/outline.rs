@@ -16,7 +16,7 @@ use crate::source::meta::{ArticleMeta, PageMeta, TechniqueMeta};
 use crate::source::parse::{Doc, DocInfo, Meta};
 
 use super::checks::{duplicates, missing_technique};
-use super::{Benefit, RESERVED, ROOT_FILES};
+use super::{Benefit, DocRef, RESERVED, ROOT_FILES};
 
 /// What [`Outline::build`] made, and from what.
 #[derive(Debug)]
@@ -51,7 +51,7 @@ pub struct Outline {
     /// `index.fingerprint()`, computed once.
     pub fingerprint: u64,
     /// The documents in search index order (titles decide it).
-    pub search_order: Arc<[crate::search::DocRef]>,
+    pub search_order: Arc<[DocRef]>,
     /// Problems found on the way (duplicates, missing techniques, bad images...).
     pub problems: Vec<Diagnostic>,
 }
@@ -286,7 +286,7 @@ struct Checks {
     techniques: Vec<Diagnostic>,
     article_techniques: Vec<Vec<usize>>,
     rendered_at: FxHashMap<Arc<str>, usize>,
-    search_order: Arc<[crate::search::DocRef]>,
+    search_order: Arc<[DocRef]>,
 }
 
 impl Checks {
@@ -350,7 +350,6 @@ impl Checks {
             .map(|(n, i)| (Arc::clone(&docs[i].path), n))
             .collect();
         let search_order = {
-            use crate::search::DocRef;
             let a = articles
                 .iter()
                 .enumerate()
@@ -361,7 +360,7 @@ impl Checks {
                 .iter()
                 .enumerate()
                 .map(|(i, p)| (p.2.title.as_str(), &*p.1.path, DocRef::Page(i)));
-            crate::search::doc_order(a.chain(t).chain(p)).into()
+            super::search_order::doc_order(a.chain(t).chain(p)).into()
         };
         Checks {
             slugs,

@@ -1,6 +1,7 @@
 /* knead site search: no dependencies, no external requests. The text analysis and the
-   ranking follow src/search/mod.rs and src/search/index.rs exactly; FOLD and STOP are
-   the same tables. Markup: #search-form, #search-input, #search-status, #search-results. */
+   ranking follow src/text/ and src/search/ exactly (query.rs is the Rust copy of the
+   ranking); FOLD and STOP are the same tables. Markup: #search-form, #search-input,
+   #search-status, #search-results. */
 (function () {
 'use strict';
 var FOLD = "àa áa âa ãa äa åa āa ăa ąa æae çc ćc čc ďd đd ðd èe ée êe ëe ēe ėe ęe ěe ğg ìi íi îi ïi īi įi ıi ķk ĺl ļl ľl łl ñn ńn ņn ňn òo óo ôo õo öo øo ōo őo œoe ŕr řr śs şs šs ßss ţt ťt ùu úu ûu üu ūu ůu űu ųu ýy ÿy źz żz žz þth ςσ";

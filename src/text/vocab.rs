@@ -4,7 +4,7 @@
 //! every word (no stopword test, no stemming, no copy), and a count kept by number.
 //!
 //! The numbers depend on which thread met a term first, so nothing written may depend on
-//! them: the index orders terms by their text (see [`super::index`]).
+//! them: the search index orders terms by their text.
 //!
 //! Terms are never forgotten: the vocabulary of a site is small (a few thousand to a few
 //! hundred thousand terms) and `knead watch` meets the same terms build after build.
@@ -15,7 +15,8 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 
 use rustc_hash::FxHashMap;
 
-use super::{prefix_of, term_of};
+use super::term_of;
+use super::tokenize::{prefix_of, scan};
 
 /// The number of an index term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -292,7 +293,7 @@ impl Counts {
         COUNTING.with_borrow_mut(|c| {
             let Counting { words, places } = c;
             places.enter(self);
-            super::scan(text, buf, |t, prefix| {
+            scan(text, buf, |t, prefix| {
                 if t.len() >= 2 {
                     let term = words.term_of(t, prefix);
                     if term != NONE {
