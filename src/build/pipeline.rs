@@ -77,7 +77,11 @@ fn prepare_into(opts: &Options, staging: Option<&output::Staging>) -> Result<Pre
     let (docs, parse_problems) = parse::parse_all(&sources.markdown);
     lap("parse");
     let theme = config.as_ref().ok().map(|c| stages::load_theme(&opts.root, &c.theme));
-    let ready = stages::gather(sources.problems.iter().chain(&parse_problems), &config, theme.as_ref())?;
+    let ready = stages::gather(
+        sources.problems.iter().chain(parse_problems.iter()),
+        &config,
+        theme.as_ref(),
+    )?;
     let mut docs: Vec<Arc<parse::Doc>> = docs.into_iter().map(Arc::new).collect();
     let settings = model::Settings {
         drafts: opts.drafts,

@@ -25,13 +25,13 @@ pub struct LoadedTheme {
     /// The theme's files.
     pub theme: Theme,
     /// Its templates, compiled, or every template error.
-    pub templates: Result<Tera, Vec<Diagnostic>>,
+    pub templates: Result<Tera, Diagnostics>,
 }
 
 /// Loads the theme `name` of the site at `root` and compiles its templates.
-pub fn load_theme(root: &Path, name: &str) -> Result<LoadedTheme, Vec<Diagnostic>> {
+pub fn load_theme(root: &Path, name: &str) -> Result<LoadedTheme, Diagnostics> {
     let theme = theme::load(root, name)?;
-    let templates = render::compile(&theme, name);
+    let templates = render::compile(&theme, name).map_err(Diagnostics::from);
     Ok(LoadedTheme { theme, templates })
 }
 
@@ -49,25 +49,21 @@ pub struct Ready<'a> {
 }
 
 /// Gathers the problems of the source stages: those of the content (`content`: finding
-/// and parsing files), of site.yaml and of the theme, in that order. The model needs
+/// and parsing files), of site.yaml and of the theme and its templates. The model needs
 /// site.yaml, the theme's files and content without errors (a file that failed to parse
 /// would look "missing" to the files that name it); it does not need the templates, so
 /// template errors and the model's problems are reported together.
 pub fn gather<'a, 'c>(
     content: impl IntoIterator<Item = &'c Diagnostic>,
-    config: &'a Result<Config, Vec<Diagnostic>>,
-    theme: Option<&'a Result<LoadedTheme, Vec<Diagnostic>>>,
+    config: &'a Result<Config, Diagnostics>,
+    theme: Option<&'a Result<LoadedTheme, Diagnostics>>,
 ) -> Result<Ready<'a>, Diagnostics> {
     let mut problems: Diagnostics = content.into_iter().cloned().collect();
     let content_ok = !problems.has_errors();
-    let config = config.as_ref().map_err(|e| problems.extend(e.iter().cloned())).ok();
-    let theme = theme.and_then(|t| t.as_ref().map_err(|e| problems.extend(e.iter().cloned())).ok());
-    let templates = theme.and_then(|t| {
-        t.templates
-            .as_ref()
-            .map_err(|e| problems.extend(e.iter().cloned()))
-            .ok()
-    });
+    let mut take = |e: &Diagnostics| problems.extend(e.iter().cloned());
+    let config = config.as_ref().map_err(&mut take).ok();
+    let theme = theme.and_then(|t| t.as_ref().map_err(&mut take).ok());
+    let templates = theme.and_then(|t| t.templates.as_ref().map_err(&mut take).ok());
     match (config, theme, content_ok) {
         (Some(config), Some(theme), true) => Ok(Ready {
             config,

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::source::meta::Extra;
 
 /// `site.yaml` as written.
@@ -124,7 +124,11 @@ fn is_valid_language(tag: &str) -> bool {
 }
 
 /// Reads and validates `site.yaml` under `root`. `base_url` overrides the file's value.
-pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Diagnostics> {
+    read(root, base_url_override).map_err(Diagnostics::from)
+}
+
+fn read(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join(FILE);
     let file = Path::new(FILE);
     let source = match std::fs::read_to_string(&path) {
@@ -261,7 +265,7 @@ mod tests {
     fn load_str(yaml: &str) -> Result<Config, Vec<Diagnostic>> {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(FILE), yaml).unwrap();
-        load(dir.path(), None)
+        read(dir.path(), None)
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::source::discover::{Kind, SourceFile};
 use crate::source::meta::{ArticleMeta, PageMeta, TechniqueMeta};
 use crate::source::yaml::{self, Located};
@@ -118,10 +118,10 @@ pub fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
 }
 
 /// Parses every source in parallel. Returns the docs that parsed, and every problem.
-pub fn parse_all(sources: &[SourceFile]) -> (Vec<Doc>, Vec<Diagnostic>) {
+pub fn parse_all(sources: &[SourceFile]) -> (Vec<Doc>, Diagnostics) {
     let results: Vec<(Option<Doc>, Vec<Diagnostic>)> = sources.par_iter().map(parse_one).collect();
     let mut docs = Vec::with_capacity(results.len());
-    let mut problems = Vec::new();
+    let mut problems = Diagnostics::new();
     for (doc, p) in results {
         docs.extend(doc);
         problems.extend(p);

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::source::discover::is_ignored;
 
 mod embedded {
@@ -110,7 +110,11 @@ fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(
 }
 
 /// Loads theme `name` of the site at `root`, plus the site's template overrides.
-pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
+    read(root, name).map_err(Diagnostics::from)
+}
+
+fn read(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let dir = root.join("themes").join(name);
     let mut theme = Theme::default();
     let mut problems = Vec::new();
