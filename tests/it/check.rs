@@ -1,0 +1,182 @@
+//! `knead check`: one test per editorial rule (it fires on the bad case, stays quiet on
+//! the good one), the report formats, and the bundled site passing clean.
+
+use crate::support::{Run, Site, knead};
+
+const TODAY: &str = "2025-07-01";
+
+fn check(site: &Site, extra: &[&str]) -> Run {
+    let mut args = vec!["check", "--today", TODAY];
+    args.extend_from_slice(extra);
+    site.knead(&args)
+}
+
+#[test]
+fn the_fixture_is_clean_and_nothing_is_written() {
+    let site = Site::new("basic");
+    let run = check(&site, &["--deny-warnings"]);
+    run.ok();
+    assert!(
+        run.stdout.contains("checked 7 files: 0 errors, 0 warnings"),
+        "{}",
+        run.stdout
+    );
+    assert!(!site.path("public").exists(), "check writes nothing");
+}
+
+#[test]
+fn stale_and_missing_reviews() {
+    let site = Site::new("basic");
+    let run = site.knead(&["check", "--today", "2026-09-01"]);
+    run.ok()
+        .stderr_has("warning: last reviewed 456 days ago, more than the site's review interval of 365 days")
+        .stderr_has("content/articles/first.md:6:16");
+    site.knead(&["check", "--today", "2026-09-01", "--deny-warnings"])
+        .fails_with(1);
+    site.edit("content/articles/second.md", "last_reviewed: 2025-06-02\n", "");
+    check(&site, &[])
+        .ok()
+        .stderr_has("this article has no `last_reviewed` date")
+        .stderr_has("content/articles/second.md:4:");
+}
+
+#[test]
+fn malformed_reference_url() {
+    let site = Site::new("basic");
+    site.edit(
+        "content/articles/first.md",
+        "url: \"https://doi.org/10.1002/14651858.CD001929.pub3\"",
+        "url: \"doi.org/10.1002/x\"",
+    );
+    check(&site, &[])
+        .fails_with(1)
+        .stderr_has("error: the source URL `doi.org/10.1002/x` is not a valid web address")
+        .stderr_has("content/articles/first.md:21:11");
+}
+
+#[test]
+fn duplicate_faq_questions() {
+    let site = Site::new("basic");
+    site.edit(
+        "content/articles/first.md",
+        "question: \"How often?\"",
+        "question: \"Does it hurt?\"",
+    );
+    check(&site, &[])
+        .fails_with(1)
+        .stderr_has("the FAQ question `Does it hurt?` is asked twice in this article")
+        .stderr_has("content/articles/first.md:15:16");
+}
+
+#[test]
+fn heading_outline() {
+    let site = Site::new("basic");
+    site.edit(
+        "content/techniques/swedish.md",
+        "## In a session\n\nGentle strokes.",
+        "# Title again\n\nText.\n\n## Empty\n\n## In a session\n\n#### Too deep\n\nGentle strokes.",
+    );
+    check(&site, &[])
+        .ok()
+        .stderr_has("`Title again` is a level-1 heading; the page title is already the h1")
+        .stderr_has("the section `Empty` is empty")
+        .stderr_has("content/techniques/swedish.md:14:1")
+        .stderr_has("this heading skips from level 2 to level 4")
+        .stderr_has("content/techniques/swedish.md:18:1");
+}
+
+#[test]
+fn reading_grade_above_target() {
+    let site = Site::new("basic");
+    site.edit(
+        "content/articles/second.md",
+        "## What to expect",
+        "Comprehensive multidisciplinary rehabilitation programmes incorporating individualised therapeutic interventions demonstrate considerable heterogeneity regarding methodological characteristics.\n\n## What to expect",
+    );
+    check(&site, &[])
+        .ok()
+        .stderr_has("the reading grade is")
+        .stderr_has("above the site's target of 9")
+        .stderr_has("content/articles/second.md:13:1");
+    // The target comes from site.yaml.
+    site.edit("site.yaml", "language: en", "language: en\nreading_grade_target: 30");
+    check(&site, &["--deny-warnings"]).ok();
+}
+
+#[test]
+fn long_description() {
+    let site = Site::new("basic");
+    site.edit(
+        "content/articles/second.md",
+        "description: \"The second article.\"",
+        &format!("description: \"{}\"", "word ".repeat(40).trim()),
+    );
+    check(&site, &[])
+        .ok()
+        .stderr_has("the description is 199 characters long")
+        .stderr_has("content/articles/second.md:3:1");
+}
+
+#[test]
+fn everything_build_rejects() {
+    let site = Site::new("basic");
+    site.edit(
+        "content/articles/second.md",
+        "techniques: [swedish]",
+        "technqiues: [swedish]",
+    );
+    let run = check(&site, &[]);
+    run.fails_with(1).stderr_has("did you mean `techniques`?");
+    assert!(run.stdout.contains("1 error, 0 warnings"), "{}", run.stdout);
+}
+
+#[test]
+fn json_report() {
+    let site = Site::new("basic");
+    site.edit("content/articles/second.md", "last_reviewed: 2025-06-02\n", "");
+    let run = check(&site, &["--format", "json"]);
+    run.ok();
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["files_checked"], 7);
+    assert_eq!(v["errors"], 0);
+    assert_eq!(v["warnings"], 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(d["file"], "content/articles/second.md");
+    assert_eq!(d["line"], 4);
+    assert!(d["message"].as_str().unwrap().contains("last_reviewed"));
+    assert_eq!(v["reading_grades"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn the_bundled_site_passes_with_no_errors_and_no_warnings() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = Run::from(
+        knead()
+            .args([
+                "check",
+                "--deny-warnings",
+                "--today",
+                "2026-11-24",
+                "--format",
+                "json",
+                "--root",
+            ])
+            .arg(root)
+            .output()
+            .unwrap(),
+    );
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    assert_eq!(
+        (v["errors"].as_u64(), v["warnings"].as_u64()),
+        (Some(0), Some(0)),
+        "{}",
+        run.stdout
+    );
+    let grades = v["reading_grades"].as_array().unwrap();
+    assert!(grades.len() >= 12);
+    for g in grades {
+        assert!(g["grade"].as_f64().unwrap() <= 9.0, "{g}");
+    }
+    run.ok();
+}

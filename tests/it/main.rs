@@ -1,0 +1,21 @@
+//! knead's integration tests, in one binary: one module per area, and [`support`], the
+//! helpers they share. The tests run in parallel threads, so none may change the
+//! process's current folder or environment, or share a fixed path or port: each works
+//! in its own temporary folder and lets the system pick ports.
+//!
+//! `cargo test --test it AREA::` runs one area, e.g. `cargo test --test it fuzz::`.
+
+mod bad_input;
+mod build;
+mod check;
+#[cfg(unix)]
+mod crash_safety;
+mod errors;
+mod escaping;
+mod fuzz;
+mod golden;
+mod incremental;
+mod scaffold;
+mod serve;
+mod support;
+mod watch;

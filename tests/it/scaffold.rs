@@ -1,0 +1,48 @@
+//! `knead init` makes a site that builds and checks clean at once; `knead new` adds
+//! content files that build.
+
+use crate::support::{Run, knead};
+
+/// `knead ARGS` run in `dir`.
+fn run(dir: &std::path::Path, args: &[&str]) -> Run {
+    Run::from(knead().args(args).current_dir(dir).output().unwrap())
+}
+
+#[test]
+fn init_builds_and_checks_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    run(tmp.path(), &["init", "mysite"]).ok();
+    let site = tmp.path().join("mysite");
+    assert!(site.join("themes/default/templates/article.html").is_file());
+    let check = run(&site, &["check"]);
+    check.ok();
+    assert!(check.stdout.contains("0 errors, 0 warnings"), "{}", check.stdout);
+    run(&site, &["build"]).ok();
+    assert!(site.join("public/articles/welcome/index.html").is_file());
+    // init refuses a folder that is not empty.
+    run(tmp.path(), &["init", "mysite"])
+        .fails_with(1)
+        .stderr_has("already exists and is not empty");
+}
+
+#[test]
+fn new_files_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    run(tmp.path(), &["init", "s"]).ok();
+    let site = tmp.path().join("s");
+    run(&site, &["new", "article", "Heat or ice: which helps?"]).ok();
+    run(&site, &["new", "technique", "Shiatsu"]).ok();
+    run(&site, &["new", "page", "Contact us"]).ok();
+    assert!(site.join("content/articles/heat-or-ice-which-helps.md").is_file());
+    assert!(site.join("content/techniques/shiatsu.md").is_file());
+    run(&site, &["build", "--drafts"]).ok();
+    assert!(
+        site.join("public/articles/heat-or-ice-which-helps/index.html")
+            .is_file()
+    );
+    assert!(site.join("public/techniques/shiatsu/index.html").is_file());
+    assert!(site.join("public/contact-us/index.html").is_file());
+    run(&site, &["new", "page", "Contact us"])
+        .fails_with(1)
+        .stderr_has("already exists");
+}

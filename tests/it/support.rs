@@ -1,0 +1,165 @@
+//! Helpers shared by the integration tests: the real `knead` binary, temporary copies of
+//! the fixture sites, and the contents of output folders.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The path of a fixture site under `tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// A command that runs the `knead` binary Cargo built for these tests, without colours.
+pub fn knead() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_knead"));
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// Copies a folder recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A temporary copy of a fixture site in `dir/site`; the folder is removed when dropped.
+/// Each test has its own, so tests can run in parallel.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    pub fn new(name: &str) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&fixture(name), &dir.path().join("site"));
+        Site { dir }
+    }
+
+    /// A copy of a fixture with the repository's bundled themes in its `themes/`.
+    pub fn with_themes(name: &str) -> Site {
+        let site = Site::new(name);
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes"),
+            &site.path("themes"),
+        );
+        site
+    }
+
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Replaces `from` by `to` in a file, failing if `from` is absent.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} does not contain {from:?}");
+        self.write(rel, &text.replacen(from, to, 1));
+    }
+
+    /// `knead ARGS --root SITE` (the root flag is added for build, check and new), run
+    /// in the folder that holds the site.
+    pub fn knead(&self, args: &[&str]) -> Run {
+        let mut cmd = knead();
+        cmd.args(args);
+        if matches!(args.first(), Some(&"build") | Some(&"check") | Some(&"new")) {
+            cmd.arg("--root").arg(self.root());
+        }
+        cmd.current_dir(self.dir.path());
+        Run::from(cmd.output().unwrap())
+    }
+}
+
+/// The result of running knead.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    pub fn ok(&self) -> &Self {
+        assert_eq!(self.code, 0, "knead failed:\n{}\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    pub fn fails_with(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}:\n{}\n{}",
+            self.stdout, self.stderr
+        );
+        assert!(!self.stderr.contains("panicked"), "knead panicked:\n{}", self.stderr);
+        self
+    }
+
+    pub fn stderr_has(&self, text: &str) -> &Self {
+        assert!(self.stderr.contains(text), "stderr lacks {text:?}:\n{}", self.stderr);
+        self
+    }
+}
+
+/// Everything under `dir` by relative path: files with their bytes, folders as `rel/`
+/// with no bytes, symlinks as `rel -> symlink` with their target.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+        if entry.file_type().is_file() {
+            out.insert(rel, std::fs::read(entry.path()).unwrap());
+        } else if entry.file_type().is_symlink() {
+            let target = std::fs::read_link(entry.path()).unwrap();
+            out.insert(
+                format!("{rel} -> symlink"),
+                target.to_string_lossy().into_owned().into_bytes(),
+            );
+        } else if entry.file_type().is_dir() && entry.depth() > 0 {
+            out.insert(format!("{rel}/"), Vec::new());
+        }
+    }
+    out
+}
+
+/// The names in a folder, sorted.
+pub fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}

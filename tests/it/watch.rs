@@ -1,0 +1,248 @@
+//! `knead watch` and `knead serve` as real processes on a temporary site: edits,
+//! deletions and broken files are picked up; the server serves the output safely.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use crate::support::{Site, knead, tree};
+
+/// A running knead process, killed when dropped; its output lines arrive on channels.
+struct Running {
+    child: Child,
+    out: Receiver<String>,
+    err: Receiver<String>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn lines(r: impl Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(r).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn start(site: &Site, args: &[&str]) -> Running {
+    let mut child = knead()
+        .args(args)
+        .arg("--root")
+        .arg(site.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = lines(child.stdout.take().unwrap());
+    let err = lines(child.stderr.take().unwrap());
+    Running { child, out, err }
+}
+
+/// Waits (up to 20 s) for a line on `rx` containing `text`; returns it.
+fn wait_line(rx: &Receiver<String>, text: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = Vec::new();
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(line) if line.contains(text) => return line,
+            Ok(line) => seen.push(line),
+            Err(_) => break,
+        }
+    }
+    panic!("no line containing {text:?}; saw:\n{}", seen.join("\n"));
+}
+
+/// Waits (up to 20 s) until `check` holds.
+fn wait_for(what: &str, check: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if check() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[test]
+fn watch_rebuilds_edits_deletions_and_recovers_from_errors() {
+    let site = Site::new("basic");
+    let w = start(&site, &["watch"]);
+    wait_line(&w.out, "built: rendered");
+    let page = site.path("public/articles/second/index.html");
+    assert!(
+        site.read("public/articles/second/index.html")
+            .contains("What to expect")
+    );
+
+    // An edit of the body shows up, and the one-line summary says what changed.
+    site.edit(
+        "content/articles/second.md",
+        "## What to expect",
+        "## What to expect\n\nFreshly edited words.",
+    );
+    let line = wait_line(&w.out, "content/articles/second.md changed: rendered");
+    assert!(line.contains(" ms"), "{line}");
+    wait_for("the edit", || {
+        std::fs::read_to_string(&page).is_ok_and(|t| t.contains("Freshly edited words."))
+    });
+
+    // A broken file: the errors are printed and the last good output stays.
+    let before = tree(&site.path("public"));
+    site.edit("content/articles/second.md", "title: ", "titel: ");
+    wait_line(&w.err, "unknown front matter key `titel`");
+    wait_line(&w.err, "still holds the last good build");
+    assert_eq!(tree(&site.path("public")), before);
+
+    // Fixing it recovers without a restart.
+    site.edit("content/articles/second.md", "titel: ", "title: ");
+    wait_line(&w.out, "content/articles/second.md changed");
+
+    // A new article appears; a deleted one disappears with its folder.
+    site.write(
+        "content/articles/third.md",
+        "---\ntitle: \"Third\"\ndescription: \"d\"\ndate: 2025-05-05\n---\n\nNew.\n",
+    );
+    wait_for("the new article", || {
+        site.path("public/articles/third/index.html").is_file()
+    });
+    std::fs::remove_file(site.path("content/articles/third.md")).unwrap();
+    wait_for("the deleted article to go", || {
+        !site.path("public/articles/third").exists()
+    });
+    wait_line(&w.out, ", removed ");
+
+    // Editor leftovers trigger nothing.
+    site.write("content/articles/second.md~", "backup");
+    site.write("content/articles/.second.md.swp", "swap");
+    site.write(
+        "content/articles/first.md",
+        &site
+            .read("content/articles/first.md")
+            .replace("Intro paragraph.", "Intro paragraph, edited."),
+    );
+    let line = wait_line(&w.out, "changed: rendered");
+    assert!(
+        line.starts_with("content/articles/first.md changed"),
+        "only the real edit is reported: {line}"
+    );
+}
+
+fn get(port: u16, path: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&buf[..split]).into_owned();
+    let code = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (code, head, buf[split + 4..].to_vec())
+}
+
+#[test]
+fn serve_serves_the_output_safely_and_reloads_pages() {
+    let site = Site::new("basic");
+    site.edit(
+        "site.yaml",
+        "base_url: \"https://example.org/\"",
+        "base_url: \"https://example.org/backcare/\"",
+    );
+    let s = start(&site, &["serve", "--port", "0"]);
+    let line = wait_line(&s.out, "Serving the site at http://127.0.0.1:");
+    let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap();
+    let port: u16 = url
+        .trim_start_matches("http://127.0.0.1:")
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(url.ends_with("/backcare/"), "{url}");
+    wait_line(&s.out, "built: rendered");
+
+    let (code, head, body) = get(port, "/backcare/articles/first/");
+    assert_eq!(code, 200, "{head}");
+    assert!(head.contains("Content-Type: text/html; charset=utf-8"));
+    let html = String::from_utf8(body).unwrap();
+    // The build number is 1, or more if the watcher saw late events of the files this
+    // test wrote before starting it (a busy machine) and rebuilt.
+    let tag = html.split("<script src=\"/__knead/reload.js\" data-build=\"").nth(1);
+    assert!(
+        tag.is_some_and(|t| t
+            .split_once('"')
+            .is_some_and(|(n, rest)| n.parse::<u64>().is_ok() && rest.starts_with("></script></body>"))),
+        "reload script injected at the end: {html}"
+    );
+    assert!(
+        !site.read("public/articles/first/index.html").contains("__knead"),
+        "never written to the output"
+    );
+
+    assert!(get(port, "/backcare/style.css").1.contains("Content-Type: text/css"));
+    assert!(
+        get(port, "/backcare/images/back.png")
+            .1
+            .contains("Content-Type: image/png")
+    );
+    let (code, head, _) = get(port, "/backcare/articles/first");
+    assert_eq!(code, 301);
+    assert!(head.contains("Location: /backcare/articles/first/"), "{head}");
+    let (code, _, body) = get(port, "/backcare/no/such/page/");
+    assert_eq!(code, 404);
+    assert!(
+        String::from_utf8_lossy(&body).contains("<html"),
+        "the site's own 404 page"
+    );
+    for bad in [
+        "/backcare/../../etc/passwd",
+        "/backcare/%2e%2e/%2e%2e/etc/passwd",
+        "/backcare/..%2f..%2fsite.yaml",
+    ] {
+        assert_eq!(get(port, bad).0, 403, "{bad}");
+    }
+
+    // A page listening for reloads hears one after an edit.
+    let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    events.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(events, "GET /__knead/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut reader = BufReader::new(events);
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    assert!(first.starts_with("HTTP/1.1 200"), "{first}");
+    site.edit(
+        "content/articles/second.md",
+        "## What to expect",
+        "## What to expect\n\nServed edit.",
+    );
+    let mut seen = String::new();
+    while !seen.contains("event: reload") {
+        let mut l = String::new();
+        assert!(reader.read_line(&mut l).unwrap() > 0, "stream closed: {seen}");
+        seen.push_str(&l);
+    }
+    // A broken build is pushed to open pages as an error.
+    site.edit("content/articles/second.md", "title: ", "titel: ");
+    while !seen.contains("event: build-error") {
+        let mut l = String::new();
+        assert!(reader.read_line(&mut l).unwrap() > 0, "stream closed: {seen}");
+        seen.push_str(&l);
+    }
+    let mut data = String::new();
+    reader.read_line(&mut data).unwrap();
+    assert!(
+        data.starts_with("data: ") && data.contains("unknown front matter key"),
+        "{data}"
+    );
+}
