@@ -189,6 +189,120 @@ impl Date {
 mod tests {
     use super::*;
 
+    /// The days of each month, written out independently of the code under test.
+    fn month_days(year: u16, month: u8) -> u8 {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month as usize - 1]
+    }
+
+    #[test]
+    fn every_day_of_many_years_parses_formats_and_counts() {
+        // 1896-1905 (1900 is not a leap year), 1995-2035 (2000 is), 2095-2105 (2100 is not).
+        let names = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        for years in [1896..=1905, 1995..=2035, 2095..=2105, 9998..=9999] {
+            let mut previous: Option<i64> = None;
+            for year in years {
+                for month in 1..=12u8 {
+                    let last = month_days(year, month);
+                    for day in 1..=last {
+                        let iso = format!("{year:04}-{month:02}-{day:02}");
+                        let d = Date::parse(&iso).unwrap();
+                        assert_eq!(d.iso(), iso);
+                        assert_eq!(d.to_string(), iso);
+                        assert_eq!(d.human(), format!("{day} {} {year}", names[month as usize - 1]));
+                        assert_eq!(d.rfc3339(), format!("{iso}T00:00:00Z"));
+                        let json = serde_json::to_value(d).unwrap();
+                        assert_eq!(json, serde_json::json!({ "iso": iso, "human": d.human() }));
+                        let n = d.days_since_epoch();
+                        if let Some(p) = previous {
+                            assert_eq!(n, p + 1, "{iso}");
+                        }
+                        previous = Some(n);
+                    }
+                    let bad = format!("{year:04}-{month:02}-{:02}", last + 1);
+                    assert_eq!(
+                        Date::parse(&bad).unwrap_err(),
+                        format!(
+                            "`{bad}` is not a valid date: {} {year} has {last} days",
+                            names[month as usize - 1]
+                        )
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn parse_errors_say_what_is_wrong() {
+        let shape = |s: &str| format!("`{s}` is not a date in the form YYYY-MM-DD");
+        let month = |s: &str| format!("`{s}` is not a valid date (month must be 01 to 12)");
+        for s in [
+            "",
+            "yesterday",
+            "2024-1-01",
+            "2024-01-1",
+            "24-01-01",
+            "2024/01/01",
+            "2024-01-01T00:00",
+            "20240101",
+            "+2024-01-01",
+            "2024-01-0a",
+            "２０２４-01-01",
+            "2024-01-01 ",
+            " 2024-01-01",
+            "2024-0\u{e9}-1",
+        ] {
+            assert_eq!(Date::parse(s), Err(shape(s)), "{s:?}");
+        }
+        for s in ["2024-00-10", "2024-13-01", "0999-01-01", "0000-01-01"] {
+            assert_eq!(Date::parse(s), Err(month(s)), "{s:?}");
+        }
+        assert_eq!(
+            Date::parse("2024-02-00").unwrap_err(),
+            "`2024-02-00` is not a valid date: February 2024 has 29 days"
+        );
+        assert_eq!(
+            Date::parse("2023-04-31").unwrap_err(),
+            "`2023-04-31` is not a valid date: April 2023 has 30 days"
+        );
+        // Front matter values are trimmed before parsing.
+        let d: Date = serde_json::from_value(serde_json::json!(" 2024-05-06 ")).unwrap();
+        assert_eq!(d.iso(), "2024-05-06");
+        let e = serde_json::from_value::<Date>(serde_json::json!("2024-02-30")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`2024-02-30` is not a valid date: February 2024 has 29 days"
+        );
+    }
+
+    #[test]
+    fn days_between_dates() {
+        let days =
+            |a: &str, b: &str| Date::parse(b).unwrap().days_since_epoch() - Date::parse(a).unwrap().days_since_epoch();
+        assert_eq!(Date::parse("1970-01-01").unwrap().days_since_epoch(), 0);
+        assert_eq!(Date::parse("1969-12-31").unwrap().days_since_epoch(), -1);
+        assert_eq!(Date::parse("2024-03-01").unwrap().days_since_epoch(), 19_783);
+        assert_eq!(days("2025-06-02", "2026-09-01"), 456);
+        assert_eq!(days("2024-02-28", "2024-03-01"), 2);
+        assert_eq!(days("2023-02-28", "2023-03-01"), 1);
+        assert_eq!(days("2000-01-01", "2100-01-01"), 36_525);
+        assert_eq!(days("2026-01-01", "2025-12-31"), -1);
+        assert!(Date::parse("2024-01-02").unwrap() > Date::parse("2023-12-31").unwrap());
+    }
+
     #[test]
     fn parses_valid_and_rejects_invalid() {
         assert_eq!(
