@@ -102,6 +102,7 @@ pub struct Incremental {
     search: crate::search::ShardCache,
 }
 
+// Fingerprints live in memory only, so std's hasher does (output hashes: crate::text::hash).
 fn hash_of(value: impl Hash) -> u64 {
     let mut h = DefaultHasher::new();
     value.hash(&mut h);

@@ -18,6 +18,7 @@
 //! Queries go through the same steps; the last query word also matches every term that
 //! starts with it (prefix search while typing). Ranking is described in [`crate::search`].
 
+pub mod hash;
 pub mod readability;
 pub mod slug;
 pub mod vocab;
