@@ -131,6 +131,11 @@ impl Incremental {
         &self.out
     }
 
+    /// What it builds (the root made absolute).
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
     /// True for paths whose change can affect the output: site.yaml, content/,
     /// templates/ and the active theme. Editor leftovers and dot folders are not.
     pub fn is_relevant(&self, path: &Path) -> bool {

@@ -23,6 +23,7 @@ pub(super) struct Fingerprints {
     faqs: FxHashMap<Arc<str>, (u64, u64, u64)>,
 }
 
+// Fingerprints live in memory only, so std's hasher does (output hashes: crate::text::hash).
 pub(super) fn hash_of(value: impl Hash) -> u64 {
     let mut h = DefaultHasher::new();
     value.hash(&mut h);

@@ -221,12 +221,8 @@ fn durable() -> bool {
 /// with one `syncfs` of its filesystem (far cheaper than an `fsync` per file).
 #[cfg(target_os = "linux")]
 fn sync_tree(dir: &Path) -> std::io::Result<()> {
-    use std::os::fd::AsRawFd;
     let handle = std::fs::File::open(dir)?;
-    // SAFETY: `handle` is an open file descriptor for the duration of the call.
-    if unsafe { libc::syncfs(handle.as_raw_fd()) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
+    rustix::fs::syncfs(&handle)?;
     handle.sync_all()
 }
 
@@ -246,29 +242,12 @@ fn sync_tree(dir: &Path) -> std::io::Result<()> {
 /// holds one complete folder. `Ok(false)` when the system or filesystem cannot do it.
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let a = CString::new(a.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
-    let b = CString::new(b.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
-    // SAFETY: both paths are NUL-terminated strings that outlive the call; the raw
-    // syscall avoids depending on the C library's version for the wrapper.
-    let r = unsafe {
-        libc::syscall(
-            libc::SYS_renameat2,
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if r == 0 {
-        return Ok(true);
-    }
-    let e = std::io::Error::last_os_error();
-    match e.raw_os_error() {
-        Some(libc::ENOSYS | libc::EINVAL | libc::EOPNOTSUPP) => Ok(false),
-        _ => Err(e),
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(Errno::NOSYS | Errno::INVAL | Errno::OPNOTSUPP) => Ok(false),
+        Err(e) => Err(e.into()),
     }
 }
 

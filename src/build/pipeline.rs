@@ -240,13 +240,8 @@ pub(crate) fn laps(start: Instant) -> impl Fn(&str) {
 /// The CPU time (user and system) the process has used so far, in milliseconds.
 #[cfg(target_os = "linux")]
 fn cpu_ms() -> f64 {
-    // SAFETY: getrusage only writes the struct it is given.
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
-        return 0.0;
-    }
-    let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
-    ms(u.ru_utime) + ms(u.ru_stime)
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    t.tv_sec as f64 * 1000.0 + t.tv_nsec as f64 / 1_000_000.0
 }
 
 #[cfg(not(target_os = "linux"))]

@@ -60,7 +60,7 @@ pub fn new_content(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf, S
     if slug.is_empty() {
         return Err(ScaffoldError {
             message: format!("the title `{title}` has no letters or digits to make a file name from"),
-            help: "use a title with Latin letters or digits; you can change the title in the file afterwards".into(),
+            help: "use a title with letters or digits; you can change the title in the file afterwards".into(),
         });
     }
     let dir = root.join("content").join(match kind {

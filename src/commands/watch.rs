@@ -1,10 +1,13 @@
 //! `knead watch`: build, then rebuild what each edit affects until stopped. File events
 //! come from notify through a debouncer, so an editor's burst of writes (temp file,
 //! rename, backup) becomes one rebuild; editor leftovers, `.git/` and the output folder
-//! are ignored.
+//! are ignored. Each rebuild runs on threads of its own, so that one whose template
+//! never finishes can be abandoned (see [`crate::render::limits`]): that rebuild fails
+//! with a located error, the previous output stays, and the next edit builds afresh.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
 use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
@@ -12,7 +15,9 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
 use crate::build::incremental::{Incremental, Outcome};
+use crate::build::pipeline::Options;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::render::limits;
 
 /// What a rebuild produced, for the terminal and the browser.
 #[derive(Debug)]
@@ -74,8 +79,9 @@ fn mutates(kind: &EventKind) -> bool {
 
 /// Builds, then watches `inc`'s site and rebuilds after every relevant change, calling
 /// `report` after each build. Returns only when the watcher fails.
-pub fn run(mut inc: Incremental, mut report: impl FnMut(&Incremental, Event<'_>)) -> Result<(), Diagnostics> {
+pub fn run(inc: Incremental, mut report: impl FnMut(&Incremental, Event<'_>)) -> Result<(), Diagnostics> {
     let root = inc.root().to_path_buf();
+    let mut builder = Builder::new(inc)?;
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let fail =
         |e: notify::Error| Diagnostics::from(vec![Diagnostic::error(&root, format!("cannot watch the site: {e}"))]);
@@ -90,16 +96,17 @@ pub fn run(mut inc: Incremental, mut report: impl FnMut(&Incremental, Event<'_>)
         }
     }
     // Watched first, then built: an edit made during the first build is not lost.
-    match inc.rebuild(&[]) {
+    let (inc, result) = builder.rebuild(&[])?;
+    match result {
         Ok(outcome) => report(
-            &inc,
+            inc,
             Event::Built {
                 changed: &[],
                 outcome: &outcome,
             },
         ),
         Err(problems) => report(
-            &inc,
+            inc,
             Event::Failed {
                 changed: &[],
                 problems: &problems,
@@ -118,7 +125,7 @@ pub fn run(mut inc: Incremental, mut report: impl FnMut(&Incremental, Event<'_>)
                 {
                     let _ = debouncer.watch(path, RecursiveMode::Recursive);
                 }
-                if inc.is_relevant(path) && !changed.contains(path) {
+                if builder.is_relevant(path) && !changed.contains(path) {
                     changed.push(path.clone());
                 }
             }
@@ -127,16 +134,17 @@ pub fn run(mut inc: Incremental, mut report: impl FnMut(&Incremental, Event<'_>)
             continue;
         }
         changed.sort();
-        match inc.rebuild(&changed) {
+        let (inc, result) = builder.rebuild(&changed)?;
+        match result {
             Ok(outcome) => report(
-                &inc,
+                inc,
                 Event::Built {
                     changed: &changed,
                     outcome: &outcome,
                 },
             ),
             Err(problems) => report(
-                &inc,
+                inc,
                 Event::Failed {
                     changed: &changed,
                     problems: &problems,
@@ -145,4 +153,104 @@ pub fn run(mut inc: Incremental, mut report: impl FnMut(&Incremental, Event<'_>)
         }
     }
     Ok(())
+}
+
+/// What the threads of a rebuild and the render watchdog tell the watch loop.
+enum Message {
+    /// Rebuild `build` ended; here is its state back.
+    Done(u64, Box<Incremental>, Result<Outcome, Diagnostics>),
+    /// Rebuild `build` panicked (a bug): the panic goes on in the watch loop.
+    Panicked(u64, Box<dyn std::any::Any + Send>),
+    /// A page of a rebuild has been rendering past its time limit.
+    Stuck(limits::Stuck),
+}
+
+/// Runs each rebuild on a thread and a thread pool of its own, numbered by build (the
+/// render watchdog tells the builds' renders apart by it), and abandons a rebuild whose
+/// page never finishes rendering.
+struct Builder {
+    /// The state of the last rebuild; `None` only while a rebuild runs.
+    inc: Option<Incremental>,
+    /// What to build, for a fresh start after an abandoned rebuild.
+    opts: Options,
+    build: u64,
+    pool: Arc<rayon::ThreadPool>,
+    tx: Sender<Message>,
+    rx: Receiver<Message>,
+}
+
+fn fatal(message: String) -> Diagnostics {
+    Diagnostics::from(vec![Diagnostic::error("", message)])
+}
+
+fn new_pool(build: u64) -> Result<Arc<rayon::ThreadPool>, Diagnostics> {
+    rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("knead-build-{i}"))
+        .start_handler(move |_| limits::tag_thread(build))
+        .build()
+        .map(Arc::new)
+        .map_err(|e| fatal(format!("cannot start the build threads: {e}")))
+}
+
+impl Builder {
+    fn new(inc: Incremental) -> Result<Builder, Diagnostics> {
+        let (tx, rx) = mpsc::channel();
+        let stuck = tx.clone();
+        limits::on_stuck(move |s| {
+            let _ = stuck.send(Message::Stuck(s));
+        });
+        Ok(Builder {
+            opts: inc.options().clone(),
+            inc: Some(inc),
+            build: 1,
+            pool: new_pool(1)?,
+            tx,
+            rx,
+        })
+    }
+
+    /// [`Incremental::is_relevant`] of the last rebuild's state.
+    fn is_relevant(&self, path: &Path) -> bool {
+        self.inc.as_ref().is_some_and(|inc| inc.is_relevant(path))
+    }
+
+    /// Rebuilds after `changed`. Returns the state to report with and the rebuild's
+    /// outcome; the outer error only when watching cannot go on.
+    fn rebuild(&mut self, changed: &[PathBuf]) -> Result<(&Incremental, Result<Outcome, Diagnostics>), Diagnostics> {
+        let mut inc = self
+            .inc
+            .take()
+            .ok_or_else(|| fatal("a rebuild is running already".into()))?;
+        let (build, pool, tx, changed) = (self.build, Arc::clone(&self.pool), self.tx.clone(), changed.to_vec());
+        std::thread::Builder::new()
+            .name("knead-rebuild".into())
+            .spawn(move || {
+                let result =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pool.install(|| inc.rebuild(&changed))));
+                let _ = tx.send(match result {
+                    Ok(result) => Message::Done(build, Box::new(inc), result),
+                    Err(panic) => Message::Panicked(build, panic),
+                });
+            })
+            .map_err(|e| fatal(format!("cannot start a rebuild: {e}")))?;
+        loop {
+            // `self.tx` is kept, so the channel stays open.
+            let message = self.rx.recv().map_err(|e| fatal(format!("lost the rebuild: {e}")))?;
+            match message {
+                Message::Done(b, inc, result) if b == build => return Ok((self.inc.insert(*inc), result)),
+                Message::Panicked(b, panic) if b == build => std::panic::resume_unwind(panic),
+                Message::Stuck(s) if s.build == build => {
+                    // Its threads stay behind (the stuck one renders on, the others wait
+                    // for good): the next rebuild starts from scratch, on new threads.
+                    limits::abandon(build);
+                    self.build += 1;
+                    self.pool = new_pool(self.build)?;
+                    let inc = self.inc.insert(Incremental::new(self.opts.clone())?);
+                    return Ok((inc, Err(Diagnostics::from(vec![s.diagnostic()]))));
+                }
+                // From a rebuild abandoned before.
+                Message::Done(..) | Message::Panicked(..) | Message::Stuck(_) => {}
+            }
+        }
+    }
 }

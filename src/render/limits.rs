@@ -6,18 +6,26 @@
 //! - A page whose output passes [`MAX_PAGE_BYTES`], or that is still writing output after
 //!   the time limit, stops with a template error (the build fails, exit 1).
 //! - A page that runs past the limit without writing anything (nested empty loops) cannot
-//!   be interrupted: a watchdog prints which page and template it is and ends the process
-//!   with exit code 1. The output folder is untouched (pages go to the staging folder).
+//!   be interrupted: Tera calls nothing of knead's meanwhile. A watchdog notices it. By
+//!   default it prints which page and template it is and ends the process with exit
+//!   code 1; the output folder is untouched (pages go to the staging folder). A process
+//!   that must live on (`knead watch` and `knead serve`) asks instead, with [`on_stuck`],
+//!   to be told of the page; it then [`abandon`]s the build the page belongs to, whose
+//!   renders never return from then on, so that build can never write again.
 //!
 //! The time limit is 30 s per page, or `KNEAD_RENDER_TIMEOUT` seconds.
 
-use std::collections::HashMap;
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use tera::{Context, Tera};
+
+use crate::diagnostics::Diagnostic;
 
 /// The largest page a template may produce.
 pub const MAX_PAGE_BYTES: usize = 256 << 20;
@@ -35,8 +43,110 @@ pub fn time_limit() -> Duration {
     })
 }
 
-/// Pages being rendered now: id -> (start, page, template).
-type Active = Mutex<HashMap<u64, (Instant, String, String)>>;
+/// A page that has been rendering past its time limit without finishing.
+#[derive(Debug, Clone)]
+pub struct Stuck {
+    /// The build it belongs to (see [`tag_thread`]).
+    pub build: u64,
+    /// The output file being rendered.
+    pub page: String,
+    /// The template rendering it.
+    pub template: String,
+    /// The template's file, as shown in messages.
+    pub file: PathBuf,
+    /// How long it has been rendering.
+    pub took: Duration,
+}
+
+impl Stuck {
+    /// The error of the rebuild this page belonged to, which was abandoned.
+    pub fn diagnostic(&self) -> Diagnostic {
+        Diagnostic::error(
+            &self.file,
+            format!(
+                "the template `{}` has been rendering {} for {:.0} s without finishing, so this rebuild was abandoned",
+                self.template,
+                self.page,
+                self.took.as_secs_f64()
+            ),
+        )
+        .help(format!(
+            "look for loops that never end or grow too fast (`for` inside `for`, a component that calls itself) in `{}` and the templates it uses; \
+             the output folder was left as it was, and the next edit rebuilds the whole site; \
+             the abandoned render keeps a CPU busy until it ends or knead is restarted",
+            self.template
+        ))
+    }
+}
+
+thread_local! {
+    /// The build of the renders made on this thread.
+    static BUILD: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Tags the renders made on this thread from now on as part of `build` (for the pool
+/// threads of one rebuild), so that [`abandon`] can tell them apart; threads start at 0.
+pub fn tag_thread(build: u64) {
+    BUILD.with(|b| b.set(build));
+}
+
+type Report = Box<dyn Fn(Stuck) + Send + Sync>;
+
+/// Where stuck pages go: `None` ends the process (the default).
+fn reporter() -> &'static Mutex<Option<Report>> {
+    static REPORTER: OnceLock<Mutex<Option<Report>>> = OnceLock::new();
+    REPORTER.get_or_init(|| Mutex::new(None))
+}
+
+/// From now on, the watchdog calls `report` once for each page stuck past its limit,
+/// instead of ending the process; the page's render goes on until the caller
+/// [`abandon`]s its build.
+pub fn on_stuck(report: impl Fn(Stuck) + Send + Sync + 'static) {
+    if let Ok(mut r) = reporter().lock() {
+        *r = Some(Box::new(report));
+    }
+    active();
+}
+
+fn abandoned() -> &'static Mutex<HashSet<u64>> {
+    static ABANDONED: OnceLock<Mutex<HashSet<u64>>> = OnceLock::new();
+    ABANDONED.get_or_init(|| Mutex::new(HashSet::new()))
+}
+
+fn is_abandoned(build: u64) -> bool {
+    abandoned().lock().is_ok_and(|a| a.contains(&build))
+}
+
+/// Gives up on every render of `build`, for good: a render of it that finishes, and
+/// any that starts, waits until the process ends instead of returning, so that the
+/// abandoned build can neither write its output nor clean up after a newer build.
+pub fn abandon(build: u64) {
+    if let Ok(mut a) = abandoned().lock() {
+        a.insert(build);
+    }
+}
+
+/// Parks the thread of an abandoned render for the rest of the process.
+fn wait_forever() -> ! {
+    loop {
+        std::thread::park();
+    }
+}
+
+/// A page being rendered now.
+struct Render {
+    start: Instant,
+    limit: Duration,
+    build: u64,
+    page: String,
+    template: String,
+    file: PathBuf,
+    /// Reported to [`on_stuck`]'s function already.
+    reported: bool,
+}
+
+/// Pages being rendered now, by id.
+type Active = Mutex<HashMap<u64, Render>>;
 
 fn active() -> &'static Active {
     static ACTIVE: OnceLock<Active> = OnceLock::new();
@@ -52,24 +162,49 @@ fn active() -> &'static Active {
 
 fn watchdog(map: &'static Active) {
     // The writer stops pages that keep writing; this catches those that write nothing.
-    let grace = time_limit() + Duration::from_secs(2).min(time_limit());
+    let grace = |limit: Duration| limit + Duration::from_secs(2).min(limit);
     loop {
-        std::thread::sleep((time_limit() / 4).clamp(Duration::from_millis(50), Duration::from_secs(1)));
-        let stuck = map.lock().ok().and_then(|m| {
-            m.values()
-                .find(|(start, _, _)| start.elapsed() > grace)
-                .map(|(start, page, template)| (start.elapsed(), page.clone(), template.clone()))
-        });
-        if let Some((took, page, template)) = stuck {
-            eprintln!(
-                "error: the template `{template}` has been rendering {page} for {:.0} s without finishing, so knead stopped\n  \
-                 = help: look for loops that never end or grow too fast (`for` inside `for`, a component that calls itself) in `{template}` and the templates it uses; \
-                 the output folder was left as it was\n  \
-                 = note: a page may take {:.0} s (KNEAD_RENDER_TIMEOUT)",
-                took.as_secs_f64(),
-                time_limit().as_secs_f64()
-            );
-            std::process::exit(1);
+        let shortest = map
+            .lock()
+            .ok()
+            .and_then(|m| m.values().map(|r| r.limit).min())
+            .unwrap_or_else(time_limit);
+        std::thread::sleep((shortest / 4).clamp(Duration::from_millis(50), Duration::from_secs(1)));
+        let stuck: Vec<Stuck> = match map.lock() {
+            Ok(mut m) => m
+                .values_mut()
+                .filter(|r| !r.reported && r.start.elapsed() > grace(r.limit))
+                .map(|r| {
+                    r.reported = true;
+                    Stuck {
+                        build: r.build,
+                        page: r.page.clone(),
+                        template: r.template.clone(),
+                        file: r.file.clone(),
+                        took: r.start.elapsed(),
+                    }
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        for s in stuck {
+            match reporter().lock().as_deref() {
+                Ok(Some(report)) => report(s),
+                _ => {
+                    eprintln!(
+                        "error: the template `{}` has been rendering {} for {:.0} s without finishing, so knead stopped\n  \
+                         = help: look for loops that never end or grow too fast (`for` inside `for`, a component that calls itself) in `{}` and the templates it uses; \
+                         the output folder was left as it was\n  \
+                         = note: a page may take {:.0} s (KNEAD_RENDER_TIMEOUT)",
+                        s.template,
+                        s.page,
+                        s.took.as_secs_f64(),
+                        s.template,
+                        time_limit().as_secs_f64()
+                    );
+                    std::process::exit(1);
+                }
+            }
         }
     }
 }
@@ -136,8 +271,17 @@ pub enum Failure {
     Write(std::io::Error),
 }
 
+/// The template to render a page with: its name, and its file as shown in messages.
+#[derive(Debug, Clone, Copy)]
+pub struct TemplateFile<'a> {
+    /// The name Tera knows it by.
+    pub name: &'a str,
+    /// Its file, as shown in messages.
+    pub file: &'a Path,
+}
+
 /// Renders `template` with `context` for the output file `page`, within the limits.
-pub fn render(tera: &Tera, template: &str, context: &Context, page: &str) -> Result<Vec<u8>, tera::Error> {
+pub fn render(tera: &Tera, template: TemplateFile<'_>, context: &Context, page: &str) -> Result<Vec<u8>, tera::Error> {
     let mut buf = Vec::with_capacity(16 * 1024);
     match render_within(tera, template, context, page, MAX_PAGE_BYTES, time_limit(), &mut buf) {
         Ok(()) => Ok(buf),
@@ -147,13 +291,19 @@ pub fn render(tera: &Tera, template: &str, context: &Context, page: &str) -> Res
 }
 
 /// Like [`render`], writing the page to `out` as it is made (and flushing it).
-pub fn render_into(tera: &Tera, template: &str, context: &Context, page: &str, out: impl Write) -> Result<(), Failure> {
+pub fn render_into(
+    tera: &Tera,
+    template: TemplateFile<'_>,
+    context: &Context,
+    page: &str,
+    out: impl Write,
+) -> Result<(), Failure> {
     render_within(tera, template, context, page, MAX_PAGE_BYTES, time_limit(), out)
 }
 
 fn render_within(
     tera: &Tera,
-    template: &str,
+    template: TemplateFile<'_>,
     context: &Context,
     page: &str,
     max: usize,
@@ -161,12 +311,28 @@ fn render_within(
     out: impl Write,
 ) -> Result<(), Failure> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
+    let build = BUILD.with(Cell::get);
+    if build != 0 && is_abandoned(build) {
+        wait_forever();
+    }
     let id = NEXT.fetch_add(1, Ordering::Relaxed);
     let start = Instant::now();
     if let Ok(mut m) = active().lock() {
-        m.insert(id, (start, page.to_owned(), template.to_owned()));
+        m.insert(
+            id,
+            Render {
+                start,
+                limit,
+                build,
+                page: page.to_owned(),
+                template: template.name.to_owned(),
+                file: template.file.to_path_buf(),
+                reported: false,
+            },
+        );
     }
     let _registered = Registered(id);
+    let template = template.name;
     let mut out = Bounded {
         out,
         len: 0,
@@ -178,6 +344,9 @@ fn render_within(
         failed: None,
     };
     let result = tera.render_to(template, context, &mut out);
+    if build != 0 && is_abandoned(build) {
+        wait_forever();
+    }
     match (result, out.tripped.take(), out.failed.take()) {
         (_, Some(why), _) => Err(Failure::Template(tera::Error::message(format!(
             "`{template}` was stopped while rendering {page}: {why}; look for loops that never end or grow too fast (`for` inside `for`, a component that calls itself)"
@@ -192,6 +361,13 @@ fn render_within(
 mod tests {
     use super::*;
 
+    fn named(name: &str) -> TemplateFile<'_> {
+        TemplateFile {
+            name,
+            file: Path::new(name),
+        }
+    }
+
     #[test]
     fn stops_pages_that_grow_too_large() {
         let mut tera = Tera::new();
@@ -203,10 +379,10 @@ mod tests {
         tera.add_raw_template("ok.html", "{{ a }}").unwrap();
         let mut c = Context::new();
         c.insert("a", "fine");
-        assert_eq!(render(&tera, "ok.html", &c, "ok/index.html").unwrap(), b"fine");
+        assert_eq!(render(&tera, named("ok.html"), &c, "ok/index.html").unwrap(), b"fine");
         let stopped = |max: usize, limit: Duration| match render_within(
             &tera,
-            "big.html",
+            named("big.html"),
             &c,
             "x/index.html",
             max,
@@ -224,7 +400,14 @@ mod tests {
         assert!(msg.contains("grew past 1 MiB"), "{msg}");
         let msg = stopped(1 << 40, Duration::from_millis(100));
         assert!(msg.contains("took more than 0 s"), "{msg}");
-        assert!(active().lock().unwrap().is_empty());
+        // Its renders are off the watchdog's list (other tests' may be on it).
+        assert!(
+            !active()
+                .lock()
+                .unwrap()
+                .values()
+                .any(|r| r.page.starts_with("x/") || r.page.starts_with("ok/"))
+        );
     }
 
     /// A writer that fails after `left` bytes.
@@ -256,11 +439,70 @@ mod tests {
         .unwrap();
         let c = Context::new();
         let mut out = Vec::new();
-        render_into(&tera, "list.html", &c, "l/index.html", &mut out).unwrap();
-        assert_eq!(out, render(&tera, "list.html", &c, "l/index.html").unwrap());
-        match render_into(&tera, "list.html", &c, "l/index.html", Full { left: 100 }) {
+        render_into(&tera, named("list.html"), &c, "l/index.html", &mut out).unwrap();
+        assert_eq!(out, render(&tera, named("list.html"), &c, "l/index.html").unwrap());
+        match render_into(&tera, named("list.html"), &c, "l/index.html", Full { left: 100 }) {
             Err(Failure::Write(e)) => assert_eq!(e.kind(), std::io::ErrorKind::StorageFull),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_stuck_page_is_reported_and_its_build_abandoned() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        on_stuck(move |s| {
+            let _ = tx.send(s);
+        });
+        let mut tera = Tera::new();
+        // 10^8 empty iterations: seconds of rendering that write nothing.
+        tera.add_raw_template(
+            "spin.html",
+            "{% for i in range(end=100000) %}{% for j in range(end=1000) %}{% endfor %}{% endfor %}",
+        )
+        .unwrap();
+        tera.add_raw_template("ok.html", "fine").unwrap();
+        let tera = std::sync::Arc::new(tera);
+        let render_on_thread = |build: u64, name: &'static str| {
+            let tera = std::sync::Arc::clone(&tera);
+            let (done, finished) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                tag_thread(build);
+                let file = format!("templates/{name}");
+                let template = TemplateFile {
+                    name,
+                    file: Path::new(&file),
+                };
+                let mut out = Vec::new();
+                let limit = Duration::from_millis(20);
+                let r = render_within(
+                    &tera,
+                    template,
+                    &Context::new(),
+                    "p/index.html",
+                    1 << 20,
+                    limit,
+                    &mut out,
+                );
+                let _ = done.send((r.is_ok(), out));
+            });
+            finished
+        };
+        let spinning = render_on_thread(7, "spin.html");
+        let stuck = rx.recv_timeout(Duration::from_secs(20)).unwrap();
+        assert_eq!((stuck.build, stuck.page.as_str()), (7, "p/index.html"));
+        assert_eq!(
+            (stuck.template.as_str(), stuck.file.as_path()),
+            ("spin.html", Path::new("templates/spin.html"))
+        );
+        let d = stuck.diagnostic();
+        assert_eq!(d.file, Path::new("templates/spin.html"));
+        assert!(d.message.contains("has been rendering p/index.html for"), "{d}");
+        abandon(7);
+        // Any render of the abandoned build waits for good; other builds render as ever.
+        let later = render_on_thread(7, "ok.html");
+        assert_eq!(render_on_thread(8, "ok.html").recv().unwrap(), (true, b"fine".to_vec()));
+        assert!(later.recv_timeout(Duration::from_millis(200)).is_err());
+        assert!(spinning.try_recv().is_err());
+        assert!(rx.try_recv().is_err(), "reported once");
     }
 }

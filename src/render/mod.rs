@@ -599,8 +599,10 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, p: &Planned) -> Result<Vec<u8>, Diagnostic> {
         match self.output(p)? {
             Output::Bytes(b) => Ok(b),
-            Output::Page(template, c) => crate::render::limits::render(self.tera, template, &c, &p.path)
-                .map_err(|e| template_error(&e, &self.display)),
+            Output::Page(template, c) => {
+                crate::render::limits::render(self.tera, self.template_file(template), &c, &p.path)
+                    .map_err(|e| template_error(&e, &self.display))
+            }
         }
     }
 
@@ -639,8 +641,17 @@ impl<'a> Renderer<'a> {
         self.page_into("article.html", &c, &article_file(self.site, i), out)
     }
 
+    /// The template `name` with its file, for the messages of the render limits.
+    fn template_file<'t>(&'t self, name: &'t str) -> crate::render::limits::TemplateFile<'t> {
+        let file = self
+            .display
+            .get(name)
+            .map_or(std::path::Path::new(name), |(p, _)| p.as_path());
+        crate::render::limits::TemplateFile { name, file }
+    }
+
     fn page_into(&self, template: &str, c: &Context, path: &str, out: impl std::io::Write) -> Result<(), RenderError> {
-        match crate::render::limits::render_into(self.tera, template, c, path, out) {
+        match crate::render::limits::render_into(self.tera, self.template_file(template), c, path, out) {
             Ok(()) => Ok(()),
             Err(crate::render::limits::Failure::Template(e)) => {
                 Err(RenderError::Template(template_error(&e, &self.display)))

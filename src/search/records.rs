@@ -202,20 +202,8 @@ pub(super) fn json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// A stable hash of `bytes` (8 bytes at a time), for the manifest's `hash`.
-pub fn hash_bytes(h: u64, bytes: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut h = h ^ bytes.len() as u64;
-    for c in &mut chunks {
-        let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
-        h = (h.rotate_left(29) ^ w).wrapping_mul(K);
-    }
-    for &b in chunks.remainder() {
-        h = (h.rotate_left(8) ^ u64::from(b)).wrapping_mul(K);
-    }
-    h
-}
+/// The manifest's hash, stable across platforms and versions: see [`crate::text::hash`].
+pub use crate::text::hash::hash_bytes;
 
 #[cfg(test)]
 mod tests {

@@ -1,20 +1,16 @@
-//! Calendar dates as written in front matter (`YYYY-MM-DD`), with no time zone and no
-//! clock: a build never reads the current time, so its output is reproducible.
+//! Calendar dates as written in front matter (`YYYY-MM-DD`), backed by jiff's civil
+//! dates. A build never reads the clock, so its output is reproducible; only scaffolding
+//! and `knead check`'s review ages ask for [`Date::today`], the user's local date.
 
 use std::fmt;
 
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A valid Gregorian calendar date.
+/// A valid Gregorian calendar date (years 1000 to 9999 when parsed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    /// Year, 1000 to 9999.
-    pub year: u16,
-    /// Month, 1 to 12.
-    pub month: u8,
-    /// Day of the month, 1 to 31.
-    pub day: u8,
-}
+pub struct Date(jiff::civil::Date);
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -31,40 +27,34 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-fn days_in_month(year: u16, month: u8) -> u8 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
-        _ => 28,
-    }
-}
+const EPOCH: jiff::civil::Date = jiff::civil::date(1970, 1, 1);
 
 impl Date {
     /// Parses `YYYY-MM-DD`; anything else (including `2024-02-30`) is an error.
     pub fn parse(s: &str) -> Result<Date, String> {
         let b = s.as_bytes();
-        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let digits = |r: std::ops::Range<usize>| -> Option<u16> {
             b.get(r.clone())
                 .filter(|d| d.iter().all(u8::is_ascii_digit))
                 .and_then(|_| s.get(r)?.parse().ok())
         };
         let shape_ok = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
-        let (Some(y), Some(m), Some(d), true) = (digits(0..4), digits(5..7), digits(8..10), shape_ok) else {
+        let (Some(year), Some(month), Some(day), true) = (digits(0..4), digits(5..7), digits(8..10), shape_ok) else {
             return Err(format!("`{s}` is not a date in the form YYYY-MM-DD"));
         };
-        let (year, month, day) = (y as u16, m as u8, d as u8);
-        if year < 1000 || !(1..=12).contains(&month) {
-            return Err(format!("`{s}` is not a valid date (month must be 01 to 12)"));
-        }
-        if day == 0 || day > days_in_month(year, month) {
-            return Err(format!(
+        // Four digits each way, so the casts are exact.
+        let (year, month, day) = (year as i16, month as i8, day as i8);
+        let first = (year >= 1000)
+            .then(|| jiff::civil::Date::new(year, month, 1).ok())
+            .flatten()
+            .ok_or_else(|| format!("`{s}` is not a valid date (month must be 01 to 12)"))?;
+        first.with().day(day).build().map(Date).map_err(|_| {
+            format!(
                 "`{s}` is not a valid date: {} {year} has {} days",
                 MONTHS[month as usize - 1],
-                days_in_month(year, month)
-            ));
-        }
-        Ok(Date { year, month, day })
+                first.days_in_month()
+            )
+        })
     }
 
     /// `2024-03-01`.
@@ -74,7 +64,8 @@ impl Date {
 
     /// `1 March 2024`.
     pub fn human(&self) -> String {
-        format!("{} {} {}", self.day, MONTHS[self.month as usize - 1], self.year)
+        let d = self.0;
+        format!("{} {} {}", d.day(), MONTHS[d.month() as usize - 1], d.year())
     }
 
     /// `2024-03-01T00:00:00Z`, for feeds.
@@ -84,42 +75,25 @@ impl Date {
 
     /// Days since 1970-01-01 (negative before).
     pub fn days_since_epoch(&self) -> i64 {
-        // Howard Hinnant's days_from_civil.
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let m = i64::from(self.month);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        self.0.duration_since(EPOCH).as_secs() / 86_400
     }
 
-    /// The date `days` days after 1970-01-01.
-    pub fn from_days_since_epoch(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
-        Date { year, month, day }
-    }
-
-    /// Today's date (UTC). Only for scaffolding new files, never for build output.
+    /// Today's date where the user is: the system's time zone (`TZ` when set). Only for
+    /// scaffolding new files and judging review ages, never for build output.
     pub fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Date::from_days_since_epoch((secs / 86_400) as i64)
+        Date::local(Timestamp::now(), &TimeZone::system())
+    }
+
+    /// The date in `zone` at the instant `at`.
+    pub fn local(at: Timestamp, zone: &TimeZone) -> Date {
+        Date(zone.to_datetime(at).date())
     }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        let d = self.0;
+        write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
     }
 }
 
@@ -154,17 +128,11 @@ impl Date {
     /// [`Date::iso`] and [`Date::human`] (its bytes and length) without allocating, for
     /// four-digit years (every date of a front matter); `None` for others.
     fn texts(&self) -> Option<([u8; 10], [u8; 20], usize)> {
-        if !(1000..=9999).contains(&self.year) || !(1..=12).contains(&self.month) || self.day > 99 {
-            return None;
-        }
+        let d = self.0;
+        let year = u16::try_from(d.year()).ok().filter(|y| (1000..=9999).contains(y))?;
         let digit = |n: u16, div: u16| b'0' + ((n / div) % 10) as u8;
-        let year = [
-            digit(self.year, 1000),
-            digit(self.year, 100),
-            digit(self.year, 10),
-            digit(self.year, 1),
-        ];
-        let (month, day) = (u16::from(self.month), u16::from(self.day));
+        let (month, day) = (d.month() as u16, d.day() as u16);
+        let year = [digit(year, 1000), digit(year, 100), digit(year, 10), digit(year, 1)];
         let mut iso = [b'-'; 10];
         iso[..4].copy_from_slice(&year);
         iso[5..7].copy_from_slice(&[digit(month, 10), digit(month, 1)]);
@@ -177,7 +145,7 @@ impl Date {
         }
         human[len] = digit(day, 1);
         len += 2;
-        let name = MONTHS[self.month as usize - 1].as_bytes();
+        let name = MONTHS[month as usize - 1].as_bytes();
         human[len..len + name.len()].copy_from_slice(name);
         len += name.len() + 1;
         human[len..len + 4].copy_from_slice(&year);
@@ -189,16 +157,128 @@ impl Date {
 mod tests {
     use super::*;
 
+    /// The days of each month, written out independently of the code under test.
+    fn month_days(year: u16, month: u8) -> u8 {
+        let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+        [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month as usize - 1]
+    }
+
+    #[test]
+    fn every_day_of_many_years_parses_formats_and_counts() {
+        // 1896-1905 (1900 is not a leap year), 1995-2035 (2000 is), 2095-2105 (2100 is not).
+        let names = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        for years in [1896..=1905, 1995..=2035, 2095..=2105, 9998..=9999] {
+            let mut previous: Option<i64> = None;
+            for year in years {
+                for month in 1..=12u8 {
+                    let last = month_days(year, month);
+                    for day in 1..=last {
+                        let iso = format!("{year:04}-{month:02}-{day:02}");
+                        let d = Date::parse(&iso).unwrap();
+                        assert_eq!(d.iso(), iso);
+                        assert_eq!(d.to_string(), iso);
+                        assert_eq!(d.human(), format!("{day} {} {year}", names[month as usize - 1]));
+                        assert_eq!(d.rfc3339(), format!("{iso}T00:00:00Z"));
+                        let json = serde_json::to_value(d).unwrap();
+                        assert_eq!(json, serde_json::json!({ "iso": iso, "human": d.human() }));
+                        let n = d.days_since_epoch();
+                        if let Some(p) = previous {
+                            assert_eq!(n, p + 1, "{iso}");
+                        }
+                        previous = Some(n);
+                    }
+                    let bad = format!("{year:04}-{month:02}-{:02}", last + 1);
+                    assert_eq!(
+                        Date::parse(&bad).unwrap_err(),
+                        format!(
+                            "`{bad}` is not a valid date: {} {year} has {last} days",
+                            names[month as usize - 1]
+                        )
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn parse_errors_say_what_is_wrong() {
+        let shape = |s: &str| format!("`{s}` is not a date in the form YYYY-MM-DD");
+        let month = |s: &str| format!("`{s}` is not a valid date (month must be 01 to 12)");
+        for s in [
+            "",
+            "yesterday",
+            "2024-1-01",
+            "2024-01-1",
+            "24-01-01",
+            "2024/01/01",
+            "2024-01-01T00:00",
+            "20240101",
+            "+2024-01-01",
+            "2024-01-0a",
+            "２０２４-01-01",
+            "2024-01-01 ",
+            " 2024-01-01",
+            "2024-0\u{e9}-1",
+        ] {
+            assert_eq!(Date::parse(s), Err(shape(s)), "{s:?}");
+        }
+        for s in ["2024-00-10", "2024-13-01", "0999-01-01", "0000-01-01"] {
+            assert_eq!(Date::parse(s), Err(month(s)), "{s:?}");
+        }
+        assert_eq!(
+            Date::parse("2024-02-00").unwrap_err(),
+            "`2024-02-00` is not a valid date: February 2024 has 29 days"
+        );
+        assert_eq!(
+            Date::parse("2023-04-31").unwrap_err(),
+            "`2023-04-31` is not a valid date: April 2023 has 30 days"
+        );
+        // Front matter values are trimmed before parsing.
+        let d: Date = serde_json::from_value(serde_json::json!(" 2024-05-06 ")).unwrap();
+        assert_eq!(d.iso(), "2024-05-06");
+        let e = serde_json::from_value::<Date>(serde_json::json!("2024-02-30")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`2024-02-30` is not a valid date: February 2024 has 29 days"
+        );
+    }
+
+    #[test]
+    fn days_between_dates() {
+        let days =
+            |a: &str, b: &str| Date::parse(b).unwrap().days_since_epoch() - Date::parse(a).unwrap().days_since_epoch();
+        assert_eq!(Date::parse("1970-01-01").unwrap().days_since_epoch(), 0);
+        assert_eq!(Date::parse("1969-12-31").unwrap().days_since_epoch(), -1);
+        assert_eq!(Date::parse("2024-03-01").unwrap().days_since_epoch(), 19_783);
+        assert_eq!(days("2025-06-02", "2026-09-01"), 456);
+        assert_eq!(days("2024-02-28", "2024-03-01"), 2);
+        assert_eq!(days("2023-02-28", "2023-03-01"), 1);
+        assert_eq!(days("2000-01-01", "2100-01-01"), 36_525);
+        assert_eq!(days("2026-01-01", "2025-12-31"), -1);
+        assert!(Date::parse("2024-01-02").unwrap() > Date::parse("2023-12-31").unwrap());
+    }
+
+    /// The date `days` days after 1970-01-01.
+    fn from_days(days: i64) -> Date {
+        Date(EPOCH.checked_add(jiff::SignedDuration::from_hours(days * 24)).unwrap())
+    }
+
     #[test]
     fn parses_valid_and_rejects_invalid() {
-        assert_eq!(
-            Date::parse("2024-02-29"),
-            Ok(Date {
-                year: 2024,
-                month: 2,
-                day: 29
-            })
-        );
+        assert_eq!(Date::parse("2024-02-29"), Ok(Date(jiff::civil::date(2024, 2, 29))));
         assert!(Date::parse("2023-02-29").unwrap_err().contains("28 days"));
         assert!(Date::parse("2024-13-01").is_err());
         assert!(Date::parse("2024-1-01").is_err());
@@ -215,25 +295,43 @@ mod tests {
 
     #[test]
     fn templates_see_the_same_texts_as_iso_and_human() {
-        // Every day of a few years, and dates whose year has fewer or more than 4 digits.
+        // Every day of a few years, and dates whose year has fewer than 4 digits.
         let days = (-400_000..-399_000).chain(0..800).chain(2_900_000..2_901_000);
-        for d in days.map(Date::from_days_since_epoch) {
+        for d in days.map(from_days) {
             let json = serde_json::to_value(d).unwrap();
             assert_eq!(json, serde_json::json!({ "iso": d.iso(), "human": d.human() }), "{d:?}");
         }
-        let wide = Date {
-            year: 10_000,
-            month: 12,
-            day: 31,
-        };
-        assert_eq!(serde_json::to_value(wide).unwrap()["human"], "31 December 10000");
     }
 
     #[test]
     fn epoch_round_trip() {
         for days in [-1000, 0, 1, 19_000, 20_000, 30_000] {
-            assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
+            assert_eq!(from_days(days).days_since_epoch(), days);
         }
-        assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
+        assert_eq!(from_days(0).to_string(), "1970-01-01");
+    }
+
+    #[test]
+    fn today_is_the_local_date_not_the_utc_one() {
+        // 05:30 UTC on 7 December is still the evening of 6 December in Los Angeles, and
+        // already the afternoon of 7 December in Auckland (summer time there).
+        let at: Timestamp = "2026-12-07T05:30:00Z".parse().unwrap();
+        let zone = |posix: &str| TimeZone::posix(posix).unwrap();
+        assert_eq!(Date::local(at, &TimeZone::UTC).iso(), "2026-12-07");
+        assert_eq!(Date::local(at, &zone("PST8PDT,M3.2.0,M11.1.0")).iso(), "2026-12-06");
+        assert_eq!(
+            Date::local(at, &zone("NZST-12NZDT,M9.5.0,M4.1.0/3")).iso(),
+            "2026-12-07"
+        );
+        let late: Timestamp = "2026-12-06T23:30:00Z".parse().unwrap();
+        assert_eq!(
+            Date::local(late, &zone("NZST-12NZDT,M9.5.0,M4.1.0/3")).iso(),
+            "2026-12-07"
+        );
+        assert_eq!(Date::local(late, &zone("PST8PDT,M3.2.0,M11.1.0")).iso(), "2026-12-06");
+        // The same with the system's database, where it has the zone.
+        if let Ok(la) = TimeZone::get("America/Los_Angeles") {
+            assert_eq!(Date::local(at, &la).iso(), "2026-12-06");
+        }
     }
 }

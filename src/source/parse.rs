@@ -304,7 +304,7 @@ fn check_fields(rel: &Path, meta: &Meta, located: &Located<'_>, problems: &mut V
                                 located.item("benefits", b),
                                 format!("the benefit `{b}` has no letters or digits to make a URL from"),
                             )
-                            .help("write the benefit with Latin letters or digits, e.g. `Better sleep`"),
+                            .help("name the benefit with letters or digits, e.g. `Better sleep`"),
                     );
                 }
             }

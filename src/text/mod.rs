@@ -25,6 +25,7 @@
 //! excerpts); the functions below put the steps together. [`slug`] and [`readability`]
 //! are the other uses of words.
 
+pub mod hash;
 mod index;
 pub mod readability;
 pub mod slug;

@@ -10,50 +10,38 @@ pub fn is_valid(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn fold_accent(c: char) -> Option<&'static str> {
-    Some(match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => "a",
-        'æ' => "ae",
-        'ç' | 'č' | 'ć' => "c",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => "e",
-        'ì' | 'í' | 'î' | 'ï' | 'ī' => "i",
-        'ñ' | 'ń' | 'ň' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => "o",
-        'œ' => "oe",
-        'ß' => "ss",
-        'ś' | 'š' => "s",
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' => "u",
-        'ý' | 'ÿ' => "y",
-        'ž' | 'ź' | 'ż' => "z",
-        'ł' => "l",
-        'đ' | 'ð' => "d",
-        'ř' => "r",
-        'ť' => "t",
-        _ => return None,
-    })
-}
-
 /// A URL slug (`[a-z0-9-]`) from free text: `Range of motion & flexibility` ->
-/// `range-of-motion-flexibility`. Accented Latin letters are folded; other characters
-/// become separators. May be empty when the text has no Latin letters or digits.
+/// `range-of-motion-flexibility`, `Réflexologie` -> `reflexologie`, `Боль` -> `bol`.
+/// Letters and digits of every script are spelled in ASCII (with deunicode), apostrophes
+/// vanish, and everything else (spaces, punctuation, symbols, emoji) separates words.
+/// Empty when the text has no letters or digits.
 pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_dash = false;
-    let push = |out: &mut String, piece: &str, pending: &mut bool| {
-        if *pending && !out.is_empty() {
-            out.push('-');
+    let mut take = |b: u8, out: &mut String| {
+        if b.is_ascii_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(b.to_ascii_lowercase() as char);
+        } else if b != b'\'' {
+            pending_dash = true;
         }
-        *pending = false;
-        out.push_str(piece);
     };
     for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            let lower = c.to_ascii_lowercase();
-            push(&mut out, lower.encode_utf8(&mut [0; 4]), &mut pending_dash);
-        } else if let Some(folded) = c.to_lowercase().next().and_then(fold_accent) {
-            push(&mut out, folded, &mut pending_dash);
-        } else {
-            pending_dash |= c != '\'' && c != '’';
+        if c.is_ascii() {
+            take(c as u8, &mut out);
+        } else if c == '’' {
+            // An apostrophe, like `'`: `Don’t` -> `dont`.
+        } else if c.is_alphanumeric() {
+            match deunicode::deunicode_char(c) {
+                Some(ascii) => ascii.bytes().for_each(|b| take(b, &mut out)),
+                None => take(b' ', &mut out),
+            }
+        } else if deunicode::deunicode_char(c) != Some("") {
+            // Not a combining accent or joiner (spelled as nothing), so a separator.
+            take(b' ', &mut out);
         }
     }
     out
@@ -255,7 +243,8 @@ mod tests {
         assert_eq!(slugify("  Pain -- relief!  "), "pain-relief");
         assert_eq!(slugify("Réflexologie"), "reflexologie");
         assert_eq!(slugify("Don't panic"), "dont-panic");
-        assert_eq!(slugify("腰痛"), "");
+        assert_eq!(slugify("腰痛"), "yao-tong");
+        assert_eq!(slugify("😀 !!!"), "");
     }
 
     #[test]

@@ -180,3 +180,42 @@ fn the_bundled_site_passes_with_no_errors_and_no_warnings() {
     }
     run.ok();
 }
+
+#[test]
+fn review_ages_count_from_the_local_date() {
+    // At any instant the date at UTC+14 is a day or two after the date at UTC-12: an
+    // article reviewed "today" at UTC+14 is reviewed in the future for UTC-12.
+    let site = Site::new("basic");
+    let east = || {
+        jiff::tz::TimeZone::fixed(jiff::tz::offset(14))
+            .to_datetime(jiff::Timestamp::now())
+            .date()
+            .to_string()
+    };
+    let run = |tz: &str| {
+        let mut cmd = crate::support::knead();
+        cmd.args(["check", "--root"]).arg(site.root());
+        crate::support::Run::from(cmd.env("TZ", tz).output().unwrap())
+    };
+    let mut written = "2025-06-02".to_owned();
+    for _ in 0..3 {
+        let today = east();
+        site.edit(
+            "content/articles/first.md",
+            &format!("last_reviewed: {written}"),
+            &format!("last_reviewed: {today}"),
+        );
+        written = today.clone();
+        let (ahead, behind) = (run("<+14>-14"), run("<-12>+12"));
+        if east() != today {
+            continue; // The date at UTC+14 changed while checking: try again.
+        }
+        ahead.ok();
+        assert!(!ahead.stderr.contains("in the future"), "{}", ahead.stderr);
+        behind
+            .ok()
+            .stderr_has(&format!("`last_reviewed` ({today}) is in the future"));
+        return;
+    }
+    panic!("the date kept changing");
+}

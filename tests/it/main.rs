@@ -17,5 +17,6 @@ mod golden;
 mod incremental;
 mod scaffold;
 mod serve;
+mod slugs;
 mod support;
 mod watch;

@@ -36,10 +36,15 @@ fn lines(r: impl Read + Send + 'static) -> Receiver<String> {
 }
 
 fn start(site: &Site, args: &[&str]) -> Running {
+    start_with(site, args, &[])
+}
+
+fn start_with(site: &Site, args: &[&str], env: &[(&str, &str)]) -> Running {
     let mut child = knead()
         .args(args)
         .arg("--root")
         .arg(site.root())
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -245,4 +250,50 @@ fn serve_serves_the_output_safely_and_reloads_pages() {
         data.starts_with("data: ") && data.contains("unknown front matter key"),
         "{data}"
     );
+}
+
+#[test]
+fn serve_outlives_a_template_that_never_finishes() {
+    let site = Site::new("basic");
+    let s = start_with(&site, &["serve", "--port", "0"], &[("KNEAD_RENDER_TIMEOUT", "1")]);
+    let line = wait_line(&s.out, "Serving the site at http://127.0.0.1:");
+    let port: u16 = line
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap();
+    wait_line(&s.out, "built: rendered");
+    let before = crate::support::tree(&site.path("public"));
+
+    // 10^10 empty iterations: Tera writes nothing, so only the watchdog can notice.
+    site.write(
+        "templates/404.html",
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+    );
+    let error = wait_line(&s.err, "the template `404.html` has been rendering 404.html for");
+    assert!(error.contains("so this rebuild was abandoned"), "{error}");
+    let at = wait_line(&s.err, "404.html");
+    assert!(at.contains("templates/404.html"), "located in the template: {at}");
+    wait_line(&s.err, "still holds the last good build");
+    // The server still answers, from the previous output, which is untouched.
+    let (code, _, body) = get(port, "/articles/first/");
+    assert_eq!(code, 200);
+    assert!(String::from_utf8_lossy(&body).contains("First article"));
+    assert_eq!(get(port, "/no/such/page/").0, 404);
+    assert_eq!(crate::support::tree(&site.path("public")), before);
+
+    // Fixing the template brings a good (full) rebuild.
+    site.write(
+        "templates/404.html",
+        "<!doctype html><title>Lost</title><p>Fixed 404 page.</p>",
+    );
+    wait_line(&s.out, "templates/404.html changed: rendered");
+    wait_for("the fixed 404 page", || {
+        std::fs::read_to_string(site.path("public/404.html")).is_ok_and(|t| t.contains("Fixed 404 page."))
+    });
+    let (code, _, body) = get(port, "/no/such/page/");
+    assert_eq!(code, 404);
+    assert!(String::from_utf8_lossy(&body).contains("Fixed 404 page."));
+    assert_eq!(get(port, "/articles/first/").0, 200);
 }
