@@ -99,6 +99,8 @@ pub struct Incremental {
     pending_copies: HashSet<PathBuf>,
     /// The search index's terms, updated in place by the next rebuild.
     search: crate::search::index::ShardCache,
+    /// The output folder's lock, held from start to end.
+    lock: output::Lock,
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -108,11 +110,20 @@ fn hash_of(value: impl Hash) -> u64 {
 }
 
 impl Incremental {
-    /// Prepares to build the site of `opts` into its output folder (checked for safety).
+    /// Prepares to build the site of `opts` into its output folder (checked for safety),
+    /// holding the folder's lock as `knead watch` for as long as it lives (see
+    /// [`output::lock`]).
     pub fn new(opts: Options) -> Result<Self, Diagnostics> {
+        let lock = crate::pipeline::lock_output(&opts, output::Writer::Watch, true, &mut |_| {})?;
+        Ok(Self::with_lock(opts, lock))
+    }
+
+    /// Prepares to build the site of `opts` into the output folder of `lock`, which it
+    /// holds for as long as it lives: nothing else writes the folder meanwhile.
+    pub fn with_lock(opts: Options, lock: output::Lock) -> Self {
         let root = std::path::absolute(&opts.root).unwrap_or_else(|_| opts.root.clone());
-        let out = output::check_output_dir(&root, &opts.output_dir()).map_err(|d| Diagnostics::from(vec![d]))?;
-        Ok(Incremental {
+        let out = lock.output().to_path_buf();
+        Incremental {
             opts: Options {
                 root: root.clone(),
                 ..opts
@@ -132,7 +143,8 @@ impl Incremental {
             written: None,
             pending_copies: HashSet::new(),
             search: Default::default(),
-        })
+            lock,
+        }
     }
 
     /// The site folder (absolute).
@@ -361,7 +373,7 @@ impl Incremental {
         }
 
         let outcome = if first {
-            let written = output::write_with(&self.out, |staging| {
+            let written = output::write_with(&self.lock, |staging| {
                 let copied = staging.copy_all(&site.assets, &theme.statics).map_err(|d| vec![d])?;
                 let errors: Vec<Diagnostic> = dirty
                     .par_iter()
