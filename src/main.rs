@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use knead::build::lock::Writer;
 use knead::build::pipeline::{self, Options};
 use knead::commands::scaffold::{self, NewKind};
 use knead::diagnostics::Diagnostics;
@@ -54,6 +55,10 @@ enum Command {
         /// Where to write the site.
         #[arg(long, short, value_name = "DIR")]
         output: Option<PathBuf>,
+        /// Fail (exit 1) at once if another knead process is writing the output folder,
+        /// instead of waiting for it.
+        #[arg(long)]
+        no_wait: bool,
     },
     /// Build, then rebuild what each edit affects, until stopped (Ctrl-C).
     Watch {
@@ -149,15 +154,23 @@ fn options(site: SiteArgs, output: Option<PathBuf>) -> Options {
     }
 }
 
-/// Runs `knead watch`, telling `hub` (when serving) about every rebuild.
-fn watch(opts: Options, hub: Option<std::sync::Arc<knead::commands::serve::reload::Hub>>) -> ExitCode {
-    let inc = match knead::build::incremental::Incremental::new(opts) {
-        Ok(i) => i,
-        Err(problems) => {
-            print_problems(&problems);
-            return ExitCode::from(1);
-        }
-    };
+/// Takes the lock of the output folder for `me`, saying so when it waits for another
+/// knead process; the problems are printed when it cannot.
+fn lock_output(opts: &Options, me: Writer, wait: bool) -> Result<knead::build::lock::Lock, ExitCode> {
+    pipeline::lock_output(opts, me, wait, &mut |note| eprintln!("note: {note}")).map_err(|problems| {
+        print_problems(&problems);
+        ExitCode::from(1)
+    })
+}
+
+/// Runs `knead watch` into the output folder of `lock`, telling `hub` (when serving)
+/// about every rebuild.
+fn watch(
+    opts: Options,
+    lock: knead::build::lock::Lock,
+    hub: Option<std::sync::Arc<knead::commands::serve::reload::Hub>>,
+) -> ExitCode {
+    let inc = knead::build::incremental::Incremental::with_lock(opts, std::sync::Arc::new(lock));
     let result = knead::commands::watch::run(inc, |inc, event| match event {
         knead::commands::watch::Event::Built { changed, outcome } => {
             print_problems(&outcome.warnings);
@@ -190,9 +203,13 @@ fn watch(opts: Options, hub: Option<std::sync::Arc<knead::commands::serve::reloa
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { site, output } => {
+        Command::Build { site, output, no_wait } => {
             let opts = options(site, output);
-            match pipeline::build(&opts) {
+            let lock = match lock_output(&opts, Writer::Build, !no_wait) {
+                Ok(lock) => lock,
+                Err(code) => return code,
+            };
+            match pipeline::build_locked(&opts, &lock) {
                 Ok(report) => {
                     print_problems(&report.warnings);
                     println!(
@@ -220,7 +237,13 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Watch { site, output } => watch(options(site, output), None),
+        Command::Watch { site, output } => {
+            let opts = options(site, output);
+            match lock_output(&opts, Writer::Watch, true) {
+                Ok(lock) => watch(opts, lock, None),
+                Err(code) => code,
+            }
+        }
         Command::Serve {
             site,
             output,
@@ -228,6 +251,11 @@ fn main() -> ExitCode {
             port,
         } => {
             let opts = options(site, output);
+            // Locked before listening: a second server of the same folder says so and ends.
+            let lock = match lock_output(&opts, Writer::Serve, true) {
+                Ok(lock) => lock,
+                Err(code) => return code,
+            };
             let base_path = knead::source::config::load(&opts.root, opts.base_url.as_deref())
                 .map_or_else(|_| "/".to_owned(), |c| c.base_path);
             let (listener, note) = match knead::commands::serve::bind(bind, port) {
@@ -263,7 +291,7 @@ fn main() -> ExitCode {
             if !bind.is_loopback() {
                 eprintln!("warning: listening on {bind}: other machines on your network can see this preview");
             }
-            watch(opts, Some(server.hub))
+            watch(opts, lock, Some(server.hub))
         }
         Command::Check {
             site,

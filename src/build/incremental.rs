@@ -17,9 +17,9 @@ use std::time::{Duration, Instant, SystemTime};
 use rayon::prelude::*;
 
 use crate::build::inputs::{Fingerprints, Values, hash_of, update_fingerprints};
-use crate::build::output;
 use crate::build::pipeline::Options;
 use crate::build::stages::{self, LoadedTheme};
+use crate::build::{lock, output};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{self, MarkdownCache};
 use crate::render::context::Builder;
@@ -91,14 +91,26 @@ pub struct Incremental {
     pending_copies: HashSet<PathBuf>,
     /// The search index's terms, updated in place by the next rebuild.
     search: crate::search::ShardCache,
+    /// The output folder's lock, held from start to end (and handed on to the state
+    /// that replaces this one after an abandoned rebuild: see [`Incremental::lock`]).
+    lock: Arc<lock::Lock>,
 }
 
 impl Incremental {
-    /// Prepares to build the site of `opts` into its output folder (checked for safety).
+    /// Prepares to build the site of `opts` into its output folder (checked for safety),
+    /// holding the folder's lock as `knead watch` for as long as it lives (see
+    /// [`lock::lock`]).
     pub fn new(opts: Options) -> Result<Self, Diagnostics> {
+        let lock = crate::build::pipeline::lock_output(&opts, lock::Writer::Watch, true, &mut |_| {})?;
+        Ok(Self::with_lock(opts, Arc::new(lock)))
+    }
+
+    /// Prepares to build the site of `opts` into the output folder of `lock`, which it
+    /// holds for as long as it lives: nothing else writes the folder meanwhile.
+    pub fn with_lock(opts: Options, lock: Arc<lock::Lock>) -> Self {
         let root = std::path::absolute(&opts.root).unwrap_or_else(|_| opts.root.clone());
-        let out = output::check_output_dir(&root, &opts.output_dir()).map_err(|d| Diagnostics::from(vec![d]))?;
-        Ok(Incremental {
+        let out = lock.output().to_path_buf();
+        Incremental {
             opts: Options {
                 root: root.clone(),
                 ..opts
@@ -118,7 +130,8 @@ impl Incremental {
             written: None,
             pending_copies: HashSet::new(),
             search: Default::default(),
-        })
+            lock,
+        }
     }
 
     /// The site folder (absolute).
@@ -129,6 +142,11 @@ impl Incremental {
     /// The output folder (absolute).
     pub fn output(&self) -> &Path {
         &self.out
+    }
+
+    /// The output folder's lock, for a fresh state that goes on writing the folder.
+    pub fn lock(&self) -> &Arc<lock::Lock> {
+        &self.lock
     }
 
     /// What it builds (the root made absolute).
@@ -333,7 +351,7 @@ impl Incremental {
         }
 
         let outcome = if first {
-            let written = output::write_with(&self.out, |staging| {
+            let written = output::write_with(&self.lock, |staging| {
                 let copied = staging.copy_all(&site.assets, &theme.statics).map_err(|d| vec![d])?;
                 let errors: Vec<Diagnostic> = dirty
                     .par_iter()

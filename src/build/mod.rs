@@ -4,6 +4,7 @@
 
 pub mod incremental;
 mod inputs;
+pub mod lock;
 pub mod output;
 pub mod pipeline;
 pub mod stages;

@@ -4,11 +4,16 @@
 //! output complete and as it was. Output folders that would clobber the sources (the site
 //! root, content/, or a parent of either) are refused, and so is an existing folder that
 //! does not look like a knead build.
+//!
+//! One process writes an output folder at a time, under its [`Lock`]. Each process
+//! stages into a folder of its own name, and cleans up what killed ones left only while
+//! it holds the lock.
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::build::lock::Lock;
 use crate::diagnostics::Diagnostic;
 use crate::source::discover::Asset;
 use crate::source::theme::StaticFile;
@@ -80,31 +85,112 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<PathBuf, Diagnosti
     Ok(out)
 }
 
-fn sibling(out: &Path, suffix: &str) -> PathBuf {
+fn sibling_name(out: &Path, suffix: &str) -> String {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.knead-{suffix}"))
+    format!(".{name}.knead-{suffix}")
+}
+
+pub(super) fn sibling(out: &Path, suffix: &str) -> PathBuf {
+    out.with_file_name(sibling_name(out, suffix))
+}
+
+/// The folder beside the output (where the lock and the staging folders are).
+pub(super) fn beside(out: &Path) -> &Path {
+    out.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// A staging folder of this process alone, `.NAME.knead-staging-PID-NONCE`: two
+/// processes never write into one staging folder, even if one of them holds no lock.
+fn staging_path(out: &Path) -> PathBuf {
+    use std::hash::BuildHasher;
+    let pid = std::process::id();
+    let nonce = std::collections::hash_map::RandomState::new().hash_one((pid, std::time::SystemTime::now()));
+    sibling(out, &format!("staging-{pid}-{:08x}", nonce as u32))
+}
+
+/// True for the name of a staging folder of `out`: `.NAME.knead-staging-PID-NONCE`, or
+/// `.NAME.knead-staging` (one name for every process, as knead once had).
+fn is_staging(out: &Path, name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    let Some(rest) = name.strip_prefix(&sibling_name(out, "staging")) else {
+        return false;
+    };
+    if rest.is_empty() {
+        return true;
+    }
+    let number = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
+    match rest.strip_prefix('-').and_then(|r| r.split_once('-')) {
+        Some((pid, nonce)) => number(pid, 10) && number(nonce, 16),
+        None => false,
+    }
 }
 
 /// Puts back an output folder that an interrupted swap left aside (where folders cannot
 /// be exchanged atomically), and removes leftovers: a staging folder holds either a
 /// partial build or, after an exchange, the previous build. Only touches knead's own
-/// `.NAME.knead-*` folders beside the output.
-pub fn recover(out: &Path) -> std::io::Result<()> {
+/// `.NAME.knead-*` folders beside the output. Holding the lock makes this safe: every
+/// other staging folder of this output was left by a process that has ended.
+fn recover(lock: &Lock) -> std::io::Result<()> {
+    let out = lock.output();
     let old = sibling(out, "old");
-    let staging = sibling(out, "staging");
     if !out.exists() && old.is_dir() {
         std::fs::rename(&old, out)?;
     }
     if old.is_dir() {
         std::fs::remove_dir_all(&old)?;
     }
-    if staging.is_dir() {
-        std::fs::remove_dir_all(&staging)?;
+    for entry in std::fs::read_dir(beside(out))? {
+        let entry = entry?;
+        if is_staging(out, &entry.file_name()) && entry.file_type()?.is_dir() {
+            match std::fs::remove_dir_all(entry.path()) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
     }
     Ok(())
+}
+
+/// The highest folder of `path` (or `path` itself) that no longer exists: what was
+/// removed or moved away.
+fn vanished(path: &Path) -> &Path {
+    path.ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && std::fs::symlink_metadata(a).is_err())
+        .last()
+        .unwrap_or(path)
+}
+
+/// A failed file operation, said as what it is: a file or folder that something else
+/// removed, a permission, a full disk, or else the system's own words.
+fn io_problem(out: &Path, what: &str, path: &Path, e: &std::io::Error) -> Diagnostic {
+    use std::io::ErrorKind;
+    let kept = "the previous output was left as it was";
+    let (message, help) = match e.kind() {
+        ErrorKind::NotFound => (
+            format!(
+                "cannot {what} {}: {e}; {} vanished while knead was writing",
+                path.display(),
+                vanished(path).display()
+            ),
+            "something else removed or moved it during the build; build again once nothing else changes these folders"
+                .to_owned(),
+        ),
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => (
+            format!("cannot {what} {}: {e}", path.display()),
+            format!("check the folder's permissions; {kept}"),
+        ),
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => (
+            format!("cannot {what} {}: {e}", path.display()),
+            format!("free some disk space; {kept}"),
+        ),
+        _ => (format!("cannot {what} {}: {e}", path.display()), kept.to_owned()),
+    };
+    Diagnostic::error(out, message).help(help)
 }
 
 /// The folder a build writes into before it is swapped in as the output.
@@ -115,8 +201,7 @@ pub struct Staging {
 
 impl Staging {
     fn fail(&self, what: &str, path: &Path, e: std::io::Error) -> Diagnostic {
-        Diagnostic::error(&self.out, format!("cannot {what} {}: {e}", path.display()))
-            .help("check the folder's permissions and free disk space; the previous output was left as it was")
+        io_problem(&self.out, what, path, &e)
     }
 
     fn dest(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
@@ -178,21 +263,18 @@ pub enum Fill {
     WriteFailed(std::io::Error),
 }
 
-/// Builds the output in a staging folder with `fill`, then swaps it in for `out`. When
-/// `fill` fails, the staging folder is removed and `out` is left as it was.
+/// Builds the output in a staging folder with `fill`, then swaps it in for the output
+/// folder of `lock`. When `fill` fails, the staging folder is removed and the output is
+/// left as it was.
 pub fn write_with<T>(
-    out: &Path,
+    lock: &Lock,
     fill: impl FnOnce(&Staging) -> Result<T, Vec<Diagnostic>>,
 ) -> Result<T, Vec<Diagnostic>> {
-    let fail = |what: &str, path: &Path, e: std::io::Error| {
-        vec![
-            Diagnostic::error(out, format!("cannot {what} {}: {e}", path.display()))
-                .help("check the folder's permissions and free disk space; the previous output was left as it was"),
-        ]
-    };
-    recover(out).map_err(|e| fail("clean up beside", out, e))?;
+    let out = lock.output();
+    let fail = |what: &str, path: &Path, e: std::io::Error| vec![io_problem(out, what, path, &e)];
+    recover(lock).map_err(|e| fail("clean up beside", out, e))?;
     let staging = Staging {
-        root: sibling(out, "staging"),
+        root: staging_path(out),
         out: out.to_path_buf(),
     };
     std::fs::create_dir_all(&staging.root).map_err(|e| fail("create", &staging.root, e))?;
@@ -207,7 +289,13 @@ pub fn write_with<T>(
     if durable() {
         sync_tree(&staging).map_err(|e| fail("flush to disk", &staging, e))?;
     }
-    swap_in(&staging, out).map_err(|e| fail("move into place", out, e))?;
+    swap_in(&staging, out).map_err(|e| {
+        if std::fs::symlink_metadata(&staging).is_err() {
+            fail("move the new site into place from", &staging, e)
+        } else {
+            fail("move the new site into place at", out, e)
+        }
+    })?;
     Ok(value)
 }
 
@@ -299,6 +387,7 @@ fn swap_in(staging: &Path, out: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::build::lock::{Writer, lock, lock_path};
 
     #[test]
     fn refuses_dangerous_outputs() {
@@ -318,12 +407,15 @@ mod tests {
         assert!(e.message.contains("not a previous knead build"), "{e}");
     }
 
+    fn quiet(_: &str) {}
+
     #[test]
     fn swaps_in_complete_builds_and_recovers() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
+        let lock = lock(&out, Writer::Build, false, &mut quiet).unwrap();
         let write = |files: &[(&str, &str)]| {
-            write_with(&out, |staging| {
+            write_with(&lock, |staging| {
                 files
                     .iter()
                     .try_for_each(|(p, s)| staging.write_file(p, s.as_bytes()))
@@ -335,22 +427,74 @@ mod tests {
         write(&[("index.html", "two")]);
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
         assert!(!out.join("a").exists(), "stale pages are gone");
+        let names = || {
+            let mut v: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(names(), [".public.knead-lock", "public"]);
         // An interrupted swap: output moved aside, new one not yet in place.
         std::fs::rename(&out, sibling(&out, "old")).unwrap();
-        recover(&out).unwrap();
+        recover(&lock).unwrap();
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
-        // A build killed while writing (or after an exchange, before removing the old
-        // tree) leaves a staging folder: it is never the output, and it goes next time.
-        std::fs::create_dir_all(sibling(&out, "staging").join("half")).unwrap();
-        recover(&out).unwrap();
-        assert!(!sibling(&out, "staging").exists());
+        assert_eq!(names(), [".public.knead-lock", "public"]);
+        // Builds killed while writing (or after an exchange, before removing the old
+        // tree) leave staging folders, of any process and of older knead versions: they
+        // are never the output, and they go next time. Other names stay.
+        for leftover in ["staging", "staging-12-00ff", "staging-4294967295-deadbeef"] {
+            std::fs::create_dir_all(sibling(&out, leftover).join("half")).unwrap();
+        }
+        for other in [
+            ".public.knead-staging-x",
+            ".public.knead-staging-1-2-3",
+            ".other.knead-staging-1-a",
+        ] {
+            std::fs::create_dir_all(dir.path().join(other)).unwrap();
+        }
+        recover(&lock).unwrap();
+        assert_eq!(
+            names(),
+            [
+                ".other.knead-staging-1-a",
+                ".public.knead-lock",
+                ".public.knead-staging-1-2-3",
+                ".public.knead-staging-x",
+                "public"
+            ]
+        );
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        drop(lock);
+        assert!(!lock_path(&out).exists(), "the lock file goes with the lock");
+    }
+
+    #[test]
+    fn staging_names_are_per_process_and_recognised() {
+        let out = Path::new("/site/public");
+        let (a, b) = (staging_path(out), staging_path(out));
+        assert_ne!(a, b, "two staging folders never share a name");
+        let name = a.file_name().unwrap();
+        assert!(
+            name.to_string_lossy()
+                .starts_with(&format!(".public.knead-staging-{}-", std::process::id())),
+            "{name:?}"
+        );
+        assert!(is_staging(out, name));
+        assert!(!is_staging(Path::new("/site/pub"), name));
+        assert!(!is_staging(out, std::ffi::OsStr::new(".public.knead-lock")));
+    }
+
+    #[test]
+    fn missing_folders_are_named_not_blamed_on_permissions() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("staging");
+        let e = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let d = io_problem(dir.path(), "write", &gone.join("a/index.html"), &e);
+        assert!(d.message.contains(&format!("{} vanished", gone.display())), "{d}");
+        assert!(!d.help.as_deref().unwrap_or_default().contains("permission"), "{d}");
     }
 
     #[cfg(target_os = "linux")]

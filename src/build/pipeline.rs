@@ -12,8 +12,8 @@ use crate::model::Site;
 use crate::render::Renderer;
 use crate::source::theme::Theme;
 
-use crate::build::output;
 use crate::build::stages::{self, LoadedTheme};
+use crate::build::{lock, output};
 use crate::source::{config, discover, parse};
 use crate::{model, render};
 use rayon::prelude::*;
@@ -277,14 +277,34 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
-/// Builds the site and writes it to the output folder: pages are written into the
-/// staging folder as they are rendered (an article's page as soon as its Markdown is),
-/// and the folder is swapped in at the end. A failed build removes the staging folder
-/// and leaves the previous output as it was.
+/// Checks the output folder of `opts` ([`output::check_output_dir`]) and takes its lock
+/// for `me` ([`lock::lock`]: whether to `wait` for another process, and `tell` about
+/// it).
+pub fn lock_output(
+    opts: &Options,
+    me: lock::Writer,
+    wait: bool,
+    tell: &mut dyn FnMut(&str),
+) -> Result<lock::Lock, Diagnostics> {
+    let out = output::check_output_dir(&opts.root, &opts.output_dir())?;
+    Ok(lock::lock(&out, me, wait, tell)?)
+}
+
+/// Builds the site and writes it to the output folder, after waiting (silently) for any
+/// other knead process that writes it: [`build_locked`] under [`lock_output`].
 pub fn build(opts: &Options) -> Result<BuildReport, Diagnostics> {
+    let lock = lock_output(opts, lock::Writer::Build, true, &mut |_| {})?;
+    build_locked(opts, &lock)
+}
+
+/// Builds the site and writes it to the output folder of `lock`: pages are written into
+/// the staging folder as they are rendered (an article's page as soon as its Markdown
+/// is), and the folder is swapped in at the end. A failed build removes the staging
+/// folder and leaves the previous output as it was.
+pub fn build_locked(opts: &Options, lock: &lock::Lock) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
-    let out = output::check_output_dir(&opts.root, &opts.output_dir()).map_err(|d| Diagnostics::from(vec![d]))?;
-    let written = output::write_with(&out, |staging| {
+    let out = lock.output().to_path_buf();
+    let written = output::write_with(lock, |staging| {
         let prepared = prepare_into(opts, Some(staging)).map_err(|d| d.into_iter().collect::<Vec<_>>())?;
         let lap = laps(Instant::now());
         let with_warnings = |errs: Diagnostics| {

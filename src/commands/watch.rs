@@ -15,6 +15,7 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
 use crate::build::incremental::{Incremental, Outcome};
+use crate::build::lock::Lock;
 use crate::build::pipeline::Options;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::limits;
@@ -173,6 +174,8 @@ struct Builder {
     inc: Option<Incremental>,
     /// What to build, for a fresh start after an abandoned rebuild.
     opts: Options,
+    /// The output folder's lock, which the fresh start holds on to.
+    lock: Arc<Lock>,
     build: u64,
     pool: Arc<rayon::ThreadPool>,
     tx: Sender<Message>,
@@ -201,6 +204,7 @@ impl Builder {
         });
         Ok(Builder {
             opts: inc.options().clone(),
+            lock: Arc::clone(inc.lock()),
             inc: Some(inc),
             build: 1,
             pool: new_pool(1)?,
@@ -245,7 +249,8 @@ impl Builder {
                     limits::abandon(build);
                     self.build += 1;
                     self.pool = new_pool(self.build)?;
-                    let inc = self.inc.insert(Incremental::new(self.opts.clone())?);
+                    let fresh = Incremental::with_lock(self.opts.clone(), Arc::clone(&self.lock));
+                    let inc = self.inc.insert(fresh);
                     return Ok((inc, Err(Diagnostics::from(vec![s.diagnostic()]))));
                 }
                 // From a rebuild abandoned before.

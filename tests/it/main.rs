@@ -15,6 +15,7 @@ mod escaping;
 mod fuzz;
 mod golden;
 mod incremental;
+mod one_writer;
 mod scaffold;
 mod serve;
 mod slugs;
