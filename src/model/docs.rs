@@ -17,7 +17,7 @@ use crate::source::parse::{Doc, Meta};
 use crate::source::yaml::Pos;
 use crate::text::slug::{self, IdSet};
 
-use super::FaqItem;
+use super::{FaqItem, FaqMemo};
 
 /// The rendered Markdown of one document.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +26,8 @@ pub struct DocRender {
     pub body: Rendered,
     /// FAQs (articles only).
     pub faqs: Vec<FaqItem>,
+    /// What the render stage made of `faqs` (see [`FaqMemo`]).
+    pub faq_memo: FaqMemo,
     /// Every id of the content on the page: headings and FAQs.
     pub anchors: crate::text::slug::Anchors,
     /// Problems in links and images.
@@ -100,6 +102,7 @@ fn render_doc(d: &Doc, index: &LinkIndex, analyze: bool) -> DocRender {
         reading_words: body.words + faq_words,
         body,
         faqs,
+        faq_memo: FaqMemo::default(),
         anchors: ids.into_anchors(),
         problems,
         search,
@@ -148,7 +151,8 @@ fn render_faqs(
 }
 
 /// Called with a fresh render and its number (its place in `positions`); returns true
-/// when it used the render, whose body HTML is then dropped.
+/// when it used the render, whose body HTML is then dropped (and the FAQ answers' HTML,
+/// once the render stage holds it in the FAQ memo).
 pub type EachRender<'a> = dyn Fn(usize, &Arc<DocRender>) -> bool + Sync + 'a;
 
 /// Renders the documents of `docs` at `positions` (in parallel), reusing `cache` where it
@@ -209,6 +213,10 @@ pub fn render_all(
                 if let Some(m) = Arc::get_mut(r) {
                     if used {
                         m.body.html = String::new();
+                        // The FAQ hub takes the answers from the render stage's values.
+                        if m.faq_memo.is_made() {
+                            m.faqs.iter_mut().for_each(FaqItem::forget_answer);
+                        }
                     } else {
                         m.body.html.shrink_to_fit();
                     }

@@ -5,6 +5,7 @@
 
 mod checks;
 pub mod docs;
+mod faq;
 mod outline;
 pub mod search_order;
 pub mod terms;
@@ -24,65 +25,8 @@ use crate::source::parse::{Doc, DocInfo, Meta};
 use crate::text::slug::IdSet;
 
 pub use docs::{DocRender, MarkdownCache};
+pub use faq::{FaqItem, FaqMemo};
 pub use search_order::DocRef;
-
-/// An FAQ ready for templates: its template value, `{ id, question, answer }` (the
-/// answer as HTML), made once when the answer is rendered and shared by the pages that
-/// show it (the article's and the FAQ hub) without a copy. The FAQ hub of 10,000
-/// articles made 35,000 such maps again, on one core, and once held a second copy of
-/// every answer.
-#[derive(Debug, Clone)]
-pub struct FaqItem {
-    value: tera::Value,
-}
-
-impl FaqItem {
-    /// The FAQ with unique id `id` on its article page, its question (plain text) and
-    /// its answer's HTML.
-    pub fn new(id: &str, question: &str, answer_html: &str) -> Self {
-        #[derive(serde::Serialize)]
-        struct Fields<'a> {
-            id: &'a str,
-            question: &'a str,
-            answer: &'a str,
-        }
-        // Through serde: `tera::Value::from` a map made by hand builds the map again.
-        let value = tera::Value::from_serializable(&Fields {
-            id,
-            question,
-            answer: answer_html,
-        });
-        FaqItem { value }
-    }
-
-    /// The `at`-th field of the map, as made by [`FaqItem::new`].
-    fn field(&self, at: usize) -> &str {
-        (self.value.as_map())
-            .and_then(|m| m.get_index(at))
-            .and_then(|(_, v)| v.as_str())
-            .unwrap_or_default()
-    }
-
-    /// Unique id on the article page.
-    pub fn id(&self) -> &str {
-        self.field(0)
-    }
-
-    /// The question, plain text.
-    pub fn question(&self) -> &str {
-        self.field(1)
-    }
-
-    /// The answer's HTML.
-    pub fn answer_html(&self) -> &str {
-        self.field(2)
-    }
-
-    /// The template value, `{ id, question, answer }`.
-    pub fn value(&self) -> &tera::Value {
-        &self.value
-    }
-}
 
 /// An article with everything resolved.
 #[derive(Debug, Clone)]
@@ -402,7 +346,8 @@ impl<'c> Assembly<'c> {
 
     /// Renders every document's Markdown in parallel, reusing the cache's renders where
     /// still valid. `each` is called with every fresh render of an article (never with a
-    /// cached one), whose body HTML is dropped afterwards.
+    /// cached one), whose body HTML is dropped afterwards (and the FAQ answers' HTML, once
+    /// the render stage holds them: see [`FaqMemo`]).
     pub fn render(&self, docs: &mut [Arc<Doc>], each: Option<&EachArticle<'_>>) -> Renders {
         let articles = self.outline.articles.len();
         let each_slot = |n: usize, r: &Arc<DocRender>| match each {
@@ -530,35 +475,5 @@ fn assemble(
         menu,
         links: Arc::clone(&outline.index),
         search_order: Arc::clone(&outline.search_order),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn faq_items_give_back_their_fields_and_one_template_map() {
-        let f = FaqItem::new(
-            "faq-does-it-hurt",
-            "Does it hurt?",
-            "<p>A little, <em>sometimes</em>.</p>",
-        );
-        assert_eq!(
-            (f.id(), f.question(), f.answer_html()),
-            (
-                "faq-does-it-hurt",
-                "Does it hurt?",
-                "<p>A little, <em>sometimes</em>.</p>"
-            )
-        );
-        assert_eq!(
-            serde_json::to_value(f.value()).unwrap(),
-            serde_json::json!({
-                "id": "faq-does-it-hurt",
-                "question": "Does it hurt?",
-                "answer": "<p>A little, <em>sometimes</em>.</p>",
-            })
-        );
     }
 }

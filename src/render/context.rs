@@ -106,8 +106,8 @@ pub struct ArticleCtx<'a> {
     pub techniques: Vec<tera::Value>,
     /// Benefit links, named as the article spells them.
     pub benefits: Vec<tera::Value>,
-    /// The model's template values of the FAQs (see [`crate::model::FaqItem`]).
-    pub faqs: Vec<&'a tera::Value>,
+    /// The FAQs' template value, made once per render and shared with the FAQ hub.
+    pub faqs: tera::Value,
     pub references: &'a [Reference],
     pub tags: &'a [String],
     pub image: Option<ImageCtx<'a>>,
@@ -311,36 +311,6 @@ impl<'a> Builder<'a> {
             benefits,
             tags: &a.meta.tags,
         }
-    }
-
-    /// FAQs of an article.
-    pub fn faqs(&self, a: &'a Article) -> Vec<&'a tera::Value> {
-        a.faqs().iter().map(crate::model::FaqItem::value).collect()
-    }
-
-    /// `groups` on faq.html: for each article with FAQs, `{ article: { title, url },
-    /// faqs: [{ id, question, answer }] }`. The FAQs are the model's values, shared
-    /// rather than made again: the FAQ hub shows every answer of the site (a copy of
-    /// them all was the largest thing a 10,000-article build held).
-    pub fn faq_groups(&self) -> tera::Value {
-        #[derive(Serialize)]
-        struct Group<'a> {
-            article: TitleLink<'a>,
-            faqs: Vec<&'a tera::Value>,
-        }
-        let groups: Vec<tera::Value> = (self.site.articles.iter())
-            .filter(|a| !a.faqs().is_empty())
-            .map(|a| {
-                tera::Value::from_serializable(&Group {
-                    article: TitleLink {
-                        title: &a.meta.title,
-                        url: self.href(a.path()),
-                    },
-                    faqs: a.faqs().iter().map(crate::model::FaqItem::value).collect(),
-                })
-            })
-            .collect();
-        tera::Value::from(groups)
     }
 
     /// Breadcrumbs: home, then the given section.
