@@ -36,7 +36,7 @@ fn main() {
     }
     files.push("README.md".to_owned());
     let mut code = String::from(
-        "/// The default theme's files: (path inside the theme, contents).\npub static FILES: &[(&str, &[u8])] = &[\n",
+        "/// The default theme's files: (path inside the theme, contents).\npub(crate) static FILES: &[(&str, &[u8])] = &[\n",
     );
     for f in &files {
         let full = theme.join(f);

@@ -43,7 +43,7 @@ pub struct Diagnostic {
 }
 
 /// The part of a source line a diagnostic shows: all of it, or for a long line about
-/// [`MAX_SHOWN`] bytes around the problem.
+/// `MAX_SHOWN` bytes around the problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShownLine {
     /// The text shown.
@@ -138,7 +138,7 @@ impl Diagnostic {
     }
 
     /// Keeps `text`, the whole text of line `self.line`, for display: all of it, or for a
-    /// long line about [`MAX_SHOWN`] bytes around the problem.
+    /// long line about `MAX_SHOWN` bytes around the problem.
     pub fn show_line(&mut self, text: Option<&str>) {
         let shown = text.map(|t| ShownLine::of(t, self.column));
         self.show(shown);

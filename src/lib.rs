@@ -1,16 +1,19 @@
 //! knead: a static site generator for health-education content about massage therapy
 //! for back pain.
 //!
-//! The folders follow the data's way through a build:
+//! The folders follow the data's way through a build; no module uses one listed after it
+//! (tests aside, which build whole sites):
 //!
-//! 1. [`source`]: site.yaml, the files of `content/`, typed YAML with located errors,
+//! 1. [`text`]: words: slugs, the search tokenizer and stemmer, readability, the stable
+//!    hash of the output.
+//! 2. [`source`]: site.yaml, the files of `content/`, typed YAML with located errors,
 //!    front matter, dates and the theme.
-//! 2. [`text`]: words: slugs, the search tokenizer and stemmer, readability.
 //! 3. [`markdown`]: Markdown to HTML, headings, links and the text search reads.
 //! 4. [`model`]: articles, techniques, benefits, FAQs and pages, linked and checked.
 //! 5. [`search`]: the search index written from the model.
 //! 6. [`render`]: the plan of every output file, the theme's templates, pages, feeds.
-//! 7. [`build`]: the stage runner for clean and incremental builds, and the output folder.
+//! 7. [`build`]: the stage runner for clean and incremental builds, the output folder
+//!    and its lock.
 //!
 //! [`commands`] holds what each command adds on top (check, new/init, watch, serve);
 //! [`diagnostics`] turns every problem into a message that points at the file, line and fix.

@@ -3,7 +3,7 @@
 //! changed, and write only what differs — with an output that is always byte-identical
 //! to a clean `knead build` of the same sources.
 //!
-//! Every planned page lists its inputs ([`render::Input`]); [`super::inputs`] gives each
+//! Every planned page lists its inputs ([`render::Input`]); `build/inputs.rs` gives each
 //! input a value per build, and a page is rendered again exactly when the values of its
 //! inputs changed.
 

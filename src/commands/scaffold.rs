@@ -10,11 +10,11 @@ use crate::text::slug::slugify;
 /// What `knead new` creates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NewKind {
-    /// content/articles/<slug>.md
+    /// `content/articles/<slug>.md`
     Article,
-    /// content/techniques/<slug>.md
+    /// `content/techniques/<slug>.md`
     Technique,
-    /// content/pages/<slug>.md
+    /// `content/pages/<slug>.md`
     Page,
 }
 

@@ -25,12 +25,16 @@ use crate::render::limits;
 pub enum Event<'a> {
     /// A successful (re)build, after `changed` (empty for the first build).
     Built {
+        /// The files whose edits the rebuild took in, sorted (empty for the first build).
         changed: &'a [PathBuf],
+        /// What the (re)build did: pages rendered, files written and removed, warnings, time.
         outcome: &'a Outcome,
     },
     /// A failed (re)build: the previous output was kept.
     Failed {
+        /// The files whose edits the rebuild took in, sorted (empty for the first build).
         changed: &'a [PathBuf],
+        /// The problems that failed it.
         problems: &'a Diagnostics,
     },
 }

@@ -20,7 +20,7 @@ use super::{Benefit, DocRef, RESERVED, ROOT_FILES};
 
 /// What [`Outline::build`] made, and from what.
 #[derive(Debug)]
-pub struct Outline {
+pub(super) struct Outline {
     /// The documents it was made from (compared by pointer: the parser hands out the
     /// same `Arc`s again for a file whose front matter did not change).
     made_from: Vec<(Arc<DocInfo>, Meta)>,
@@ -72,7 +72,7 @@ fn same_meta(a: &Meta, b: &Meta) -> bool {
 
 impl Outline {
     /// True when [`Outline::build`] would make the same outline from these inputs.
-    pub fn matches(
+    pub(super) fn matches(
         &self,
         base_path: &str,
         docs: &[Arc<Doc>],
@@ -94,7 +94,13 @@ impl Outline {
 
     /// Splits `docs` by kind (drafts aside), sorts them, checks duplicate and reserved
     /// slugs, gathers benefits, builds the link index, resolves techniques and images.
-    pub fn build(base_path: &str, docs: &[Arc<Doc>], assets: &[Asset], statics: &[String], drafts: bool) -> Self {
+    pub(super) fn build(
+        base_path: &str,
+        docs: &[Arc<Doc>],
+        assets: &[Asset],
+        statics: &[String],
+        drafts: bool,
+    ) -> Self {
         let mut problems = Vec::new();
         let mut index = LinkIndex::new(base_path);
 

@@ -20,44 +20,68 @@ pub struct Link {
 /// URLs of knead's own sections.
 #[derive(Debug, Clone, Serialize)]
 pub struct Nav {
+    /// Site path of the home page, base path included.
     pub home: String,
+    /// Site path of the article list, base path included.
     pub articles: String,
+    /// Site path of the technique list, base path included.
     pub techniques: String,
+    /// Site path of the benefit list, base path included.
     pub benefits: String,
+    /// Site path of the FAQ page, base path included.
     pub faq: String,
+    /// Site path of the search page, base path included.
     pub search: String,
 }
 
 /// `site` on every template.
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteCtx<'a> {
+    /// The site's name, from site.yaml.
     pub title: &'a str,
+    /// The site's default meta description, from site.yaml.
     pub description: &'a str,
+    /// The site's language (a BCP 47 tag), from site.yaml.
     pub language: &'a str,
+    /// The default article author, from site.yaml, if any.
     pub author: Option<&'a str>,
+    /// The absolute URL the site is published at, ending with `/`.
     pub base_url: &'a str,
+    /// The path part of `base_url`, starting and ending with `/`.
     pub base_path: &'a str,
+    /// The main navigation, from site.yaml.
     pub menu: Vec<Link>,
+    /// The site disclaimer rendered from Markdown (HTML, may be empty).
     pub disclaimer_html: &'a str,
+    /// Free data from site.yaml.
     pub extra: &'a Extra,
+    /// The URLs of the built-in sections.
     pub nav: Nav,
 }
 
 /// `meta` on every template.
 #[derive(Debug, Clone, Serialize)]
 pub struct MetaCtx<'a> {
+    /// The page's own title, without the site name.
     pub title: &'a str,
+    /// The meta description of the page.
     pub description: &'a str,
+    /// Absolute URL of the page.
     pub permalink: String,
+    /// Site path of the page, base path included.
     pub url: String,
 }
 
 /// A technique as linked from elsewhere.
 #[derive(Debug, Clone, Serialize)]
 pub struct TechniqueLink<'a> {
+    /// The technique's title.
     pub title: &'a str,
+    /// Site path of the technique's page, base path included.
     pub url: String,
+    /// How firm the technique's pressure is.
     pub pressure: Pressure,
+    /// The technique's summary.
     pub summary: &'a str,
 }
 
@@ -65,42 +89,67 @@ pub struct TechniqueLink<'a> {
 /// renderer's shared template values of them.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleSummary<'a, T = TechniqueLink<'a>, B = Link> {
+    /// The article's title.
     pub title: &'a str,
+    /// The article's description.
     pub description: &'a str,
+    /// Site path of the article, base path included.
     pub url: String,
+    /// When the article was first published.
     pub date: Date,
+    /// When the article last changed substantively, if given.
     pub updated: Option<Date>,
+    /// The article's author, else the site's, if any.
     pub author: Option<&'a str>,
+    /// Minutes it takes to read the article.
     pub reading_time: usize,
+    /// The techniques the article uses.
     pub techniques: Vec<T>,
+    /// The benefits the article claims.
     pub benefits: Vec<B>,
+    /// The article's tags.
     pub tags: &'a [String],
 }
 
 /// An article image.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageCtx<'a> {
+    /// URL of the image.
     pub src: String,
+    /// The image's alternative text.
     pub alt: &'a str,
 }
 
 /// `article` on article.html.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleCtx<'a> {
+    /// The article's title.
     pub title: &'a str,
+    /// The article's description.
     pub description: &'a str,
+    /// Site path of the article, base path included.
     pub url: String,
+    /// Absolute URL of the article.
     pub permalink: String,
+    /// When the article was first published.
     pub date: Date,
+    /// When the article last changed substantively, if given.
     pub updated: Option<Date>,
+    /// The article's author, else the site's, if any.
     pub author: Option<&'a str>,
+    /// The clinical reviewer, if given.
     pub reviewed_by: Option<&'a Reviewer>,
+    /// When the article was last reviewed, if given.
     pub last_reviewed: Option<Date>,
+    /// Minutes it takes to read the article.
     pub reading_time: usize,
+    /// Number of words in the body.
     pub word_count: usize,
-    /// See [`toc_values`].
+    /// The h2 and h3 headings, in order. See [`toc_values`].
     pub toc: tera::Value,
+    /// The h2 and h3 headings as a tree. See [`toc_values`].
     pub toc_tree: tera::Value,
+    /// The body (HTML).
     pub content: &'a str,
     /// Technique links (values the renderer shares between pages).
     pub techniques: Vec<tera::Value>,
@@ -108,9 +157,13 @@ pub struct ArticleCtx<'a> {
     pub benefits: Vec<tera::Value>,
     /// The FAQs' template value, made once per render and shared with the FAQ hub.
     pub faqs: tera::Value,
+    /// The sources the article relies on.
     pub references: &'a [Reference],
+    /// The article's tags.
     pub tags: &'a [String],
+    /// The article's image, if any.
     pub image: Option<ImageCtx<'a>>,
+    /// Free data from the front matter.
     pub extra: &'a Extra,
 }
 
@@ -162,45 +215,66 @@ pub fn toc_values(toc: &[TocEntry]) -> (tera::Value, tera::Value) {
 /// `technique` on technique.html.
 #[derive(Debug, Clone, Serialize)]
 pub struct TechniqueCtx<'a> {
+    /// The technique's title.
     pub title: &'a str,
+    /// The technique's summary.
     pub summary: &'a str,
+    /// How firm the technique's pressure is.
     pub pressure: Pressure,
+    /// Other names of the technique.
     pub also_known_as: &'a [String],
+    /// What the technique is good for.
     pub good_for: &'a [String],
+    /// When to avoid the technique (contraindications).
     pub avoid_if: &'a [String],
+    /// The body (HTML).
     pub content: &'a str,
+    /// Site path of the technique, base path included.
     pub url: String,
+    /// Absolute URL of the technique.
     pub permalink: String,
+    /// Free data from the front matter.
     pub extra: &'a Extra,
 }
 
 /// `page` on page.html and index.html.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageCtx<'a> {
+    /// The page's title.
     pub title: &'a str,
+    /// The page's description, if any.
     pub description: Option<&'a str>,
+    /// The body (HTML).
     pub content: &'a str,
+    /// Site path of the page, base path included.
     pub url: String,
+    /// Free data from the front matter.
     pub extra: &'a Extra,
 }
 
 /// A benefit in the benefits list.
 #[derive(Debug, Clone, Serialize)]
 pub struct BenefitCtx<'a> {
+    /// The benefit's name.
     pub name: &'a str,
+    /// Site path of the benefit's page, base path included.
     pub url: String,
+    /// Number of articles that claim the benefit.
     pub count: usize,
 }
 
 /// `{ title, url }` of a neighbouring article or an FAQ group's article.
 #[derive(Debug, Clone, Serialize)]
 pub struct TitleLink<'a> {
+    /// The article's title.
     pub title: &'a str,
+    /// Site path of the article, base path included.
     pub url: String,
 }
 
 /// Builds the shared pieces of context from the site once.
 pub struct Builder<'a> {
+    /// The site the context is made from.
     pub site: &'a Site,
 }
 

@@ -101,7 +101,7 @@ pub const DOCS_PER_CHUNK: usize = 8;
 /// The size a shard aims at, in bytes.
 pub const SHARD_BYTES: usize = 48 * 1024;
 
-/// How many files the index has; [`crate::render::plan`] plans them from this.
+/// How many files the index has; the render stage plans them from this.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layout {
     /// Term shards.
@@ -128,7 +128,7 @@ pub fn layout(site: &Site) -> Layout {
     }
 }
 
-/// Bytes per posting in shards, times 10 (measured on the 10,000-article corpus).
+/// Bytes per posting in shards, times 10 (measured: see bench/README.md).
 const BYTES_PER_POSTING_X10: usize = 22;
 
 /// The index files of a site.

@@ -77,7 +77,7 @@ pub fn decode_postings(s: &str) -> Option<Vec<(u32, u32)>> {
 /// A posting list encoded as it grows, documents ascending: the text [`encode_postings`]
 /// makes of the same list, and the document number the next gap counts from. Two to
 /// three bytes a posting rather than the eight of a `(u32, f32)` pair: the clean build's
-/// index of 10,000 articles holds millions of postings at once.
+/// index of a large site holds millions of postings at once.
 #[derive(Debug, Default)]
 pub(super) struct Encoding {
     pub(super) text: String,

@@ -41,8 +41,8 @@ pub fn shards(site: &Site, order: &[DocRef], n: usize) -> Shards {
 }
 
 /// [`shards`] of the site's search order, taking each document's terms out of the site
-/// as they are indexed: a clean build needs them for nothing else, and at 10,000
-/// articles they took 25 MB beside the postings. A render shared with something else
+/// as they are indexed: a clean build needs them for nothing else, and on a large site
+/// they weigh as much as a good part of the postings. A render shared with something else
 /// keeps its terms (they are copied).
 pub fn shards_taking_terms(site: &mut Site, n: usize) -> Shards {
     let order = std::sync::Arc::clone(&site.search_order);

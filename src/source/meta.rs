@@ -13,27 +13,43 @@ pub type Extra = serde_json::Map<String, serde_json::Value>;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArticleMeta {
+    /// The article's title.
     pub title: String,
+    /// Meta description and list summary.
     pub description: String,
+    /// When the article was first published.
     pub date: Date,
+    /// When the article last changed substantively.
     pub updated: Option<Date>,
+    /// A draft is left out of the build unless `--drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// The article's slug (`[a-z0-9-]+`); the file name when absent.
     pub slug: Option<String>,
+    /// The article's author; the site's author when absent.
     pub author: Option<String>,
+    /// The clinical reviewer.
     pub reviewed_by: Option<Reviewer>,
+    /// When the article was last checked for accuracy.
     pub last_reviewed: Option<Date>,
+    /// Slugs of the techniques the article uses, each a file in `content/techniques/`.
     #[serde(default)]
     pub techniques: Vec<String>,
+    /// The benefits the article claims; each becomes a benefit page.
     #[serde(default)]
     pub benefits: Vec<String>,
+    /// Questions and answers shown on the article.
     #[serde(default)]
     pub faqs: Vec<Faq>,
+    /// The sources, shown as a numbered list.
     #[serde(default)]
     pub references: Vec<Reference>,
+    /// The article's tags.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The article's image.
     pub image: Option<Image>,
+    /// Free data handed to templates.
     #[serde(default)]
     pub extra: Extra,
 }
@@ -64,7 +80,9 @@ impl ArticleMeta {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reviewer {
+    /// The reviewer's name.
     pub name: String,
+    /// The reviewer's credentials.
     pub credentials: Option<String>,
 }
 
@@ -72,7 +90,9 @@ pub struct Reviewer {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Faq {
+    /// The question.
     pub question: String,
+    /// The answer, in Markdown.
     pub answer: String,
 }
 
@@ -80,9 +100,13 @@ pub struct Faq {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
+    /// The source's title.
     pub title: String,
+    /// Where the source can be read.
     pub url: Option<String>,
+    /// Who published the source.
     pub publisher: Option<String>,
+    /// The year the source was published.
     pub year: Option<u16>,
 }
 
@@ -90,7 +114,9 @@ pub struct Reference {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Image {
+    /// Where the image is, written as in a body image link; the file must exist.
     pub src: String,
+    /// The alternative text; must not be empty.
     pub alt: String,
 }
 
@@ -98,8 +124,11 @@ pub struct Image {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Pressure {
+    /// Light pressure (`light`).
     Light,
+    /// Moderate pressure (`moderate`).
     Moderate,
+    /// Firm pressure (`firm`).
     Firm,
 }
 
@@ -107,15 +136,22 @@ pub enum Pressure {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TechniqueMeta {
+    /// The technique's title.
     pub title: String,
+    /// A short description of the technique.
     pub summary: String,
+    /// How firm the technique's pressure is.
     pub pressure: Pressure,
+    /// Other names of the technique.
     #[serde(default)]
     pub also_known_as: Vec<String>,
+    /// What the technique is good for.
     #[serde(default)]
     pub good_for: Vec<String>,
+    /// When to avoid the technique (contraindications).
     #[serde(default)]
     pub avoid_if: Vec<String>,
+    /// Free data handed to templates.
     #[serde(default)]
     pub extra: Extra,
 }
@@ -137,11 +173,16 @@ impl TechniqueMeta {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageMeta {
+    /// The page's title.
     pub title: String,
+    /// The page's meta description; the site's is used when absent.
     pub description: Option<String>,
+    /// A draft is left out of the build unless `--drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// The page's slug; the file name when absent.
     pub slug: Option<String>,
+    /// Free data handed to templates.
     #[serde(default)]
     pub extra: Extra,
 }

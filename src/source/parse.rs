@@ -1,6 +1,6 @@
 //! Reading each Markdown source and parsing its front matter into typed metadata, with
 //! the checks that need only that one file (slugs, empty fields, alt text). Runs in
-//! parallel over all files; checks between files belong to [`crate::model`].
+//! parallel over all files; checks between files belong to the model.
 
 use std::path::Path;
 use std::sync::Arc;

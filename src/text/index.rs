@@ -5,8 +5,8 @@
 use super::vocab::{self, TermId};
 
 /// What one document gives the search index: each of its terms with its weight (the
-/// model weighs them by field: `model::terms`), by term number: 8 bytes a term, so the
-/// terms of 10,000 long articles stay small in memory.
+/// model weighs them by field: `model::terms`), by term number, so that the terms of a
+/// large site's articles stay small in memory.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocTerms {
     terms: Vec<(TermId, f32)>,
@@ -144,8 +144,8 @@ pub const EXCERPT_CHARS: usize = 200;
 pub struct TextIndexer {
     counter: TermCounter,
     /// The pieces of text so far, each followed by a line break, counted at the end in
-    /// one go: a piece ends a token either way, and a call per piece (a million at
-    /// 10,000 articles) cost about 33 ns each.
+    /// one go: a piece ends a token either way, and a call per piece costs more than the
+    /// counting it does.
     pending: String,
     excerpt: String,
     excerpt_chars: usize,

@@ -7,19 +7,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The path of a fixture site under `tests/fixtures/`.
-pub fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 /// A command that runs the `knead` binary Cargo built for these tests, without colours.
-pub fn knead() -> Command {
+pub(crate) fn knead() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_knead"));
     cmd.env("NO_COLOR", "1");
     cmd
 }
 
 /// Copies a folder recursively.
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
@@ -34,19 +34,19 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 /// A temporary copy of a fixture site in `dir/site`; the folder is removed when dropped.
 /// Each test has its own, so tests can run in parallel.
-pub struct Site {
+pub(crate) struct Site {
     pub dir: tempfile::TempDir,
 }
 
 impl Site {
-    pub fn new(name: &str) -> Site {
+    pub(crate) fn new(name: &str) -> Site {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(&fixture(name), &dir.path().join("site"));
         Site { dir }
     }
 
     /// A copy of a fixture with the repository's bundled themes in its `themes/`.
-    pub fn with_themes(name: &str) -> Site {
+    pub(crate) fn with_themes(name: &str) -> Site {
         let site = Site::new(name);
         copy_dir(
             &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes"),
@@ -55,26 +55,26 @@ impl Site {
         site
     }
 
-    pub fn root(&self) -> PathBuf {
+    pub(crate) fn root(&self) -> PathBuf {
         self.dir.path().join("site")
     }
 
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.root().join(rel)
     }
 
-    pub fn write(&self, rel: &str, text: &str) {
+    pub(crate) fn write(&self, rel: &str, text: &str) {
         let p = self.path(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     }
 
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
     /// Replaces `from` by `to` in a file, failing if `from` is absent.
-    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+    pub(crate) fn edit(&self, rel: &str, from: &str, to: &str) {
         let text = self.read(rel);
         assert!(text.contains(from), "{rel} does not contain {from:?}");
         self.write(rel, &text.replacen(from, to, 1));
@@ -82,7 +82,7 @@ impl Site {
 
     /// `knead ARGS --root SITE` (the root flag is added for build, check and new), run
     /// in the folder that holds the site.
-    pub fn knead(&self, args: &[&str]) -> Run {
+    pub(crate) fn knead(&self, args: &[&str]) -> Run {
         let mut cmd = knead();
         cmd.args(args);
         if matches!(args.first(), Some(&"build") | Some(&"check") | Some(&"new")) {
@@ -95,7 +95,7 @@ impl Site {
 
 /// The result of running knead.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -112,12 +112,12 @@ impl From<Output> for Run {
 }
 
 impl Run {
-    pub fn ok(&self) -> &Self {
+    pub(crate) fn ok(&self) -> &Self {
         assert_eq!(self.code, 0, "knead failed:\n{}\n{}", self.stdout, self.stderr);
         self
     }
 
-    pub fn fails_with(&self, code: i32) -> &Self {
+    pub(crate) fn fails_with(&self, code: i32) -> &Self {
         assert_eq!(
             self.code, code,
             "expected exit {code}:\n{}\n{}",
@@ -127,7 +127,7 @@ impl Run {
         self
     }
 
-    pub fn stderr_has(&self, text: &str) -> &Self {
+    pub(crate) fn stderr_has(&self, text: &str) -> &Self {
         assert!(self.stderr.contains(text), "stderr lacks {text:?}:\n{}", self.stderr);
         self
     }
@@ -135,7 +135,7 @@ impl Run {
 
 /// Everything under `dir` by relative path: files with their bytes, folders as `rel/`
 /// with no bytes, symlinks as `rel -> symlink` with their target.
-pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.unwrap();
@@ -156,7 +156,7 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// The names in a folder, sorted.
-pub fn names(dir: &Path) -> Vec<String> {
+pub(crate) fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -181,7 +181,7 @@ fn write(path: &Path, text: &str) {
 
 /// Writes a valid site with `articles` articles under `root`. `variant` is woven into
 /// the site title and every article, so two variants build to different outputs.
-pub fn generate_site(root: &Path, articles: usize, variant: &str) {
+pub(crate) fn generate_site(root: &Path, articles: usize, variant: &str) {
     write(
         &root.join("site.yaml"),
         &format!(
