@@ -117,8 +117,13 @@ fn prepare_into(opts: &Options, staging: Option<&output::Staging>) -> Result<Pre
         }
     };
     let articles_written = early.is_some();
-    let modelled = ready.finish_model(assembly, &docs, renders)?;
-    let (mut site, warnings) = (modelled.site, modelled.problems);
+    // The Markdown cache (with the front-matter outline) is for a next build, which a
+    // clean build does not have: it goes with this statement, not at the end.
+    let stages::Modelled {
+        mut site,
+        problems: warnings,
+        ..
+    } = ready.finish_model(assembly, &docs, renders)?;
     lap("model");
     drop(docs);
     lap("drop sources");
