@@ -10,13 +10,11 @@
 #![cfg(unix)]
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc::{Receiver, channel};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{self, generate_site, names, tree};
+use crate::support::{self, Running, generate_site, names, tree, wait_line};
 
 const ARTICLES: usize = 60;
 const A: &str = "https://aaaa.example/";
@@ -204,55 +202,6 @@ fn two_builds_at_once_leave_exactly_the_one_that_finished_last() {
     }
     eprintln!("{waited} of {rounds} rounds had a build wait for the other (a build took {took} ms)");
     assert!(waited > 0, "no round overlapped: the test did not test the lock");
-}
-
-/// A process whose output lines arrive on channels, killed when dropped.
-struct Running {
-    child: Child,
-    out: Receiver<String>,
-    err: Receiver<String>,
-}
-
-impl Running {
-    fn start(cmd: &mut Command) -> Running {
-        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-        let out = lines(child.stdout.take().unwrap());
-        let err = lines(child.stderr.take().unwrap());
-        Running { child, out, err }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn lines(r: impl Read + Send + 'static) -> Receiver<String> {
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(r).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-/// Waits (up to 30 s) for a line on `rx` containing `text`; returns it.
-fn wait_line(rx: &Receiver<String>, text: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut seen = Vec::new();
-    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-        match rx.recv_timeout(left) {
-            Ok(line) if line.contains(text) => return line,
-            Ok(line) => seen.push(line),
-            Err(_) => break,
-        }
-    }
-    panic!("no line containing {text:?}; saw:\n{}", seen.join("\n"));
 }
 
 #[test]

@@ -3,8 +3,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
 
 /// The path of a fixture site under `tests/fixtures/`.
 pub(crate) fn fixture(name: &str) -> PathBuf {
@@ -227,4 +230,54 @@ pub(crate) fn generate_site(root: &Path, articles: usize, variant: &str) {
             ),
         );
     }
+}
+
+/// A running knead process, killed when dropped; its output lines arrive on channels.
+pub(crate) struct Running {
+    pub(crate) child: Child,
+    pub(crate) out: Receiver<String>,
+    pub(crate) err: Receiver<String>,
+}
+
+impl Running {
+    /// Starts `cmd` with its standard output and error read line by line.
+    pub(crate) fn start(cmd: &mut Command) -> Running {
+        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let out = lines(child.stdout.take().unwrap());
+        let err = lines(child.stderr.take().unwrap());
+        Running { child, out, err }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn lines(r: impl Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(r).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits (up to 30 s) for a line on `rx` containing `text`; returns it.
+pub(crate) fn wait_line(rx: &Receiver<String>, text: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut seen = Vec::new();
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(line) if line.contains(text) => return line,
+            Ok(line) => seen.push(line),
+            Err(_) => break,
+        }
+    }
+    panic!("no line containing {text:?}; saw:\n{}", seen.join("\n"));
 }

@@ -3,69 +3,22 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Stdio};
-use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use crate::support::{Site, knead, tree};
-
-/// A running knead process, killed when dropped; its output lines arrive on channels.
-struct Running {
-    child: Child,
-    out: Receiver<String>,
-    err: Receiver<String>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn lines(r: impl Read + Send + 'static) -> Receiver<String> {
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(r).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
+use crate::support::{Running, Site, knead, tree, wait_line};
 
 fn start(site: &Site, args: &[&str]) -> Running {
     start_with(site, args, &[])
 }
 
 fn start_with(site: &Site, args: &[&str], env: &[(&str, &str)]) -> Running {
-    let mut child = knead()
-        .args(args)
-        .arg("--root")
-        .arg(site.root())
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = lines(child.stdout.take().unwrap());
-    let err = lines(child.stderr.take().unwrap());
-    Running { child, out, err }
-}
-
-/// Waits (up to 20 s) for a line on `rx` containing `text`; returns it.
-fn wait_line(rx: &Receiver<String>, text: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut seen = Vec::new();
-    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-        match rx.recv_timeout(left) {
-            Ok(line) if line.contains(text) => return line,
-            Ok(line) => seen.push(line),
-            Err(_) => break,
-        }
-    }
-    panic!("no line containing {text:?}; saw:\n{}", seen.join("\n"));
+    Running::start(
+        knead()
+            .args(args)
+            .arg("--root")
+            .arg(site.root())
+            .envs(env.iter().copied()),
+    )
 }
 
 /// Waits (up to 20 s) until `check` holds.
