@@ -1,18 +1,19 @@
-//! `knead watch`: build, then rebuild what each edit affects until stopped. File events
-//! come from notify through a debouncer, so an editor's burst of writes (temp file,
-//! rename, backup) becomes one rebuild; editor leftovers, `.git/` and the output folder
-//! are ignored. Each rebuild runs on threads of its own, so that one whose template
-//! never finishes can be abandoned (see [`crate::render::limits`]): that rebuild fails
-//! with a located error, the previous output stays, and the next edit builds afresh.
+//! `knead watch`: build, then rebuild what each edit affects until stopped. The loop
+//! blocks on notify's channel until a relevant change arrives, then gathers the rest of
+//! the burst until the channel is quiet for [`QUIET`] (or [`GATHER_CAP`] has passed), so
+//! an editor's burst of writes (temp file, rename, backup) becomes one rebuild and an
+//! idle watch sleeps; editor leftovers, `.git/` and the output folder are ignored. Each
+//! rebuild runs on threads of its own, so that one whose template never finishes can be
+//! abandoned (see [`crate::render::limits`]): that rebuild fails with a located error,
+//! the previous output stays, and the next edit builds afresh.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
-use notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::build::incremental::{Incremental, Outcome};
 use crate::build::lock::Lock;
@@ -71,6 +72,11 @@ fn describe(root: &Path, changed: &[PathBuf]) -> String {
     }
 }
 
+/// How long the channel must stay quiet after a relevant change before rebuilding.
+const QUIET: Duration = Duration::from_millis(5);
+/// The longest a burst is gathered, so that a steady stream of changes still rebuilds.
+const GATHER_CAP: Duration = Duration::from_millis(100);
+
 /// True for events that may change a file's content or name (not mere reads, which
 /// the build itself causes).
 fn mutates(kind: &EventKind) -> bool {
@@ -87,17 +93,17 @@ fn mutates(kind: &EventKind) -> bool {
 pub fn run(inc: Incremental, mut report: impl FnMut(&Incremental, Event<'_>)) -> Result<(), Diagnostics> {
     let root = inc.root().to_path_buf();
     let mut builder = Builder::new(inc)?;
-    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
     let fail =
         |e: notify::Error| Diagnostics::from(vec![Diagnostic::error(&root, format!("cannot watch the site: {e}"))]);
-    let mut debouncer = new_debouncer(Duration::from_millis(5), Some(Duration::from_millis(1)), tx).map_err(fail)?;
+    let mut watcher = RecommendedWatcher::new(tx, notify::Config::default()).map_err(fail)?;
     // The site folder itself (for site.yaml and new folders), then each watched folder.
-    debouncer.watch(&root, RecursiveMode::NonRecursive).map_err(fail)?;
+    watcher.watch(&root, RecursiveMode::NonRecursive).map_err(fail)?;
     let folders = ["content", "templates", "themes"];
     for f in folders {
         let p = root.join(f);
         if p.is_dir() {
-            debouncer.watch(&p, RecursiveMode::Recursive).map_err(fail)?;
+            watcher.watch(&p, RecursiveMode::Recursive).map_err(fail)?;
         }
     }
     // Watched first, then built: an edit made during the first build is not lost.
@@ -118,27 +124,22 @@ pub fn run(inc: Incremental, mut report: impl FnMut(&Incremental, Event<'_>)) ->
             },
         ),
     }
-    for result in rx {
-        let Ok(events) = result else { continue };
-        let mut changed: Vec<PathBuf> = Vec::new();
-        for event in events.iter().filter(|e| mutates(&e.kind)) {
-            for path in &event.paths {
-                // A watched folder created after the start: watch it from now on.
-                if let Some(name) = path.strip_prefix(&root).ok().and_then(|r| r.to_str())
-                    && folders.contains(&name)
-                    && path.is_dir()
-                {
-                    let _ = debouncer.watch(path, RecursiveMode::Recursive);
-                }
-                if builder.is_relevant(path) && !changed.contains(path) {
-                    changed.push(path.clone());
-                }
-            }
-        }
+    let mut changed: Vec<PathBuf> = Vec::new();
+    // Blocks (no timeout) until the first relevant change: an idle watch never wakes.
+    while let Ok(result) = rx.recv() {
+        take(result, &root, &folders, &mut watcher, &builder, &mut changed);
         if changed.is_empty() {
             continue;
         }
+        let start = Instant::now();
+        while let Some(left) = GATHER_CAP.checked_sub(start.elapsed()) {
+            match rx.recv_timeout(QUIET.min(left)) {
+                Ok(result) => take(result, &root, &folders, &mut watcher, &builder, &mut changed),
+                Err(_) => break,
+            }
+        }
         changed.sort();
+        changed.dedup();
         let (inc, result) = builder.rebuild(&changed)?;
         match result {
             Ok(outcome) => report(
@@ -156,8 +157,38 @@ pub fn run(inc: Incremental, mut report: impl FnMut(&Incremental, Event<'_>)) ->
                 },
             ),
         }
+        changed.clear();
     }
     Ok(())
+}
+
+/// Adds the relevant paths that one watcher event may have changed to `changed` (the
+/// caller sorts and deduplicates them), and watches a watched folder created after the
+/// start.
+fn take(
+    result: notify::Result<notify::Event>,
+    root: &Path,
+    folders: &[&str],
+    watcher: &mut RecommendedWatcher,
+    builder: &Builder,
+    changed: &mut Vec<PathBuf>,
+) {
+    let Ok(event) = result else { return };
+    if !mutates(&event.kind) {
+        return;
+    }
+    for path in event.paths {
+        // A watched folder created after the start: watch it from now on.
+        if let Some(name) = path.strip_prefix(root).ok().and_then(|r| r.to_str())
+            && folders.contains(&name)
+            && path.is_dir()
+        {
+            let _ = watcher.watch(&path, RecursiveMode::Recursive);
+        }
+        if builder.is_relevant(&path) {
+            changed.push(path);
+        }
+    }
 }
 
 /// What the threads of a rebuild and the render watchdog tell the watch loop.

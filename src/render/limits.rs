@@ -20,7 +20,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use tera::{Context, Tera};
@@ -148,6 +148,10 @@ struct Render {
 /// Pages being rendered now, by id.
 type Active = Mutex<HashMap<u64, Render>>;
 
+/// Signalled when the first page starts rendering, so the watchdog need not tick while
+/// nothing renders.
+static BUSY: Condvar = Condvar::new();
+
 fn active() -> &'static Active {
     static ACTIVE: OnceLock<Active> = OnceLock::new();
     static WATCHDOG: std::sync::Once = std::sync::Once::new();
@@ -164,11 +168,14 @@ fn watchdog(map: &'static Active) {
     // The writer stops pages that keep writing; this catches those that write nothing.
     let grace = |limit: Duration| limit + Duration::from_secs(2).min(limit);
     loop {
-        let shortest = map
-            .lock()
-            .ok()
-            .and_then(|m| m.values().map(|r| r.limit).min())
-            .unwrap_or_else(time_limit);
+        let shortest = {
+            let mut m = map.lock().unwrap_or_else(PoisonError::into_inner);
+            // Idle (no page rendering): sleep until one starts, so a quiet watch stays asleep.
+            while m.is_empty() {
+                m = BUSY.wait(m).unwrap_or_else(PoisonError::into_inner);
+            }
+            m.values().map(|r| r.limit).min().unwrap_or_else(time_limit)
+        };
         std::thread::sleep((shortest / 4).clamp(Duration::from_millis(50), Duration::from_secs(1)));
         let stuck: Vec<Stuck> = match map.lock() {
             Ok(mut m) => m
@@ -318,6 +325,9 @@ fn render_within(
     let id = NEXT.fetch_add(1, Ordering::Relaxed);
     let start = Instant::now();
     if let Ok(mut m) = active().lock() {
+        if m.is_empty() {
+            BUSY.notify_one();
+        }
         m.insert(
             id,
             Render {

@@ -14,6 +14,8 @@ mod errors;
 mod escaping;
 mod fuzz;
 mod golden;
+#[cfg(target_os = "linux")]
+mod idle;
 mod incremental;
 mod one_writer;
 mod scaffold;
