@@ -214,6 +214,7 @@ function order(r, k) {
   r.sorted = k <= PAGE && h.length > 4 * PAGE ? k : h.length;
 }
 
+// Builds the results `from` .. `from + PAGE` off the page, so that they are drawn at once.
 async function show(from) {
   var r = current;
   order(r, from + PAGE);
@@ -224,10 +225,10 @@ async function show(from) {
     return file('search/docs/' + k + '.json').then(function (c) { chunks[k] = c; });
   }));
   if (r !== current) return null;
-  var first = null;
+  var items = document.createDocumentFragment(), first = null, next = null;
   shown.forEach(function (h) {
     var d = chunks[Math.floor(h / manifest.chunk)][h % manifest.chunk];
-    var li = el('li', 'search-result', list);
+    var li = el('li', 'search-result', items);
     var a = el('a', '', el('h2', '', li));
     a.href = root.pathname + d[1];
     highlight(a, d[0], r.matched);
@@ -240,18 +241,42 @@ async function show(from) {
     if (best) highlight(el('p', 'search-snippet', li), best, r.matched);
     first = first || a;
   });
-  if (more) more.remove();
-  more = null;
   if (from + PAGE < r.hits.length) {
-    more = el('button', 'search-more');
-    more.type = 'button';
-    more.textContent = 'Show more results';
-    more.onclick = function () {
-      show(from + PAGE).then(function (f) { if (f) f.focus(); }, function () { status.textContent = sorry; });
-    };
-    list.after(more);
+    next = el('button', 'search-more');
+    next.type = 'button';
+    next.textContent = 'Show more results';
+    // Not once a newer query has started: its results would join this list.
+    next.onclick = function () { if (r === current) showMore(from + PAGE); };
   }
-  return first;
+  return { first: first, items: items, more: next };
+}
+function setMore(next) {
+  if (more) more.remove();
+  more = next;
+  if (more) list.after(more);
+}
+async function showMore(from) {
+  var page;
+  try {
+    page = await show(from);
+  } catch (e) {
+    status.textContent = sorry;
+    return;
+  }
+  if (!page) return;
+  // The page scrolls by what the list grew, so that the footer below it stays still.
+  var doc = document.documentElement, height = doc.scrollHeight;
+  list.append(page.items);
+  setMore(page.more);
+  window.scrollBy({ top: doc.scrollHeight - height, behavior: 'instant' });
+  // A frame later: in the same frame this scroll would cancel that one and the footer moves.
+  requestAnimationFrame(function () {
+    requestAnimationFrame(function () {
+      // At once: a smooth glide back over the new results would only blur past them.
+      page.first.focus({ preventScroll: true });
+      page.first.closest('li').scrollIntoView({ block: 'start', behavior: 'instant' });
+    });
+  });
 }
 
 async function run(q, push) {
@@ -261,26 +286,25 @@ async function run(q, push) {
     if (q) u.searchParams.set('q', q); else u.searchParams.delete('q');
     history.replaceState(null, '', u);
   }
-  var r = null;
+  var r = null, page = null;
   try {
     r = q.trim() ? await search(q) : null;
+    if (id !== seq) return;
+    current = r;
+    page = r && r.hits.length ? await show(0) : null;
   } catch (e) {
-    if (id === seq) status.textContent = sorry;
+    if (id !== seq) return;
+    status.textContent = sorry;
+    list.replaceChildren();
+    setMore(null);
     return;
   }
   if (id !== seq) return;
-  current = r;
-  list.textContent = '';
-  if (more) more.remove();
-  more = null;
+  // The old results, the new ones and the count change together, in one frame.
+  if (page) list.replaceChildren(page.items); else list.replaceChildren();
+  setMore(page && page.more);
   if (!r) { status.textContent = ''; return; }
   var n = r.hits.length, quoted = '“' + q.trim() + '”';
-  try {
-    if (n && !(await show(0))) return;
-  } catch (e) {
-    status.textContent = sorry;
-    return;
-  }
   // Announced once the results are there.
   status.textContent = !n
     ? 'No results for ' + quoted + '. Try fewer or other words.'

@@ -18,7 +18,9 @@
 // included), and the Nu Html Checker (vnu.jar) reports zero errors on every HTML file of
 // the build; and site search: "sciatica" typed into the header search box finds the
 // sciatica article first, a query without matches says so, keyboard-only use works, the
-// page explains itself without JavaScript, and all of it under a subpath base_url too.
+// page explains itself without JavaScript, and all of it under a subpath base_url too;
+// and nothing on the search page moves (no layout-shift entries, with or without recent
+// input) while results draw or when "Show more results" adds some, at 1280 and 375 px.
 //
 // Every page of each build is checked (a few seconds per page); --quick checks only the
 // richest page of each type (the one with the most tables, FAQs, images, ...).
@@ -567,6 +569,79 @@ async function searchAnswered(page) {
   }));
 }
 
+/** Every layout shift of the page so far (buffered, so from navigation on), as the sum
+ * of their values and a description of each; hadRecentInput ones count too. */
+async function layoutShifts(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const entries = [];
+        const po = new PerformanceObserver((l) => entries.push(...l.getEntries()));
+        po.observe({ type: 'layout-shift', buffered: true });
+        // Two frames, so that the last drawn one has been reported.
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() =>
+            setTimeout(() => {
+              entries.push(...po.takeRecords());
+              po.disconnect();
+              const name = (n) => (n ? `${n.nodeName.toLowerCase()}${n.id ? `#${n.id}` : ''}${n.className ? `.${String(n.className).split(' ')[0]}` : ''}` : '?');
+              resolve({
+                sum: entries.reduce((a, e) => a + e.value, 0),
+                shifts: entries.map((e) => `${e.value.toFixed(4)} at ${Math.round(e.startTime)} ms${e.hadRecentInput ? ' (after input)' : ''}: ${e.sources.map((x) => name(x.node)).join(', ')}`),
+              });
+            }, 50),
+          ),
+        );
+      }),
+  );
+}
+
+/** Nothing on the search page moves: while it loads and draws the results of `?q=`, and
+ * when "Show more results" adds the next ones (the observer starts before the click). */
+async function searchStillness(context, label, origin, base) {
+  for (const [width, height] of [[1280, HEIGHT], [375, 812]]) {
+    const page = await context.newPage();
+    try {
+      await page.setViewportSize({ width, height });
+      // The second one's count takes two lines at 375 px.
+      for (const q of ['sciatica', 'sciatica massage for lower back pain and stiff neck']) {
+        await page.goto(`${origin}${base}search/?q=${encodeURIComponent(q)}`, { waitUntil: 'load' });
+        await searchAnswered(page);
+        const load = await layoutShifts(page);
+        record(`${label}: no layout shift while "${q}" loads and draws, ${width}px`, load.sum === 0, load.shifts.join('\n'));
+      }
+
+      // A query with more than one page of results (10 a page).
+      await page.goto(`${origin}${base}search/?q=massage`, { waitUntil: 'load' });
+      await searchAnswered(page);
+      await page.evaluate(() => {
+        window.__shifts = [];
+        new PerformanceObserver((l) => window.__shifts.push(...l.getEntries().map((e) => `${e.value.toFixed(4)}${e.hadRecentInput ? ' (after input)' : ''}`))).observe({ type: 'layout-shift' });
+      });
+      const before = await page.locator('#search-results > li').count();
+      const hasMore = (await page.locator('.search-more').count()) === 1;
+      if (hasMore) await page.click('.search-more');
+      const moved = await page
+        .waitForFunction((n) => {
+          const a = document.activeElement;
+          return document.querySelectorAll('#search-results > li').length > n && a?.tagName === 'A' && a.closest('#search-results > li') === document.querySelectorAll('#search-results > li')[n];
+        }, before, { timeout: 5000 })
+        .then(() => true, () => false);
+      const more = await layoutShifts(page);
+      const after = await page.evaluate(() => window.__shifts);
+      record(
+        `${label}: "Show more results" adds results, moves the focus to the first new one, no layout shift, ${width}px`,
+        hasMore && moved && more.sum === 0 && after.length === 0,
+        JSON.stringify({ before, hasMore, focusMoved: moved, shiftsAfterClick: after, all: more.shifts }),
+      );
+    } catch (e) {
+      record(`${label}: layout shift checks ran, ${width}px`, false, e.stack || String(e));
+    } finally {
+      await page.close().catch(() => {});
+    }
+  }
+}
+
 async function searchChecks(context, theme, origin, base, axeSource, net) {
   const label = `${theme} · search${base !== '/' ? ` under ${base}` : ''}`;
   const page = await context.newPage();
@@ -621,6 +696,8 @@ async function searchChecks(context, theme, origin, base, axeSource, net) {
       await page.goto(`${origin}${base}search/?q=sciat`, { waitUntil: 'load' });
       const prefix = await searchAnswered(page);
       record(`${label}: "sciat" (still typing) finds the sciatica article first`, prefix.results[0]?.href === `${base}articles/sciatica-and-herniated-discs/`, JSON.stringify(prefix).slice(0, 300));
+
+      await searchStillness(context, label, origin, base);
 
       // axe with results shown, both schemes, both widths.
       await page.goto(`${origin}${base}search/?q=sciatica`, { waitUntil: 'load' });
