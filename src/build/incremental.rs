@@ -237,6 +237,7 @@ impl Incremental {
             lap("parse");
         }
 
+        // Loaded above whenever it was missing.
         let Some(config) = &self.config else {
             return Err(Diagnostics::new());
         };

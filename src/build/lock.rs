@@ -157,8 +157,9 @@ pub fn lock_path(out: &Path) -> PathBuf {
     sibling(out, "lock")
 }
 
-/// Takes the lock of the output folder `out` (as [`super::output::check_output_dir`] returned it) for
-/// `me`. When another process holds it, `knead build` waits for it if `wait` (after
+/// Takes the lock of the output folder `out` (as [`super::output::check_output_dir`]
+/// returned it) for `me`. When another process holds it, `knead build` waits for it if
+/// `wait` (after
 /// calling `tell` once with a note that says who holds it), or fails at once; `knead
 /// watch` and `knead serve` wait only for a `knead build` (which ends by itself) and
 /// fail at once when another watch or serve holds the folder. The error names the

@@ -54,9 +54,9 @@ impl FaqItem {
 }
 
 /// What a later stage made of a render's FAQs, kept with the render; the model does not
-/// know its type. The render stage keeps its template values here (see the
-/// renderer): a render lives as long as its document is unchanged,
-/// across watch rebuilds (through [`super::MarkdownCache`]), and so do they. What is
+/// know its type. The render stage keeps its template values here: a render lives as
+/// long as its document is unchanged, across watch rebuilds (through
+/// [`super::MarkdownCache`]), and so do they. What is
 /// kept must hold the answers: a clean build lets go of the model's copy once the
 /// article's page is written and the memo made (see [`super::Assembly::render`]).
 #[derive(Clone, Default)]
