@@ -530,7 +530,7 @@ impl Incremental {
                     .map(|_| ())
                     .map_err(|e| fail("copy", src, e))?,
                 (Some(s), None) => {
-                    let bytes = s.read().map_err(|e| fail("read", Path::new(&s.out), e))?;
+                    let bytes = crate::render::statics::published(s).map_err(|e| fail("read", Path::new(&s.out), e))?;
                     std::fs::write(&dest, &bytes).map_err(|e| fail("write", &dest, e))?;
                 }
                 (None, None) => {}

@@ -245,7 +245,7 @@ impl Staging {
     /// them). Returns how many files were copied.
     pub fn copy_all(&self, assets: &[Asset], statics: &[StaticFile]) -> Result<usize, Diagnostic> {
         for s in statics {
-            let bytes = s.read().map_err(|e| self.fail("read", Path::new(&s.out), e))?;
+            let bytes = crate::render::statics::published(s).map_err(|e| self.fail("read", Path::new(&s.out), e))?;
             self.write_file(&s.out, &bytes)?;
         }
         assets.par_iter().try_for_each(|a| self.copy_file(&a.out, &a.path))?;

@@ -10,7 +10,8 @@
 //! - `renderer`: the [`Renderer`] and the values it shares between pages.
 //! - `pages`: what each kind of page shows.
 //! - [`context`]: the structs templates receive; [`jsonld`]: an article's JSON-LD;
-//!   [`feeds`]: the sitemap, the feed and robots.txt; [`limits`]: the render limits.
+//!   [`feeds`]: the sitemap, the feed and robots.txt; [`limits`]: the render limits;
+//!   [`statics`]: theme static files as published.
 
 pub mod context;
 pub mod feeds;
@@ -19,6 +20,7 @@ pub mod limits;
 mod pages;
 mod plan;
 mod renderer;
+pub mod statics;
 mod templates;
 
 pub use plan::{Input, PageKind, Planned, article_file, plan};
