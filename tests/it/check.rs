@@ -157,7 +157,7 @@ fn the_bundled_site_passes_with_no_errors_and_no_warnings() {
                 "check",
                 "--deny-warnings",
                 "--today",
-                "2026-11-24",
+                "2026-12-06",
                 "--format",
                 "json",
                 "--root",
