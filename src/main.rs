@@ -333,8 +333,10 @@ fn main() -> ExitCode {
         }
         Command::Init { dir } => match scaffold::init(&dir) {
             Ok(()) => {
+                // Not `open public/index.html`: pages opened from disk lose their styles
+                // (links start at the site root).
                 println!(
-                    "Created a new site in {}\n\nNext:\n  cd {}\n  knead build\n  open public/index.html",
+                    "Created a new site in {}\n\nPreview it with the built-in server, which rebuilds as you edit:\n\n  cd {}\n  knead serve",
                     dir.display(),
                     dir.display()
                 );

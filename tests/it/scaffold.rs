@@ -11,8 +11,12 @@ fn run(dir: &std::path::Path, args: &[&str]) -> Run {
 #[test]
 fn init_builds_and_checks_clean() {
     let tmp = tempfile::tempdir().unwrap();
-    run(tmp.path(), &["init", "mysite"]).ok();
+    let init = run(tmp.path(), &["init", "mysite"]);
+    init.ok();
+    // The last thing it says is how to preview: pages opened from disk have no styles.
+    assert!(init.stdout.ends_with("  cd mysite\n  knead serve\n"), "{}", init.stdout);
     let site = tmp.path().join("mysite");
+    assert!(site.join("themes/default/static/favicon.svg").is_file());
     assert!(site.join("themes/default/templates/article.html").is_file());
     let check = run(&site, &["check"]);
     check.ok();
