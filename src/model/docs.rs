@@ -160,11 +160,10 @@ fn render_faqs(
 pub type EachRender<'a> = dyn Fn(usize, &Arc<DocRender>) -> bool + Sync + 'a;
 
 /// Renders the documents of `docs` at `positions` (in parallel), reusing `cache` where it
-/// is still valid; `index` is the link index with its fingerprint, `language` the
-/// site's. `each` sees every
-/// fresh render as soon as it is made. Returns the renders in the order of `positions`,
-/// with the cache for the next build (without renders when bodies are dropped: only a
-/// clean build drops them, and it has no next build).
+/// is still valid; `index` is the link index with its fingerprint, `language` the site's.
+/// `each` sees every fresh render as soon as it is made. Returns the renders in the order
+/// of `positions`, with the cache for the next build (without renders when bodies are
+/// dropped: only a clean build drops them, and it has no next build).
 pub fn render_all(
     docs: &mut [Arc<Doc>],
     positions: &[usize],

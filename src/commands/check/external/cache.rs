@@ -78,16 +78,18 @@ mod tests {
     fn keeps_good_answers_for_a_day() {
         let dir = tempfile::tempdir().unwrap();
         let mut c = Cache::load(dir.path());
-        c.record("https://a.org/", 1_000);
-        c.record("https://old.org/", 1_000 - FRESH_FOR);
-        c.record("https://bad url/", 1_000);
-        c.save(1_000).unwrap();
+        let now = 1_000_000;
+        c.record("https://a.org/", now);
+        c.record("https://old.org/", now - FRESH_FOR);
+        c.record("https://bad url/", now);
+        c.save(now).unwrap();
         let c = Cache::load(dir.path());
-        assert!(c.is_fresh("https://a.org/", 1_000 + FRESH_FOR - 1));
-        assert!(!c.is_fresh("https://a.org/", 1_000 + FRESH_FOR));
-        assert!(!c.is_fresh("https://old.org/", 1_000));
-        assert!(!c.is_fresh("https://bad url/", 1_000));
+        assert!(c.is_fresh("https://a.org/", now + FRESH_FOR - 1));
+        assert!(!c.is_fresh("https://a.org/", now + FRESH_FOR));
+        assert!(!c.is_fresh("https://a.org/", now - 1), "a time from the future");
+        assert!(!c.is_fresh("https://old.org/", now));
+        assert!(!c.is_fresh("https://bad url/", now));
         let text = std::fs::read_to_string(c.path()).unwrap();
-        assert_eq!(text, format!("{HEADER}1000 https://a.org/\n"));
+        assert_eq!(text, format!("{HEADER}1000000 https://a.org/\n"));
     }
 }
