@@ -95,6 +95,12 @@ enum Command {
         /// Judge review dates as of this day (YYYY-MM-DD) instead of today.
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         today: Option<Date>,
+        /// Also check every web address the site uses, over the network.
+        #[arg(long)]
+        external: bool,
+        /// With --external: the most one address may take, in seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 10, requires = "external", value_parser = clap::value_parser!(u64).range(1..=600))]
+        timeout: u64,
     },
     /// Create a new article, technique or page with its front matter filled in.
     New {
@@ -137,6 +143,20 @@ fn color() -> bool {
 fn print_problems(d: &Diagnostics) {
     if !d.is_empty() {
         eprint!("{}", d.render(color()));
+    }
+}
+
+/// What `check --external` says besides its diagnostics: that the network is down, or
+/// that its cache could not be written.
+fn print_external(summary: Option<&knead::commands::check::external::Summary>) {
+    let Some(s) = summary else { return };
+    if let Some(why) = &s.unreachable {
+        eprintln!(
+            "error: {why}\n  help: connect to the network (or set HTTPS_PROXY) and run `knead check --external` again; the other checks ran as usual\n"
+        );
+    }
+    if let Some(why) = &s.cache_problem {
+        eprintln!("warning: {why}; the addresses will be asked for again next time\n");
     }
 }
 
@@ -298,16 +318,25 @@ fn main() -> ExitCode {
             deny_warnings,
             format,
             today,
+            external,
+            timeout,
         } => {
             let opts = options(site, None);
-            let report = knead::commands::check::check(&opts, today.unwrap_or_else(Date::today));
+            let external = external.then(|| knead::commands::check::external::Settings {
+                timeout: std::time::Duration::from_secs(timeout),
+                now: std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs()),
+            });
+            let report = knead::commands::check::check_with(&opts, today.unwrap_or_else(Date::today), external);
             if format == Format::Json {
                 println!("{}", report.to_json());
             } else {
                 print_problems(&report.diagnostics);
+                print_external(report.external.as_ref());
                 println!("{}", report.summary());
             }
-            let (errors, warnings) = (report.diagnostics.error_count(), report.diagnostics.warning_count());
+            let (errors, warnings) = (report.error_count(), report.diagnostics.warning_count());
             if errors > 0 || (deny_warnings && warnings > 0) {
                 ExitCode::from(1)
             } else {
@@ -333,8 +362,10 @@ fn main() -> ExitCode {
         }
         Command::Init { dir } => match scaffold::init(&dir) {
             Ok(()) => {
+                // Not `open public/index.html`: pages opened from disk lose their styles
+                // (links start at the site root).
                 println!(
-                    "Created a new site in {}\n\nNext:\n  cd {}\n  knead build\n  open public/index.html",
+                    "Created a new site in {}\n\nPreview it with the built-in server, which rebuilds as you edit:\n\n  cd {}\n  knead serve",
                     dir.display(),
                     dir.display()
                 );

@@ -102,7 +102,10 @@ pub fn init(dir: &Path) -> Result<(), ScaffoldError> {
         ),
         ("content/techniques/swedish.md".into(), SWEDISH_MD.as_bytes().to_vec()),
         ("content/pages/about.md".into(), ABOUT_MD.as_bytes().to_vec()),
-        (".gitignore".into(), b"/public/\n/.public.knead-*\n".to_vec()),
+        (
+            ".gitignore".into(),
+            b"/public/\n/.public.knead-*\n/.knead-cache/\n".to_vec(),
+        ),
     ];
     for (path, bytes) in crate::source::theme::embedded_files() {
         files.push((format!("themes/default/{path}"), bytes.to_vec()));

@@ -1,7 +1,11 @@
 //! Markdown to HTML with pulldown-cmark: tables, footnotes, strikethrough, task lists,
 //! heading ids (unique per page, any script) feeding the table of contents, links and
-//! image sources resolved through the [`LinkIndex`], and images without alt text refused.
+//! image sources resolved through the [`LinkIndex`], images without alt text refused,
+//! ids written in raw HTML kept as link targets ([`html_ids`]) and GitHub-style alerts
+//! made callouts ([`callouts`]).
 
+pub mod callouts;
+pub mod html_ids;
 pub mod links;
 
 use std::path::Path;
@@ -145,6 +149,8 @@ pub struct TextOrigin<'a> {
     pub page_path: &'a str,
     /// Gather reading statistics (for `knead check`).
     pub analyze: bool,
+    /// The page's language (BCP 47), for the titles of callouts.
+    pub language: &'a str,
 }
 
 /// How offsets in the Markdown text map to file positions.
@@ -186,12 +192,16 @@ impl<'a> LazyPos<'a> {
     }
 }
 
-fn options() -> Options {
+/// The Markdown knead reads: CommonMark with tables, footnotes, strikethrough, task
+/// lists, `{#id}` heading attributes and GitHub's alerts (the only thing
+/// `ENABLE_GFM` turns on).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
 }
 
 /// Line starts of `text`, for offset -> line/column, found on first use (a build with
@@ -285,6 +295,12 @@ pub fn render(
             .help(help)
     };
 
+    // Ids written in a body's raw HTML come first: headings then never take them.
+    if matches!(origin.placement, Placement::Body(_)) {
+        let pos = |offset: usize, len: usize| lines.pos(origin.placement, offset, len);
+        html_ids::claim(&events, ids, &pos, &error, problems);
+    }
+
     // Pass 1: heading ids, the table of contents, the heading outline; word counts
     // (and reading statistics when asked for).
     let mut in_code_or_table = 0usize;
@@ -341,6 +357,17 @@ pub fn render(
                         id: new_id,
                         title,
                     });
+                }
+            }
+            Event::Start(Tag::BlockQuote(None)) => {
+                let start = events[i].1.start;
+                if let Some(m) = text.get(start..).and_then(callouts::not_a_callout) {
+                    let p = lines.pos(origin.placement, start + m.at, m.len);
+                    problems.push(
+                        Diagnostic::warning(origin.file, m.message)
+                            .at(origin.file_text, p.line, p.column, p.len)
+                            .help(m.help),
+                    );
                 }
             }
             Event::Start(Tag::CodeBlock(_) | Tag::Table(_)) => in_code_or_table += 1,
@@ -436,6 +463,7 @@ pub fn render(
         pending: None,
         tables: 0,
         from_front_matter,
+        labels: callouts::labels(origin.language),
     };
     pulldown_cmark::html::push_html(&mut out.html, events);
     out
@@ -450,6 +478,8 @@ struct Finished<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> {
     pending: Option<Event<'a>>,
     tables: usize,
     from_front_matter: bool,
+    /// The titles of callouts.
+    labels: &'static callouts::Labels,
 }
 
 impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Iterator for Finished<'a, I> {
@@ -479,6 +509,10 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Iterator for F
                 self.pending = Some(Event::Html(CowStr::from("</div>\n")));
                 Some(e)
             }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                Some(Event::Html(CowStr::from(callouts::open(kind, self.labels))))
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => Some(Event::Html(CowStr::Borrowed(callouts::CLOSE))),
             e => Some(e),
         }
     }
@@ -535,6 +569,7 @@ mod tests {
             source_dir: "articles/",
             page_path: "/articles/a/",
             analyze: true,
+            language: "en",
         };
         let mut problems = Vec::new();
         let r = render(text, &origin, &index, &mut IdSet::default(), &mut problems);
@@ -578,6 +613,46 @@ mod tests {
         assert_eq!((p[0].line, p[0].column), (1, 21));
         assert!(p[0].message.contains("does not exist: `c.md`"));
         assert!(p.iter().any(|d| d.message.contains("no alt text") && d.line == 3));
+    }
+
+    #[test]
+    fn callouts_become_asides() {
+        let (r, p) = run("> [!warning]\n> Stop if the pain *spreads*.\n\n> [!WARNIG]\n> Typo.\n\n> Plain.\n");
+        assert!(
+            r.html.contains(
+                "<aside class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n<p>Stop if the pain <em>spreads</em>.</p>\n</aside>\n"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<blockquote>\n<p>[!WARNIG]\nTypo.</p>\n</blockquote>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<blockquote>\n<p>Plain.</p>"));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(!p[0].is_error());
+        assert_eq!((p[0].line, p[0].column), (4, 3));
+        // A callout's words are prose, as the same text outside one; its title is not.
+        let (callout, _) = run("> [!TIP]\n> Warm up first. Then stretch gently.\n");
+        let (plain, _) = run("Warm up first. Then stretch gently.\n");
+        assert_eq!(callout.words, plain.words);
+        assert_eq!(callout.stats, plain.stats);
+        assert_eq!(callout.stats.map(|s| s.sentences), Some(2));
+    }
+
+    #[test]
+    fn raw_html_ids_are_claimed_before_headings() {
+        let (r, p) =
+            run("<aside\n  id=\"why\">\n\nText <a name=\"x\"></a>.\n\n</aside>\n\n## Why\n\n<p id=\"x\">twice</p>\n");
+        assert!(r.html.contains(r#"<h2 id="why-1">Why</h2>"#), "{}", r.html);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].message.contains("the id `x` is used twice"), "{p:?}");
+        assert_eq!((p[0].line, p[0].column), (10, 8));
+        let (_, p) = run("<div id=\"main\"></div>\n\n<a id=\"top\"></a>\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].message.contains("`main` is taken by the page"), "{p:?}");
     }
 
     #[test]

@@ -96,20 +96,8 @@ fn check_doc(
             continue; // a generated page (lists, FAQ hub): no author-made anchors
         };
         checks.targets.push(t);
-        let target = &renders[t];
-        if target.anchors.contains(anchor) || slug::RESERVED_IDS.contains(&anchor) {
+        let Some(help) = missing_anchor(anchor, &renders[t]) else {
             continue;
-        }
-        let mut known: Vec<&str> = target.anchors.iter().collect();
-        known.retain(|k| !slug::RESERVED_IDS.contains(k));
-        known.sort_unstable();
-        let help = match crate::diagnostics::suggest(anchor, &known) {
-            Some(k) => format!("did you mean `#{k}`?"),
-            None if known.is_empty() => "that page has no headings to link to".to_owned(),
-            None => format!(
-                "the page's anchors are: {}",
-                known.iter().map(|k| format!("#{k}")).collect::<Vec<_>>().join(", ")
-            ),
         };
         let diag = Diagnostic::error(
             &d.rel,
@@ -126,18 +114,90 @@ fn check_doc(
     checks
 }
 
-pub(super) fn resolve_menu(config: &Config, index: &LinkIndex, problems: &mut Vec<Diagnostic>) -> Vec<MenuLink> {
+/// When `anchor` is none of the ids of the page rendered as `target` (its headings,
+/// FAQs and the ids of its raw HTML) nor one the page around them has, the help of the
+/// error.
+fn missing_anchor(anchor: &str, target: &DocRender) -> Option<String> {
+    if target.anchors.contains(anchor) || slug::RESERVED_IDS.contains(&anchor) {
+        return None;
+    }
+    let mut known: Vec<&str> = target.anchors.iter().collect();
+    known.retain(|k| !slug::RESERVED_IDS.contains(k));
+    known.sort_unstable();
+    Some(match crate::diagnostics::suggest(anchor, &known) {
+        Some(k) => format!("did you mean `#{k}`?"),
+        None if known.is_empty() => "that page has no headings or ids to link to".to_owned(),
+        None => format!(
+            "the page's anchors are: {}",
+            known.iter().map(|k| format!("#{k}")).collect::<Vec<_>>().join(", ")
+        ),
+    })
+}
+
+/// A menu link with an `#anchor`, kept to check once every page is rendered.
+#[derive(Debug)]
+pub(super) struct MenuAnchor {
+    name: String,
+    target: crate::markdown::links::Target,
+    /// The problem to report if the anchor is missing, placed at the entry already.
+    at_entry: Diagnostic,
+}
+
+/// Checks the anchors of menu links against the pages they point to.
+pub(super) fn check_menu_anchors(
+    menu: &[MenuAnchor],
+    renders: &[Arc<DocRender>],
+    rendered_at: &FxHashMap<Arc<str>, usize>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for m in menu {
+        let (Some(anchor), Some(&t)) = (m.target.anchor.as_deref(), rendered_at.get(m.target.path.as_str())) else {
+            continue;
+        };
+        if let Some(help) = missing_anchor(anchor, &renders[t]) {
+            let mut d = m.at_entry.clone().help(help);
+            d.message = format!(
+                "menu entry `{}`: the anchor `#{anchor}` does not exist on {}",
+                m.name, m.target.path
+            );
+            problems.push(d);
+        }
+    }
+}
+
+/// The menu's links resolved, and those with an anchor to check later.
+pub(super) fn resolve_menu(
+    config: &Config,
+    index: &LinkIndex,
+    problems: &mut Vec<Diagnostic>,
+) -> (Vec<MenuLink>, Vec<MenuAnchor>) {
     let mut menu = Vec::new();
+    let mut anchors = Vec::new();
     for item in &config.menu {
         match index.resolve(&item.url, "", "/", false) {
             Ok(Resolved::External) => menu.push(MenuLink {
                 name: item.name.clone(),
                 url: item.url.clone(),
             }),
-            Ok(Resolved::Local { href, .. }) => menu.push(MenuLink {
-                name: item.name.clone(),
-                url: href,
-            }),
+            Ok(Resolved::Local { href, target }) => {
+                if let Some(target) = target.filter(|t| t.anchor.as_ref().is_some_and(|a| !a.is_empty())) {
+                    let (line, column) = config.menu_line(&item.url);
+                    anchors.push(MenuAnchor {
+                        name: item.name.clone(),
+                        target,
+                        at_entry: Diagnostic::error(crate::source::config::FILE, String::new()).at(
+                            &config.source,
+                            line,
+                            column,
+                            item.url.chars().count(),
+                        ),
+                    });
+                }
+                menu.push(MenuLink {
+                    name: item.name.clone(),
+                    url: href,
+                });
+            }
             Err(e) => {
                 let (line, column) = config.menu_line(&item.url);
                 problems.push(
@@ -151,7 +211,7 @@ pub(super) fn resolve_menu(config: &Config, index: &LinkIndex, problems: &mut Ve
             }
         }
     }
-    menu
+    (menu, anchors)
 }
 
 pub(super) fn line_of(source: &str, key: &str) -> crate::source::yaml::Pos {

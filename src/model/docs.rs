@@ -44,6 +44,8 @@ pub struct DocRender {
 pub struct MarkdownCache {
     index: Option<u64>,
     analyze: bool,
+    /// The site's language: callout titles depend on it.
+    language: String,
     renders: FxHashMap<Arc<str>, (u64, Arc<DocRender>)>,
     /// The front-matter part of the last model.
     pub(super) outline: Option<Arc<super::outline::Outline>>,
@@ -68,7 +70,7 @@ fn dir_of(content_path: &str) -> &str {
     content_path.rfind('/').map_or("", |i| &content_path[..=i])
 }
 
-fn render_doc(d: &Doc, index: &LinkIndex, analyze: bool) -> DocRender {
+fn render_doc(d: &Doc, index: &LinkIndex, analyze: bool, language: &str) -> DocRender {
     let origin = TextOrigin {
         file: &d.rel,
         file_text: &d.text,
@@ -76,6 +78,7 @@ fn render_doc(d: &Doc, index: &LinkIndex, analyze: bool) -> DocRender {
         source_dir: dir_of(&d.content_path),
         page_path: &d.path,
         analyze,
+        language,
     };
     let mut ids = IdSet::for_page();
     let mut problems = Vec::new();
@@ -141,6 +144,7 @@ fn render_faqs(
                 source_dir: origin.source_dir,
                 page_path: origin.page_path,
                 analyze: false,
+                language: origin.language,
             };
             let answer = markdown::render(&f.answer, &answer_origin, index, &mut IdSet::default(), problems);
             answers.push((answer.search.counts, answer.links));
@@ -156,20 +160,21 @@ fn render_faqs(
 pub type EachRender<'a> = dyn Fn(usize, &Arc<DocRender>) -> bool + Sync + 'a;
 
 /// Renders the documents of `docs` at `positions` (in parallel), reusing `cache` where it
-/// is still valid; `index` is the link index with its fingerprint. `each` sees every
-/// fresh render as soon as it is made. Returns the renders in the order of `positions`,
-/// with the cache for the next build (without renders when bodies are dropped: only a
-/// clean build drops them, and it has no next build).
+/// is still valid; `index` is the link index with its fingerprint, `language` the site's.
+/// `each` sees every fresh render as soon as it is made. Returns the renders in the order
+/// of `positions`, with the cache for the next build (without renders when bodies are
+/// dropped: only a clean build drops them, and it has no next build).
 pub fn render_all(
     docs: &mut [Arc<Doc>],
     positions: &[usize],
     (index, fingerprint): (&LinkIndex, u64),
     settings: super::Settings,
+    language: &str,
     cache: Option<&MarkdownCache>,
     each: Option<&EachRender<'_>>,
 ) -> super::Renders {
     let analyze = settings.analyze;
-    let usable = cache.filter(|c| c.index == Some(fingerprint) && c.analyze == analyze);
+    let usable = cache.filter(|c| c.index == Some(fingerprint) && c.analyze == analyze && c.language == language);
     let mut slot = vec![usize::MAX; docs.len()];
     for (n, &i) in positions.iter().enumerate() {
         slot[i] = n;
@@ -195,7 +200,7 @@ pub fn render_all(
                     .filter(|(v, _)| *v == d.version)
                     .map(|(_, r)| Arc::clone(r));
                 let fresh = cached.is_none();
-                let r = cached.unwrap_or_else(|| Arc::new(render_doc(d, index, analyze)));
+                let r = cached.unwrap_or_else(|| Arc::new(render_doc(d, index, analyze, language)));
                 if settings.drop_texts
                     && let Some(d) = Arc::get_mut(d)
                 {
@@ -230,6 +235,7 @@ pub fn render_all(
     let next = MarkdownCache {
         index: Some(fingerprint),
         analyze,
+        language: language.to_owned(),
         renders: if settings.drop_texts {
             FxHashMap::default()
         } else {

@@ -278,6 +278,10 @@ pub struct Assembly<'c> {
     site: Option<Site>,
     settings: Settings,
     cache: Option<&'c MarkdownCache>,
+    /// The site's language, for the Markdown.
+    language: String,
+    /// Menu links with an anchor, checked once every page is rendered.
+    menu_anchors: Vec<checks::MenuAnchor>,
 }
 
 impl<'c> Assembly<'c> {
@@ -320,10 +324,12 @@ impl<'c> Assembly<'c> {
                 source_dir: "",
                 page_path: "/",
                 analyze: false,
+                language: &config.language,
             };
             markdown::render(text, &origin, index, &mut IdSet::default(), &mut site_problems).html
         });
-        let menu = resolve_menu(&config, index, &mut site_problems);
+        let (menu, menu_anchors) = resolve_menu(&config, index, &mut site_problems);
+        let language = config.language.clone();
         let ok = !problems.iter().chain(&site_problems).any(Diagnostic::is_error);
         let site = ok.then(|| assemble(&outline, docs, config, assets, disclaimer_html, menu));
         Assembly {
@@ -334,6 +340,8 @@ impl<'c> Assembly<'c> {
             site,
             settings,
             cache,
+            language,
+            menu_anchors,
         }
     }
 
@@ -363,6 +371,7 @@ impl<'c> Assembly<'c> {
             &self.rendered,
             (&self.outline.index, self.outline.fingerprint),
             self.settings,
+            &self.language,
             self.cache,
             each_slot,
         )
@@ -382,6 +391,7 @@ impl<'c> Assembly<'c> {
             rendered,
             site,
             cache,
+            menu_anchors,
             ..
         } = self;
         let all_docs: Vec<&Arc<Doc>> = rendered.iter().map(|&i| &docs[i]).collect();
@@ -394,6 +404,7 @@ impl<'c> Assembly<'c> {
             next_cache.links = Some(Arc::new(checks));
         }
         problems.extend(site_problems);
+        checks::check_menu_anchors(&menu_anchors, &renders, &outline.rendered_at, &mut problems);
         let Some(mut site) = site.filter(|_| !problems.iter().any(Diagnostic::is_error)) else {
             return Err(problems);
         };

@@ -137,6 +137,13 @@ impl IdSet {
         id
     }
 
+    /// Takes `id` exactly as written (an id in the author's own HTML, which cannot be
+    /// renamed); false when the page has it already or the page around the content
+    /// uses it.
+    pub fn claim(&mut self, id: &str) -> bool {
+        !self.taken(id) && self.used.insert(id.to_owned())
+    }
+
     /// True when `id` was handed out.
     pub fn contains(&self, id: &str) -> bool {
         self.used.contains(id)

@@ -14,6 +14,8 @@
 //   - every element Tab reaches shows a focus indicator;
 //   - body text is at least 16 px, and no line of body text is longer than 75 characters;
 //   - the dark scheme really changes the colours;
+//   - on every page with callouts, in both schemes: each is a box whose bold title names
+//     its kind, warnings and cautions are tinted with a warm border, axe finds nothing;
 // plus, per theme: CSS+JS together under 30 KB with no external URLs (the search script
 // included), and the Nu Html Checker (vnu.jar) reports zero errors on every HTML file of
 // the build; and site search: "sciatica" typed into the header search box finds the
@@ -512,6 +514,81 @@ async function screenshots(context, theme, origin, best) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Callouts
+
+const CALLOUT_TITLES = { note: 'Note', tip: 'Tip', important: 'Important', warning: 'Warning', caution: 'Caution' };
+
+/** The callouts of the page as drawn: their kind, title and the colours that make them. */
+function calloutsInPage() {
+  const rgb = (c) => (c.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
+  const page = getComputedStyle(document.body).backgroundColor;
+  return [...document.querySelectorAll('main aside.callout')].map((el) => {
+    const s = getComputedStyle(el);
+    const title = el.querySelector(':scope > .callout-title');
+    const t = title && getComputedStyle(title);
+    const r = title && title.getBoundingClientRect();
+    return {
+      kind: ([...el.classList].find((c) => c !== 'callout' && c.startsWith('callout-')) || '').slice(8),
+      role: el.getAttribute('role'),
+      title: title ? title.textContent.trim() : '',
+      titleShown: !!r && r.width > 0 && r.height > 0 && t.visibility !== 'hidden' && t.display !== 'none',
+      titleWeight: t ? Number(t.fontWeight) : 0,
+      border: rgb(s.borderLeftColor),
+      borderWidth: parseFloat(s.borderLeftWidth),
+      tinted: s.backgroundColor !== page && s.backgroundColor !== 'rgba(0, 0, 0, 0)',
+    };
+  });
+}
+
+/** Every page of the build with a callout: in both schemes, each callout is a box whose
+ * bold title names its kind (so its meaning is not in its colour alone), warnings and
+ * cautions are tinted with a warm border, and axe finds nothing on the page. */
+async function calloutChecks(context, theme, out, origin, axeSource) {
+  const pages = htmlFiles(out).filter((rel) => fs.readFileSync(path.join(out, rel), 'utf8').includes('<aside class="callout '));
+  const kinds = new Set();
+  for (const rel of pages) {
+    const url = `/${rel.replace(/index\.html$/, '')}`;
+    const label = `${theme} · callouts (${url})`;
+    const page = await context.newPage();
+    try {
+      await page.goto(`${origin}${url}`, { waitUntil: 'load' });
+      await page.evaluate(() => {
+        for (const d of document.querySelectorAll('details')) d.open = true;
+      });
+      await page.addScriptTag({ content: axeSource });
+      for (const scheme of SCHEMES) {
+        await page.emulateMedia({ colorScheme: scheme });
+        const found = await page.evaluate(calloutsInPage);
+        const problems = [];
+        for (const c of found) {
+          kinds.add(c.kind);
+          const name = `the ${c.kind || '?'} callout`;
+          if (c.role !== 'note') problems.push(`${name} has role=${c.role}, not note`);
+          if (c.title !== CALLOUT_TITLES[c.kind]) problems.push(`${name} is titled "${c.title}", not "${CALLOUT_TITLES[c.kind]}"`);
+          if (!c.titleShown || c.titleWeight < 600) problems.push(`${name}'s title is not shown in bold (weight ${c.titleWeight})`);
+          if (c.borderWidth < 2) problems.push(`${name} has no border to box it (${c.borderWidth}px)`);
+          if (['warning', 'caution'].includes(c.kind)) {
+            const [r, , b] = c.border;
+            if (!c.tinted) problems.push(`${name} has the page's background`);
+            if (!(r > b + 40)) problems.push(`${name}'s border rgb(${c.border.join(', ')}) is not a warm warning colour`);
+          }
+        }
+        record(`${label}: ${found.length} drawn as their kind, ${scheme} scheme`, found.length > 0 && problems.length === 0, problems.join('\n') || 'no callout on the page');
+        const axe = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), AXE_TAGS);
+        const detail = axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`).join('\n');
+        record(`${label}: axe, ${scheme} scheme: no violations`, axe.violations.length === 0, detail);
+      }
+    } catch (e) {
+      record(`${label}: browser checks ran`, false, e.stack || String(e));
+    } finally {
+      await page.close().catch(() => {});
+    }
+  }
+  const warm = ['warning', 'caution'].filter((k) => kinds.has(k));
+  record(`${theme} · the site shows a warning or caution callout`, warm.length > 0, `callout kinds seen: ${[...kinds].join(', ') || 'none'}`);
+}
+
+// ---------------------------------------------------------------------------------------
 // Static checks of a theme
 
 function themeAssets(theme, out) {
@@ -952,6 +1029,7 @@ async function main() {
 
     for (const b of builds) {
       const best = await checkTheme(context, b.theme, b.out, b.origin, axeSource, net);
+      await calloutChecks(context, b.theme, b.out, b.origin, axeSource);
       if (SCREENSHOTS_DIR) await screenshots(context, b.theme, b.origin, best);
       await searchChecks(context, b.theme, b.origin, '/', axeSource, net);
     }

@@ -289,3 +289,31 @@ fn benefit_links_keep_each_articles_spelling() {
     );
     assert!(list.contains("/articles/second/=[sleep|/benefits/sleep/]"), "{list}");
 }
+
+/// Both themes leave out a technique's "Good for" section when it has no `good_for`, and
+/// link their favicon from every page.
+#[test]
+fn empty_technique_sections_are_left_out_and_every_page_has_a_favicon() {
+    for theme in ["default", "clinic"] {
+        let site = Site::with_themes("basic");
+        site.edit("site.yaml", "language: en", &format!("language: en\ntheme: {theme}"));
+        site.knead(&["build"]).ok();
+        let without = site.read("public/techniques/deep-tissue/index.html");
+        let with = site.read("public/techniques/swedish/index.html");
+        assert!(!without.contains("Good for"), "{theme}: {without}");
+        assert!(with.contains("Good for"), "{theme}");
+        assert!(site.path("public/favicon.svg").is_file(), "{theme}");
+        for page in [
+            "index.html",
+            "404.html",
+            "articles/first/index.html",
+            "search/index.html",
+        ] {
+            let html = site.read(&format!("public/{page}"));
+            assert!(
+                html.contains("<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">"),
+                "{theme}: {page}"
+            );
+        }
+    }
+}

@@ -627,6 +627,7 @@ fn markdown() {
                 source_dir: dir,
                 page_path: page,
                 analyze: first_line % 2 == 0,
+                language: "en",
             };
             let mut problems = Vec::new();
             let mut ids = IdSet::for_page();
@@ -843,6 +844,7 @@ fn fuzz_regressions() {
             source_dir: "articles/",
             page_path: "/articles/a/",
             analyze: true,
+            language: "en",
         };
         let mut problems = Vec::new();
         let _ = knead::markdown::render(&text, &origin, &index, &mut IdSet::for_page(), &mut problems);

@@ -48,7 +48,7 @@ fn article(rng: &mut Rng, n: usize, slugs: &[String]) -> String {
         format!("See [another](/articles/{}/).", rng.pick(slugs))
     };
     format!(
-        "---\ntitle: \"Article {n}\"\ndescription: \"About {n}.\"\ndate: 2025-0{}-1{}\ntechniques: [{}]\nbenefits: [{}]\nfaqs:\n{}references:\n  - title: \"Source {n}\"\n    url: \"https://example.org/{n}\"\n---\n\nIntro {n}. {link}\n\n## Part one\n\nText.\n\n## Part two\n\nMore text.\n",
+        "---\ntitle: \"Article {n}\"\ndescription: \"About {n}.\"\ndate: 2025-0{}-1{}\ntechniques: [{}]\nbenefits: [{}]\nfaqs:\n{}references:\n  - title: \"Source {n}\"\n    url: \"https://example.org/{n}\"\n---\n\nIntro {n}. {link}\n\n## Part one\n\nText.\n\n<aside id=\"box\">Boxed.</aside>\n\n> [!NOTE]\n> A callout.\n\n## Part two\n\nMore text.\n",
         1 + rng.below(9),
         rng.below(10),
         techniques.join(", "),
@@ -64,14 +64,16 @@ fn technique(slug: &str, title: &str, pressure: &str) -> String {
     )
 }
 
-fn site_yaml(title: &str, menu_about: bool) -> String {
-    let about = if menu_about {
-        "  - name: About\n    url: pages/about.md\n"
-    } else {
-        ""
+/// `about`: no menu entry for the about page (0), one (1), one to an id in its raw
+/// HTML (2). `language` names the callouts' titles.
+fn site_yaml(title: &str, about: usize, language: &str) -> String {
+    let about = match about {
+        0 => "",
+        1 => "  - name: About\n    url: pages/about.md\n",
+        _ => "  - name: Team\n    url: /about/#team\n",
     };
     format!(
-        "title: \"{title}\"\nbase_url: \"https://example.org/sub/\"\ndescription: \"A site.\"\ndisclaimer: \"Not advice. See [about](/about/).\"\nmenu:\n  - name: Articles\n    url: /articles/\n{about}"
+        "title: \"{title}\"\nlanguage: {language}\nbase_url: \"https://example.org/sub/\"\ndescription: \"A site.\"\ndisclaimer: \"Not advice. See [about](/about/).\"\nmenu:\n  - name: Articles\n    url: /articles/\n{about}"
     )
 }
 
@@ -116,6 +118,32 @@ impl World {
         };
         match op {
             0 if self.rng.below(2) == 0 => set(self, text.replace("More text.", "More text, edited."), "body"),
+            // An id in raw HTML other articles link to, removed or brought back.
+            0 if self.rng.below(2) == 0 => {
+                let new = if text.contains("<aside id=\"box\">") {
+                    text.replace("<aside id=\"box\">", "<aside>")
+                } else {
+                    text.replace("<aside>", "<aside id=\"box\">")
+                };
+                set(self, new, "html id")
+            }
+            // A callout's kind changed, or misspelt (a warning: the quote stays a quote).
+            0 if self.rng.below(2) == 0 => {
+                let kind = *self.rng.pick(&["NOTE", "warning", "WARNIG", "Tip"]);
+                let new = text
+                    .lines()
+                    .map(|l| {
+                        if l.starts_with("> [!") {
+                            format!("> [!{kind}]")
+                        } else {
+                            l.to_owned()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    + "\n";
+                set(self, new, "callout")
+            }
             // A body edit that removes (or brings back) the anchor other articles link to.
             0 => {
                 let new = if text.contains("## Part one") {
@@ -187,9 +215,10 @@ impl World {
             }
             10 => {
                 let target = self.rng.pick(&stems).clone();
+                let anchor = *self.rng.pick(&["part-one", "box", "top"]);
                 let new = text.replace(
                     "## Part two",
-                    &format!("See [part one of {target}]({target}.md#part-one).\n\n## Part two"),
+                    &format!("See [part one of {target}]({target}.md#{anchor}).\n\n## Part two"),
                 );
                 set(self, new, "anchor link")
             }
@@ -206,10 +235,11 @@ impl World {
             }
             14 => {
                 let title = format!("Site {}", self.rng.below(100));
-                let menu = self.rng.below(2) == 0;
+                let menu = self.rng.below(3);
+                let language = *self.rng.pick(&["en", "es"]);
                 (
                     "site.yaml".into(),
-                    vec![self.write("site.yaml", &site_yaml(&title, menu))],
+                    vec![self.write("site.yaml", &site_yaml(&title, menu, language))],
                 )
             }
             15 => {
@@ -237,9 +267,10 @@ impl World {
             }
             17 => {
                 let n = self.rng.below(100);
+                let team = if self.rng.below(2) == 0 { " id=\"team\"" } else { "" };
                 let p = self.write(
                     "content/pages/about.md",
-                    &format!("---\ntitle: \"About {n}\"\n---\n\n## Who\n\nUs {n}.\n"),
+                    &format!("---\ntitle: \"About {n}\"\n---\n\n## Who\n\nUs {n}.\n\n<p{team}>Team.</p>\n"),
                 );
                 ("page".into(), vec![p])
             }
@@ -293,11 +324,11 @@ fn new_world(root: &Path, seed: u64) -> World {
         rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
         counter: 0,
     };
-    w.write("site.yaml", &site_yaml("Site", true));
+    w.write("site.yaml", &site_yaml("Site", 1, "en"));
     w.write("content/index.md", "---\ntitle: \"Home\"\n---\n\nWelcome.\n");
     w.write(
         "content/pages/about.md",
-        "---\ntitle: \"About\"\n---\n\n## Who\n\nUs.\n",
+        "---\ntitle: \"About\"\n---\n\n## Who\n\nUs.\n\n<p id=\"team\">Team.</p>\n",
     );
     for t in TECHNIQUES {
         w.write(
@@ -425,6 +456,49 @@ fn an_edit_that_breaks_an_anchor_elsewhere_is_reported() {
     assert_eq!(clean.unwrap_err().render(false), err);
     let fixed = world.write("content/articles/a.md", &a);
     inc.rebuild(&[fixed]).unwrap();
+}
+
+/// The same for an id written in raw HTML: removing it breaks the links to it, from
+/// another article's body and from the menu, and bringing it back mends them.
+#[test]
+fn an_edit_that_removes_an_html_id_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let mut world = new_world(&root, 9);
+    let a = article(&mut world.rng, 1, &[]);
+    let b = article(&mut world.rng, 2, &[]).replace("Intro 2.", "Intro 2. See [the box](a.md#box).");
+    world.write("content/articles/a.md", &a);
+    world.write("content/articles/b.md", &b);
+    world.write("site.yaml", &site_yaml("Site", 2, "en"));
+    let mut inc = first_build(&root, &tmp.path().join("out"));
+    let edited = world.write("content/articles/a.md", &a.replace("<aside id=\"box\">", "<aside>"));
+    let about = world.write(
+        "content/pages/about.md",
+        "---\ntitle: \"About\"\n---\n\n<p id=\"tea\">Team.</p>\n",
+    );
+    let err = inc.rebuild(&[edited, about]).unwrap_err().render(false);
+    assert!(
+        err.contains("the anchor `#box` does not exist on /articles/a/"),
+        "{err}"
+    );
+    assert!(err.contains("content/articles/b.md"), "{err}");
+    assert!(
+        err.contains("menu entry `Team`: the anchor `#team` does not exist on /about/"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `#tea`?"), "{err}");
+    let clean = pipeline::build(&Options {
+        root: root.clone(),
+        output: Some(tmp.path().join("clean")),
+        ..Options::default()
+    });
+    assert_eq!(clean.unwrap_err().render(false), err);
+    let fixed = world.write("content/articles/a.md", &a);
+    let about = world.write(
+        "content/pages/about.md",
+        "---\ntitle: \"About\"\n---\n\n<p id=\"team\">Team.</p>\n",
+    );
+    inc.rebuild(&[fixed, about]).unwrap();
 }
 
 /// A clean build writes each article page as soon as its Markdown is rendered, in

@@ -5,6 +5,7 @@
 //!
 //! `cargo test --test it AREA::` runs one area, e.g. `cargo test --test it fuzz::`.
 
+mod authoring;
 mod bad_input;
 mod build;
 mod check;
@@ -12,6 +13,7 @@ mod check;
 mod crash_safety;
 mod errors;
 mod escaping;
+mod external;
 mod fuzz;
 mod golden;
 #[cfg(target_os = "linux")]

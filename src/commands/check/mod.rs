@@ -1,8 +1,10 @@
 //! `knead check`: the editorial linter. It runs every check of a build (without
 //! writing anything) and adds the rules a careful medical editor applies: review dates,
-//! sources, FAQs, the heading outline and the reading grade. Problems use the same
-//! format as build errors; `--format json` gives one machine-readable report.
+//! sources, FAQs, the heading outline and the reading grade; with `--external`, every
+//! web address the site uses ([`external`]). Problems use the same format as build
+//! errors; `--format json` gives one machine-readable report.
 
+pub mod external;
 pub mod rules;
 
 use std::path::PathBuf;
@@ -31,10 +33,18 @@ pub struct Report {
     pub diagnostics: Diagnostics,
     /// Reading grade of each article.
     pub grades: Vec<Grade>,
+    /// What `--external` found (`None` without it, or when the site has errors that
+    /// stop it from loading).
+    pub external: Option<external::Summary>,
 }
 
 /// Checks the site described by `opts` as of `today`.
 pub fn check(opts: &Options, today: Date) -> Report {
+    check_with(opts, today, None)
+}
+
+/// [`check`], and with `external` settings every web address the site uses.
+pub fn check_with(opts: &Options, today: Date, external: Option<external::Settings>) -> Report {
     let opts = Options {
         analyze: true,
         ..opts.clone()
@@ -44,16 +54,23 @@ pub fn check(opts: &Options, today: Date) -> Report {
             let mut diagnostics = rendered.warnings;
             let (found, grades) = rules::run(&rendered.site, &opts.root, today);
             diagnostics.extend(found);
+            let external = external.map(|settings| {
+                let (found, summary) = external::check(&rendered.site, &opts.root, settings);
+                diagnostics.extend(found);
+                summary
+            });
             Report {
                 files: rendered.sources,
                 diagnostics,
                 grades,
+                external,
             }
         }
         Err(diagnostics) => Report {
             files: 0,
             diagnostics,
             grades: Vec::new(),
+            external: None,
         },
     }
 }
@@ -76,6 +93,8 @@ struct JsonReport<'a> {
     warnings: usize,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     reading_grades: &'a [Grade],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external: Option<&'a external::Summary>,
 }
 
 impl Report {
@@ -99,22 +118,35 @@ impl Report {
             .collect();
         let report = JsonReport {
             files_checked: self.files,
-            errors: self.diagnostics.error_count(),
+            errors: self.error_count(),
             warnings: self.diagnostics.warning_count(),
             diagnostics,
             reading_grades: &self.grades,
+            external: self.external.as_ref(),
         };
         serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
 
-    /// The summary line: files checked, errors, warnings.
+    /// The errors found: those of the diagnostics, and an unreachable network when the
+    /// web addresses were to be checked.
+    pub fn error_count(&self) -> usize {
+        let offline = self.external.as_ref().is_some_and(|e| e.unreachable.is_some());
+        self.diagnostics.error_count() + usize::from(offline)
+    }
+
+    /// The summary line: files checked, errors, warnings (and web addresses).
     pub fn summary(&self) -> String {
         let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-        format!(
+        let mut line = format!(
             "checked {}: {}, {}",
             plural(self.files, "file"),
-            plural(self.diagnostics.error_count(), "error"),
+            plural(self.error_count(), "error"),
             plural(self.diagnostics.warning_count(), "warning")
-        )
+        );
+        if let Some(e) = &self.external {
+            line.push_str("; ");
+            line.push_str(&e.line());
+        }
+        line
     }
 }
