@@ -22,7 +22,7 @@ use crate::source::config::Config;
 use crate::source::discover::Asset;
 use crate::source::meta::{ArticleMeta, PageMeta, TechniqueMeta};
 use crate::source::parse::{Doc, DocInfo, Meta};
-use crate::text::slug::IdSet;
+use crate::text::slug::{IdSet, ReservedIds};
 
 pub use docs::{DocRender, MarkdownCache};
 pub use faq::{FaqItem, FaqMemo};
@@ -244,18 +244,18 @@ pub struct Renders {
     pub cache: MarkdownCache,
 }
 
-/// Builds the model from parsed docs. `static_files` are the theme's static output
-/// paths (`/style.css`). Drafts are dropped unless `settings.drafts`. Renders in `cache`
+/// Builds the model from parsed docs. `theme` is the theme's static output paths
+/// (`/style.css`) and the ids its templates use. Drafts are dropped unless `settings.drafts`. Renders in `cache`
 /// are reused where still valid.
 pub fn build(
     config: Config,
     docs: &mut [Arc<Doc>],
     assets: Vec<Asset>,
-    static_files: &[String],
+    theme: (&[String], &Arc<ReservedIds>),
     settings: Settings,
     cache: Option<&MarkdownCache>,
 ) -> Result<Model, Vec<Diagnostic>> {
-    let assembly = Assembly::new(config, docs, assets, static_files, settings, cache);
+    let assembly = Assembly::new(config, docs, assets, theme, settings, cache);
     let renders = assembly.render(docs, None);
     assembly.finish(docs, renders)
 }
@@ -278,17 +278,20 @@ pub struct Assembly<'c> {
     site: Option<Site>,
     settings: Settings,
     cache: Option<&'c MarkdownCache>,
+    /// The ids the theme's templates use, which content never takes.
+    reserved: Arc<ReservedIds>,
 }
 
 impl<'c> Assembly<'c> {
     /// The front-matter stage (reused from `cache` when no front matter, path, asset or
     /// base path changed: a body edit in watch mode), the disclaimer and the menu, and
-    /// the site assembled around empty renders.
+    /// the site assembled around empty renders. `theme` is the theme's static output
+    /// paths and the ids its templates use.
     pub fn new(
         config: Config,
         docs: &[Arc<Doc>],
         assets: Vec<Asset>,
-        static_files: &[String],
+        (static_files, reserved): (&[String], &Arc<ReservedIds>),
         settings: Settings,
         cache: Option<&'c MarkdownCache>,
     ) -> Self {
@@ -334,6 +337,7 @@ impl<'c> Assembly<'c> {
             site,
             settings,
             cache,
+            reserved: Arc::clone(reserved),
         }
     }
 
@@ -362,6 +366,7 @@ impl<'c> Assembly<'c> {
             docs,
             &self.rendered,
             (&self.outline.index, self.outline.fingerprint),
+            &self.reserved,
             self.settings,
             self.cache,
             each_slot,
@@ -382,6 +387,7 @@ impl<'c> Assembly<'c> {
             rendered,
             site,
             cache,
+            reserved,
             ..
         } = self;
         let all_docs: Vec<&Arc<Doc>> = rendered.iter().map(|&i| &docs[i]).collect();
@@ -389,7 +395,13 @@ impl<'c> Assembly<'c> {
         let previous = cache
             .filter(|c| c.outline.as_ref().is_some_and(|k| Arc::ptr_eq(k, &outline)))
             .and_then(|c| c.links.as_deref());
-        let checks = check_links(&all_docs, &renders, &outline.rendered_at, previous, &mut problems);
+        let checks = check_links(
+            &all_docs,
+            &renders,
+            (&outline.rendered_at, &reserved),
+            previous,
+            &mut problems,
+        );
         if cache.is_some() {
             next_cache.links = Some(Arc::new(checks));
         }

@@ -190,6 +190,68 @@ fn duplicate_and_reserved_slugs() {
     );
 }
 
+// --- ids and labels -------------------------------------------------------------------
+
+#[test]
+fn ids_that_collide_and_labels_that_lead_nowhere() {
+    let append = |s: &Site, text: &str| {
+        let body = s.read("content/articles/second.md");
+        s.write("content/articles/second.md", &format!("{body}\n{text}\n"));
+    };
+    rejects(
+        |s| append(s, "## Skip {#main}\n\n## Sources {#source-3}"),
+        &[
+            "the id `main` is reserved by the theme",
+            "the id `source-3` is reserved by the theme",
+            "content/articles/second.md:17:10",
+            "content/articles/second.md:19:13",
+        ],
+    );
+    rejects(
+        |s| append(s, "## One {#same}\n\n## Two {#same}"),
+        &[
+            "the id `same` is already the id of the heading on line 17",
+            "content/articles/second.md:19:9",
+        ],
+    );
+    rejects(
+        |s| append(s, "A note[^gone] and [a link][nowhere] and ![an image][nothing]."),
+        &[
+            "the footnote `[^gone]` is not defined",
+            "content/articles/second.md:17:7",
+            "the reference link `[a link][nowhere]` has no definition of `[nowhere]`",
+            "the reference link `![an image][nothing]` has no definition of `[nothing]`",
+            "the build failed with 3 errors",
+        ],
+    );
+}
+
+#[test]
+fn a_broken_theme_yaml() {
+    rejects(
+        |s| s.write("themes/default/theme.yaml", "reserved_ids: [main\n"),
+        &[
+            "invalid YAML: did not find expected ',' or ']', while parsing a flow sequence",
+            "themes/default/theme.yaml:1:20",
+        ],
+    );
+    rejects(
+        |s| s.write("themes/default/theme.yaml", "reserved_ids: main\n"),
+        &[
+            "wrong type in `reserved_ids`: found string \"main\", expected a sequence",
+            "themes/default/theme.yaml:1:15",
+        ],
+    );
+    rejects(
+        |s| s.write("themes/default/theme.yaml", "reserved_ids: [main]\nreserved: [x]\n"),
+        &[
+            "unknown key `reserved` in theme.yaml",
+            "themes/default/theme.yaml:2:1",
+            "did you mean `reserved_ids`?",
+        ],
+    );
+}
+
 // --- paths that try to leave the site -----------------------------------------------
 
 #[test]

@@ -25,8 +25,11 @@ pub struct Grade {
 /// Everything `knead check` found.
 #[derive(Debug, Default)]
 pub struct Report {
-    /// Markdown files checked (0 when the site could not be loaded).
+    /// Markdown files checked (their front matter at least).
     pub files: usize,
+    /// True when errors in site.yaml, the theme or front matter stopped the check before
+    /// the links, the anchors and the editorial rules.
+    pub stopped_early: bool,
     /// Errors and warnings, sorted.
     pub diagnostics: Diagnostics,
     /// Reading grade of each article.
@@ -46,13 +49,15 @@ pub fn check(opts: &Options, today: Date) -> Report {
             diagnostics.extend(found);
             Report {
                 files: rendered.sources,
+                stopped_early: false,
                 diagnostics,
                 grades,
             }
         }
-        Err(diagnostics) => Report {
-            files: 0,
-            diagnostics,
+        Err(stopped) => Report {
+            files: stopped.sources,
+            stopped_early: stopped.early,
+            diagnostics: stopped.problems,
             grades: Vec::new(),
         },
     }
@@ -72,6 +77,7 @@ struct JsonDiagnostic<'a> {
 #[derive(Serialize)]
 struct JsonReport<'a> {
     files_checked: usize,
+    stopped_early: bool,
     errors: usize,
     warnings: usize,
     diagnostics: Vec<JsonDiagnostic<'a>>,
@@ -99,6 +105,7 @@ impl Report {
             .collect();
         let report = JsonReport {
             files_checked: self.files,
+            stopped_early: self.stopped_early,
             errors: self.diagnostics.error_count(),
             warnings: self.diagnostics.warning_count(),
             diagnostics,
@@ -107,14 +114,19 @@ impl Report {
         serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
 
-    /// The summary line: files checked, errors, warnings.
+    /// The summary line: files checked, errors, warnings, and whether it stopped early.
     pub fn summary(&self) -> String {
         let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
         format!(
-            "checked {}: {}, {}",
+            "checked {}: {}, {}{}",
             plural(self.files, "file"),
             plural(self.diagnostics.error_count(), "error"),
-            plural(self.diagnostics.warning_count(), "warning")
+            plural(self.diagnostics.warning_count(), "warning"),
+            if self.stopped_early {
+                "; stopped before the links, anchors and editorial rules: fix these errors and run it again"
+            } else {
+                ""
+            }
         )
     }
 }
