@@ -336,9 +336,9 @@ pub struct Stopped {
     pub sources: usize,
     /// Every problem found.
     pub problems: Diagnostics,
-    /// True when it stopped before the model was made (errors in site.yaml, the theme or
-    /// front matter), so links, anchors and pages were not checked.
-    pub early: bool,
+    /// True when the model was made, so links, anchors and pages were checked; false
+    /// when errors in site.yaml, the theme or front matter stopped it before.
+    pub modelled: bool,
 }
 
 /// Every check of a build, without writing: what `knead check` runs.
@@ -346,7 +346,7 @@ pub fn check(opts: &Options) -> Result<Prepared, Stopped> {
     let mut progress = Progress::default();
     let prepared = prepare_into(opts, None, &mut progress).map_err(|problems| Stopped {
         sources: progress.sources,
-        early: !progress.modelled,
+        modelled: progress.modelled,
         problems,
     })?;
     match prepared.render_each(None) {
@@ -357,7 +357,7 @@ pub fn check(opts: &Options) -> Result<Prepared, Stopped> {
             Err(Stopped {
                 sources: prepared.sources,
                 problems,
-                early: false,
+                modelled: true,
             })
         }
     }

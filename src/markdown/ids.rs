@@ -51,6 +51,11 @@ pub(super) fn claim_written(
             Err(Taken::Reserved) => {
                 format!("the id `{id}` is reserved by the theme: its templates give it to an element of their own")
             }
+            Err(Taken::Shared) => {
+                format!(
+                    "the id `{id}` is already used by the site's disclaimer (site.yaml), which articles and techniques show"
+                )
+            }
             Err(Taken::Used) => match here.get(id.as_ref()) {
                 Some(&first) => format!(
                     "the id `{id}` is already the id of the heading on line {}",

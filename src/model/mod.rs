@@ -315,6 +315,9 @@ impl<'c> Assembly<'c> {
         // Site-wide Markdown (the disclaimer) and the menu.
         let mut site_problems = Vec::new();
         let index = &outline.index;
+        // The disclaimer is on the pages of articles and techniques: its ids (headings,
+        // footnotes) join the theme's, which the pages' content never takes.
+        let mut disclaimer_ids = IdSet::for_page(Arc::clone(reserved));
         let disclaimer_html = config.disclaimer.as_deref().map_or_else(String::new, |text| {
             let origin = TextOrigin {
                 file: std::path::Path::new(crate::source::config::FILE),
@@ -324,8 +327,14 @@ impl<'c> Assembly<'c> {
                 page_path: "/",
                 analyze: false,
             };
-            markdown::render(text, &origin, index, &mut IdSet::default(), &mut site_problems).html
+            markdown::render(text, &origin, index, &mut disclaimer_ids, &mut site_problems).html
         });
+        let disclaimer_ids = disclaimer_ids.into_anchors();
+        let reserved = if disclaimer_ids.is_empty() {
+            Arc::clone(reserved)
+        } else {
+            Arc::new(reserved.with_shared(disclaimer_ids.iter()))
+        };
         let menu = resolve_menu(&config, index, &mut site_problems);
         let ok = !problems.iter().chain(&site_problems).any(Diagnostic::is_error);
         let site = ok.then(|| assemble(&outline, docs, config, assets, disclaimer_html, menu));
@@ -337,7 +346,7 @@ impl<'c> Assembly<'c> {
             site,
             settings,
             cache,
-            reserved: Arc::clone(reserved),
+            reserved,
         }
     }
 

@@ -89,6 +89,8 @@ pub struct ReservedIds {
     fixed: Vec<String>,
     /// The stems of numbered ids: `source-` for `source-{n}` (any number), sorted.
     numbered: Vec<String>,
+    /// The ids of content shown on every page (the site's disclaimer), sorted.
+    shared: Vec<String>,
 }
 
 /// Stands for any number at the end of a reserved id: `source-{n}`.
@@ -134,10 +136,26 @@ impl ReservedIds {
         }
     }
 
+    /// These ids and `shared`, the ids of content shown on every page (the site's
+    /// disclaimer).
+    pub fn with_shared<'a>(&self, shared: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut ids = self.clone();
+        ids.shared.extend(shared.into_iter().map(str::to_owned));
+        ids.shared.sort_unstable();
+        ids.shared.dedup();
+        ids
+    }
+
+    /// True when `id` is one of content shown on every page ([`ReservedIds::with_shared`]).
+    pub fn is_shared(&self, id: &str) -> bool {
+        self.shared.binary_search_by(|f| f.as_str().cmp(id)).is_ok()
+    }
+
     /// True when the page around the content uses `id`.
     pub fn contains(&self, id: &str) -> bool {
         id == "top"
             || self.fixed.binary_search_by(|f| f.as_str().cmp(id)).is_ok()
+            || self.is_shared(id)
             || self.numbered.iter().any(|stem| {
                 id.strip_prefix(stem.as_str())
                     .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
@@ -161,8 +179,10 @@ pub struct IdSet {
 /// Why an id written by the author cannot be had.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Taken {
-    /// The page around the content uses it.
+    /// The page around the content uses it (the theme, or HTML for `top`).
     Reserved,
+    /// Content shown on every page has it (the site's disclaimer).
+    Shared,
     /// Something else of the content has it already.
     Used,
 }
@@ -182,7 +202,9 @@ impl IdSet {
 
     /// Takes `id` exactly as the author wrote it, or says why it cannot be had.
     pub fn claim(&mut self, id: &str) -> Result<(), Taken> {
-        if self.reserved.contains(id) {
+        if self.reserved.is_shared(id) {
+            Err(Taken::Shared)
+        } else if self.reserved.contains(id) {
             Err(Taken::Reserved)
         } else if !self.used.insert(id.to_owned()) {
             Err(Taken::Used)
@@ -357,5 +379,10 @@ mod tests {
         let any_number = ReservedIds::new(["{n}"]).unwrap();
         assert!(any_number.contains("12") && !any_number.contains("x12"));
         assert!(ReservedIds::default().contains("top"));
+        let with_disclaimer = ReservedIds::default().with_shared(["note"]);
+        assert!(with_disclaimer.contains("note") && with_disclaimer.is_shared("note"));
+        let mut page = IdSet::for_page(std::sync::Arc::new(with_disclaimer));
+        assert_eq!(page.claim("note"), Err(Taken::Shared));
+        assert_eq!(page.unique("note"), "note-1");
     }
 }

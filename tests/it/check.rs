@@ -127,7 +127,31 @@ fn everything_build_rejects() {
     );
     let run = check(&site, &[]);
     run.fails_with(1).stderr_has("did you mean `techniques`?");
-    assert!(run.stdout.contains("1 error, 0 warnings"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("1 error, 0 warnings; stopped before the links, anchors and editorial rules"),
+        "{}",
+        run.stdout
+    );
+    // A broken link stops it after the links, before the editorial rules.
+    site.edit(
+        "content/articles/second.md",
+        "technqiues: [swedish]",
+        "techniques: [swedish]",
+    );
+    site.edit(
+        "content/articles/second.md",
+        "## What to expect",
+        "## What to expect\n\n[gone](gone.md)",
+    );
+    let run = check(&site, &[]);
+    run.fails_with(1).stderr_has("`gone.md`");
+    assert!(
+        run.stdout
+            .contains("checked 7 files: 1 error, 0 warnings; stopped before the editorial rules"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

@@ -469,6 +469,27 @@ fn the_themes_numbered_ids_are_never_a_headings() {
     assert_eq!(page.matches(r#"id="source-1""#).count(), 1, "{page}");
 }
 
+/// The disclaimer (site.yaml) is on every article page: its ids are the page's too.
+#[test]
+fn the_disclaimers_ids_are_the_pages_too() {
+    let site = with_body("## Advice\n\nSee[^d].\n\n[^d]: A note.\n\n## Mine {#fn-d}\n");
+    site.edit(
+        "site.yaml",
+        "not medical advice.",
+        "not medical advice[^d].\\n\\n## Advice\\n\\n[^d]: Ask a doctor.",
+    );
+    let run = site.knead(&["build"]);
+    run.fails_with(1)
+        .stderr_has("the id `fn-d` is already used by the site's disclaimer (site.yaml)")
+        .stderr_has(&format!("content/articles/second.md:{}:10", line_of(&site, "{#fn-d}")));
+    site.edit("content/articles/second.md", "## Mine {#fn-d}", "## Mine");
+    site.knead(&["build"]).ok();
+    let page = site.read("public/articles/second/index.html");
+    for id in ["advice", "advice-1", "fn-d", "fn-d-1"] {
+        assert_eq!(page.matches(&format!(r#" id="{id}""#)).count(), 1, "{id}: {page}");
+    }
+}
+
 #[test]
 fn a_written_id_that_collides_is_an_error() {
     let site = with_body("## Custom {#main}\n\n## Top {#top}\n\n## A {#a}\n\n## B {#a}\n");

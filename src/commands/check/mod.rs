@@ -27,9 +27,11 @@ pub struct Grade {
 pub struct Report {
     /// Markdown files checked (their front matter at least).
     pub files: usize,
-    /// True when errors in site.yaml, the theme or front matter stopped the check before
-    /// the links, the anchors and the editorial rules.
+    /// True when errors stopped the check before its editorial rules.
     pub stopped_early: bool,
+    /// True when the links and anchors were checked (errors in site.yaml, the theme or
+    /// front matter stop the check before them).
+    pub links_checked: bool,
     /// Errors and warnings, sorted.
     pub diagnostics: Diagnostics,
     /// Reading grade of each article.
@@ -50,13 +52,15 @@ pub fn check(opts: &Options, today: Date) -> Report {
             Report {
                 files: rendered.sources,
                 stopped_early: false,
+                links_checked: true,
                 diagnostics,
                 grades,
             }
         }
         Err(stopped) => Report {
             files: stopped.sources,
-            stopped_early: stopped.early,
+            stopped_early: true,
+            links_checked: stopped.modelled,
             diagnostics: stopped.problems,
             grades: Vec::new(),
         },
@@ -122,10 +126,12 @@ impl Report {
             plural(self.files, "file"),
             plural(self.diagnostics.error_count(), "error"),
             plural(self.diagnostics.warning_count(), "warning"),
-            if self.stopped_early {
-                "; stopped before the links, anchors and editorial rules: fix these errors and run it again"
-            } else {
-                ""
+            match (self.stopped_early, self.links_checked) {
+                (false, _) => "",
+                (true, false) => {
+                    "; stopped before the links, anchors and editorial rules: fix these errors and run it again"
+                }
+                (true, true) => "; stopped before the editorial rules: fix these errors and run it again",
             }
         )
     }
