@@ -78,21 +78,48 @@ pub(super) fn claim_written(
 #[derive(Debug, Default)]
 pub(super) struct Footnotes {
     by_label: FxHashMap<String, (String, usize)>,
+    /// A second definition of a label (an error) has an id of its own, by where it starts.
+    again: FxHashMap<usize, String>,
 }
 
 impl Footnotes {
     /// Numbers the footnotes in order of first use (reference or definition) and gives
-    /// each an id `fn-<label>` from `ids`, after every heading took its own.
-    pub(super) fn assign(events: &Events<'_>, ids: &mut IdSet) -> Self {
+    /// each an id `fn-<label>` from `ids`, after every heading took its own. A label
+    /// defined twice is an error in `problems`.
+    pub(super) fn assign(
+        events: &Events<'_>,
+        ids: &mut IdSet,
+        (locate, problem): (&dyn Fn(usize, usize) -> Pos, &ProblemAt<'_>),
+        problems: &mut Vec<Diagnostic>,
+    ) -> Self {
         let mut notes = Footnotes::default();
-        for (event, _) in events {
+        let mut defined: FxHashMap<String, usize> = FxHashMap::default();
+        for (event, range) in events {
             let (Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))) = event else {
                 continue;
             };
+            let key = label.to_lowercase();
+            if matches!(event, Event::Start(_)) {
+                if let Some(&first) = defined.get(&key) {
+                    let id = ids.unique(&format!("fn-{}", heading_id(label)));
+                    notes.again.insert(range.start, id);
+                    problems.push(problem(
+                        range.start,
+                        label.len() + 3,
+                        format!(
+                            "the footnote `[^{label}]` is defined twice (first on line {})",
+                            locate(first, 1).line
+                        ),
+                        "keep one definition, or give this one a label of its own".to_owned(),
+                    ));
+                    continue;
+                }
+                defined.insert(key.clone(), range.start);
+            }
             let n = notes.by_label.len() + 1;
             notes
                 .by_label
-                .entry(label.to_lowercase())
+                .entry(key)
                 .or_insert_with(|| (ids.unique(&format!("fn-{}", heading_id(label))), n));
         }
         notes
@@ -114,9 +141,9 @@ impl Footnotes {
             .map_or(("", 0), |(id, n)| (id.as_str(), *n))
     }
 
-    /// The HTML of a footnote event, as pulldown-cmark writes it but with the footnote's
-    /// id; `None` for any other event.
-    pub(super) fn html(&self, event: &Event<'_>) -> Option<Event<'static>> {
+    /// The HTML of a footnote event starting at byte `at`, as pulldown-cmark writes it
+    /// but with the footnote's id; `None` for any other event.
+    pub(super) fn html(&self, event: &Event<'_>, at: usize) -> Option<Event<'static>> {
         let html = match event {
             Event::FootnoteReference(label) => {
                 let (id, n) = self.get(label);
@@ -124,6 +151,7 @@ impl Footnotes {
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 let (id, n) = self.get(label);
+                let id = self.again.get(&at).map_or(id, String::as_str);
                 format!(
                     r#"<div class="footnote-definition" id="{id}"><sup class="footnote-definition-label">{n}</sup>"#
                 )
@@ -197,6 +225,23 @@ pub(super) mod tests {
         assert!(html.contains(r#"<h2 id="notes">Notes</h2>"#), "{html}");
         assert!(html.contains(r#"<h2 id="fn-notes">Later</h2>"#), "{html}");
         assert_eq!(html.matches(r##"href="#fn-notes-1""##).count(), 2, "{html}");
+    }
+
+    #[test]
+    fn a_footnote_defined_twice_is_an_error_and_both_keep_ids_of_their_own() {
+        let (html, problems) = run("A[^a].\n\n[^a]: One.\n\n[^A]: Two.\n");
+        let found: Vec<(usize, usize, &str)> = problems
+            .iter()
+            .map(|d| (d.line, d.column, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [(5, 1, "the footnote `[^A]` is defined twice (first on line 3)")]
+        );
+        assert!(
+            html.contains(r#"id="fn-a">"#) && html.contains(r#"id="fn-a-1">"#),
+            "{html}"
+        );
     }
 
     #[test]

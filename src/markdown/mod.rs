@@ -408,7 +408,7 @@ pub fn render(
     }
 
     out.search = search.finish();
-    let footnotes = ids::Footnotes::assign(&events, ids);
+    let footnotes = ids::Footnotes::assign(&events, ids, (&locate, &problem), problems);
 
     // Pass 2: links and images.
     for k in 0..events.len() {
@@ -504,10 +504,11 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Iterator for F
         if let Some(e) = self.pending.take() {
             return Some(e);
         }
-        let e = match self.events.next()?.0 {
+        let (e, range) = self.events.next()?;
+        let e = match e {
             Event::Html(h) | Event::InlineHtml(h) if self.from_front_matter => Event::Text(h),
             // After the line above: knead's own HTML, never the author's.
-            e if !self.footnotes.is_empty() => self.footnotes.html(&e).unwrap_or(e),
+            e if !self.footnotes.is_empty() => self.footnotes.html(&e, range.start).unwrap_or(e),
             e => e,
         };
         match e {

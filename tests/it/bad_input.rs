@@ -626,6 +626,30 @@ fn one_huge_line_of_links_builds() {
 }
 
 #[test]
+fn thousands_of_undefined_labels_on_one_line() {
+    // Their positions are found in one pass over the line, each message showing only the
+    // part of the line around its label.
+    let start = Instant::now();
+    let run = rejects(
+        |s| {
+            let mut text =
+                String::from("---\ntitle: \"Labels\"\ndescription: \"One line.\"\ndate: 2025-01-01\n---\n\n");
+            text.push_str(&"see [^x] and [the guide][guide] ".repeat(4_000));
+            s.write("content/articles/labels.md", &text);
+        },
+        &[
+            "the footnote `[^x]` is not defined",
+            "content/articles/labels.md:7:5",
+            "the reference link `[the guide][guide]` has no definition of `[guide]`",
+            "at content/articles/labels.md:7:127982",
+            "the build failed with 8000 errors",
+        ],
+    );
+    assert!(run.stderr.len() < 8_000 * 1_000, "{} bytes of errors", run.stderr.len());
+    assert!(start.elapsed() < Duration::from_secs(60), "took {:?}", start.elapsed());
+}
+
+#[test]
 fn thousands_of_broken_links_on_one_line() {
     // Each problem shows its line: a line of 100 KB is cut to the part around the link.
     let start = Instant::now();

@@ -98,8 +98,12 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
                 "## Notes\n\n## Source 1 {#source-1}\n\n## X {#notes}\n\nA[^notes] B[^Notes] C[^nots].\n\n[^notes]: n\n",
             ),
         ),
-        ("many undefined labels", fm("", &"[^x] [a][b] [c][] [^y ".repeat(5_000))),
+        ("many undefined labels", fm("", &"[^x] [a][b] [c][] [^y ".repeat(500))),
         ("the same written id many times", fm("", &"## A {#a}\n\n".repeat(3_000))),
+        (
+            "a footnote defined twice",
+            fm("", "[^1]: note\n\n[ref]: /articles/b/\n[^1]: note\n"),
+        ),
         ("table without body", fm("", "|a|\n|-|\n")),
         ("invalid UTF-8", b"---\ntitle: caf\xe9\n---\n\xff\xfe".to_vec()),
     ]
