@@ -35,6 +35,7 @@ fn main() {
         walk(&theme.join(sub), &theme, &mut files);
     }
     files.push("README.md".to_owned());
+    files.push("theme.yaml".to_owned());
     let mut code = String::from(
         "/// The default theme's files: (path inside the theme, contents).\npub(crate) static FILES: &[(&str, &[u8])] = &[\n",
     );

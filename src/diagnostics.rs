@@ -2,7 +2,9 @@
 //! shows the offending source line and, where we can, says how to fix it.
 //!
 //! A build never stops at the first problem: each stage pushes [`Diagnostic`]s into a
-//! [`Diagnostics`] list, and the command prints them all at the end.
+//! [`Diagnostics`] list, and the command prints them all at the end. A command that
+//! fails says why with a [`Failure`]: a mistake in how knead was called (exit code 2)
+//! or problems in the site (exit code 1).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -212,6 +214,8 @@ impl Diagnostic {
                         .element(snippet)
                 }
             }
+            // A problem of the command line has no file.
+            _ if path.is_empty() => Group::with_title(title),
             _ => title.element(Level::NOTE.message(format!("in {path}"))),
         };
         groups.push(group);
@@ -229,7 +233,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}: {kind}: {}", self.location(), self.message)?;
+        if self.file.as_os_str().is_empty() {
+            write!(f, "{kind}: {}", self.message)?;
+        } else {
+            write!(f, "{}: {kind}: {}", self.location(), self.message)?;
+        }
         if let Some(help) = &self.help {
             write!(f, " (help: {help})")?;
         }
@@ -348,6 +356,54 @@ impl FromIterator<Diagnostic> for Diagnostics {
     }
 }
 
+/// Why a command failed; its variant is the command's exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// A mistake in how knead was called, found before anything was written: a path
+    /// that is not there or not a site, a bad flag value, a reserved or taken name
+    /// (exit code 2).
+    Usage(Diagnostics),
+    /// Errors in the site (content, templates) or in reading and writing its files
+    /// (exit code 1).
+    Site(Diagnostics),
+}
+
+impl Failure {
+    /// A usage failure with one problem.
+    pub fn usage(d: Diagnostic) -> Self {
+        Failure::Usage(d.into())
+    }
+
+    /// The exit code: 2 for usage, 1 for the site.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Usage(_) => 2,
+            Failure::Site(_) => 1,
+        }
+    }
+
+    /// The problems to print.
+    pub fn problems(&self) -> &Diagnostics {
+        match self {
+            Failure::Usage(d) | Failure::Site(d) => d,
+        }
+    }
+
+    /// The problems, whatever the kind.
+    pub fn into_problems(self) -> Diagnostics {
+        match self {
+            Failure::Usage(d) | Failure::Site(d) => d,
+        }
+    }
+}
+
+/// Problems of the site are a site failure (exit code 1).
+impl From<Diagnostics> for Failure {
+    fn from(d: Diagnostics) -> Self {
+        Failure::Site(d)
+    }
+}
+
 /// The known word closest to `word`, if it is close enough to be a likely typo.
 pub fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     known
@@ -394,6 +450,21 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_problem_of_the_command_line_names_no_file() {
+        let d = Diagnostic::error("", "--base-url: `foo` is not an absolute http(s) URL").help("give the full address");
+        assert_eq!(
+            d.render(false),
+            "error: --base-url: `foo` is not an absolute http(s) URL\n |\nhelp: give the full address"
+        );
+        assert_eq!(
+            d.to_string(),
+            "error: --base-url: `foo` is not an absolute http(s) URL (help: give the full address)"
+        );
+        assert_eq!(Failure::usage(d.clone()).exit_code(), 2);
+        assert_eq!(Failure::from(Diagnostics::from(d)).exit_code(), 1);
+    }
 
     #[test]
     fn suggests_close_keys() {

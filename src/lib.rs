@@ -15,7 +15,8 @@
 //! 7. [`build`]: the stage runner for clean and incremental builds, the output folder
 //!    and its lock.
 //!
-//! [`commands`] holds what each command adds on top (check, new/init, watch, serve);
+//! [`commands`] holds what each command adds on top (check, new/init, watch, serve) and
+//! the command line itself;
 //! [`diagnostics`] turns every problem into a message that points at the file, line and fix.
 
 // Diagnostics are large (file, message, help, source line) but only travel on the

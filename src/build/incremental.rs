@@ -101,7 +101,8 @@ impl Incremental {
     /// holding the folder's lock as `knead watch` for as long as it lives (see
     /// [`lock::lock`]).
     pub fn new(opts: Options) -> Result<Self, Diagnostics> {
-        let lock = crate::build::pipeline::lock_output(&opts, lock::Writer::Watch, true, &mut |_| {})?;
+        let lock = crate::build::pipeline::lock_output(&opts, lock::Writer::Watch, true, &mut |_| {})
+            .map_err(crate::diagnostics::Failure::into_problems)?;
         Ok(Self::with_lock(opts, Arc::new(lock)))
     }
 

@@ -3,11 +3,11 @@
 //! reports every problem it finds; the pipeline stops only between stages, so one run
 //! shows as many errors as can be known.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Failure};
 use crate::model::Site;
 use crate::render::Renderer;
 use crate::source::theme::Theme;
@@ -39,6 +39,64 @@ impl Options {
     pub fn output_dir(&self) -> PathBuf {
         self.output.clone().unwrap_or_else(|| self.root.join("public"))
     }
+
+    /// Checks what the command line named, before anything is read or written: the
+    /// site folder ([`check_site_folder`]) and the `--base-url` given instead of
+    /// site.yaml's. Each mistake is a usage failure.
+    pub fn check(&self) -> Result<(), Failure> {
+        check_site_folder(&self.root)?;
+        match &self.base_url {
+            Some(url) => config::parse_base_url_override(url).map(|_| ()).map_err(Failure::usage),
+            None => Ok(()),
+        }
+    }
+}
+
+/// How messages name the folder `dir`.
+fn folder_name(dir: &Path) -> String {
+    if dir == Path::new(".") || dir.as_os_str().is_empty() {
+        "the current folder".to_owned()
+    } else {
+        format!("`{}`", dir.display())
+    }
+}
+
+/// Checks that `root` is a site folder: there, a folder, holding a site.yaml. Each
+/// mistake is a usage failure that says which.
+pub fn check_site_folder(root: &Path) -> Result<(), Failure> {
+    let help = "run knead in the folder that holds site.yaml, pass that folder with --root DIR, or create a new site with `knead init DIR`";
+    let refuse = |message: String, help: String| Err(Failure::usage(Diagnostic::error("", message).help(help)));
+    match std::fs::metadata(root) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => refuse(
+            format!("the site folder {} does not exist", folder_name(root)),
+            help.into(),
+        ),
+        Err(e) => refuse(
+            format!("cannot read the site folder {}: {e}", folder_name(root)),
+            help.into(),
+        ),
+        Ok(m) if !m.is_dir() => {
+            let help = match root.parent() {
+                Some(parent) if root.file_name() == Some(config::FILE.as_ref()) => format!(
+                    "--root takes the site's folder, not its {}: `--root {}`",
+                    config::FILE,
+                    if parent.as_os_str().is_empty() {
+                        Path::new(".")
+                    } else {
+                        parent
+                    }
+                    .display()
+                ),
+                _ => help.into(),
+            };
+            refuse(format!("{} is a file, not a folder", folder_name(root)), help)
+        }
+        Ok(_) if !root.join(config::FILE).is_file() => refuse(
+            format!("{} is not a knead site: it has no {}", folder_name(root), config::FILE),
+            help.into(),
+        ),
+        Ok(_) => Ok(()),
+    }
 }
 
 /// A site ready to render: the model, the theme and its compiled templates.
@@ -63,16 +121,32 @@ pub struct Prepared {
 
 /// Runs every stage up to (not including) rendering pages.
 pub fn prepare(opts: &Options) -> Result<Prepared, Diagnostics> {
-    prepare_into(opts, None)
+    prepare_into(opts, None, &mut Progress::default())
+}
+
+/// How far [`prepare_into`] got, for a report when it fails.
+#[derive(Debug, Default)]
+struct Progress {
+    /// The Markdown files found.
+    sources: usize,
+    /// True once site.yaml, the theme and every file's front matter were sound, so the
+    /// model (links, anchors) was made.
+    modelled: bool,
 }
 
 /// [`prepare`], writing each article's page into `staging` as soon as its Markdown is
 /// rendered (then dropping the body's HTML) when there is a staging folder, the front
-/// matter and the templates are sound, and no reading statistics are wanted.
-fn prepare_into(opts: &Options, staging: Option<&output::Staging>) -> Result<Prepared, Diagnostics> {
+/// matter and the templates are sound, and no reading statistics are wanted. `progress`
+/// says how far it got, even when it fails.
+fn prepare_into(
+    opts: &Options,
+    staging: Option<&output::Staging>,
+    progress: &mut Progress,
+) -> Result<Prepared, Diagnostics> {
     let lap = laps(Instant::now());
     let config = config::load(&opts.root, opts.base_url.as_deref());
     let mut sources = discover::discover(&opts.root);
+    progress.sources = sources.markdown.len();
     lap("discover");
     let (docs, parse_problems) = parse::parse_all(&sources.markdown);
     lap("parse");
@@ -82,6 +156,7 @@ fn prepare_into(opts: &Options, staging: Option<&output::Staging>) -> Result<Pre
         &config,
         theme.as_ref(),
     )?;
+    progress.modelled = true;
     let mut docs: Vec<Arc<parse::Doc>> = docs.into_iter().map(Arc::new).collect();
     let settings = model::Settings {
         drafts: opts.drafts,
@@ -254,15 +329,36 @@ fn cpu_ms() -> f64 {
     0.0
 }
 
+/// A check that could not go on to the end.
+#[derive(Debug)]
+pub struct Stopped {
+    /// The Markdown files found (their front matter was read).
+    pub sources: usize,
+    /// Every problem found.
+    pub problems: Diagnostics,
+    /// True when the model was made, so links, anchors and pages were checked; false
+    /// when errors in site.yaml, the theme or front matter stopped it before.
+    pub modelled: bool,
+}
+
 /// Every check of a build, without writing: what `knead check` runs.
-pub fn check(opts: &Options) -> Result<Prepared, Diagnostics> {
-    let prepared = prepare(opts)?;
+pub fn check(opts: &Options) -> Result<Prepared, Stopped> {
+    let mut progress = Progress::default();
+    let prepared = prepare_into(opts, None, &mut progress).map_err(|problems| Stopped {
+        sources: progress.sources,
+        modelled: progress.modelled,
+        problems,
+    })?;
     match prepared.render_each(None) {
         Ok(_) => Ok(prepared),
         Err(errs) => {
             let mut problems = prepared.warnings;
             problems.extend(errs);
-            Err(problems)
+            Err(Stopped {
+                sources: prepared.sources,
+                problems,
+                modelled: true,
+            })
         }
     }
 }
@@ -282,23 +378,23 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
-/// Checks the output folder of `opts` ([`output::check_output_dir`]) and takes its lock
-/// for `me` ([`lock::lock`]: whether to `wait` for another process, and `tell` about
-/// it).
+/// Checks the output folder of `opts` ([`output::check_output_dir`]: a folder the
+/// command line should not have named is a usage failure) and takes its lock for `me`
+/// ([`lock::lock`]: whether to `wait` for another process, and `tell` about it).
 pub fn lock_output(
     opts: &Options,
     me: lock::Writer,
     wait: bool,
     tell: &mut dyn FnMut(&str),
-) -> Result<lock::Lock, Diagnostics> {
-    let out = output::check_output_dir(&opts.root, &opts.output_dir())?;
-    Ok(lock::lock(&out, me, wait, tell)?)
+) -> Result<lock::Lock, Failure> {
+    let out = output::check_output_dir(&opts.root, &opts.output_dir()).map_err(Failure::usage)?;
+    lock::lock(&out, me, wait, tell).map_err(|d| Failure::Site(d.into()))
 }
 
 /// Builds the site and writes it to the output folder, after waiting (silently) for any
 /// other knead process that writes it: [`build_locked`] under [`lock_output`].
 pub fn build(opts: &Options) -> Result<BuildReport, Diagnostics> {
-    let lock = lock_output(opts, lock::Writer::Build, true, &mut |_| {})?;
+    let lock = lock_output(opts, lock::Writer::Build, true, &mut |_| {}).map_err(Failure::into_problems)?;
     build_locked(opts, &lock)
 }
 
@@ -310,7 +406,8 @@ pub fn build_locked(opts: &Options, lock: &lock::Lock) -> Result<BuildReport, Di
     let start = Instant::now();
     let out = lock.output().to_path_buf();
     let written = output::write_with(lock, |staging| {
-        let prepared = prepare_into(opts, Some(staging)).map_err(|d| d.into_iter().collect::<Vec<_>>())?;
+        let prepared = prepare_into(opts, Some(staging), &mut Progress::default())
+            .map_err(|d| d.into_iter().collect::<Vec<_>>())?;
         let lap = laps(Instant::now());
         let with_warnings = |errs: Diagnostics| {
             let mut problems: Vec<Diagnostic> = prepared.warnings.iter().cloned().collect();

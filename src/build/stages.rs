@@ -98,7 +98,14 @@ impl<'a> Ready<'a> {
         cache: Option<&'c MarkdownCache>,
     ) -> Assembly<'c> {
         let statics: Vec<String> = self.theme.statics.iter().map(|s| format!("/{}", s.out)).collect();
-        Assembly::new(self.config.clone(), docs, assets, &statics, settings, cache)
+        Assembly::new(
+            self.config.clone(),
+            docs,
+            assets,
+            (&statics, &self.theme.ids),
+            settings,
+            cache,
+        )
     }
 
     /// Ends the model begun by [`Ready::start_model`], once its Markdown is rendered:

@@ -1,10 +1,15 @@
 //! `knead new` and `knead init`: new content files with their front matter filled in,
 //! and a complete new site (config, sample content, the default theme) that builds and
-//! passes `knead check` as it is.
+//! passes `knead check` as it is. Neither overwrites or deletes a file; a name that is
+//! reserved or taken, or a folder that already holds files, is a usage failure.
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Failure};
 use crate::source::date::Date;
+use crate::source::discover::{self, Kind};
 use crate::text::slug::slugify;
 
 /// What `knead new` creates.
@@ -18,13 +23,35 @@ pub enum NewKind {
     Page,
 }
 
-/// A scaffolding failure: a message and a fix.
-#[derive(Debug)]
-pub struct ScaffoldError {
-    /// What went wrong.
-    pub message: String,
-    /// What to do.
-    pub help: String,
+impl NewKind {
+    fn kind(self) -> Kind {
+        match self {
+            NewKind::Article => Kind::Article,
+            NewKind::Technique => Kind::Technique,
+            NewKind::Page => Kind::Page,
+        }
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            NewKind::Article => "article",
+            NewKind::Technique => "technique",
+            NewKind::Page => "page",
+        }
+    }
+}
+
+/// A usage failure with a message and a fix.
+fn usage(message: String, help: impl Into<String>) -> Failure {
+    Failure::usage(Diagnostic::error("", message).help(help))
+}
+
+/// A failure to write `path`.
+fn cannot_write(path: &Path, e: &std::io::Error) -> Failure {
+    Failure::Site(Diagnostics::from(
+        Diagnostic::error(path, format!("cannot write this file: {e}"))
+            .help("check the folder's permissions and free disk space"),
+    ))
 }
 
 /// Double-quotes `s` as a YAML string.
@@ -48,49 +75,107 @@ pub fn new_file_text(kind: NewKind, title: &str, today: Date) -> String {
     }
 }
 
-/// Writes a new content file under `root` and returns its path.
-pub fn new_content(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf, ScaffoldError> {
-    if !root.join(crate::source::config::FILE).is_file() {
-        return Err(ScaffoldError {
-            message: format!("{} is not a knead site (it has no site.yaml)", root.display()),
-            help: "run this inside a site folder, pass --root DIR, or create a site with `knead init DIR`".into(),
-        });
-    }
+/// The file of `root`'s content of kind `kind` whose slug is `slug` (its `slug:` or,
+/// without one, its file name), drafts included. A file whose front matter cannot be
+/// read counts by its file name.
+fn slug_taken_by(root: &Path, kind: NewKind, slug: &str) -> Option<PathBuf> {
+    let sources = discover::discover(root);
+    sources
+        .markdown
+        .par_iter()
+        .filter(|s| s.kind == kind.kind())
+        .find_first(|s| {
+            let (doc, _) = crate::source::parse::parse_one(s);
+            match doc {
+                Some(doc) => doc.slug == slug,
+                None => s.path.file_stem().is_some_and(|stem| stem == slug),
+            }
+        })
+        .map(|s| s.rel.clone())
+}
+
+/// Writes a new content file under `root` and returns its path. The site folder must
+/// be a site, and the slug made from `title` free: not knead's own (pages) and no other
+/// file's of the same kind.
+pub fn new_content(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf, Failure> {
+    crate::build::pipeline::check_site_folder(root)?;
     let slug = slugify(title);
     if slug.is_empty() {
-        return Err(ScaffoldError {
-            message: format!("the title `{title}` has no letters or digits to make a file name from"),
-            help: "use a title with letters or digits; you can change the title in the file afterwards".into(),
-        });
+        return Err(usage(
+            format!("the title `{title}` has no letters or digits to make a file name from"),
+            "use a title with letters or digits; you can change the title in the file afterwards",
+        ));
     }
-    let dir = root.join("content").join(match kind {
-        NewKind::Article => "articles",
-        NewKind::Technique => "techniques",
-        NewKind::Page => "pages",
-    });
+    let word = kind.word();
+    if kind == NewKind::Page && crate::model::RESERVED.contains(&slug.as_str()) {
+        return Err(usage(
+            format!("the page slug `{slug}` is taken by knead's own /{slug}/ section"),
+            format!(
+                "choose another title, e.g. `knead new page \"{title} page\"`; you can change the title in the file afterwards"
+            ),
+        ));
+    }
+    if let Some(other) = slug_taken_by(root, kind, &slug) {
+        return Err(usage(
+            format!("the {word} slug `{slug}` is already used by {}", other.display()),
+            format!("choose another title, or edit {} instead", other.display()),
+        ));
+    }
+    let dir = root.join("content").join(format!("{word}s"));
     let path = dir.join(format!("{slug}.md"));
     if path.exists() {
-        return Err(ScaffoldError {
-            message: format!("{} already exists", path.display()),
-            help: "choose another title, or edit the existing file".into(),
-        });
+        return Err(usage(
+            format!("{} already exists", path.display()),
+            "choose another title, or edit the existing file",
+        ));
     }
-    let io = |e: std::io::Error| ScaffoldError {
-        message: format!("cannot write {}: {e}", path.display()),
-        help: "check the folder's permissions".into(),
-    };
-    std::fs::create_dir_all(&dir).map_err(io)?;
-    std::fs::write(&path, new_file_text(kind, title, Date::today())).map_err(io)?;
+    std::fs::create_dir_all(&dir).map_err(|e| cannot_write(&path, &e))?;
+    // `create_new`: a file made meanwhile by someone else is not overwritten either.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, new_file_text(kind, title, Date::today()).as_bytes()))
+        .map_err(|e| cannot_write(&path, &e))?;
     Ok(path)
 }
 
-/// Writes a new site into `dir`, which must not exist or be empty.
-pub fn init(dir: &Path) -> Result<(), ScaffoldError> {
-    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(ScaffoldError {
-            message: format!("{} already exists and is not empty", dir.display()),
-            help: "choose a new folder name, e.g. `knead init my-site`".into(),
-        });
+/// The lines knead adds to a site's `.gitignore`: the output folder and what it writes
+/// beside it.
+const GITIGNORE: &str = "/public/\n/.public.knead-*\n/.knead-cache/\n";
+
+/// Writes a new site into `dir`: a new folder, an empty one, or one that holds only
+/// version-control and editor files (dot files such as `.git`, editor leftovers). With
+/// `force`, any folder, as long as none of the files it writes is there already. An
+/// existing `.gitignore` gets knead's lines added; nothing is overwritten or deleted.
+pub fn init(dir: &Path, force: bool) -> Result<(), Failure> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(usage(
+            format!("`{}` is a file, not a folder", dir.display()),
+            "choose a new folder name, e.g. `knead init my-site`",
+        ));
+    }
+    if dir.exists() && !force {
+        let mut others: Vec<String> = std::fs::read_dir(dir)
+            .map_err(|e| Failure::Site(Diagnostic::error(dir, format!("cannot read this folder: {e}")).into()))?
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| !discover::is_ignored(name))
+            .collect();
+        others.sort();
+        if !others.is_empty() {
+            let shown = others
+                .iter()
+                .take(3)
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = if others.len() > 3 { ", ..." } else { "" };
+            return Err(usage(
+                format!("`{}` already holds files ({shown}{more})", dir.display()),
+                "add the site beside them with `--force` (knead never overwrites or deletes a file), or choose a new folder, e.g. `knead init my-site`",
+            ));
+        }
     }
     let today = Date::today();
     let mut files: Vec<(String, Vec<u8>)> = vec![
@@ -102,26 +187,66 @@ pub fn init(dir: &Path) -> Result<(), ScaffoldError> {
         ),
         ("content/techniques/swedish.md".into(), SWEDISH_MD.as_bytes().to_vec()),
         ("content/pages/about.md".into(), ABOUT_MD.as_bytes().to_vec()),
-        (
-            ".gitignore".into(),
-            b"/public/\n/.public.knead-*\n/.knead-cache/\n".to_vec(),
-        ),
     ];
     for (path, bytes) in crate::source::theme::embedded_files() {
         files.push((format!("themes/default/{path}"), bytes.to_vec()));
     }
+    let there: Vec<&str> = files
+        .iter()
+        .map(|(rel, _)| rel.as_str())
+        .filter(|rel| std::fs::symlink_metadata(dir.join(rel)).is_ok())
+        .collect();
+    if let Some(first) = there.first() {
+        let more = match there.len() {
+            1 => String::new(),
+            n => format!(" (and {} more of the files it writes)", n - 1),
+        };
+        return Err(usage(
+            format!(
+                "{} already exists{more}: knead init never overwrites a file",
+                dir.join(first).display()
+            ),
+            "choose a new folder, or move those files out of the way",
+        ));
+    }
     for (rel, bytes) in files {
         let path = dir.join(&rel);
-        let io = |e: std::io::Error| ScaffoldError {
-            message: format!("cannot write {}: {e}", path.display()),
-            help: "check the folder's permissions".into(),
-        };
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io)?;
+            std::fs::create_dir_all(parent).map_err(|e| cannot_write(&path, &e))?;
         }
-        std::fs::write(&path, bytes).map_err(io)?;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, &bytes))
+            .map_err(|e| cannot_write(&path, &e))?;
     }
-    Ok(())
+    add_to_gitignore(&dir.join(".gitignore"))
+}
+
+/// Adds knead's lines to `.gitignore` (creating it), keeping every line it has.
+fn add_to_gitignore(path: &Path) -> Result<(), Failure> {
+    let old = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(cannot_write(path, &e)),
+    };
+    let missing: Vec<&str> = GITIGNORE
+        .lines()
+        .filter(|l| !old.lines().any(|o| o.trim() == *l))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut text = old;
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    for line in missing {
+        text.push_str(line);
+        text.push('\n');
+    }
+    std::fs::write(path, text).map_err(|e| cannot_write(path, &e))
 }
 
 const SITE_YAML: &str = r#"title: "My Back Care Site"
@@ -157,7 +282,7 @@ faqs:
   - question: "Where do articles live?"
     answer: "In `content/articles/`, one Markdown file each. Run `knead new article \"Title\"` to start one."
   - question: "How do I see my changes?"
-    answer: "Run `knead build` and open `public/index.html`."
+    answer: "Run `knead serve` and open the address it prints; the page reloads itself as you edit."
   - question: "What if I make a mistake in the front matter?"
     answer: "knead names the file and line, and suggests a fix."
 references:

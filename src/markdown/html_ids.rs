@@ -6,7 +6,7 @@ use pulldown_cmark::Event;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::yaml::Pos;
-use crate::text::slug::{IdSet, RESERVED_IDS};
+use crate::text::slug::{IdSet, Taken};
 
 /// An id found in HTML text: its value and the byte range of the value in that text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,26 +112,24 @@ pub(super) fn claim(
             if id == "top" {
                 continue;
             }
-            if RESERVED_IDS.contains(&id.as_str()) {
-                problems.push(error(
-                    p,
+            let why = match ids.claim(&id) {
+                Ok(()) => continue,
+                Err(Taken::Reserved) => (
                     format!("the id `{id}` is taken by the page around the content"),
+                    "choose another id: the theme's templates give this one to an element of their own".to_owned(),
+                ),
+                Err(Taken::Shared) => (
                     format!(
-                        "choose another id; the page itself uses {}",
-                        RESERVED_IDS
-                            .iter()
-                            .map(|r| format!("`{r}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        "the id `{id}` is already used by the site's disclaimer (site.yaml), which articles and techniques show"
                     ),
-                ));
-            } else if !ids.claim(&id) {
-                problems.push(error(
-                    p,
+                    "choose another id".to_owned(),
+                ),
+                Err(Taken::Used) => (
                     format!("the id `{id}` is used twice on this page"),
-                    "give each element its own id: a link to the id would find only the first".into(),
-                ));
-            }
+                    "give each element its own id: a link to the id would find only the first".to_owned(),
+                ),
+            };
+            problems.push(error(p, why.0, why.1));
         }
         text.clear();
         parts.clear();

@@ -1,16 +1,19 @@
 //! Markdown to HTML with pulldown-cmark: tables, footnotes, strikethrough, task lists,
-//! heading ids (unique per page, any script) feeding the table of contents, links and
-//! image sources resolved through the [`LinkIndex`], images without alt text refused,
-//! ids written in raw HTML kept as link targets ([`html_ids`]) and GitHub-style alerts
-//! made callouts ([`callouts`]).
+//! heading and footnote ids (unique per page, any script, never the theme's: [`ids`])
+//! feeding the table of contents, links and image sources resolved through the
+//! [`LinkIndex`], images without alt text, undefined footnotes and undefined reference
+//! links ([`undefined`]) refused, ids written in raw HTML kept as link targets
+//! ([`html_ids`]) and GitHub-style alerts made callouts ([`callouts`]).
 
 pub mod callouts;
 pub mod html_ids;
+mod ids;
 pub mod links;
+mod undefined;
 
 use std::path::Path;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BrokenLink, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
@@ -283,8 +286,15 @@ pub fn render(
     problems: &mut Vec<Diagnostic>,
 ) -> Rendered {
     let lines = Lines::new(text);
+    let mut broken = Vec::new();
+    let note_broken = |link: BrokenLink<'_>| {
+        undefined::note(&mut broken, &link);
+        None
+    };
     let mut events: Vec<(Event<'_>, std::ops::Range<usize>)> =
-        Parser::new_ext(text, options()).into_offset_iter().collect();
+        Parser::new_with_broken_link_callback(text, options(), Some(note_broken))
+            .into_offset_iter()
+            .collect();
     let mut out = Rendered {
         stats: origin.analyze.then(TextStats::default),
         ..Rendered::default()
@@ -294,6 +304,23 @@ pub fn render(
             .at(origin.file_text, pos.line, pos.column, pos.len)
             .help(help)
     };
+    let locate = |offset: usize, len: usize| lines.pos(origin.placement, offset, len);
+    // A problem at a byte range, showing its line without reading the file again (a
+    // long line may hold thousands of problems).
+    let problem = |offset: usize, len: usize, message: String, help: String| {
+        let pos = locate(offset, len);
+        let shown = if origin.placement.in_front_matter() {
+            let line = pos.line.checked_sub(1).and_then(|i| origin.file_text.lines().nth(i));
+            line.map(|t| crate::diagnostics::ShownLine::of(t, pos.column))
+        } else {
+            let (line, at) = lines.line_at(offset);
+            Some(crate::diagnostics::ShownLine::around(line, at, pos.column))
+        };
+        Diagnostic::error(origin.file, message)
+            .at_shown(pos.line, pos.column, pos.len, shown)
+            .help(help)
+    };
+    let written = ids::claim_written(&events, text, ids, (&locate, &problem), problems);
 
     // Ids written in a body's raw HTML come first: headings then never take them.
     if matches!(origin.placement, Placement::Body(_)) {
@@ -323,7 +350,12 @@ pub fn render(
                 }
                 let title = title.trim().to_owned();
                 in_heading = true;
-                let new_id = ids.unique(&explicit.unwrap_or_else(|| heading_id(&title)));
+                let new_id = match explicit {
+                    Some(id) if written.contains(&i) => id,
+                    // Refused (an error already): a unique id all the same.
+                    Some(id) => ids.unique(&id),
+                    None => ids.unique(&heading_id(&title)),
+                };
                 if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
                     *id = Some(CowStr::from(new_id.clone()));
                 }
@@ -370,6 +402,12 @@ pub fn render(
                     );
                 }
             }
+            // Each list item is a sentence of its own, even with a list inside it.
+            Event::Start(Tag::Item) => {
+                if let Some(stats) = out.stats.as_mut() {
+                    stats.end_block();
+                }
+            }
             Event::Start(Tag::CodeBlock(_) | Tag::Table(_)) => in_code_or_table += 1,
             Event::End(TagEnd::CodeBlock | TagEnd::Table) => in_code_or_table = in_code_or_table.saturating_sub(1),
             Event::Text(t) | Event::Code(t) if in_code_or_table == 0 => {
@@ -396,6 +434,7 @@ pub fn render(
     }
 
     out.search = search.finish();
+    let footnotes = ids::Footnotes::assign(&events, ids, (&locate, &problem), problems);
 
     // Pass 2: links and images.
     for k in 0..events.len() {
@@ -454,6 +493,9 @@ pub fn render(
         }
     }
 
+    // After the links: problem positions are found in the order they are written.
+    undefined::report(&events, text, &broken, &footnotes, &problem, problems);
+
     out.html.reserve(text.len() + text.len() / 4);
     // Markdown written in front matter or site.yaml (FAQ answers, the disclaimer) is one
     // line of prose: raw HTML there is shown as text, never run (`<script>` in an answer).
@@ -464,15 +506,16 @@ pub fn render(
         tables: 0,
         from_front_matter,
         labels: callouts::labels(origin.language),
+        footnotes: &footnotes,
     };
     pulldown_cmark::html::push_html(&mut out.html, events);
     out
 }
 
-/// The events as written out: tables wrapped in a scrolling region, and raw HTML shown
-/// as text in Markdown from front matter. (An iterator of its own: a `flat_map` over
-/// the events cost 3 % of a build.)
-struct Finished<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> {
+/// The events as written out: tables wrapped in a scrolling region, footnotes with
+/// their ids, and raw HTML shown as text in Markdown from front matter. (An iterator of
+/// its own: a `flat_map` over the events cost 3 % of a build.)
+struct Finished<'a, 'f, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> {
     events: I,
     /// An event to give before reading the next one.
     pending: Option<Event<'a>>,
@@ -480,17 +523,21 @@ struct Finished<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> {
     from_front_matter: bool,
     /// The titles of callouts.
     labels: &'static callouts::Labels,
+    footnotes: &'f ids::Footnotes,
 }
 
-impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Iterator for Finished<'a, I> {
+impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Iterator for Finished<'a, '_, I> {
     type Item = Event<'a>;
 
     fn next(&mut self) -> Option<Event<'a>> {
         if let Some(e) = self.pending.take() {
             return Some(e);
         }
-        let e = match self.events.next()?.0 {
+        let (e, range) = self.events.next()?;
+        let e = match e {
             Event::Html(h) | Event::InlineHtml(h) if self.from_front_matter => Event::Text(h),
+            // After the line above: knead's own HTML, never the author's.
+            e if !self.footnotes.is_empty() => self.footnotes.html(&e, range.start).unwrap_or(e),
             e => e,
         };
         match e {
@@ -572,7 +619,10 @@ mod tests {
             language: "en",
         };
         let mut problems = Vec::new();
-        let r = render(text, &origin, &index, &mut IdSet::default(), &mut problems);
+        // With the ids a theme's templates use, as a page has.
+        let reserved = crate::text::slug::ReservedIds::new(["main", "source-{n}"]).expect("valid ids");
+        let mut ids = IdSet::for_page(std::sync::Arc::new(reserved));
+        let r = render(text, &origin, &index, &mut ids, &mut problems);
         (r, problems)
     }
 

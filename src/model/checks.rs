@@ -44,14 +44,15 @@ pub(super) struct LinkChecks {
     per_doc: Vec<Arc<DocChecks>>,
 }
 
-/// Checks every local link's `#anchor` against the ids of the page it points to, and
-/// gathers each document's own Markdown problems. `rendered_at` maps a site path to its
-/// position in `docs` and `renders`; `previous` is the last build's checks when the
-/// documents' positions did not change.
+/// Checks every local link's `#anchor` against the ids of the page it points to (its
+/// content's, or one the theme's templates use: `reserved`), and gathers each document's
+/// own Markdown problems. `rendered_at` maps a site path to its position in `docs` and
+/// `renders`; `previous` is the last build's checks when the documents' positions did
+/// not change (and so did not the theme's ids: the renders would have changed).
 pub(super) fn check_links(
     docs: &[&Arc<Doc>],
     renders: &[Arc<DocRender>],
-    rendered_at: &FxHashMap<Arc<str>, usize>,
+    (rendered_at, reserved): (&FxHashMap<Arc<str>, usize>, &slug::ReservedIds),
     previous: Option<&LinkChecks>,
     problems: &mut Vec<Diagnostic>,
 ) -> LinkChecks {
@@ -65,7 +66,7 @@ pub(super) fn check_links(
             {
                 Arc::clone(&prev.per_doc[i])
             }
-            _ => Arc::new(check_doc(d, r, renders, rendered_at)),
+            _ => Arc::new(check_doc(d, r, renders, rendered_at, reserved)),
         })
         .collect();
     for c in &per_doc {
@@ -83,6 +84,7 @@ fn check_doc(
     r: &DocRender,
     renders: &[Arc<DocRender>],
     rendered_at: &FxHashMap<Arc<str>, usize>,
+    reserved: &slug::ReservedIds,
 ) -> DocChecks {
     let mut checks = DocChecks {
         targets: Vec::new(),
@@ -96,7 +98,7 @@ fn check_doc(
             continue; // a generated page (lists, FAQ hub): no author-made anchors
         };
         checks.targets.push(t);
-        let Some(help) = missing_anchor(anchor, &renders[t]) else {
+        let Some(help) = missing_anchor(anchor, &renders[t], reserved) else {
             continue;
         };
         let diag = Diagnostic::error(
@@ -117,13 +119,12 @@ fn check_doc(
 /// When `anchor` is none of the ids of the page rendered as `target` (its headings,
 /// FAQs and the ids of its raw HTML) nor one the page around them has, the help of the
 /// error.
-fn missing_anchor(anchor: &str, target: &DocRender) -> Option<String> {
-    if target.anchors.contains(anchor) || slug::RESERVED_IDS.contains(&anchor) {
+fn missing_anchor(anchor: &str, target: &DocRender, reserved: &slug::ReservedIds) -> Option<String> {
+    if target.anchors.contains(anchor) || reserved.contains(anchor) {
         return None;
     }
-    let mut known: Vec<&str> = target.anchors.iter().collect();
-    known.retain(|k| !slug::RESERVED_IDS.contains(k));
-    known.sort_unstable();
+    // Sorted already; the theme's ids are never among them.
+    let known: Vec<&str> = target.anchors.iter().collect();
     Some(match crate::diagnostics::suggest(anchor, &known) {
         Some(k) => format!("did you mean `#{k}`?"),
         None if known.is_empty() => "that page has no headings or ids to link to".to_owned(),
@@ -147,14 +148,14 @@ pub(super) struct MenuAnchor {
 pub(super) fn check_menu_anchors(
     menu: &[MenuAnchor],
     renders: &[Arc<DocRender>],
-    rendered_at: &FxHashMap<Arc<str>, usize>,
+    (rendered_at, reserved): (&FxHashMap<Arc<str>, usize>, &slug::ReservedIds),
     problems: &mut Vec<Diagnostic>,
 ) {
     for m in menu {
         let (Some(anchor), Some(&t)) = (m.target.anchor.as_deref(), rendered_at.get(m.target.path.as_str())) else {
             continue;
         };
-        if let Some(help) = missing_anchor(anchor, &renders[t]) {
+        if let Some(help) = missing_anchor(anchor, &renders[t], reserved) {
             let mut d = m.at_entry.clone().help(help);
             d.message = format!(
                 "menu entry `{}`: the anchor `#{anchor}` does not exist on {}",

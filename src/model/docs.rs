@@ -15,7 +15,7 @@ use crate::markdown::{self, LazyPos, Placement, Rendered, TextOrigin};
 use crate::source::meta::ArticleMeta;
 use crate::source::parse::{Doc, Meta};
 use crate::source::yaml::Pos;
-use crate::text::slug::{self, IdSet};
+use crate::text::slug::{self, IdSet, ReservedIds};
 
 use super::{FaqItem, FaqMemo};
 
@@ -70,7 +70,7 @@ fn dir_of(content_path: &str) -> &str {
     content_path.rfind('/').map_or("", |i| &content_path[..=i])
 }
 
-fn render_doc(d: &Doc, index: &LinkIndex, analyze: bool, language: &str) -> DocRender {
+fn render_doc(d: &Doc, index: &LinkIndex, reserved: &Arc<ReservedIds>, analyze: bool, language: &str) -> DocRender {
     let origin = TextOrigin {
         file: &d.rel,
         file_text: &d.text,
@@ -80,7 +80,8 @@ fn render_doc(d: &Doc, index: &LinkIndex, analyze: bool, language: &str) -> DocR
         analyze,
         language,
     };
-    let mut ids = IdSet::for_page();
+    // One set for the whole page: the body's ids, then its FAQs' and their answers'.
+    let mut ids = IdSet::for_page(Arc::clone(reserved));
     let mut problems = Vec::new();
     let mut body = markdown::render(d.body(), &origin, index, &mut ids, &mut problems);
     let mut answers = Vec::new();
@@ -146,7 +147,7 @@ fn render_faqs(
                 analyze: false,
                 language: origin.language,
             };
-            let answer = markdown::render(&f.answer, &answer_origin, index, &mut IdSet::default(), problems);
+            let answer = markdown::render(&f.answer, &answer_origin, index, ids, problems);
             answers.push((answer.search.counts, answer.links));
             let id = ids.unique(&format!("faq-{}", slug::heading_id(&f.question)));
             FaqItem::new(&id, f.question.trim(), &answer.html)
@@ -160,20 +161,22 @@ fn render_faqs(
 pub type EachRender<'a> = dyn Fn(usize, &Arc<DocRender>) -> bool + Sync + 'a;
 
 /// Renders the documents of `docs` at `positions` (in parallel), reusing `cache` where it
-/// is still valid; `index` is the link index with its fingerprint, `language` the site's.
-/// `each` sees every fresh render as soon as it is made. Returns the renders in the order
-/// of `positions`, with the cache for the next build (without renders when bodies are
-/// dropped: only a clean build drops them, and it has no next build).
+/// is still valid; `index` is the link index with its fingerprint, `reserved` the ids
+/// the theme uses and `language` the site's (a render holds while all are unchanged).
+/// `each` sees every fresh render as soon as it is made. Returns the renders in the
+/// order of `positions`, with the cache for the next build (without renders when bodies
+/// are dropped: only a clean build drops them, and it has no next build).
 pub fn render_all(
     docs: &mut [Arc<Doc>],
     positions: &[usize],
     (index, fingerprint): (&LinkIndex, u64),
+    (reserved, language): (&Arc<ReservedIds>, &str),
     settings: super::Settings,
-    language: &str,
     cache: Option<&MarkdownCache>,
     each: Option<&EachRender<'_>>,
 ) -> super::Renders {
     let analyze = settings.analyze;
+    let fingerprint = fingerprint ^ std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, reserved.as_ref());
     let usable = cache.filter(|c| c.index == Some(fingerprint) && c.analyze == analyze && c.language == language);
     let mut slot = vec![usize::MAX; docs.len()];
     for (n, &i) in positions.iter().enumerate() {
@@ -200,7 +203,7 @@ pub fn render_all(
                     .filter(|(v, _)| *v == d.version)
                     .map(|(_, r)| Arc::clone(r));
                 let fresh = cached.is_none();
-                let r = cached.unwrap_or_else(|| Arc::new(render_doc(d, index, analyze, language)));
+                let r = cached.unwrap_or_else(|| Arc::new(render_doc(d, index, reserved, analyze, language)));
                 if settings.drop_texts
                     && let Some(d) = Arc::get_mut(d)
                 {

@@ -22,7 +22,7 @@ use crate::source::config::Config;
 use crate::source::discover::Asset;
 use crate::source::meta::{ArticleMeta, PageMeta, TechniqueMeta};
 use crate::source::parse::{Doc, DocInfo, Meta};
-use crate::text::slug::IdSet;
+use crate::text::slug::{IdSet, ReservedIds};
 
 pub use docs::{DocRender, MarkdownCache};
 pub use faq::{FaqItem, FaqMemo};
@@ -244,18 +244,18 @@ pub struct Renders {
     pub cache: MarkdownCache,
 }
 
-/// Builds the model from parsed docs. `static_files` are the theme's static output
-/// paths (`/style.css`). Drafts are dropped unless `settings.drafts`. Renders in `cache`
+/// Builds the model from parsed docs. `theme` is the theme's static output paths
+/// (`/style.css`) and the ids its templates use. Drafts are dropped unless `settings.drafts`. Renders in `cache`
 /// are reused where still valid.
 pub fn build(
     config: Config,
     docs: &mut [Arc<Doc>],
     assets: Vec<Asset>,
-    static_files: &[String],
+    theme: (&[String], &Arc<ReservedIds>),
     settings: Settings,
     cache: Option<&MarkdownCache>,
 ) -> Result<Model, Vec<Diagnostic>> {
-    let assembly = Assembly::new(config, docs, assets, static_files, settings, cache);
+    let assembly = Assembly::new(config, docs, assets, theme, settings, cache);
     let renders = assembly.render(docs, None);
     assembly.finish(docs, renders)
 }
@@ -282,17 +282,20 @@ pub struct Assembly<'c> {
     language: String,
     /// Menu links with an anchor, checked once every page is rendered.
     menu_anchors: Vec<checks::MenuAnchor>,
+    /// The ids the theme's templates use, which content never takes.
+    reserved: Arc<ReservedIds>,
 }
 
 impl<'c> Assembly<'c> {
     /// The front-matter stage (reused from `cache` when no front matter, path, asset or
     /// base path changed: a body edit in watch mode), the disclaimer and the menu, and
-    /// the site assembled around empty renders.
+    /// the site assembled around empty renders. `theme` is the theme's static output
+    /// paths and the ids its templates use.
     pub fn new(
         config: Config,
         docs: &[Arc<Doc>],
         assets: Vec<Asset>,
-        static_files: &[String],
+        (static_files, reserved): (&[String], &Arc<ReservedIds>),
         settings: Settings,
         cache: Option<&'c MarkdownCache>,
     ) -> Self {
@@ -316,6 +319,9 @@ impl<'c> Assembly<'c> {
         // Site-wide Markdown (the disclaimer) and the menu.
         let mut site_problems = Vec::new();
         let index = &outline.index;
+        // The disclaimer is on the pages of articles and techniques: its ids (headings,
+        // footnotes) join the theme's, which the pages' content never takes.
+        let mut disclaimer_ids = IdSet::for_page(Arc::clone(reserved));
         let disclaimer_html = config.disclaimer.as_deref().map_or_else(String::new, |text| {
             let origin = TextOrigin {
                 file: std::path::Path::new(crate::source::config::FILE),
@@ -326,8 +332,14 @@ impl<'c> Assembly<'c> {
                 analyze: false,
                 language: &config.language,
             };
-            markdown::render(text, &origin, index, &mut IdSet::default(), &mut site_problems).html
+            markdown::render(text, &origin, index, &mut disclaimer_ids, &mut site_problems).html
         });
+        let disclaimer_ids = disclaimer_ids.into_anchors();
+        let reserved = if disclaimer_ids.is_empty() {
+            Arc::clone(reserved)
+        } else {
+            Arc::new(reserved.with_shared(disclaimer_ids.iter()))
+        };
         let (menu, menu_anchors) = resolve_menu(&config, index, &mut site_problems);
         let language = config.language.clone();
         let ok = !problems.iter().chain(&site_problems).any(Diagnostic::is_error);
@@ -342,6 +354,7 @@ impl<'c> Assembly<'c> {
             cache,
             language,
             menu_anchors,
+            reserved,
         }
     }
 
@@ -370,8 +383,8 @@ impl<'c> Assembly<'c> {
             docs,
             &self.rendered,
             (&self.outline.index, self.outline.fingerprint),
+            (&self.reserved, &self.language),
             self.settings,
-            &self.language,
             self.cache,
             each_slot,
         )
@@ -392,6 +405,7 @@ impl<'c> Assembly<'c> {
             site,
             cache,
             menu_anchors,
+            reserved,
             ..
         } = self;
         let all_docs: Vec<&Arc<Doc>> = rendered.iter().map(|&i| &docs[i]).collect();
@@ -399,12 +413,23 @@ impl<'c> Assembly<'c> {
         let previous = cache
             .filter(|c| c.outline.as_ref().is_some_and(|k| Arc::ptr_eq(k, &outline)))
             .and_then(|c| c.links.as_deref());
-        let checks = check_links(&all_docs, &renders, &outline.rendered_at, previous, &mut problems);
+        let checks = check_links(
+            &all_docs,
+            &renders,
+            (&outline.rendered_at, &reserved),
+            previous,
+            &mut problems,
+        );
         if cache.is_some() {
             next_cache.links = Some(Arc::new(checks));
         }
         problems.extend(site_problems);
-        checks::check_menu_anchors(&menu_anchors, &renders, &outline.rendered_at, &mut problems);
+        checks::check_menu_anchors(
+            &menu_anchors,
+            &renders,
+            (&outline.rendered_at, &reserved),
+            &mut problems,
+        );
         let Some(mut site) = site.filter(|_| !problems.iter().any(Diagnostic::is_error)) else {
             return Err(problems);
         };

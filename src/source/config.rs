@@ -10,7 +10,7 @@ use crate::source::meta::Extra;
 
 /// `site.yaml` as written.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a mapping of settings to values, one per line")]
 pub struct RawConfig {
     title: String,
     base_url: String,
@@ -43,7 +43,7 @@ const KEYS: &[&str] = &[
 
 /// One entry of the main navigation, as written in site.yaml.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a mapping with keys name and url")]
 pub struct MenuItem {
     /// Link text.
     pub name: String,
@@ -116,6 +116,15 @@ pub fn parse_base_url(url: &str) -> Result<(String, String), String> {
     Ok((format!("{scheme}{host}{path}"), path))
 }
 
+/// [`parse_base_url`] of the URL given with `--base-url`, with a message about that
+/// option (not about site.yaml, whose value it replaces).
+pub fn parse_base_url_override(url: &str) -> Result<(String, String), Diagnostic> {
+    parse_base_url(url).map_err(|msg| {
+        Diagnostic::error("", format!("--base-url: {msg}"))
+            .help("give the full address the site is published at, e.g. `--base-url https://staging.example.org/`")
+    })
+}
+
 fn is_valid_language(tag: &str) -> bool {
     !tag.is_empty()
         && tag
@@ -147,37 +156,28 @@ fn read(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diag
             ]);
         }
     };
-    // Reuse the front matter machinery by viewing site.yaml as a front matter block.
-    let wrapped = format!("---\n{source}\n---\n");
-    let parsed = crate::source::yaml::parse::<RawConfig>(file, &wrapped, KEYS);
-    let (raw, located) = parsed.map_err(|errs| {
-        errs.into_iter()
-            .map(|mut d| {
-                d.line = d.line.saturating_sub(1);
-                d.show_line(d.line.checked_sub(1).and_then(|i| source.lines().nth(i)));
-                d
-            })
-            .collect::<Vec<_>>()
-    })?;
+    let (raw, located) = crate::source::yaml::parse_file::<RawConfig>(file, FILE, &source, KEYS)?;
     let mut errors = Vec::new();
     let at = |key: &str, msg: String, help: &str| {
         let pos = located.key(key);
         Diagnostic::error(file, msg)
-            .at(&source, pos.line.saturating_sub(1), pos.column, pos.len)
+            .at(&source, pos.line, pos.column, pos.len)
             .help(help)
     };
-    let base_url_text = base_url_override.unwrap_or(&raw.base_url);
-    let (base_url, base_path) = match parse_base_url(base_url_text) {
-        Ok(v) => v,
-        Err(msg) => {
-            errors.push(at(
-                "base_url",
-                msg,
-                "write the full address where the site is published, e.g. `https://example.org/` or `https://example.org/backcare/`",
-            ));
-            Default::default()
-        }
+    // `--base-url` replaces the file's value: a bad one is the command line's mistake.
+    let parsed_url = match base_url_override {
+        Some(url) => parse_base_url_override(url).map_err(|d| errors.push(d)).ok(),
+        None => parse_base_url(&raw.base_url)
+            .map_err(|msg| {
+                errors.push(at(
+                    "base_url",
+                    msg,
+                    "write the full address where the site is published, e.g. `https://example.org/` or `https://example.org/backcare/`",
+                ))
+            })
+            .ok(),
     };
+    let (base_url, base_path) = parsed_url.unwrap_or_default();
     let language = raw.language.unwrap_or_else(|| "en".to_owned());
     if !is_valid_language(&language) {
         errors.push(at(
@@ -206,7 +206,7 @@ fn read(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diag
             let pos = located.item("menu", "name:");
             errors.push(
                 Diagnostic::error(file, "a menu entry has an empty name")
-                    .at(&source, pos.line.saturating_sub(1), pos.column, pos.len)
+                    .at(&source, pos.line, pos.column, pos.len)
                     .help("give every menu entry a `name`"),
             );
         }
@@ -274,6 +274,7 @@ mod tests {
         assert_eq!(errs[0].line, 4, "{errs:?}");
         assert_eq!(errs[0].source_line.as_deref(), Some("them: x"));
         assert_eq!(errs[0].help.as_deref(), Some("did you mean `theme`?"));
+        assert_eq!(errs[0].message, "unknown key `them` in site.yaml");
     }
 
     #[test]
@@ -281,6 +282,45 @@ mod tests {
         let errs = load_str("title: T\nbase_url: example.org\ndescription: d\n").unwrap_err();
         assert_eq!(errs[0].line, 2, "{errs:?}");
         assert!(errs[0].message.contains("not an absolute"));
+    }
+
+    #[test]
+    fn a_bad_override_blames_the_option_not_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(FILE),
+            "title: T\nbase_url: https://e.org/\ndescription: d\n",
+        )
+        .unwrap();
+        let errs = read(dir.path(), Some("foo")).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!((errs[0].file.as_os_str(), errs[0].line), ("".as_ref(), 0), "{errs:?}");
+        assert_eq!(errs[0].message, "--base-url: `foo` is not an absolute http(s) URL");
+    }
+
+    #[test]
+    fn messages_name_site_yaml_and_no_rust_types() {
+        let errs = load_str("title: T\nbase_url: https://e.org/\ndescription: d\nmenu: [x]\n").unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "wrong type in `menu[0]`: found string \"x\", expected a mapping with keys name and url"
+        );
+        let errs =
+            load_str("title: T\nbase_url: https://e.org/\ndescription: d\nreview_interval_days: -1\n").unwrap_err();
+        assert!(
+            errs[0].message.contains("expected a whole number from 0 to"),
+            "{errs:?}"
+        );
+        let errs = load_str("- a\n").unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "wrong type: found sequence, expected a mapping of settings to values, one per line"
+        );
+        let errs = load_str("base_url: https://e.org/\ndescription: d\n").unwrap_err();
+        assert_eq!(
+            (errs[0].message.as_str(), errs[0].line),
+            ("missing required key `title`", 0)
+        );
     }
 
     #[test]

@@ -99,8 +99,23 @@ impl fmt::Display for Date {
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Date::parse(s.trim()).map_err(serde::de::Error::custom)
+        d.deserialize_str(DateVisitor)
+    }
+}
+
+/// Reads a date from a string, and says what it expects (not "a string") of any other
+/// value.
+struct DateVisitor;
+
+impl serde::de::Visitor<'_> for DateVisitor {
+    type Value = Date;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a date in the form YYYY-MM-DD")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Date, E> {
+        Date::parse(s.trim()).map_err(E::custom)
     }
 }
 

@@ -11,7 +11,7 @@ pub type Extra = serde_json::Map<String, serde_json::Value>;
 
 /// Front matter of `content/articles/*.md`.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a mapping of keys to values, one per line")]
 pub struct ArticleMeta {
     /// The article's title.
     pub title: String,
@@ -78,7 +78,7 @@ impl ArticleMeta {
 
 /// A clinical reviewer.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a mapping with keys name and credentials")]
 pub struct Reviewer {
     /// The reviewer's name.
     pub name: String,
@@ -88,7 +88,7 @@ pub struct Reviewer {
 
 /// One question and its Markdown answer.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a mapping with keys question and answer")]
 pub struct Faq {
     /// The question.
     pub question: String,
@@ -98,7 +98,10 @@ pub struct Faq {
 
 /// A source the article relies on.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping with keys title, url, publisher and year"
+)]
 pub struct Reference {
     /// The source's title.
     pub title: String,
@@ -112,7 +115,7 @@ pub struct Reference {
 
 /// An image with its (required) alternative text.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a mapping with keys src and alt")]
 pub struct Image {
     /// Where the image is, written as in a body image link; the file must exist.
     pub src: String,
@@ -122,7 +125,7 @@ pub struct Image {
 
 /// How firm a technique's pressure is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", expecting = "one of light, moderate or firm")]
 pub enum Pressure {
     /// Light pressure (`light`).
     Light,
@@ -134,7 +137,7 @@ pub enum Pressure {
 
 /// Front matter of `content/techniques/*.md`.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a mapping of keys to values, one per line")]
 pub struct TechniqueMeta {
     /// The technique's title.
     pub title: String,
@@ -171,7 +174,7 @@ impl TechniqueMeta {
 
 /// Front matter of `content/pages/*.md` and `content/index.md`.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a mapping of keys to values, one per line")]
 pub struct PageMeta {
     /// The page's title.
     pub title: String,

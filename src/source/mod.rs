@@ -1,7 +1,8 @@
 //! The first stages: what a site is made of on disk. [`config`] reads site.yaml,
 //! [`discover`] walks `content/`, [`parse`] splits each file's front matter from its
 //! Markdown and reads it (through [`yaml`], typed YAML with located errors, into the
-//! [`meta`] types), and [`theme`] loads the templates and static files.
+//! [`meta`] types), and [`theme`] loads the templates, the static files and the ids the
+//! theme reserves.
 
 pub mod config;
 pub mod date;

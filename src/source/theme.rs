@@ -1,11 +1,16 @@
 //! Loading a theme: its Tera templates (with the site's own `templates/` overriding any
-//! of them by name) and its static files. The default theme is also embedded in the
-//! binary, so a site that has no `themes/default/` folder still builds.
+//! of them by name), its static files, and its `theme.yaml`, where it declares the ids
+//! its templates use (which content then never takes). The default theme is also
+//! embedded in the binary, so a site that has no `themes/default/` folder still builds.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::source::discover::is_ignored;
+use crate::text::slug::ReservedIds;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_theme.rs"));
@@ -54,6 +59,49 @@ pub struct Theme {
     pub templates: Vec<Template>,
     /// Static files, sorted.
     pub statics: Vec<StaticFile>,
+    /// The ids its templates use, from its `theme.yaml` (the default theme's when it has
+    /// none).
+    pub ids: Arc<ReservedIds>,
+}
+
+/// The file in a theme's folder that says what knead must know of the theme.
+pub const CONFIG_FILE: &str = "theme.yaml";
+
+/// `theme.yaml` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a mapping of settings to values, one per line")]
+struct ThemeConfig {
+    /// Ids the templates give elements of their own (`{n}`: any number).
+    #[serde(default)]
+    reserved_ids: Vec<String>,
+}
+
+/// The ids a theme's `theme.yaml` (`text`, shown as `display`) declares.
+fn reserved_ids(display: &Path, text: &str) -> Result<ReservedIds, Vec<Diagnostic>> {
+    let (config, located) =
+        crate::source::yaml::parse_file::<ThemeConfig>(display, CONFIG_FILE, text, &["reserved_ids"])?;
+    let mut problems = Vec::new();
+    for entry in &config.reserved_ids {
+        if let Err(why) = ReservedIds::check(entry) {
+            let pos = located.item("reserved_ids", entry);
+            problems.push(located.error(display, pos, why).help(
+                "write each id as templates write it, e.g. `main`, or `source-{n}` for `source-1`, `source-2`, ...",
+            ));
+        }
+    }
+    match ReservedIds::new(&config.reserved_ids) {
+        Ok(ids) if problems.is_empty() => Ok(ids),
+        _ => Err(problems),
+    }
+}
+
+/// The default theme's `theme.yaml`, as embedded.
+fn default_ids() -> Result<ReservedIds, Vec<Diagnostic>> {
+    let text = embedded_files()
+        .iter()
+        .find(|(path, _)| *path == CONFIG_FILE)
+        .map_or("", |(_, bytes)| std::str::from_utf8(bytes).unwrap_or_default());
+    reserved_ids(Path::new("<built-in default theme>/theme.yaml"), text)
 }
 
 /// The files under `dir`, by `/`-separated relative path. A symlink is followed when it
@@ -118,6 +166,19 @@ fn read(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let dir = root.join("themes").join(name);
     let mut theme = Theme::default();
     let mut problems = Vec::new();
+    let config = dir.join(CONFIG_FILE);
+    let ids = if config.is_file() {
+        let display = crate::diagnostics::display_path(root, &config);
+        crate::source::parse::read_text(&config, &display)
+            .map_err(|d| vec![d])
+            .and_then(|text| reserved_ids(&display, &text))
+    } else {
+        default_ids()
+    };
+    match ids {
+        Ok(ids) => theme.ids = Arc::new(ids),
+        Err(errs) => problems.extend(errs),
+    }
     if dir.is_dir() {
         for (rel, path) in files_under(root, &dir.join("templates"), &mut problems) {
             let display = crate::diagnostics::display_path(root, &path);
@@ -206,5 +267,29 @@ impl StaticFile {
             FileOrigin::Embedded => Ok(std::borrow::Cow::Borrowed(self.bytes)),
             FileOrigin::Disk(p) => std::fs::read(p).map(std::borrow::Cow::Owned),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_theme_declares_its_ids() {
+        let ids = default_ids().unwrap();
+        for id in ["main", "toc-heading", "site-search", "source-1", "source-20", "top"] {
+            assert!(ids.contains(id), "{id}");
+        }
+        assert!(!ids.contains("source-x") && !ids.contains("notes"));
+    }
+
+    #[test]
+    fn a_bad_id_in_theme_yaml_is_located() {
+        let text = "reserved_ids:\n  - main\n  - \"a b\"\n";
+        let errs = reserved_ids(Path::new("themes/x/theme.yaml"), text).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].column), (3, 6), "{errs:?}");
+        assert!(errs[0].message.contains("`a b` is not an id"), "{errs:?}");
+        let errs = reserved_ids(Path::new("themes/x/theme.yaml"), "reserved_id: [main]\n").unwrap_err();
+        assert_eq!(errs[0].message, "unknown key `reserved_id` in theme.yaml");
     }
 }

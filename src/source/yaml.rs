@@ -1,6 +1,9 @@
-//! Front matter: splitting a Markdown file into its YAML block and body, and parsing the
-//! YAML into a typed struct with errors that point at lines of the `.md` file (not of the
-//! YAML block), name unknown keys with a "did you mean", and explain how to fix them.
+//! Typed YAML with located errors: front matter (split from a Markdown file's body) and
+//! whole YAML files (`site.yaml`, a theme's `theme.yaml`) parsed into typed structs, with
+//! errors that point at lines of the file (not of the YAML block), name unknown keys
+//! with a "did you mean", speak of the file as the author knows it (front matter or
+//! `site.yaml`) and of values as YAML has them (no Rust type names), and say how to fix
+//! them.
 
 use std::path::Path;
 
@@ -54,6 +57,26 @@ pub fn split<'a>(file: &Path, src: &'a str) -> Result<Split<'a>, Diagnostic> {
     Err(Diagnostic::error(file, "the front matter starts here but never ends")
         .at(src, 1, 1, 3)
         .help("add a line `---` after the last front matter key"))
+}
+
+/// What a YAML text is: where its YAML is, and how messages name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Block<'a> {
+    /// The front matter of a Markdown file, between `---` lines.
+    FrontMatter,
+    /// A whole YAML file, by the name messages give it (`site.yaml`).
+    File(&'a str),
+}
+
+/// A whole YAML file viewed as a front matter block without fences (its body empty).
+fn split_file(src: &str) -> Split<'_> {
+    let yaml = src.strip_prefix('\u{feff}').unwrap_or(src);
+    Split {
+        yaml,
+        yaml_first_line: 1,
+        body: &src[src.len()..],
+        body_first_line: src.lines().count() + 1,
+    }
 }
 
 /// Where a top-level front matter key is written.
@@ -205,15 +228,42 @@ pub fn parse<'a, T: DeserializeOwned>(
     src: &'a str,
     known: &[&str],
 ) -> Result<(T, Located<'a>), Vec<Diagnostic>> {
-    let split = split(file, src).map_err(|d| vec![d])?;
+    parse_block(file, src, known, Block::FrontMatter)
+}
+
+/// Parses `src`, a whole YAML file called `name` in messages (`site.yaml`), into `T`,
+/// like [`parse`] does front matter.
+pub fn parse_file<'a, T: DeserializeOwned>(
+    file: &Path,
+    name: &str,
+    src: &'a str,
+    known: &[&str],
+) -> Result<(T, Located<'a>), Vec<Diagnostic>> {
+    parse_block(file, src, known, Block::File(name))
+}
+
+fn parse_block<'a, T: DeserializeOwned>(
+    file: &Path,
+    src: &'a str,
+    known: &[&str],
+    block: Block<'_>,
+) -> Result<(T, Located<'a>), Vec<Diagnostic>> {
+    let split = match block {
+        Block::FrontMatter => split(file, src).map_err(|d| vec![d])?,
+        Block::File(_) => split_file(src),
+    };
     let keys = scan_keys(&split);
     let located = Located { src, keys, split };
     let mut errors = Vec::new();
     let mut seen = rustc_hash::FxHashSet::default();
     for k in &located.keys {
         if !known.contains(&k.name) {
+            let message = match block {
+                Block::FrontMatter => format!("unknown front matter key `{}`", k.name),
+                Block::File(name) => format!("unknown key `{}` in {name}", k.name),
+            };
             errors.push(
-                Diagnostic::error(file, format!("unknown front matter key `{}`", k.name))
+                Diagnostic::error(file, message)
                     .at(src, k.line, 1, k.name.chars().count())
                     .help(did_you_mean(k.name, known)),
             );
@@ -298,6 +348,61 @@ fn find_in_yaml(src: &str, split: &Split<'_>, needle: &str) -> Option<(usize, us
         .filter(|(line, _)| src.lines().nth(line - 1).is_some())
 }
 
+/// A serde message in the words of YAML rather than of Rust: what the value should be
+/// (`a mapping with keys ...`, `a whole number`), never a type name (`struct MenuItem`,
+/// `u16`). Types say what they expect with `#[serde(expecting = "...")]`; a type that
+/// does not is called a mapping (structs) or a value (enums).
+fn in_yaml_words(msg: &str) -> String {
+    let (found, expected) = match msg.split_once(", expected ") {
+        Some((found, expected)) => (found, Some(expected)),
+        None => (msg, None),
+    };
+    // YAML's `~`, `null` or nothing at all.
+    let found = if found == "unit value" { "an empty value" } else { found };
+    let Some(expected) = expected else {
+        return found.to_owned();
+    };
+    let expected = match expected {
+        "u8" => "a whole number from 0 to 255",
+        "u16" => "a whole number from 0 to 65535",
+        "u32" => "a whole number from 0 to 4294967295",
+        "u64" | "u128" | "usize" => "a whole number of 0 or more",
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        e if e.starts_with("struct ") || e.starts_with("tuple struct ") => "a mapping",
+        e if e.starts_with("enum ") => "one of the allowed values",
+        // What serde_yaml expects of a list or mapping given for a choice of words.
+        "a YAML tag starting with '!'" => "one word of the allowed ones, not a list or mapping",
+        e => e,
+    };
+    format!("{found}, expected {expected}")
+}
+
+/// A parser message without the positions it names (" at line 2 column 1"): the
+/// diagnostic shows the place itself.
+fn without_positions(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let digits = |t: &str| t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let n = digits(after);
+        let skipped = match after[n..].strip_prefix(" column ") {
+            Some(col) if n > 0 => n + " column ".len() + digits(col),
+            _ if n > 0 => n,
+            // Not a position after all: keep the words.
+            _ => {
+                out.push_str(" at line ");
+                0
+            }
+        };
+        rest = &after[skipped..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Backticked words of a serde message: "unknown field `a`, expected `b` or `c`".
 fn backticked(msg: &str) -> Vec<&str> {
     msg.split('`').skip(1).step_by(2).collect()
@@ -313,15 +418,13 @@ fn yaml_error(
     keys: &[KeyPos<'_>],
     known: &[&str],
 ) -> Option<Diagnostic> {
-    let full = e.to_string();
-    let msg = match full.rfind(" at line ") {
-        Some(i) => &full[..i],
-        None => full.as_str(),
-    };
+    let full = without_positions(&e.to_string());
+    let msg = full.as_str();
     // yaml_serde prefixes the path of the value: "faqs[0]: missing field `answer`".
     let markers = [
         "missing field",
         "unknown field",
+        "duplicate field",
         "unknown variant",
         "invalid type",
         "invalid value",
@@ -339,12 +442,20 @@ fn yaml_error(
     let (line, column) = e.location().map_or((split.yaml_first_line - 1, 1), |l| {
         (split.yaml_first_line + l.line() - 1, l.column())
     });
+    // The parser may point just past the last line (a list never closed): the end of
+    // the last line is the place to show.
+    let last = src.lines().count();
+    let (line, column) = if line > last && last > 0 {
+        let text = src.lines().last().unwrap_or_default();
+        (last, text.chars().count() + 1)
+    } else {
+        (line, column)
+    };
     let words = backticked(msg);
     // Errors raised by our own types (dates) carry no exact position: find the value.
-    let (line, column, len) = match words
-        .first()
-        .filter(|_| !msg.starts_with("unknown field") && !msg.starts_with("missing field"))
-    {
+    let (line, column, len) = match words.first().filter(|_| {
+        !msg.starts_with("unknown field") && !msg.starts_with("missing field") && !msg.starts_with("duplicate field")
+    }) {
         Some(value) if !value.is_empty() => {
             find_in_yaml(src, split, value).map_or((line, column, 1), |(l, c)| (l, c, value.chars().count()))
         }
@@ -361,6 +472,17 @@ fn yaml_error(
                 line
             },
             if path.is_empty() { 1 } else { column },
+        )
+    } else if msg.starts_with("duplicate field") {
+        let field = words.first().copied().unwrap_or_default();
+        if keys.iter().filter(|k| k.name == field).count() > 1 {
+            return None; // already reported by the key scan
+        }
+        (
+            format!("the key `{field}` is written twice{within}"),
+            Some("keep one of them".to_owned()),
+            line,
+            column,
         )
     } else if msg.starts_with("unknown field") {
         let field = words.first().copied().unwrap_or_default();
@@ -391,16 +513,24 @@ fn yaml_error(
             column,
         )
     } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        let rest = in_yaml_words(rest);
         let help = if rest.contains("expected a sequence") {
             Some("write a list, one `- item` per line".to_owned())
         } else if rest.contains("expected a string") {
             Some("put the value in double quotes".to_owned())
-        } else if rest.contains("expected struct") || rest.contains("expected a map") {
+        } else if rest.contains("expected a mapping") || rest.contains("expected a map") {
             Some("write the keys of this value on indented lines below it".to_owned())
         } else {
             None
         };
         (format!("wrong type{within}: found {rest}"), help, line, column)
+    } else if let Some(rest) = msg.strip_prefix("invalid value: ") {
+        (
+            format!("wrong value{within}: found {}", in_yaml_words(rest)),
+            None,
+            line,
+            column,
+        )
     } else if msg.contains("did not find expected")
         || msg.contains("mapping values are not allowed")
         || msg.contains("could not find expected")
@@ -419,9 +549,13 @@ fn yaml_error(
             column,
         )
     } else {
-        (format!("{msg}{within}"), None, line, column)
+        (format!("{}{within}", in_yaml_words(msg)), None, line, column)
     };
-    let mut d = Diagnostic::error(file, message).at(src, line.max(1), column, len);
+    // A whole file misses a top-level key at no line of its own.
+    let mut d = Diagnostic::error(file, message);
+    if line > 0 {
+        d = d.at(src, line, column, len);
+    }
     if let Some(h) = help {
         d = d.help(h);
     }
@@ -497,6 +631,18 @@ mod tests {
         let errs = p("---\ntitle: x\ntags: 3\n---\n").unwrap_err();
         assert!(errs[0].message.starts_with("wrong type"), "{errs:?}");
         assert_eq!(errs[0].line, 3);
+    }
+
+    #[test]
+    fn messages_lose_the_positions_they_name() {
+        assert_eq!(
+            without_positions(
+                "did not find expected ',' or ']' at line 2 column 1, while parsing a flow sequence at line 1 column 15"
+            ),
+            "did not find expected ',' or ']', while parsing a flow sequence"
+        );
+        assert_eq!(without_positions("at line x"), "at line x");
+        assert_eq!(without_positions("a at line 3"), "a");
     }
 
     #[test]

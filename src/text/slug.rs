@@ -1,5 +1,6 @@
-//! Slugs and ids: validating the slugs authors write, and deriving URL slugs (benefits)
-//! and HTML ids (headings, FAQs) from free text.
+//! Slugs and ids: validating the slugs authors write, deriving URL slugs (benefits) and
+//! HTML ids (headings, footnotes, FAQs) from free text, and handing out each page's ids
+//! ([`IdSet`]) around those the theme reserves ([`ReservedIds`]).
 
 use rustc_hash::FxHashSet;
 
@@ -79,41 +80,137 @@ pub fn heading_id(text: &str) -> String {
     out
 }
 
-/// Hands out ids unique within one page: a repeated `base` gets `-1`, `-2`, ...
+/// The ids the page around the content uses, which content never takes: those the
+/// theme declares (the skip link's target, the contents' label, one per numbered
+/// source, ...) and `top`, which HTML itself gives a meaning (the top of the page).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct ReservedIds {
+    /// Ids taken as they are, sorted.
+    fixed: Vec<String>,
+    /// The stems of numbered ids: `source-` for `source-{n}` (any number), sorted.
+    numbered: Vec<String>,
+    /// The ids of content shown on every page (the site's disclaimer), sorted.
+    shared: Vec<String>,
+}
+
+/// Stands for any number at the end of a reserved id: `source-{n}`.
+pub const NUMBER: &str = "{n}";
+
+impl ReservedIds {
+    /// The ids of `entries`: each an id (`main`) or a numbered id (`source-{n}`). An
+    /// entry that cannot be an id is an error that says why.
+    pub fn new<S: AsRef<str>>(entries: impl IntoIterator<Item = S>) -> Result<Self, String> {
+        let mut ids = ReservedIds::default();
+        for e in entries {
+            let e = e.as_ref();
+            Self::check(e)?;
+            let (stem, numbered) = match e.strip_suffix(NUMBER) {
+                Some(stem) => (stem, true),
+                None => (e, false),
+            };
+            if numbered {
+                ids.numbered.push(stem.to_owned());
+            } else {
+                ids.fixed.push(stem.to_owned());
+            }
+        }
+        for v in [&mut ids.fixed, &mut ids.numbered] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        Ok(ids)
+    }
+
+    /// Whether `entry` can be an entry of [`ReservedIds::new`]: an id, or an id stem
+    /// followed by `{n}`. The error says why not.
+    pub fn check(entry: &str) -> Result<(), String> {
+        let stem = entry.strip_suffix(NUMBER).unwrap_or(entry);
+        if entry.is_empty() {
+            Err("an id may not be empty".to_owned())
+        } else if stem.contains(char::is_whitespace) || stem.contains(['{', '}', '#']) {
+            Err(format!(
+                "`{entry}` is not an id: an id has no spaces, `#` or braces (`{NUMBER}` only at its end)"
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// These ids and `shared`, the ids of content shown on every page (the site's
+    /// disclaimer).
+    pub fn with_shared<'a>(&self, shared: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut ids = self.clone();
+        ids.shared.extend(shared.into_iter().map(str::to_owned));
+        ids.shared.sort_unstable();
+        ids.shared.dedup();
+        ids
+    }
+
+    /// True when `id` is one of content shown on every page ([`ReservedIds::with_shared`]).
+    pub fn is_shared(&self, id: &str) -> bool {
+        self.shared.binary_search_by(|f| f.as_str().cmp(id)).is_ok()
+    }
+
+    /// True when the page around the content uses `id`.
+    pub fn contains(&self, id: &str) -> bool {
+        id == "top"
+            || self.fixed.binary_search_by(|f| f.as_str().cmp(id)).is_ok()
+            || self.is_shared(id)
+            || self.numbered.iter().any(|stem| {
+                id.strip_prefix(stem.as_str())
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+    }
+}
+
+/// Hands out the ids of one page: ids written by the author (`{#id}`) as they are, ids
+/// made from text unique with `-1`, `-2`, ..., and never an id the page around the
+/// content uses ([`ReservedIds`]).
 #[derive(Debug, Default)]
 pub struct IdSet {
     used: FxHashSet<String>,
-    /// Also avoid the ids the page around the content uses.
-    page: bool,
+    /// The ids the page around the content uses.
+    reserved: std::sync::Arc<ReservedIds>,
     /// For each repeated base, the next suffix to try: a page with thousands of equal
     /// headings stays linear.
     next: rustc_hash::FxHashMap<String, usize>,
 }
 
-/// Ids the page around the content uses (the skip link's target, the table of contents'
-/// label): content headings never take them.
-pub const RESERVED_IDS: &[&str] = &[
-    "main",
-    "content",
-    "top",
-    "toc-heading",
-    "faqs",
-    "sources",
-    "site-search",
-];
+/// Why an id written by the author cannot be had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    /// The page around the content uses it (the theme, or HTML for `top`).
+    Reserved,
+    /// Content shown on every page has it (the site's disclaimer).
+    Shared,
+    /// Something else of the content has it already.
+    Used,
+}
 
 impl IdSet {
-    /// A set for the ids of one page: it never hands out [`RESERVED_IDS`].
-    pub fn for_page() -> Self {
+    /// A set for the ids of one page, which never hands out `reserved`.
+    pub fn for_page(reserved: std::sync::Arc<ReservedIds>) -> Self {
         IdSet {
-            used: FxHashSet::default(),
-            page: true,
-            next: Default::default(),
+            reserved,
+            ..IdSet::default()
         }
     }
 
     fn taken(&self, id: &str) -> bool {
-        self.used.contains(id) || (self.page && RESERVED_IDS.contains(&id))
+        self.used.contains(id) || self.reserved.contains(id)
+    }
+
+    /// Takes `id` exactly as the author wrote it, or says why it cannot be had.
+    pub fn claim(&mut self, id: &str) -> Result<(), Taken> {
+        if self.reserved.is_shared(id) {
+            Err(Taken::Shared)
+        } else if self.reserved.contains(id) {
+            Err(Taken::Reserved)
+        } else if !self.used.insert(id.to_owned()) {
+            Err(Taken::Used)
+        } else {
+            Ok(())
+        }
     }
 
     /// Reserves and returns a unique id derived from `base`.
@@ -135,13 +232,6 @@ impl IdSet {
         };
         self.used.insert(id.clone());
         id
-    }
-
-    /// Takes `id` exactly as written (an id in the author's own HTML, which cannot be
-    /// renamed); false when the page has it already or the page around the content
-    /// uses it.
-    pub fn claim(&mut self, id: &str) -> bool {
-        !self.taken(id) && self.used.insert(id.to_owned())
     }
 
     /// True when `id` was handed out.
@@ -218,7 +308,7 @@ mod tests {
 
     #[test]
     fn anchors_hold_every_id_handed_out() {
-        let mut ids = IdSet::for_page();
+        let mut ids = IdSet::default();
         for base in ["why", "why", "a", "zeta", "faq-1", "why", "über"] {
             ids.unique(base);
         }
@@ -265,7 +355,34 @@ mod tests {
         assert_eq!(ids.unique("faq"), "faq-1");
         assert_eq!(ids.unique("faq"), "faq-2");
         assert_eq!(ids.unique("faq-1-x"), "faq-1-x");
-        let mut page = IdSet::for_page();
+        let reserved = ReservedIds::new(["main", "source-{n}"]).unwrap();
+        let mut page = IdSet::for_page(std::sync::Arc::new(reserved));
         assert_eq!(page.unique("main"), "main-1", "the skip link's target stays unique");
+        assert_eq!(page.unique("top"), "top-1", "HTML's own #top stays free");
+        assert_eq!(page.unique("source-1"), "source-1-1");
+        assert_eq!(page.unique("source-"), "source-");
+        assert_eq!(page.unique("source-x"), "source-x");
+        assert_eq!(page.claim("source-12"), Err(Taken::Reserved));
+        assert_eq!(page.claim("mine"), Ok(()));
+        assert_eq!(page.claim("mine"), Err(Taken::Used));
+        assert_eq!(page.claim("source-x"), Err(Taken::Used));
+        // An id the author wrote is never renamed: text-made ids go round it.
+        assert_eq!(page.claim("why"), Ok(()));
+        assert_eq!(page.unique("why"), "why-1");
+    }
+
+    #[test]
+    fn reserved_ids_refuse_what_cannot_be_an_id() {
+        assert!(ReservedIds::new([""]).is_err());
+        assert!(ReservedIds::new(["a b"]).is_err());
+        assert!(ReservedIds::new(["{n}-x"]).is_err());
+        let any_number = ReservedIds::new(["{n}"]).unwrap();
+        assert!(any_number.contains("12") && !any_number.contains("x12"));
+        assert!(ReservedIds::default().contains("top"));
+        let with_disclaimer = ReservedIds::default().with_shared(["note"]);
+        assert!(with_disclaimer.contains("note") && with_disclaimer.is_shared("note"));
+        let mut page = IdSet::for_page(std::sync::Arc::new(with_disclaimer));
+        assert_eq!(page.claim("note"), Err(Taken::Shared));
+        assert_eq!(page.unique("note"), "note-1");
     }
 }

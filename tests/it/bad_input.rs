@@ -190,6 +190,68 @@ fn duplicate_and_reserved_slugs() {
     );
 }
 
+// --- ids and labels -------------------------------------------------------------------
+
+#[test]
+fn ids_that_collide_and_labels_that_lead_nowhere() {
+    let append = |s: &Site, text: &str| {
+        let body = s.read("content/articles/second.md");
+        s.write("content/articles/second.md", &format!("{body}\n{text}\n"));
+    };
+    rejects(
+        |s| append(s, "## Skip {#main}\n\n## Sources {#source-3}"),
+        &[
+            "the id `main` is reserved by the theme",
+            "the id `source-3` is reserved by the theme",
+            "content/articles/second.md:30:10",
+            "content/articles/second.md:32:13",
+        ],
+    );
+    rejects(
+        |s| append(s, "## One {#same}\n\n## Two {#same}"),
+        &[
+            "the id `same` is already the id of the heading on line 30",
+            "content/articles/second.md:32:9",
+        ],
+    );
+    rejects(
+        |s| append(s, "A note[^gone] and [a link][nowhere] and ![an image][nothing]."),
+        &[
+            "the footnote `[^gone]` is not defined",
+            "content/articles/second.md:30:7",
+            "the reference link `[a link][nowhere]` has no definition of `[nowhere]`",
+            "the reference link `![an image][nothing]` has no definition of `[nothing]`",
+            "the build failed with 3 errors",
+        ],
+    );
+}
+
+#[test]
+fn a_broken_theme_yaml() {
+    rejects(
+        |s| s.write("themes/default/theme.yaml", "reserved_ids: [main\n"),
+        &[
+            "invalid YAML: did not find expected ',' or ']', while parsing a flow sequence",
+            "themes/default/theme.yaml:1:20",
+        ],
+    );
+    rejects(
+        |s| s.write("themes/default/theme.yaml", "reserved_ids: main\n"),
+        &[
+            "wrong type in `reserved_ids`: found string \"main\", expected a sequence",
+            "themes/default/theme.yaml:1:15",
+        ],
+    );
+    rejects(
+        |s| s.write("themes/default/theme.yaml", "reserved_ids: [main]\nreserved: [x]\n"),
+        &[
+            "unknown key `reserved` in theme.yaml",
+            "themes/default/theme.yaml:2:1",
+            "did you mean `reserved_ids`?",
+        ],
+    );
+}
+
 // --- paths that try to leave the site -----------------------------------------------
 
 #[test]
@@ -560,6 +622,30 @@ fn one_huge_line_of_links_builds() {
     site.write("content/articles/links.md", &text);
     let start = Instant::now();
     site.knead(&["build"]).ok();
+    assert!(start.elapsed() < Duration::from_secs(60), "took {:?}", start.elapsed());
+}
+
+#[test]
+fn thousands_of_undefined_labels_on_one_line() {
+    // Their positions are found in one pass over the line, each message showing only the
+    // part of the line around its label.
+    let start = Instant::now();
+    let run = rejects(
+        |s| {
+            let mut text =
+                String::from("---\ntitle: \"Labels\"\ndescription: \"One line.\"\ndate: 2025-01-01\n---\n\n");
+            text.push_str(&"see [^x] and [the guide][guide] ".repeat(4_000));
+            s.write("content/articles/labels.md", &text);
+        },
+        &[
+            "the footnote `[^x]` is not defined",
+            "content/articles/labels.md:7:5",
+            "the reference link `[the guide][guide]` has no definition of `[guide]`",
+            "at content/articles/labels.md:7:127982",
+            "the build failed with 8000 errors",
+        ],
+    );
+    assert!(run.stderr.len() < 8_000 * 1_000, "{} bytes of errors", run.stderr.len());
     assert!(start.elapsed() < Duration::from_secs(60), "took {:?}", start.elapsed());
 }
 

@@ -235,15 +235,16 @@ fn dangerous_output_folders_are_refused() {
     let site = Site::new("basic");
     let root = site.root();
     for out in [root.clone(), root.join("content"), site.dir.path().to_path_buf()] {
+        // The folder named with --output is a usage mistake.
         site.knead(&["build", "--output", out.to_str().unwrap()])
-            .fails_with(1)
+            .fails_with(2)
             .stderr_has("delete your sources");
     }
     assert!(site.path("content/articles/first.md").is_file());
     std::fs::create_dir_all(site.dir.path().join("photos")).unwrap();
     std::fs::write(site.dir.path().join("photos/cat.jpg"), "x").unwrap();
     site.knead(&["build", "--output", "photos"])
-        .fails_with(1)
+        .fails_with(2)
         .stderr_has("not a previous knead build");
     assert!(site.dir.path().join("photos/cat.jpg").is_file());
 }

@@ -127,7 +127,31 @@ fn everything_build_rejects() {
     );
     let run = check(&site, &[]);
     run.fails_with(1).stderr_has("did you mean `techniques`?");
-    assert!(run.stdout.contains("1 error, 0 warnings"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("1 error, 0 warnings; stopped before the links, anchors and editorial rules"),
+        "{}",
+        run.stdout
+    );
+    // A broken link stops it after the links, before the editorial rules.
+    site.edit(
+        "content/articles/second.md",
+        "technqiues: [swedish]",
+        "techniques: [swedish]",
+    );
+    site.edit(
+        "content/articles/second.md",
+        "## What to expect",
+        "## What to expect\n\n[gone](gone.md)",
+    );
+    let run = check(&site, &[]);
+    run.fails_with(1).stderr_has("`gone.md`");
+    assert!(
+        run.stdout
+            .contains("checked 7 files: 1 error, 0 warnings; stopped before the editorial rules"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -218,4 +242,132 @@ fn review_ages_count_from_the_local_date() {
         return;
     }
     panic!("the date kept changing");
+}
+
+#[test]
+fn dates_in_the_future_or_out_of_order() {
+    let site = Site::new("basic");
+    site.edit("content/articles/second.md", "date: 2025-04-01", "date: 2099-01-01");
+    check(&site, &[])
+        .ok()
+        .stderr_has("warning: `date` (2099-01-01) is in the future, yet the article is published now")
+        .stderr_has("content/articles/second.md:4:7")
+        .stderr_has("`draft: true`");
+    check(&site, &["--deny-warnings"]).fails_with(1);
+    // As of that day, the same date is fine.
+    let run = site.knead(&["check", "--today", "2099-01-01"]);
+    assert!(!run.stderr.contains("in the future"), "{}", run.stderr);
+    site.edit(
+        "content/articles/second.md",
+        "date: 2099-01-01",
+        "date: 2025-04-01\nupdated: 2025-03-01",
+    );
+    check(&site, &[])
+        .ok()
+        .stderr_has("warning: `updated` (2025-03-01) is before `date` (2025-04-01)")
+        .stderr_has("content/articles/second.md:5:10");
+    site.edit(
+        "content/articles/second.md",
+        "updated: 2025-03-01",
+        "updated: 2025-08-01",
+    );
+    check(&site, &[])
+        .ok()
+        .stderr_has("warning: `updated` (2025-08-01) is in the future")
+        .stderr_has("content/articles/second.md:5:10");
+    site.edit(
+        "content/articles/second.md",
+        "updated: 2025-08-01",
+        "updated: 2025-05-01",
+    );
+    let run = check(&site, &[]);
+    assert!(!run.stderr.contains("updated"), "{}", run.stderr);
+}
+
+#[test]
+fn over_long_titles() {
+    let site = Site::new("basic");
+    let long = "Massage and back pain ".repeat(60);
+    let long = long.trim();
+    site.edit(
+        "content/pages/about.md",
+        "title: \"About\"",
+        &format!("title: \"{long}\""),
+    );
+    site.edit(
+        "content/articles/second.md",
+        "title: \"Second article\"",
+        &format!("title: \"{}\"", "x".repeat(111)),
+    );
+    check(&site, &[])
+        .ok()
+        .stderr_has(&format!(
+            "warning: the title is {} characters long; titles over 110 characters are cut short",
+            long.chars().count()
+        ))
+        .stderr_has("content/pages/about.md:2:8")
+        .stderr_has("the title is 111 characters long")
+        .stderr_has("content/articles/second.md:2:8");
+    site.edit(
+        "content/articles/second.md",
+        &format!("title: \"{}\"", "x".repeat(111)),
+        &format!("title: \"{}\"", "x".repeat(110)),
+    );
+    let run = check(&site, &[]);
+    assert!(!run.stderr.contains("111"), "{}", run.stderr);
+    assert!(!run.stderr.contains("content/articles/second.md"), "{}", run.stderr);
+}
+
+/// Errors in site.yaml are worded for site.yaml, and the summary says how far the check
+/// got rather than "checked 0 files".
+#[test]
+fn a_broken_site_yaml() {
+    let site = Site::new("basic");
+    site.edit("site.yaml", "language: en", "langauge: en");
+    let run = check(&site, &[]);
+    run.fails_with(1)
+        .stderr_has("error: unknown key `langauge` in site.yaml")
+        .stderr_has("site.yaml:4:1");
+    assert!(
+        run.stdout
+            .contains("checked 7 files: 1 error, 0 warnings; stopped before the links, anchors and editorial rules"),
+        "{}",
+        run.stdout
+    );
+    let json = check(&site, &["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        (v["files_checked"].as_u64(), v["stopped_early"].as_bool()),
+        (Some(7), Some(true))
+    );
+}
+
+/// Each list item is a sentence of its own: a nested list reads like a flat one.
+#[test]
+fn list_items_are_sentences() {
+    let grade_of = |list: &str| {
+        let site = Site::new("basic");
+        site.edit(
+            "content/articles/second.md",
+            "## What to expect",
+            &format!("{list}\n## What to expect"),
+        );
+        let run = check(&site, &["--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let grades = v["reading_grades"].as_array().unwrap().clone();
+        let second = grades
+            .iter()
+            .find(|g| g["file"] == "content/articles/second.md")
+            .unwrap()
+            .clone();
+        second["grade"].as_f64().unwrap()
+    };
+    let flat = grade_of(&"- one two three\n".repeat(5));
+    let nested: String = (0..5).map(|i| format!("{}- one two three\n", "  ".repeat(i))).collect();
+    assert_eq!(grade_of(&nested), flat);
+    let deep: String = (0..300)
+        .map(|i| format!("{}- one two three\n", "  ".repeat(i)))
+        .collect();
+    let deep = grade_of(&deep);
+    assert!(deep < 3.0, "300 levels of three words read at grade {deep}");
 }

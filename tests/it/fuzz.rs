@@ -17,7 +17,8 @@
 //! `KNEAD_FUZZ_SECS` runs rounds of fresh random cases until the time is up;
 //! `PROPTEST_CASES` sets the cases per round; `PROPTEST_RNG_SEED` fixes the seed. A case
 //! that runs longer than `KNEAD_FUZZ_CASE_TIMEOUT` seconds (default 60) is reported as a
-//! hang and aborts the run. Inputs that once crashed knead live in `fuzz_regressions`.
+//! hang and aborts the run. Inputs that once crashed knead live in `fuzz/regressions.rs`;
+//! the dictionaries of tokens in `fuzz/tokens.rs`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -29,11 +30,16 @@ use knead::markdown::links::LinkIndex;
 use knead::markdown::{Placement, TextOrigin};
 use knead::source::discover::{Kind, SourceFile};
 use knead::source::meta::{ArticleMeta, PageMeta, TechniqueMeta};
-use knead::text::slug::IdSet;
+use knead::text::slug::{IdSet, ReservedIds};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
 
 use crate::support::{copy_dir, fixture, tree};
+
+mod regressions;
+mod tokens;
+
+use tokens::{MD_TOKENS, YAML_TOKENS};
 
 // ---------------------------------------------------------------------------------
 // The runner: bounded rounds of cases, a time budget, and a hang detector.
@@ -120,14 +126,49 @@ where
     );
 }
 
-/// Renders every diagnostic (as `knead` prints them): positions must fit their lines.
+/// What serde or Rust would say where a message should speak of YAML values.
+const RUST_WORDS: &[&str] = &[
+    "expected struct",
+    "expected enum",
+    "expected tuple",
+    "expected option",
+    "expected u8",
+    "expected u16",
+    "expected u32",
+    "expected u64",
+    "expected usize",
+    "expected i64",
+    "expected f64",
+    "unit value",
+    "front matter key` in site.yaml",
+];
+
+/// Renders every diagnostic (as `knead` prints them): positions must fit their lines,
+/// and no message names a Rust type.
 fn render_all(ds: impl IntoIterator<Item = Diagnostic>) {
     let ds: Vec<Diagnostic> = ds.into_iter().collect();
     for d in &ds {
         let _ = d.render(false);
         let _ = d.to_string();
+        for word in RUST_WORDS {
+            assert!(!d.message.contains(word), "a message names a Rust type: {d}");
+        }
+        assert!(
+            !(d.file.ends_with("site.yaml") && d.message.contains("front matter")),
+            "site.yaml is not front matter: {d}"
+        );
     }
     let _ = Diagnostics::from(ds).render(true);
+}
+
+/// The ids the page around the content uses, as the default theme declares them.
+fn reserved() -> ReservedIds {
+    ReservedIds::new(["main", "content", "toc-heading", "faqs", "sources", "source-{n}"]).unwrap()
+}
+
+/// A page's id set around [`reserved`].
+fn page_ids() -> IdSet {
+    IdSet::for_page(std::sync::Arc::new(reserved()))
 }
 
 // ---------------------------------------------------------------------------------
@@ -147,225 +188,6 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
     }
     out
 }
-
-const YAML_TOKENS: &[&str] = &[
-    "---\n",
-    "---",
-    "\n",
-    "\r\n",
-    "\r",
-    " ",
-    "  ",
-    "\t",
-    ": ",
-    ":",
-    "- ",
-    "-",
-    "? ",
-    "#",
-    "[",
-    "]",
-    "{",
-    "}",
-    ",",
-    "\"",
-    "'",
-    "\\",
-    "|\n  ",
-    ">-\n  ",
-    "&a ",
-    "*a",
-    "<<: *a\n",
-    "!!binary ",
-    "!!str ",
-    "!<tag:yaml.org,2002:int> ",
-    "%YAML 1.2\n",
-    "...\n",
-    "~",
-    "null",
-    "true",
-    "no",
-    "0x1F",
-    "-1",
-    "99999999999999999999999",
-    "1e400",
-    ".nan",
-    "2025-02-29",
-    "2025-13-01",
-    "2025-01-01",
-    "0000-00-00",
-    "9999-12-31",
-    "-2025-01-01",
-    "2025-1-1",
-    "title: ",
-    "description: ",
-    "date: ",
-    "updated: ",
-    "last_reviewed: ",
-    "slug: ",
-    "slug: ../../etc/passwd\n",
-    "draft: ",
-    "author: ",
-    "techniques: ",
-    "techniques: [swedish, ../x]\n",
-    "benefits: ",
-    "benefits: [\"---\", \"\"]\n",
-    "faqs:\n  - question: ",
-    "    answer: ",
-    "references:\n  - title: ",
-    "    url: ",
-    "    year: ",
-    "tags: ",
-    "image:\n  src: ",
-    "  alt: ",
-    "image: {src: ../../../etc/passwd, alt: x}\n",
-    "reviewed_by:\n  name: ",
-    "  credentials: ",
-    "extra:\n  ",
-    "summary: ",
-    "pressure: ",
-    "firm",
-    "also_known_as: ",
-    "good_for: ",
-    "avoid_if: ",
-    "menu:\n  - name: ",
-    "    url: ",
-    "base_url: ",
-    "https://example.org/sub/",
-    "language: ",
-    "theme: ",
-    "disclaimer: ",
-    "review_interval_days: ",
-    "reading_grade_target: ",
-    "technqiues: ",
-    "é",
-    "ü",
-    "日本語",
-    "\u{feff}",
-    "\u{200b}",
-    "\u{2028}",
-    "\u{fffe}",
-    "\0",
-    "\u{1b}[31m",
-    "<script>",
-    "</script>",
-    "&amp;",
-    "[x](y.md)",
-];
-
-const MD_TOKENS: &[&str] = &[
-    "\n",
-    "\n\n",
-    "\r\n",
-    " ",
-    "    ",
-    "\t",
-    "# ",
-    "## ",
-    "### ",
-    "#### ",
-    "###### ",
-    "####### ",
-    "Title",
-    "{#",
-    "{#custom}",
-    "{#toc}",
-    "{ .class #id }",
-    "}",
-    "[",
-    "]",
-    "(",
-    ")",
-    "![",
-    "](",
-    "[x](",
-    "![alt](",
-    "b.md",
-    "b.md#x",
-    "a.md#why",
-    "missing.md",
-    "wip.md",
-    "../",
-    "./",
-    "/",
-    "//",
-    "#",
-    "#why",
-    "?q=1",
-    "%",
-    "%2e%2e/",
-    "%zz",
-    "%C3%A9",
-    "%FF",
-    "%0",
-    "..",
-    "/articles/b/",
-    "../b/",
-    "../techniques/swedish.md",
-    "/images/a.png",
-    "../images/a.png",
-    "index.html",
-    "../../../../etc/passwd",
-    "https://example.org/",
-    "mailto:a@b.c",
-    "javascript:alert(1)",
-    "file:///etc/passwd",
-    ":",
-    "`",
-    "```\n",
-    "~~~\n",
-    "|",
-    "| a | b |\n",
-    "|---|---|\n",
-    "[^1]",
-    "[^1]: note\n",
-    "[^",
-    "[ref]",
-    "[ref]: /articles/b/\n",
-    "[ref]: ../../x\n",
-    "<https://x.org>",
-    "<a@b.c>",
-    "> ",
-    ">",
-    "- ",
-    "* ",
-    "+ ",
-    "1. ",
-    "- [x] ",
-    "- [ ] ",
-    "~~",
-    "**",
-    "*",
-    "_",
-    "__",
-    "\\",
-    "<",
-    ">",
-    "&",
-    "&amp;",
-    "&#0;",
-    "&#x110000;",
-    "<script>alert(1)</script>",
-    "<!--",
-    "-->",
-    "<div>",
-    "</div>",
-    "===\n",
-    "---\n",
-    "***\n",
-    "é",
-    "ü",
-    "İ",
-    "ß",
-    "日本",
-    "\u{200b}",
-    "\u{300}",
-    "\u{feff}",
-    "\u{10ffff}",
-    "\0",
-    "word",
-    "Why it helps",
-];
 
 fn token(dict: &'static [&'static str]) -> impl Strategy<Value = String> + Clone {
     prop_oneof![
@@ -630,12 +452,17 @@ fn markdown() {
                 language: "en",
             };
             let mut problems = Vec::new();
-            let mut ids = IdSet::for_page();
+            let mut ids = page_ids();
             let out = knead::markdown::render(&text, &origin, index, &mut ids, &mut problems);
-            // The same ids twice on one page would break anchors.
+            // The same id twice on one page would break anchors, and one of the theme's
+            // would be taken twice: headings and footnotes get ids of their own.
+            let reserved = reserved();
             let mut seen = std::collections::HashSet::new();
-            for t in &out.toc {
-                prop_assert!(seen.insert(t.id.clone()), "duplicate heading id {:?}", t.id);
+            let footnotes = out.html.split(r#"<div class="footnote-definition" id=""#).skip(1);
+            let footnote_ids = footnotes.filter_map(|rest| rest.split('"').next());
+            for id in out.toc.iter().map(|t| t.id.as_str()).chain(footnote_ids) {
+                prop_assert!(seen.insert(id.to_owned()), "duplicate id {:?}", id);
+                prop_assert!(!reserved.contains(id), "the theme's id {:?} handed out", id);
             }
             render_all(problems);
             // Every href in the text, resolved alone, from every kind of page.
@@ -736,134 +563,4 @@ fn whole_site() {
         prop_assert_eq!(beside, vec!["out".to_owned(), "site".to_owned()]);
         Ok(())
     });
-}
-
-// ---------------------------------------------------------------------------------
-// Regressions: inputs that once crashed, hung or slowed knead, and classic crashers of
-// YAML and Markdown parsers, run through every target on every `cargo test`.
-
-fn corpus() -> Vec<(&'static str, Vec<u8>)> {
-    let fm = |yaml: &str, body: &str| {
-        format!("---\ntitle: t\ndescription: d\ndate: 2025-01-01\n{yaml}---\n{body}").into_bytes()
-    };
-    let mut laughs = String::from("extra:\n  a0: &a0 [x,x,x,x,x,x,x,x,x,x]\n");
-    for i in 1..12 {
-        laughs.push_str(&format!(
-            "  a{i}: &a{i} [{}]\n",
-            vec![format!("*a{}", i - 1); 10].join(",")
-        ));
-    }
-    let mut deep_block = String::from("extra:\n");
-    for i in 1..2000 {
-        deep_block.push_str(&format!("{}-\n", " ".repeat(i)));
-    }
-    vec![
-        ("empty", Vec::new()),
-        ("only a BOM", "\u{feff}".into()),
-        ("BOM and fences", "\u{feff}---\n---\n".into()),
-        ("CR only", "---\rtitle: x\r---\r".into()),
-        ("fence without newline", "---".into()),
-        ("NUL in YAML", fm("extra: {a: \"\0\"}\n", "")),
-        ("billion laughs", fm(&laughs, "")),
-        (
-            "deep flow nesting",
-            fm(
-                &format!("extra: {{a: {}{}}}\n", "[".repeat(100_000), "]".repeat(100_000)),
-                "",
-            ),
-        ),
-        ("deep block nesting", fm(&deep_block, "")),
-        ("merge keys", fm("extra:\n  base: &b {x: 1}\n  c:\n    <<: *b\n", "")),
-        (
-            "huge number",
-            fm("references:\n  - title: x\n    year: 99999999999999999999999999\n", ""),
-        ),
-        ("tags", fm("tags: !!binary aGVsbG8=\n", "")),
-        ("unicode key", fm("tïtle: x\n", "")),
-        ("key at column of multibyte", fm("slug: ééé\n", "")),
-        (
-            "U+FFFE in a title",
-            "---\ntitle: \"a\u{fffe}\u{ffff}\"\ndescription: d\ndate: 2025-01-01\n---\n".into(),
-        ),
-        (
-            "script in an FAQ answer",
-            fm(
-                "faqs:\n  - question: q\n    answer: \"</script><script>alert(1)</script>\"\n",
-                "",
-            ),
-        ),
-        (
-            "image out of the site",
-            fm("image: {src: ../../../../etc/passwd, alt: x}\n", ""),
-        ),
-        ("deep blockquotes", fm("", &format!("{} x\n", ">".repeat(50_000)))),
-        (
-            "deep lists",
-            fm(
-                "",
-                &(0..3000)
-                    .map(|i| format!("{}- x\n", "  ".repeat(i)))
-                    .collect::<String>(),
-            ),
-        ),
-        ("unclosed emphasis", fm("", &"*a _b ".repeat(20_000))),
-        ("unclosed links", fm("", &"[x".repeat(20_000))),
-        ("repeated heading", fm("", &"## Why\n\ntext\n\n".repeat(5_000))),
-        ("many links on one line", fm("", &"[b](b.md#x) ".repeat(3_000))),
-        (
-            "explicit ids that collide",
-            fm("", "## A {#a-1}\n\n## A\n\n## A\n\n## A {#a}\n\n## toc-heading\n"),
-        ),
-        (
-            "heading of marks only",
-            fm("", "## ***\n\n## `` ``\n\n## \u{300}\u{301}\n"),
-        ),
-        (
-            "link to a percent escape",
-            fm("", "[x](%zz) [y](%C3%28) [z](/%2e%2e/) ![](%FF)"),
-        ),
-        ("footnote loops", fm("", "[^a]\n\n[^a]: [^b]\n[^b]: [^a]\n")),
-        ("table without body", fm("", "|a|\n|-|\n")),
-        ("invalid UTF-8", b"---\ntitle: caf\xe9\n---\n\xff\xfe".to_vec()),
-    ]
-}
-
-#[test]
-fn fuzz_regressions() {
-    let dir = tempfile::tempdir().unwrap();
-    let index = link_index("/");
-    for (name, bytes) in corpus() {
-        let start = Instant::now();
-        let text = String::from_utf8_lossy(&bytes);
-        parse_every_kind(Path::new("content/articles/x.md"), &text);
-        parse_from_disk(dir.path(), &bytes);
-        let origin = TextOrigin {
-            file: Path::new("content/articles/a.md"),
-            file_text: &text,
-            placement: Placement::Body(1),
-            source_dir: "articles/",
-            page_path: "/articles/a/",
-            analyze: true,
-            language: "en",
-        };
-        let mut problems = Vec::new();
-        let _ = knead::markdown::render(&text, &origin, &index, &mut IdSet::for_page(), &mut problems);
-        render_all(problems);
-        // As a whole site, too: the article among the fixture's files.
-        let site = dir.path().join("site");
-        let _ = std::fs::remove_dir_all(&site);
-        copy_dir(&fixture("basic"), &site);
-        std::fs::write(site.join("content/articles/third.md"), &bytes).unwrap();
-        let out = dir.path().join("out");
-        let result = knead::build::pipeline::build(&Options {
-            root: site,
-            output: Some(out.clone()),
-            ..Options::default()
-        });
-        if let Err(e) = result {
-            let _ = e.render(false);
-        }
-        let took = start.elapsed();
-        assert!(took < Duration::from_secs(20), "{name}: took {took:?}");
-    }
 }

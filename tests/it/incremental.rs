@@ -242,6 +242,18 @@ impl World {
                     vec![self.write("site.yaml", &site_yaml(&title, menu, language))],
                 )
             }
+            // The ids the theme reserves: headings named so take other ids, and links
+            // to them are no longer checked against the headings.
+            15 if self.rng.below(2) == 0 => {
+                let rel = "themes/default/theme.yaml";
+                let text = std::fs::read_to_string(self.root.join(rel)).unwrap();
+                let new = if text.contains("  - part-one\n") {
+                    text.replace("  - part-one\n", "")
+                } else {
+                    text.replace("reserved_ids:\n", "reserved_ids:\n  - part-one\n")
+                };
+                ("theme ids".into(), vec![self.write(rel, &new)])
+            }
             15 => {
                 if self.root.join("templates/404.html").exists() {
                     ("template removed".into(), vec![self.remove("templates/404.html")])
@@ -337,6 +349,10 @@ fn new_world(root: &Path, seed: u64) -> World {
         );
     }
     w.write("content/images/pic0.png", "image");
+    // The default theme on disk, as `knead init` writes it, so its theme.yaml can change.
+    for (path, bytes) in knead::source::theme::embedded_files() {
+        w.write(&format!("themes/default/{path}"), &String::from_utf8_lossy(bytes));
+    }
     for _ in 0..5 {
         w.add_article();
     }

@@ -1,7 +1,9 @@
-//! `knead init` makes a site that builds and checks clean at once; `knead new` adds
-//! content files that build.
+//! `knead init` makes a site that builds and checks clean at once, in a new folder or
+//! one that holds only version-control and editor files (any folder with `--force`),
+//! and never overwrites a file; `knead new` adds content files that build, and refuses
+//! (exit 2) the slugs knead reserves and those another file has.
 
-use crate::support::{Run, knead};
+use crate::support::{Run, knead, tree};
 
 /// `knead ARGS` run in `dir`.
 fn run(dir: &std::path::Path, args: &[&str]) -> Run {
@@ -23,10 +25,69 @@ fn init_builds_and_checks_clean() {
     assert!(check.stdout.contains("0 errors, 0 warnings"), "{}", check.stdout);
     run(&site, &["build"]).ok();
     assert!(site.join("public/articles/welcome/index.html").is_file());
-    // init refuses a folder that is not empty.
+    // init refuses a folder that holds files.
+    let before = tree(&site);
     run(tmp.path(), &["init", "mysite"])
-        .fails_with(1)
-        .stderr_has("already exists and is not empty");
+        .fails_with(2)
+        .stderr_has("error: `mysite` already holds files (`content`, `public`, `site.yaml`, ...)")
+        .stderr_has("--force");
+    // With --force it still never overwrites one.
+    run(tmp.path(), &["init", "mysite", "--force"])
+        .fails_with(2)
+        .stderr_has(
+            "mysite/site.yaml already exists (and 24 more of the files it writes): knead init never overwrites a file",
+        );
+    assert!(before == tree(&site), "init changed a file");
+    // A file is not a folder.
+    std::fs::write(tmp.path().join("notes.txt"), "x").unwrap();
+    run(tmp.path(), &["init", "notes.txt"])
+        .fails_with(2)
+        .stderr_has("`notes.txt` is a file, not a folder");
+}
+
+/// "Make a repository, then init it": a folder with only `.git` (and other dot files,
+/// an editor's leftovers) is as good as empty; an existing `.gitignore` keeps its lines.
+#[test]
+fn init_in_a_fresh_repository() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git/objects")).unwrap();
+    std::fs::write(repo.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    std::fs::write(repo.join(".gitignore"), "*.log").unwrap();
+    std::fs::write(repo.join(".editorconfig"), "root = true\n").unwrap();
+    std::fs::write(repo.join("notes.md~"), "backup").unwrap();
+    run(&repo, &["init", "."]).ok().stdout_has("knead serve");
+    assert_eq!(
+        std::fs::read_to_string(repo.join(".git/HEAD")).unwrap(),
+        "ref: refs/heads/main\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.join(".gitignore")).unwrap(),
+        "*.log\n/public/\n/.public.knead-*\n/.knead-cache/\n"
+    );
+    run(&repo, &["check"]).ok();
+}
+
+/// `--force` adds a site beside other files, and touches none of them.
+#[test]
+fn init_with_force_keeps_every_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("docs");
+    std::fs::create_dir_all(dir.join("content/images")).unwrap();
+    std::fs::write(dir.join("README.md"), "# Our site\n").unwrap();
+    std::fs::write(dir.join("content/images/logo.png"), "png").unwrap();
+    let before = tree(&dir);
+    run(tmp.path(), &["init", "docs"])
+        .fails_with(2)
+        .stderr_has("error: `docs` already holds files (`README.md`, `content`)");
+    assert!(before == tree(&dir));
+    run(tmp.path(), &["init", "docs", "--force"]).ok();
+    let after = tree(&dir);
+    for (path, bytes) in &before {
+        assert_eq!(after.get(path), Some(bytes), "{path} changed");
+    }
+    assert!(dir.join("site.yaml").is_file());
+    run(&dir, &["build"]).ok();
 }
 
 #[test]
@@ -47,8 +108,64 @@ fn new_files_build() {
     assert!(site.join("public/techniques/shiatsu/index.html").is_file());
     assert!(site.join("public/contact-us/index.html").is_file());
     run(&site, &["new", "page", "Contact us"])
-        .fails_with(1)
-        .stderr_has("already exists");
+        .fails_with(2)
+        .stderr_has("error: the page slug `contact-us` is already used by content/pages/contact-us.md");
+}
+
+/// A page may not take a URL knead makes itself; nothing is written.
+#[test]
+fn new_refuses_reserved_slugs() {
+    let tmp = tempfile::tempdir().unwrap();
+    run(tmp.path(), &["init", "s"]).ok();
+    let site = tmp.path().join("s");
+    let before = tree(&site);
+    for (title, slug) in [
+        ("FAQ", "faq"),
+        ("Articles", "articles"),
+        ("Search", "search"),
+        ("Benefits", "benefits"),
+        ("Techniques", "techniques"),
+    ] {
+        run(&site, &["new", "page", title])
+            .fails_with(2)
+            .stderr_has(&format!(
+                "error: the page slug `{slug}` is taken by knead's own /{slug}/ section"
+            ))
+            .stderr_has(&format!("knead new page \"{title} page\""));
+    }
+    run(&site, &["new", "page", "!!!"])
+        .fails_with(2)
+        .stderr_has("has no letters or digits");
+    assert!(before == tree(&site), "something was written");
+    // An article or a technique lives under its own section: those slugs are free.
+    run(&site, &["new", "article", "FAQ"]).ok();
+    assert!(site.join("content/articles/faq.md").is_file());
+}
+
+/// A slug another file already has (by its `slug:` or its file name), drafts too.
+#[test]
+fn new_refuses_taken_slugs() {
+    let tmp = tempfile::tempdir().unwrap();
+    run(tmp.path(), &["init", "s"]).ok();
+    let site = tmp.path().join("s");
+    std::fs::write(
+        site.join("content/articles/greeting.md"),
+        "---\ntitle: \"Greeting\"\ndescription: \"d\"\ndate: 2025-01-01\nslug: hello\ndraft: true\n---\n",
+    )
+    .unwrap();
+    run(&site, &["new", "article", "Hello"])
+        .fails_with(2)
+        .stderr_has("error: the article slug `hello` is already used by content/articles/greeting.md")
+        .stderr_has("edit content/articles/greeting.md instead");
+    assert!(!site.join("content/articles/hello.md").exists());
+    run(&site, &["new", "technique", "Swedish"])
+        .fails_with(2)
+        .stderr_has("the technique slug `swedish` is already used by content/techniques/swedish.md");
+    // A page may have the slug of an article: they live at different URLs.
+    run(&site, &["new", "page", "Hello"]).ok();
+    run(&site, &["build", "--drafts"]).ok();
+    assert!(site.join("public/hello/index.html").is_file());
+    assert!(site.join("public/articles/hello/index.html").is_file());
 }
 
 /// The CI workflow users copy (`examples/ci/github-pages.yml`) checks before it builds

@@ -134,6 +134,11 @@ impl Run {
         assert!(self.stderr.contains(text), "stderr lacks {text:?}:\n{}", self.stderr);
         self
     }
+
+    pub(crate) fn stdout_has(&self, text: &str) -> &Self {
+        assert!(self.stdout.contains(text), "stdout lacks {text:?}:\n{}", self.stdout);
+        self
+    }
 }
 
 /// Everything under `dir` by relative path: files with their bytes, folders as `rel/`

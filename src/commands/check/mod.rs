@@ -27,8 +27,13 @@ pub struct Grade {
 /// Everything `knead check` found.
 #[derive(Debug, Default)]
 pub struct Report {
-    /// Markdown files checked (0 when the site could not be loaded).
+    /// Markdown files checked (their front matter at least).
     pub files: usize,
+    /// True when errors stopped the check before its editorial rules.
+    pub stopped_early: bool,
+    /// True when the links and anchors were checked (errors in site.yaml, the theme or
+    /// front matter stop the check before them).
+    pub links_checked: bool,
     /// Errors and warnings, sorted.
     pub diagnostics: Diagnostics,
     /// Reading grade of each article.
@@ -61,14 +66,18 @@ pub fn check_with(opts: &Options, today: Date, external: Option<external::Settin
             });
             Report {
                 files: rendered.sources,
+                stopped_early: false,
+                links_checked: true,
                 diagnostics,
                 grades,
                 external,
             }
         }
-        Err(diagnostics) => Report {
-            files: 0,
-            diagnostics,
+        Err(stopped) => Report {
+            files: stopped.sources,
+            stopped_early: true,
+            links_checked: stopped.modelled,
+            diagnostics: stopped.problems,
             grades: Vec::new(),
             external: None,
         },
@@ -89,6 +98,7 @@ struct JsonDiagnostic<'a> {
 #[derive(Serialize)]
 struct JsonReport<'a> {
     files_checked: usize,
+    stopped_early: bool,
     errors: usize,
     warnings: usize,
     diagnostics: Vec<JsonDiagnostic<'a>>,
@@ -118,6 +128,7 @@ impl Report {
             .collect();
         let report = JsonReport {
             files_checked: self.files,
+            stopped_early: self.stopped_early,
             errors: self.error_count(),
             warnings: self.diagnostics.warning_count(),
             diagnostics,
@@ -134,7 +145,8 @@ impl Report {
         self.diagnostics.error_count() + usize::from(offline)
     }
 
-    /// The summary line: files checked, errors, warnings (and web addresses).
+    /// The summary line: files checked, errors, warnings, web addresses, and whether it
+    /// stopped early.
     pub fn summary(&self) -> String {
         let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
         let mut line = format!(
@@ -147,6 +159,13 @@ impl Report {
             line.push_str("; ");
             line.push_str(&e.line());
         }
+        line.push_str(match (self.stopped_early, self.links_checked) {
+            (false, _) => "",
+            (true, false) => {
+                "; stopped before the links, anchors and editorial rules: fix these errors and run it again"
+            }
+            (true, true) => "; stopped before the editorial rules: fix these errors and run it again",
+        });
         line
     }
 }

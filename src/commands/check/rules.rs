@@ -1,6 +1,7 @@
 //! The editorial rules of `knead check`, beyond what a build rejects: stale or missing
-//! reviews, malformed source URLs, duplicate FAQ questions, headings that skip a level
-//! or head an empty section, and a reading grade above the site's target.
+//! reviews, dates in the future or out of order, over-long titles, malformed source
+//! URLs, duplicate FAQ questions, headings that skip a level or head an empty section,
+//! and a reading grade above the site's target.
 
 use std::path::{Path, PathBuf};
 
@@ -121,6 +122,62 @@ fn outline(body: &Rendered, file: &mut Lazy<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The longest title, in characters, that `knead check` accepts: the longest headline
+/// Google's guidelines for article markup allowed. Search results show about 60.
+pub const MAX_TITLE: usize = 110;
+
+/// A title longer than [`MAX_TITLE`].
+fn title_length(title: &str, file: &mut Lazy<'_>, out: &mut Vec<Diagnostic>) {
+    let n = title.chars().count();
+    if n > MAX_TITLE {
+        out.push(
+            file.at(
+                warning,
+                |l| l.key("title"),
+                format!(
+                    "the title is {n} characters long; titles over {MAX_TITLE} characters are cut short in search results, feeds and link previews"
+                ),
+            )
+            .help(format!(
+                "shorten the title to {MAX_TITLE} characters or fewer (search results show about the first 60), and say the rest in `description` or the first paragraph"
+            )),
+        );
+    }
+}
+
+/// An article's `date` and `updated`: neither in the future, and `updated` not before
+/// `date`.
+fn dates(m: &crate::source::meta::ArticleMeta, today: Date, file: &mut Lazy<'_>, out: &mut Vec<Diagnostic>) {
+    if m.date > today {
+        out.push(
+            file.at(
+                warning,
+                |l| l.key("date"),
+                format!(
+                    "`date` ({}) is in the future, yet the article is published now: it leads the home page, the article list and the feed",
+                    m.date
+                ),
+            )
+            .help("use the day the article is published, or keep it out of the build with `draft: true` until then"),
+        );
+    }
+    match m.updated {
+        Some(u) if u > today => out.push(
+            file.at(warning, |l| l.key("updated"), format!("`updated` ({u}) is in the future"))
+                .help("use the date of the article's last substantive change"),
+        ),
+        Some(u) if u < m.date => out.push(
+            file.at(
+                warning,
+                |l| l.key("updated"),
+                format!("`updated` ({u}) is before `date` ({})", m.date),
+            )
+            .help("`updated` is the date of the last substantive change, on or after `date`; remove it if the article has not changed since"),
+        ),
+        _ => {}
+    }
+}
+
 /// Runs every editorial rule. Returns the problems and each article's reading grade.
 pub fn run(site: &Site, root: &Path, today: Date) -> (Vec<Diagnostic>, Vec<Grade>) {
     let mut out = Vec::new();
@@ -130,6 +187,8 @@ pub fn run(site: &Site, root: &Path, today: Date) -> (Vec<Diagnostic>, Vec<Grade
     for a in &site.articles {
         let mut file = Lazy::new(root, a.rel());
         let m = &a.meta;
+        title_length(&m.title, &mut file, &mut out);
+        dates(m, today, &mut file, &mut out);
         match m.last_reviewed {
             None => out.push(
                 file.at(
@@ -242,10 +301,14 @@ pub fn run(site: &Site, root: &Path, today: Date) -> (Vec<Diagnostic>, Vec<Grade
         }
     }
     for t in &site.techniques {
-        outline(&t.render.body, &mut Lazy::new(root, t.rel()), &mut out);
+        let mut file = Lazy::new(root, t.rel());
+        title_length(&t.meta.title, &mut file, &mut out);
+        outline(&t.render.body, &mut file, &mut out);
     }
     for p in site.pages.iter().chain(site.home.iter()) {
-        outline(&p.render.body, &mut Lazy::new(root, p.rel()), &mut out);
+        let mut file = Lazy::new(root, p.rel());
+        title_length(&p.meta.title, &mut file, &mut out);
+        outline(&p.render.body, &mut file, &mut out);
     }
     (out, grades)
 }
