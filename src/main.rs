@@ -163,35 +163,12 @@ fn lock_output(opts: &Options, me: Writer, wait: bool) -> Result<knead::build::l
     })
 }
 
-/// Runs `knead watch` into the output folder of `lock`, telling `hub` (when serving)
-/// about every rebuild.
-fn watch(
-    opts: Options,
-    lock: knead::build::lock::Lock,
-    hub: Option<std::sync::Arc<knead::commands::serve::reload::Hub>>,
-) -> ExitCode {
+/// Runs `knead watch` into the output folder of `lock`, telling `server`'s pages (when
+/// serving) about every rebuild.
+fn watch(opts: Options, lock: knead::build::lock::Lock, server: Option<knead::commands::serve::Server>) -> ExitCode {
     let inc = knead::build::incremental::Incremental::with_lock(opts, std::sync::Arc::new(lock));
-    let result = knead::commands::watch::run(inc, |inc, event| match event {
-        knead::commands::watch::Event::Built { changed, outcome } => {
-            print_problems(&outcome.warnings);
-            println!("{}", knead::commands::watch::summary(inc.root(), changed, outcome));
-            if let Some(h) = &hub {
-                h.reload();
-            }
-        }
-        knead::commands::watch::Event::Failed { problems, .. } => {
-            print_problems(problems);
-            eprintln!(
-                "error: the rebuild failed with {}; {} still holds the last good build",
-                plural(problems.error_count(), "error"),
-                inc.output().display()
-            );
-            if let Some(h) = &hub {
-                h.build_error(&problems.render(false));
-            }
-        }
-    });
-    match result {
+    let mut reporter = knead::commands::report::Reporter::new(server, color());
+    match knead::commands::watch::run(inc, |inc, event| reporter.report(inc, event)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(problems) => {
             print_problems(&problems);
@@ -270,7 +247,7 @@ fn main() -> ExitCode {
             }
             let site = knead::commands::serve::ServedSite {
                 root: opts.output_dir(),
-                base_path: base_path.clone(),
+                base_path,
             };
             let server = match knead::commands::serve::start(listener, site) {
                 Ok(s) => s,
@@ -279,19 +256,11 @@ fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
-            let host = if server.addr.ip().is_loopback() {
-                "127.0.0.1".to_owned()
-            } else {
-                server.addr.ip().to_string()
-            };
-            println!(
-                "Serving the site at http://{host}:{}{base_path} (Ctrl-C to stop)",
-                server.addr.port()
-            );
+            println!("Serving the site at {} (Ctrl-C to stop)", server.url());
             if !bind.is_loopback() {
                 eprintln!("warning: listening on {bind}: other machines on your network can see this preview");
             }
-            watch(opts, lock, Some(server.hub))
+            watch(opts, lock, Some(server))
         }
         Command::Check {
             site,

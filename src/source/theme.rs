@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::source::discover::is_ignored;
+use crate::source::discover::{Link, is_ignored};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_theme.rs"));
@@ -54,12 +54,19 @@ pub struct Theme {
     pub templates: Vec<Template>,
     /// Static files, sorted.
     pub statics: Vec<StaticFile>,
+    /// The symlinks among the templates and static files, and the files they lead to.
+    pub links: Vec<Link>,
 }
 
 /// The files under `dir`, by `/`-separated relative path. A symlink is followed when it
-/// leads to a file inside the site at `root`; one that leads outside (or nowhere) is an
-/// error, as in content/.
-fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
+/// leads to a file inside the site at `root` (and recorded in `links`); one that leads
+/// outside (or nowhere) is an error, as in content/.
+fn files_under(
+    root: &Path,
+    dir: &Path,
+    problems: &mut Vec<Diagnostic>,
+    links: &mut Vec<Link>,
+) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return out;
@@ -74,7 +81,13 @@ fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(
         let is_file = if entry.path_is_symlink() {
             let display = crate::diagnostics::display_path(root, entry.path());
             match entry.path().canonicalize() {
-                Ok(target) if target.starts_with(&root_real) => target.is_file(),
+                Ok(target) if target.starts_with(&root_real) => {
+                    let is_file = target.is_file();
+                    if is_file {
+                        links.extend(Link::new(root, &root_real, entry.path(), &target));
+                    }
+                    is_file
+                }
                 Ok(target) => {
                     problems.push(
                         Diagnostic::error(
@@ -119,7 +132,7 @@ fn read(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let mut theme = Theme::default();
     let mut problems = Vec::new();
     if dir.is_dir() {
-        for (rel, path) in files_under(root, &dir.join("templates"), &mut problems) {
+        for (rel, path) in files_under(root, &dir.join("templates"), &mut problems, &mut theme.links) {
             let display = crate::diagnostics::display_path(root, &path);
             match crate::source::parse::read_text(&path, &display) {
                 Ok(text) => theme.templates.push(Template {
@@ -130,7 +143,7 @@ fn read(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
                 Err(d) => problems.push(d),
             }
         }
-        for (rel, path) in files_under(root, &dir.join("static"), &mut problems) {
+        for (rel, path) in files_under(root, &dir.join("static"), &mut problems, &mut theme.links) {
             theme.statics.push(StaticFile {
                 out: rel,
                 origin: FileOrigin::Disk(path),
@@ -178,7 +191,7 @@ fn read(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             .help(help),
         ]);
     }
-    for (rel, path) in files_under(root, &root.join("templates"), &mut problems) {
+    for (rel, path) in files_under(root, &root.join("templates"), &mut problems, &mut theme.links) {
         let display = crate::diagnostics::display_path(root, &path);
         match crate::source::parse::read_text(&path, &display) {
             Ok(text) => {
@@ -200,6 +213,14 @@ fn read(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
 }
 
 impl StaticFile {
+    /// Where it is read from, for messages: its file, or its place in the built-in theme.
+    pub fn source(&self) -> PathBuf {
+        match &self.origin {
+            FileOrigin::Disk(p) => p.clone(),
+            FileOrigin::Embedded => PathBuf::from(format!("<built-in default theme>/static/{}", self.out)),
+        }
+    }
+
     /// The file's bytes.
     pub fn read(&self) -> std::io::Result<std::borrow::Cow<'static, [u8]>> {
         match &self.origin {
