@@ -125,6 +125,7 @@ pub fn run(inc: Incremental, mut report: impl FnMut(&Incremental, Event<'_>)) ->
         let result = builder.rebuild(&changed)?;
         let inc = builder.state()?;
         watching.follow_links(inc);
+        watching.rewatch_output();
         if result.is_err() && silent < MAX_SILENT {
             let vanished = inc.vanished();
             let before = changed.len();
@@ -204,8 +205,8 @@ fn gather(
 }
 
 /// The watcher, and what it watches besides the site's folders: the output folder (so
-/// that its removal is noticed at once) and the folders of the files that symlinked
-/// sources lead to.
+/// that its removal or emptying is noticed at once) and the folders of the files that
+/// symlinked sources lead to.
 struct Watching {
     watcher: RecommendedWatcher,
     root: PathBuf,
@@ -236,11 +237,6 @@ impl Watching {
                     .map_err(|e| cannot_watch(&root, e))?;
             }
         }
-        // The folder holding the output, when it is elsewhere (best effort: the output is
-        // also checked before every rebuild).
-        if let Some(parent) = out.parent().filter(|p| *p != root && p.is_dir()) {
-            let _ = watcher.watch(parent, RecursiveMode::NonRecursive);
-        }
         let mut watching = Watching {
             watcher,
             root,
@@ -252,9 +248,9 @@ impl Watching {
         Ok(watching)
     }
 
-    /// Watches the output folder (not recursively), so that emptying it is seen. Each
-    /// build swaps a new folder in, and the watcher drops the watch of the old one (then
-    /// reports the name): called again on every event of the output's own name.
+    /// Watches the output folder (not recursively), so that removing or emptying it is
+    /// seen wherever it is. A full build swaps a new folder in (the watch stays with the
+    /// old one): called after every rebuild, and on every event of the output's name.
     fn rewatch_output(&mut self) {
         let _ = self.watcher.unwatch(&self.out);
         if self.out.is_dir() {

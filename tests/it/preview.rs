@@ -5,10 +5,13 @@
 
 use std::time::Duration;
 
-use crate::support::{Site, drain, http_get, reload_events, serve, wait_for, wait_line, wait_same_as_clean_build};
+use crate::support::{
+    Running, Site, drain, http_get, knead, reload_events, serve, wait_for, wait_line, wait_same_as_clean_build,
+};
 
 /// Case 1: the output folder removed, or emptied, while serving is built whole again at
-/// once, and an edit after that too; `knead build` takes the folder afterwards.
+/// once, and an edit after that too; `knead build` takes the folder afterwards. So is an
+/// output folder outside the site.
 #[test]
 fn a_removed_or_emptied_output_is_built_whole_again() {
     let site = Site::new("basic");
@@ -51,6 +54,20 @@ fn a_removed_or_emptied_output_is_built_whole_again() {
     drop(s);
     // The folder is a whole knead build: the default build takes it.
     site.knead(&["build"]).ok();
+
+    // An output folder outside the site is watched as well.
+    let elsewhere = site.dir.path().join("elsewhere");
+    let w = Running::start(
+        knead()
+            .args(["watch", "--root"])
+            .arg(site.root())
+            .arg("--output")
+            .arg(&elsewhere),
+    );
+    wait_line(&w.out, "built: rendered");
+    std::fs::remove_dir_all(&elsewhere).unwrap();
+    wait_line(&w.out, "elsewhere changed: rendered");
+    assert!(elsewhere.join("index.html").is_file() && elsewhere.join("style.css").is_file());
 }
 
 /// Case 2: `themes/` moved away, moved back and removed while serving: each time the
