@@ -87,6 +87,9 @@ pub struct Incremental {
     index_generation: u64,
     fingerprints: Fingerprints,
     written: Option<Written>,
+    /// The output folder as the last successful build left it: when something else
+    /// removed, emptied or replaced it, the next rebuild writes it whole.
+    mark: Option<output::Mark>,
     /// Copied files whose source changed since the last successful build.
     pending_copies: HashSet<PathBuf>,
     /// The search index's terms, updated in place by the next rebuild.
@@ -129,6 +132,7 @@ impl Incremental {
             index_generation: 0,
             fingerprints: Fingerprints::default(),
             written: None,
+            mark: None,
             pending_copies: HashSet::new(),
             search: Default::default(),
             lock,
@@ -155,8 +159,58 @@ impl Incremental {
         &self.opts
     }
 
+    /// The base path of the site as last loaded (`/` or `/sub/`); `None` while site.yaml
+    /// has errors.
+    pub fn base_path(&self) -> Option<&str> {
+        self.config
+            .as_ref()
+            .and_then(|c| c.as_ref().ok())
+            .map(|c| c.base_path.as_str())
+    }
+
+    /// The symlinked sources (content files, templates, theme files) the last rebuild
+    /// read, with the files they lead to: a change to a target is a change to its link.
+    pub fn links(&self) -> impl Iterator<Item = &discover::Link> {
+        let theme = self.theme.as_ref().and_then(|t| t.as_ref().ok());
+        (self.sources.iter().flat_map(|s| &s.links)).chain(theme.into_iter().flat_map(|t| &t.theme.links))
+    }
+
+    /// False once something else removed, emptied or replaced the output folder since
+    /// the last successful build (the next rebuild then writes it whole); true before
+    /// the first build.
+    pub fn output_intact(&self) -> bool {
+        self.written.is_none() || self.mark.as_ref().is_some_and(|m| m.holds(&self.out))
+    }
+
+    /// The files the last rebuild found and meant to read that are gone now: a rebuild
+    /// that failed meanwhile failed on an edit in flight (an editor's safe save moves
+    /// the file aside for a moment), not on the sources as they will be.
+    pub fn vanished(&self) -> Vec<PathBuf> {
+        let theme = self.theme.as_ref().and_then(|t| t.as_ref().ok());
+        let statics = theme
+            .into_iter()
+            .flat_map(|t| &t.theme.statics)
+            .filter_map(|s| match &s.origin {
+                theme::FileOrigin::Disk(p) => Some(p),
+                theme::FileOrigin::Embedded => None,
+            });
+        let sources = self
+            .sources
+            .iter()
+            .flat_map(|s| (s.markdown.iter().map(|m| &m.path)).chain(s.assets.iter().map(|a| &a.path)));
+        let config = self.root.join(config::FILE);
+        std::iter::once(&config)
+            .chain(sources)
+            .chain(statics)
+            .filter(|p| std::fs::metadata(p).is_err())
+            .cloned()
+            .collect()
+    }
+
     /// True for paths whose change can affect the output: site.yaml, content/,
-    /// templates/ and the active theme. Editor leftovers and dot folders are not.
+    /// templates/ and the active theme, and the folders holding them (a removed or
+    /// renamed `themes/` is seen as itself only). Editor leftovers and dot folders are
+    /// not.
     pub fn is_relevant(&self, path: &Path) -> bool {
         let Ok(rel) = path.strip_prefix(&self.root) else {
             return false;
@@ -175,10 +229,12 @@ impl Incremental {
             .as_ref()
             .and_then(|c| c.as_ref().ok())
             .map_or("default", |c| c.theme.as_str());
+        let theme = Path::new("themes").join(theme);
         rel == Path::new(config::FILE)
             || rel.starts_with("content")
             || rel.starts_with("templates")
-            || rel.starts_with(Path::new("themes").join(theme))
+            || rel.starts_with(&theme)
+            || (theme.starts_with(rel) && !rel.as_os_str().is_empty())
     }
 
     /// Rebuilds after `changed` paths changed (absolute, or relative to the site root).
@@ -190,6 +246,10 @@ impl Incremental {
             .iter()
             .map(|p| if p.is_absolute() { p.clone() } else { self.root.join(p) })
             .collect();
+        if !self.output_intact() {
+            // Removed, emptied or replaced by something else: build it whole again.
+            self.written = None;
+        }
         let first = self.written.is_none();
         let config_changed =
             first || self.config.is_none() || changed.iter().any(|p| p == &self.root.join(config::FILE));
@@ -401,6 +461,7 @@ impl Incremental {
             }
         }
         self.plan = Some((shards, plan));
+        self.mark = output::Mark::of(&self.out);
         self.pending_copies.clear();
         Ok(Outcome {
             rendered: dirty.len(),
@@ -410,9 +471,15 @@ impl Incremental {
         })
     }
 
-    /// True for an existing file that the last walk of content/ already found.
+    /// True for an existing file that the last walk of content/ already found; not for
+    /// a symlink, which may lead elsewhere now.
     fn is_known_file(&self, path: &Path) -> bool {
-        if !path.is_file() {
+        if !path.is_file()
+            || self
+                .sources
+                .as_ref()
+                .is_some_and(|s| s.links.iter().any(|l| l.path == path))
+        {
             return false;
         }
         let key = self.key_of(path);
@@ -531,7 +598,7 @@ impl Incremental {
                     .map(|_| ())
                     .map_err(|e| fail("copy", src, e))?,
                 (Some(s), None) => {
-                    let bytes = crate::render::statics::published(s).map_err(|e| fail("read", Path::new(&s.out), e))?;
+                    let bytes = crate::render::statics::published(s).map_err(|e| fail("read", &s.source(), e))?;
                     std::fs::write(&dest, &bytes).map_err(|e| fail("write", &dest, e))?;
                 }
                 (None, None) => {}

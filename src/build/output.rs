@@ -76,13 +76,58 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<PathBuf, Diagnosti
         let mut entries = std::fs::read_dir(&out).map_err(|e| refuse(format!("cannot read {}: {e}", out.display())))?;
         let non_empty = entries.next().is_some();
         if non_empty && !out.join("index.html").exists() {
-            return Err(refuse(format!(
-                "{} already holds files and is not a previous knead build (it has no index.html): knead will not replace it",
-                out.display()
-            )));
+            // Not the generic help: this may well be the default folder itself.
+            return Err(Diagnostic::error(
+                output,
+                format!(
+                    "{} already holds files and is not a previous knead build (it has no index.html): knead will not replace it",
+                    out.display()
+                ),
+            )
+            .help(
+                "if knead wrote this folder and something removed part of it, delete the folder and build again; \
+                 otherwise move its files elsewhere, or build into another folder with --output DIR",
+            ));
         }
     }
     Ok(out)
+}
+
+/// What an output folder looked like when a build last wrote it: the folder itself and
+/// the names at its top. Watch mode writes only what changed, so it must notice when
+/// something else removed, emptied or replaced the folder, and then build it whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    /// The folder's device and inode, where the system has them.
+    id: Option<(u64, u64)>,
+    /// The names at its top, sorted.
+    names: Vec<std::ffi::OsString>,
+}
+
+impl Mark {
+    /// The folder `out` as it is now; `None` when it is not a readable folder.
+    pub fn of(out: &Path) -> Option<Mark> {
+        let meta = std::fs::metadata(out).ok().filter(|m| m.is_dir())?;
+        #[cfg(unix)]
+        let id = {
+            use std::os::unix::fs::MetadataExt;
+            Some((meta.dev(), meta.ino()))
+        };
+        #[cfg(not(unix))]
+        let id = {
+            let _ = meta;
+            None
+        };
+        let mut names: Vec<_> = std::fs::read_dir(out).ok()?.flatten().map(|e| e.file_name()).collect();
+        names.sort_unstable();
+        Some(Mark { id, names })
+    }
+
+    /// True while `out` is the folder marked and still holds every name at its top.
+    pub fn holds(&self, out: &Path) -> bool {
+        Mark::of(out)
+            .is_some_and(|now| now.id == self.id && self.names.iter().all(|n| now.names.binary_search(n).is_ok()))
+    }
 }
 
 fn sibling_name(out: &Path, suffix: &str) -> String {
@@ -245,7 +290,7 @@ impl Staging {
     /// them). Returns how many files were copied.
     pub fn copy_all(&self, assets: &[Asset], statics: &[StaticFile]) -> Result<usize, Diagnostic> {
         for s in statics {
-            let bytes = crate::render::statics::published(s).map_err(|e| self.fail("read", Path::new(&s.out), e))?;
+            let bytes = crate::render::statics::published(s).map_err(|e| self.fail("read", &s.source(), e))?;
             self.write_file(&s.out, &bytes)?;
         }
         assets.par_iter().try_for_each(|a| self.copy_file(&a.out, &a.path))?;
@@ -405,6 +450,36 @@ mod tests {
         std::fs::write(other.join("taxes.pdf"), "x").unwrap();
         let e = check_output_dir(&root, &other).unwrap_err();
         assert!(e.message.contains("not a previous knead build"), "{e}");
+        assert!(
+            !e.help.as_deref().unwrap_or_default().contains("such as `public`"),
+            "the default is not offered as the way out: it may be this very folder: {e}"
+        );
+    }
+
+    #[test]
+    fn marks_tell_a_removed_emptied_or_replaced_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        assert_eq!(Mark::of(&out), None);
+        std::fs::create_dir_all(out.join("articles")).unwrap();
+        std::fs::write(out.join("index.html"), "x").unwrap();
+        let mark = Mark::of(&out).unwrap();
+        assert!(mark.holds(&out));
+        std::fs::write(out.join("new.html"), "x").unwrap();
+        assert!(mark.holds(&out), "names added by a build are fine");
+        std::fs::remove_dir_all(out.join("articles")).unwrap();
+        assert!(!mark.holds(&out), "emptied");
+        let mark = Mark::of(&out).unwrap();
+        // Made while the marked folder exists, so it cannot reuse its inode.
+        let other = dir.path().join("other");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(other.join("index.html"), "x").unwrap();
+        std::fs::write(other.join("new.html"), "x").unwrap();
+        std::fs::remove_dir_all(&out).unwrap();
+        assert!(!mark.holds(&out), "removed");
+        std::fs::rename(&other, &out).unwrap();
+        #[cfg(unix)]
+        assert!(!mark.holds(&out), "replaced by another folder of the same names");
     }
 
     fn quiet(_: &str) {}

@@ -13,9 +13,13 @@
 //!   to be told of the page; it then [`abandon`]s the build the page belongs to, whose
 //!   renders never return from then on, so that build can never write again.
 //!
+//! - A loop of loops over `range` (the usual runaway) writes nothing, but calls `range`
+//!   again for each inner loop: knead's [`range`] ends the render there, with an error at
+//!   the loop, once the page is past its time limit, so no thread is left spinning.
+//!
 //! The time limit is 30 s per page, or `KNEAD_RENDER_TIMEOUT` seconds.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -82,6 +86,85 @@ impl Stuck {
 thread_local! {
     /// The build of the renders made on this thread.
     static BUILD: Cell<u64> = const { Cell::new(0) };
+    /// The page being rendered on this thread: when it must be done, and what it is.
+    static RENDERING: RefCell<Option<Rendering>> = const { RefCell::new(None) };
+}
+
+/// What [`range`] needs to know of the page being rendered on its thread.
+struct Rendering {
+    deadline: Instant,
+    limit: Duration,
+    template: String,
+    page: String,
+}
+
+/// Why a page was stopped, in the words of every limit.
+fn stopped(template: &str, page: &str, why: &str) -> String {
+    format!(
+        "`{template}` was stopped while rendering {page}: {why}; look for loops that never end or grow too fast (`for` inside `for`, a component that calls itself)"
+    )
+}
+
+/// Tera's `range` function (same arguments, results and errors), which first checks that
+/// the page being rendered is within its time limit: a runaway loop of loops calls it
+/// for every inner loop, so it ends there with an error at the loop rather than running
+/// on after the watchdog has given up on it.
+pub fn range(kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<Vec<i128>> {
+    let overdue = RENDERING.with_borrow(|r| {
+        r.as_ref().filter(|r| Instant::now() > r.deadline).map(|r| {
+            let why = format!(
+                "it took more than {:.0} s, and was stopped at this loop",
+                r.limit.as_secs_f64()
+            );
+            stopped(&r.template, &r.page, &why)
+        })
+    });
+    if let Some(message) = overdue {
+        return Err(tera::Error::message(message));
+    }
+    // Tera's own, as of Tera 2.4 (its function is not public).
+    let start = kwargs.get::<i128>("start")?.unwrap_or_default();
+    let end = kwargs.must_get::<i128>("end")?;
+    let step_by = kwargs.get::<i128>("step_by")?.unwrap_or(1);
+    if start > end && step_by > 0 {
+        return Err(tera::Error::message(
+            "Function `range` was called with a `start` argument greater than the `end` one",
+        ));
+    }
+    if step_by == 0 {
+        return Err(tera::Error::message(
+            "Function `range` was called with a `step_by` argument of 0",
+        ));
+    }
+    let overflow = || tera::Error::message("Function `range` was called with arguments that overflow i128");
+    let len = if step_by > 0 {
+        let span = end.checked_sub(start).ok_or_else(overflow)?;
+        span.checked_add(step_by - 1).ok_or_else(overflow)? / step_by
+    } else if start <= end {
+        0
+    } else {
+        let step = step_by.checked_neg().ok_or_else(overflow)?;
+        let span = start.checked_sub(end).ok_or_else(overflow)?;
+        span.checked_add(step - 1).ok_or_else(overflow)? / step
+    };
+    if len > MAX_RANGE_LEN {
+        return Err(tera::Error::message(format!(
+            "Function `range` would produce {len} elements, which exceeds the limit of {MAX_RANGE_LEN}"
+        )));
+    }
+    Ok((0..len).map(|i| start + i * step_by).collect())
+}
+
+/// Tera's bound on the length of a `range`.
+const MAX_RANGE_LEN: i128 = 100_000;
+
+/// Forgets this thread's page when its render ends (or unwinds).
+struct Rendered;
+
+impl Drop for Rendered {
+    fn drop(&mut self) {
+        RENDERING.set(None);
+    }
 }
 
 /// Tags the renders made on this thread from now on as part of `build` (for the pool
@@ -342,6 +425,13 @@ fn render_within(
         );
     }
     let _registered = Registered(id);
+    RENDERING.set(Some(Rendering {
+        deadline: start + limit,
+        limit,
+        template: template.name.to_owned(),
+        page: page.to_owned(),
+    }));
+    let _rendered = Rendered;
     let template = template.name;
     let mut out = Bounded {
         out,
@@ -358,9 +448,7 @@ fn render_within(
         wait_forever();
     }
     match (result, out.tripped.take(), out.failed.take()) {
-        (_, Some(why), _) => Err(Failure::Template(tera::Error::message(format!(
-            "`{template}` was stopped while rendering {page}: {why}; look for loops that never end or grow too fast (`for` inside `for`, a component that calls itself)"
-        )))),
+        (_, Some(why), _) => Err(Failure::Template(tera::Error::message(stopped(template, page, &why)))),
         (_, None, Some(e)) => Err(Failure::Write(e)),
         (Ok(()), None, None) => out.flush().map_err(Failure::Write),
         (Err(e), None, None) => Err(Failure::Template(e)),
@@ -418,6 +506,75 @@ mod tests {
                 .values()
                 .any(|r| r.page.starts_with("x/") || r.page.starts_with("ok/"))
         );
+    }
+
+    #[test]
+    fn knead_range_is_teras() {
+        let cases = [
+            "end=5",
+            "start=2, end=5",
+            "end=10, step_by=3",
+            "start=5, end=0, step_by=-2",
+            "start=0, end=5, step_by=-1",
+            "start=-3, end=3",
+            "start=5, end=1",
+            "end=5, step_by=0",
+            "end=100001",
+            "end=100000",
+            "end=\"x\"",
+            "start=1",
+        ];
+        let render = |ours: bool, args: &str| {
+            let mut tera = Tera::new();
+            if ours {
+                tera.register_function("range", range);
+            }
+            tera.add_raw_template(
+                "r.html",
+                &format!("{{{{ range({args}) | length }}}}:{{% for i in range({args}) %}}{{{{ i }}}},{{% endfor %}}"),
+            )
+            .map_err(|e| e.to_string())?;
+            tera.render("r.html", &Context::new()).map_err(|e| format!("{e:?}"))
+        };
+        for args in cases {
+            assert_eq!(render(true, args), render(false, args), "range({args})");
+        }
+    }
+
+    #[test]
+    fn a_runaway_loop_of_ranges_ends_at_the_time_limit() {
+        let mut tera = Tera::new();
+        tera.register_function("range", range);
+        // 10^10 empty iterations: hours, writing nothing.
+        tera.add_raw_template(
+            "spin.html",
+            "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+        )
+        .unwrap();
+        let start = Instant::now();
+        let limit = Duration::from_millis(200);
+        let r = render_within(
+            &tera,
+            named("spin.html"),
+            &Context::new(),
+            "s/index.html",
+            1 << 20,
+            limit,
+            std::io::sink(),
+        );
+        let took = start.elapsed();
+        match r {
+            Err(Failure::Template(e)) => {
+                let msg = format!("{e:?}");
+                assert!(
+                    msg.contains("`spin.html` was stopped while rendering s/index.html: it took more than 0 s, and was stopped at this loop"),
+                    "{msg}"
+                );
+            }
+            other => panic!("not stopped: {other:?}"),
+        }
+        assert!(took < Duration::from_secs(10), "ended after {took:?}");
+        assert!(RENDERING.with_borrow(Option::is_none), "forgotten with the render");
     }
 
     /// A writer that fails after `left` bytes.

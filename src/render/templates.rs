@@ -1,6 +1,6 @@
 //! The theme's templates: the ones every theme must have, compiling them with every
 //! syntax error reported, template errors as located diagnostics, and knead's `safe`
-//! filter.
+//! filter and `range` function.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -103,6 +103,7 @@ pub fn compile(theme: &Theme, theme_name: &str) -> Result<Tera, Vec<Diagnostic>>
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".htm", ".xml"]);
     tera.register_filter("safe", safe);
+    tera.register_function("range", super::limits::range);
     tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
         .map_err(|e| vec![template_error(&e, &display)])?;
     Ok(tera)

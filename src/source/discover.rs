@@ -1,6 +1,8 @@
 //! Finding the site's source files: which Markdown files are articles, techniques or
-//! pages, and which other files are copied as they are. Editor leftovers (`~` backups,
-//! swap files, dot files) are ignored; symlinks that lead outside the site are refused.
+//! pages, and which other files are copied as they are. Editor leftovers (backups, swap,
+//! lock and temporary files: [`is_ignored`], the one list) are ignored; symlinks that
+//! lead outside the site are refused, and those followed are recorded ([`Link`]) so that
+//! watch mode can watch what they point at.
 
 use std::path::{Path, PathBuf};
 
@@ -41,6 +43,29 @@ pub struct Asset {
     pub out: String,
 }
 
+/// A source file that is a symlink (to a file inside the site): a change to `target`
+/// is a change to `path`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The symlink, as the build reads it (under the site root as given).
+    pub path: PathBuf,
+    /// The file it leads to, under the site root as given (not the canonical root), so
+    /// that it compares with the paths a watcher of the site reports.
+    pub target: PathBuf,
+}
+
+impl Link {
+    /// The link at `path` to `target` (canonical), or `None` when `target` is not inside
+    /// `root_real` (the canonical form of `root`).
+    pub fn new(root: &Path, root_real: &Path, path: &Path, target: &Path) -> Option<Link> {
+        let rel = target.strip_prefix(root_real).ok()?;
+        Some(Link {
+            path: path.to_path_buf(),
+            target: root.join(rel),
+        })
+    }
+}
+
 /// Every input of a build, in a stable (sorted) order.
 #[derive(Debug, Default)]
 pub struct Sources {
@@ -48,18 +73,36 @@ pub struct Sources {
     pub markdown: Vec<SourceFile>,
     /// Files under content/ that are copied as they are.
     pub assets: Vec<Asset>,
+    /// The symlinks among them, and the files they lead to.
+    pub links: Vec<Link>,
     /// Problems found while walking (unreadable folders, bad symlinks).
     pub problems: Vec<Diagnostic>,
 }
 
-/// True for files no author means to publish: dot files, editor backups and swap files.
+/// True for files no author means to publish: dot files (Emacs's `.#x` locks, Vim's
+/// `.x.swp`), backups (`x~`, `#x#`), swap and temporary files (`.swp`, `.swx`, `.tmp`),
+/// JetBrains' safe-write files (`x___jb_tmp___`, `x___jb_old___`) and the files Vim
+/// writes to test a folder (`4913`, then `5036`, ... in steps of 123). The one list:
+/// discovery, themes and the watcher all ask here.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
         || (name.starts_with('#') && name.ends_with('#'))
+        || is_vim_probe(name)
+}
+
+/// Vim's probe of whether it may write a folder: `4913`, or `4913 + 123 k` when taken.
+fn is_vim_probe(name: &str) -> bool {
+    name.len() <= 6
+        && name.bytes().all(|b| b.is_ascii_digit())
+        && name
+            .parse::<u32>()
+            .is_ok_and(|n| n >= 4913 && (n - 4913).is_multiple_of(123))
 }
 
 fn kind_of(rel_in_content: &Path) -> Option<Kind> {
@@ -154,6 +197,7 @@ pub fn discover(root: &Path) -> Sources {
                         );
                         continue;
                     }
+                    sources.links.extend(Link::new(root, &root_real, path, &target));
                 }
                 Ok(target) => {
                     sources.problems.push(
@@ -259,6 +303,13 @@ mod tests {
             "articles/a.md",
             "articles/a.md~",
             "articles/.a.md.swp",
+            "articles/a.md___jb_tmp___",
+            "articles/a.md___jb_old___",
+            "articles/.#a.md",
+            "articles/#a.md#",
+            "articles/4913",
+            "articles/5036",
+            "images/x.png.tmp",
             "techniques/t.md",
             "pages/p.md",
             "images/x.png",
@@ -289,5 +340,31 @@ mod tests {
         );
         assert_eq!(s.problems.len(), 1, "{:?}", s.problems);
         assert!(s.problems[0].message.contains("not published"));
+        // Numbers are files like any others, but for Vim's probes.
+        assert!(!is_ignored("4912") && !is_ignored("4914") && !is_ignored("2025"));
+        assert!(s.links.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn records_symlinked_files_under_the_root_as_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content/articles")).unwrap();
+        std::fs::create_dir_all(root.join("shared")).unwrap();
+        std::fs::write(root.join("shared/a.md"), "x").unwrap();
+        std::os::unix::fs::symlink("../../shared/a.md", root.join("content/articles/a.md")).unwrap();
+        // Through a symlinked path to the site, as a watcher of it reports paths.
+        let via = dir.path().join("via");
+        std::os::unix::fs::symlink(&root, &via).unwrap();
+        let s = discover(&via);
+        assert_eq!(
+            s.links,
+            [Link {
+                path: via.join("content/articles/a.md"),
+                target: via.join("shared/a.md"),
+            }]
+        );
+        assert_eq!(s.markdown.len(), 1);
     }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::source::discover::is_ignored;
+use crate::source::discover::{Link, is_ignored};
 use crate::text::slug::ReservedIds;
 
 mod embedded {
@@ -59,6 +59,8 @@ pub struct Theme {
     pub templates: Vec<Template>,
     /// Static files, sorted.
     pub statics: Vec<StaticFile>,
+    /// The symlinks among the templates and static files, and the files they lead to.
+    pub links: Vec<Link>,
     /// The ids its templates use, from its `theme.yaml` (the default theme's when it has
     /// none).
     pub ids: Arc<ReservedIds>,
@@ -105,9 +107,14 @@ fn default_ids() -> Result<ReservedIds, Vec<Diagnostic>> {
 }
 
 /// The files under `dir`, by `/`-separated relative path. A symlink is followed when it
-/// leads to a file inside the site at `root`; one that leads outside (or nowhere) is an
-/// error, as in content/.
-fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
+/// leads to a file inside the site at `root` (and recorded in `links`); one that leads
+/// outside (or nowhere) is an error, as in content/.
+fn files_under(
+    root: &Path,
+    dir: &Path,
+    problems: &mut Vec<Diagnostic>,
+    links: &mut Vec<Link>,
+) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return out;
@@ -122,7 +129,13 @@ fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(
         let is_file = if entry.path_is_symlink() {
             let display = crate::diagnostics::display_path(root, entry.path());
             match entry.path().canonicalize() {
-                Ok(target) if target.starts_with(&root_real) => target.is_file(),
+                Ok(target) if target.starts_with(&root_real) => {
+                    let is_file = target.is_file();
+                    if is_file {
+                        links.extend(Link::new(root, &root_real, entry.path(), &target));
+                    }
+                    is_file
+                }
                 Ok(target) => {
                     problems.push(
                         Diagnostic::error(
@@ -180,7 +193,7 @@ fn read(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         Err(errs) => problems.extend(errs),
     }
     if dir.is_dir() {
-        for (rel, path) in files_under(root, &dir.join("templates"), &mut problems) {
+        for (rel, path) in files_under(root, &dir.join("templates"), &mut problems, &mut theme.links) {
             let display = crate::diagnostics::display_path(root, &path);
             match crate::source::parse::read_text(&path, &display) {
                 Ok(text) => theme.templates.push(Template {
@@ -191,7 +204,7 @@ fn read(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
                 Err(d) => problems.push(d),
             }
         }
-        for (rel, path) in files_under(root, &dir.join("static"), &mut problems) {
+        for (rel, path) in files_under(root, &dir.join("static"), &mut problems, &mut theme.links) {
             theme.statics.push(StaticFile {
                 out: rel,
                 origin: FileOrigin::Disk(path),
@@ -239,7 +252,7 @@ fn read(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             .help(help),
         ]);
     }
-    for (rel, path) in files_under(root, &root.join("templates"), &mut problems) {
+    for (rel, path) in files_under(root, &root.join("templates"), &mut problems, &mut theme.links) {
         let display = crate::diagnostics::display_path(root, &path);
         match crate::source::parse::read_text(&path, &display) {
             Ok(text) => {
@@ -261,6 +274,14 @@ fn read(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
 }
 
 impl StaticFile {
+    /// Where it is read from, for messages: its file, or its place in the built-in theme.
+    pub fn source(&self) -> PathBuf {
+        match &self.origin {
+            FileOrigin::Disk(p) => p.clone(),
+            FileOrigin::Embedded => PathBuf::from(format!("<built-in default theme>/static/{}", self.out)),
+        }
+    }
+
     /// The file's bytes.
     pub fn read(&self) -> std::io::Result<std::borrow::Cow<'static, [u8]>> {
         match &self.origin {

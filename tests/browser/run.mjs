@@ -864,8 +864,9 @@ function vnu(theme, out) {
 // ---------------------------------------------------------------------------------------
 // Live reload: `knead serve`, an open article, an edit of its Markdown
 
-/** Starts `knead serve` on a copy of the bundled site; resolves with its URL once built. */
-function startServe(root) {
+/** Starts `knead serve` on a copy of the bundled site; resolves with its URL once its
+ * log matches `done` (the first build's summary by default). */
+function startServe(root, done = /built: rendered/) {
   const [cmd, pre] = kneadCommand();
   const child = spawn(cmd, [...pre, 'serve', '--root', root, '--port', '0'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -876,7 +877,7 @@ function startServe(root) {
       log += chunk;
       const m = log.match(/Serving the site at (http:\/\/127\.0\.0\.1:\d+\/\S*)/);
       if (m) url = m[1];
-      if (url && /built: rendered/.test(log)) {
+      if (url && done.test(log)) {
         clearTimeout(timer);
         resolve(url);
       }
@@ -926,6 +927,54 @@ async function liveReload(context, tmp, origins) {
     record('serve · fixing the file recovers the page', recovered, recovered ? '' : server.log());
   } catch (e) {
     record('serve · live reload', false, e.stack || String(e));
+  } finally {
+    await page.close().catch(() => {});
+    server.child.kill();
+  }
+}
+
+/** A first build that fails: the page shows the errors and becomes the site on the fix;
+ * an edit of base_url then reloads it under the new path. */
+async function firstBuildFails(context, tmp, origins) {
+  const root = path.join(tmp, 'first-fails', 'site');
+  fs.mkdirSync(root, { recursive: true });
+  const yaml = fs.readFileSync(path.join(REPO, 'site.yaml'), 'utf8');
+  fs.writeFileSync(path.join(root, 'site.yaml'), yaml);
+  fs.cpSync(path.join(REPO, 'content'), path.join(root, 'content'), { recursive: true });
+  const articles = fs.readdirSync(path.join(root, 'content', 'articles')).filter((f) => f.endsWith('.md')).sort();
+  const file = path.join(root, 'content', 'articles', articles[0]);
+  const original = fs.readFileSync(file, 'utf8');
+  fs.writeFileSync(file, original.replace(/^title:/m, 'titel:'));
+  const server = startServe(root, /there is no site to show yet/);
+  const page = await context.newPage();
+  try {
+    const url = await server.ready;
+    origins.add(new URL(url).origin);
+    await page.goto(url);
+    const overlay = await page
+      .waitForFunction(() => {
+        const o = document.querySelector('[role=alertdialog]');
+        return o && o.innerText.includes('unknown front matter key');
+      }, null, { timeout: 20 * 1000 })
+      .then(() => true, () => false);
+    record('serve · a failed first build shows its errors in the page', overlay, overlay ? '' : server.log());
+
+    fs.writeFileSync(file, original);
+    const site = await page
+      .waitForFunction(() => !document.querySelector('[role=alertdialog]') && document.querySelector('nav[aria-label=Main]'), null, { timeout: 20 * 1000 })
+      .then(() => true, () => false);
+    record('serve · fixing it turns the page into the site', site, site ? '' : server.log());
+
+    const sub = yaml.replace(/^base_url: .*$/m, 'base_url: "https://example.org/backcare/"');
+    if (sub === yaml) throw new Error('no base_url line in site.yaml');
+    fs.writeFileSync(path.join(root, 'site.yaml'), sub);
+    const moved = await page
+      .waitForFunction(() => location.pathname === '/backcare/' && !!document.querySelector('link[href="/backcare/style.css"]')
+        && !!document.querySelector('nav[aria-label=Main]') && getComputedStyle(document.body).marginTop === '0px', null, { timeout: 20 * 1000 })
+      .then(() => true, () => false);
+    record('serve · an edit of base_url reloads the page, styled, under the new path', moved, moved ? '' : `${page.url()}\n${server.log()}`);
+  } catch (e) {
+    record('serve · a failed first build', false, e.stack || String(e));
   } finally {
     await page.close().catch(() => {});
     server.child.kill();
@@ -1035,6 +1084,7 @@ async function main() {
     }
     for (const b of subpaths) await searchChecks(context, b.theme, b.origin, SUBPATH, axeSource, net);
     await liveReload(context, tmp, origins);
+    await firstBuildFails(context, tmp, origins);
   } catch (e) {
     record('browser tests ran to the end', false, e.stack || String(e));
   } finally {

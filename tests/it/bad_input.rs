@@ -484,14 +484,35 @@ fn a_template_that_writes_forever_is_stopped() {
 }
 
 #[test]
-fn a_template_that_spins_without_writing_is_stopped() {
-    // 10^10 empty iterations: nothing to interrupt, so the watchdog ends knead.
+fn a_loop_of_ranges_that_writes_nothing_is_stopped_at_the_loop() {
+    // 10^10 empty iterations, but `range` is called for each inner loop.
     let start = Instant::now();
     rejects_with(
         |s| {
             s.write(
                 "templates/404.html",
                 "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+            )
+        },
+        &[
+            "`404.html` was stopped while rendering 404.html: it took more than 1 s, and was stopped at this loop",
+            "templates/404.html:1:45",
+        ],
+        &[("KNEAD_RENDER_TIMEOUT", "1")],
+    );
+    assert!(start.elapsed() < Duration::from_secs(30), "took {:?}", start.elapsed());
+}
+
+#[test]
+fn a_template_that_spins_without_writing_is_stopped() {
+    // 10^10 empty iterations over one list: nothing to interrupt, so the watchdog ends
+    // knead.
+    let start = Instant::now();
+    rejects_with(
+        |s| {
+            s.write(
+                "templates/404.html",
+                "{% set xs = range(end=100000) %}{% for i in xs %}{% for j in xs %}{% endfor %}{% endfor %}",
             )
         },
         &[

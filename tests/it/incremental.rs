@@ -1,6 +1,7 @@
 //! The invariant of watch mode: after any sequence of edits, creations, deletions and
-//! renames, the incrementally rebuilt output is byte-identical to a clean build of the
-//! same sources. Random edit sequences on a generated site check it.
+//! renames (of sources, of the whole themes folder, and of the output folder itself), the
+//! incrementally rebuilt output is byte-identical to a clean build of the same sources.
+//! Random edit sequences on a generated site check it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -8,7 +9,7 @@ use std::path::{Path, PathBuf};
 use knead::build::incremental::Incremental;
 use knead::build::pipeline::{self, Options};
 
-use crate::support::tree;
+use crate::support::{copy_dir, tree};
 
 /// A small deterministic random number generator (xorshift64*).
 struct Rng(u64);
@@ -79,6 +80,8 @@ fn site_yaml(title: &str, about: usize, language: &str) -> String {
 
 struct World {
     root: PathBuf,
+    /// The output folder the watcher's engine writes.
+    out: PathBuf,
     articles: BTreeMap<String, String>, // file stem -> text
     rng: Rng,
     counter: usize,
@@ -104,7 +107,7 @@ impl World {
 
     /// Applies one random edit and returns the paths it touched.
     fn random_edit(&mut self) -> (String, Vec<PathBuf>) {
-        let op = self.rng.below(20);
+        let op = self.rng.below(22);
         let stems = self.stems();
         if stems.is_empty() && op < 12 {
             return self.add_article();
@@ -244,7 +247,8 @@ impl World {
             }
             // The ids the theme reserves: headings named so take other ids, and links
             // to them are no longer checked against the headings.
-            15 if self.rng.below(2) == 0 => {
+            // (Not while `themes/` is removed: the built-in theme is used then.)
+            15 if self.rng.below(2) == 0 && self.root.join("themes/default/theme.yaml").is_file() => {
                 let rel = "themes/default/theme.yaml";
                 let text = std::fs::read_to_string(self.root.join(rel)).unwrap();
                 let new = if text.contains("  - part-one\n") {
@@ -290,6 +294,33 @@ impl World {
                 // A broken file; a later edit of the same file repairs it.
                 set(self, text.replace("title:", "titel:"), "break")
             }
+            19 => {
+                // Something else removes the output folder, or empties it; then an edit.
+                if self.rng.below(2) == 0 {
+                    let _ = std::fs::remove_dir_all(&self.out);
+                } else if let Ok(entries) = std::fs::read_dir(&self.out) {
+                    for e in entries.flatten() {
+                        let _ = std::fs::remove_dir_all(e.path()).or_else(|_| std::fs::remove_file(e.path()));
+                    }
+                }
+                let (what, paths) = self.random_edit();
+                (format!("output removed, then {what}"), paths)
+            }
+            20 => {
+                // The site's own copy of the default theme, or none (the built-in one).
+                let themes = self.root.join("themes");
+                if themes.exists() {
+                    std::fs::remove_dir_all(&themes).unwrap();
+                    ("themes removed".into(), vec![themes])
+                } else {
+                    let dir = themes.join("default");
+                    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"), &dir);
+                    let n = self.rng.below(100);
+                    let css = std::fs::read_to_string(dir.join("static/style.css")).unwrap();
+                    self.write("themes/default/static/style.css", &format!("{css}\n/* site {n} */\n"));
+                    ("themes added".into(), vec![dir])
+                }
+            }
             _ => {
                 let n = self.rng.below(100);
                 let p = self.write(
@@ -332,6 +363,7 @@ fn regex_line(text: &str, prefix: &str, new: &str) -> String {
 fn new_world(root: &Path, seed: u64) -> World {
     let mut w = World {
         root: root.to_path_buf(),
+        out: root.with_file_name("out"),
         articles: BTreeMap::new(),
         rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
         counter: 0,

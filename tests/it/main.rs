@@ -20,6 +20,7 @@ mod golden;
 mod idle;
 mod incremental;
 mod one_writer;
+mod preview;
 mod scaffold;
 mod serve;
 mod slugs;

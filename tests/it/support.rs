@@ -144,14 +144,19 @@ impl Run {
 /// Everything under `dir` by relative path: files with their bytes, folders as `rel/`
 /// with no bytes, symlinks as `rel -> symlink` with their target.
 pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    try_tree(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+}
+
+/// [`tree`], or the first error met (a folder that changes while it is read).
+pub(crate) fn try_tree(dir: &Path) -> std::io::Result<BTreeMap<String, Vec<u8>>> {
     let mut out = BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.unwrap();
+        let entry = entry?;
         let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
         if entry.file_type().is_file() {
-            out.insert(rel, std::fs::read(entry.path()).unwrap());
+            out.insert(rel, std::fs::read(entry.path())?);
         } else if entry.file_type().is_symlink() {
-            let target = std::fs::read_link(entry.path()).unwrap();
+            let target = std::fs::read_link(entry.path())?;
             out.insert(
                 format!("{rel} -> symlink"),
                 target.to_string_lossy().into_owned().into_bytes(),
@@ -160,7 +165,7 @@ pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             out.insert(format!("{rel}/"), Vec::new());
         }
     }
-    out
+    Ok(out)
 }
 
 /// The names in a folder, sorted.
@@ -285,4 +290,100 @@ pub(crate) fn wait_line(rx: &Receiver<String>, text: &str) -> String {
         }
     }
     panic!("no line containing {text:?}; saw:\n{}", seen.join("\n"));
+}
+
+/// Waits (up to 20 s) until `check` holds.
+pub(crate) fn wait_for(what: &str, check: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if check() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// A running `knead serve` of a site on a port the system chose.
+pub(crate) struct Served {
+    pub(crate) run: Running,
+    pub(crate) port: u16,
+}
+
+/// Starts `knead serve --port 0 --root SITE` with `env`, and waits for its address.
+pub(crate) fn serve(site: &Site, env: &[(&str, &str)]) -> Served {
+    let run = Running::start(
+        knead()
+            .args(["serve", "--port", "0", "--root"])
+            .arg(site.root())
+            .envs(env.iter().copied()),
+    );
+    let line = wait_line(&run.out, "Serving the site at http://127.0.0.1:");
+    let port = line
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {line:?}"));
+    Served { run, port }
+}
+
+/// `GET path` from a local server: the status, the head and the body.
+pub(crate) fn http_get(port: u16, path: &str) -> (u16, String, Vec<u8>) {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    std::io::Write::write_all(
+        &mut s,
+        format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes(),
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&buf[..split]).into_owned();
+    let code = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (code, head, buf[split + 4..].to_vec())
+}
+
+/// The lines of a server's live-reload event stream, as an open page hears them.
+pub(crate) fn reload_events(port: u16) -> Receiver<String> {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    std::io::Write::write_all(&mut s, b"GET /__knead/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    lines(s)
+}
+
+/// Everything that arrived on `rx` so far, waiting `quiet` after the last line.
+pub(crate) fn drain(rx: &Receiver<String>, quiet: Duration) -> Vec<String> {
+    let mut seen = Vec::new();
+    while let Ok(line) = rx.recv_timeout(quiet) {
+        seen.push(line);
+    }
+    seen
+}
+
+/// Waits (up to 20 s) until the site's output folder `public/` is, file for file and
+/// byte for byte, what a clean `knead build` of its sources as they are now makes.
+pub(crate) fn wait_same_as_clean_build(site: &Site) {
+    let clean = site.dir.path().join("clean");
+    let _ = std::fs::remove_dir_all(&clean);
+    let built = site.knead(&["build", "--output", clean.to_str().unwrap()]);
+    built.ok();
+    let expected = tree(&clean);
+    let public = site.path("public");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        // Read while a rebuild may swap the folder: a failed read is a mismatch.
+        let got = try_tree(&public).unwrap_or_default();
+        if got == expected {
+            let _ = std::fs::remove_dir_all(&clean);
+            return;
+        }
+        if Instant::now() > deadline {
+            let differ: Vec<&String> = (expected.keys().chain(got.keys()))
+                .filter(|k| expected.get(*k) != got.get(*k))
+                .collect();
+            panic!("public/ is not what a clean build makes; these differ: {differ:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

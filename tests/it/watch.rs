@@ -1,36 +1,14 @@
 //! `knead watch` and `knead serve` as real processes on a temporary site: edits,
 //! deletions and broken files are picked up; the server serves the output safely.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::support::{Running, Site, knead, tree, wait_line};
+use crate::support::{Running, Site, http_get as get, knead, serve, tree, wait_for, wait_line};
 
 fn start(site: &Site, args: &[&str]) -> Running {
-    start_with(site, args, &[])
-}
-
-fn start_with(site: &Site, args: &[&str], env: &[(&str, &str)]) -> Running {
-    Running::start(
-        knead()
-            .args(args)
-            .arg("--root")
-            .arg(site.root())
-            .envs(env.iter().copied()),
-    )
-}
-
-/// Waits (up to 20 s) until `check` holds.
-fn wait_for(what: &str, check: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if check() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("timed out waiting for {what}");
+    Running::start(knead().args(args).arg("--root").arg(site.root()))
 }
 
 #[test]
@@ -95,18 +73,6 @@ fn watch_rebuilds_edits_deletions_and_recovers_from_errors() {
         line.starts_with("content/articles/first.md changed"),
         "only the real edit is reported: {line}"
     );
-}
-
-fn get(port: u16, path: &str) -> (u16, String, Vec<u8>) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).unwrap();
-    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    let head = String::from_utf8_lossy(&buf[..split]).into_owned();
-    let code = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (code, head, buf[split + 4..].to_vec())
 }
 
 #[test]
@@ -208,21 +174,16 @@ fn serve_serves_the_output_safely_and_reloads_pages() {
 #[test]
 fn serve_outlives_a_template_that_never_finishes() {
     let site = Site::new("basic");
-    let s = start_with(&site, &["serve", "--port", "0"], &[("KNEAD_RENDER_TIMEOUT", "1")]);
-    let line = wait_line(&s.out, "Serving the site at http://127.0.0.1:");
-    let port: u16 = line
-        .split("127.0.0.1:")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap();
+    let served = serve(&site, &[("KNEAD_RENDER_TIMEOUT", "1")]);
+    let (s, port) = (&served.run, served.port);
     wait_line(&s.out, "built: rendered");
     let before = crate::support::tree(&site.path("public"));
 
-    // 10^10 empty iterations: Tera writes nothing, so only the watchdog can notice.
+    // 10^10 empty iterations over one list: Tera writes nothing and calls nothing of
+    // knead's, so only the watchdog can notice.
     site.write(
         "templates/404.html",
-        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+        "{% set xs = range(end=100000) %}{% for i in xs %}{% for j in xs %}{% endfor %}{% endfor %}",
     );
     let error = wait_line(&s.err, "the template `404.html` has been rendering 404.html for");
     assert!(error.contains("so this rebuild was abandoned"), "{error}");

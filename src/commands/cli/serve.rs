@@ -2,7 +2,7 @@
 //! listens on (IPv6 in brackets) and, when it cannot listen, the reason in terms of
 //! `--bind` and `--port`.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -47,7 +47,7 @@ pub(super) fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
     }
     let site = ServedSite {
         root: opts.output_dir(),
-        base_path: base_path.clone(),
+        base_path,
     };
     let server = serve::start(listener, site).map_err(|e| {
         Failure::Site(Diagnostics::from(Diagnostic::error(
@@ -55,28 +55,14 @@ pub(super) fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
             format!("cannot start the server: {e}"),
         )))
     })?;
-    println!("Serving the site at {} (Ctrl-C to stop)", url(server.addr, &base_path));
+    println!("Serving the site at {} (Ctrl-C to stop)", server.url());
     if !args.bind.is_loopback() {
         eprintln!(
             "warning: listening on {}: other machines on your network can see this preview",
             args.bind
         );
     }
-    super::watch::watch_into(opts, lock, Some(server.hub))
-}
-
-/// The address a browser on this machine opens for a server listening on `addr`: the
-/// address itself (IPv6 in brackets), or the loopback one for "every address".
-fn url(addr: SocketAddr, base_path: &str) -> String {
-    let host = match addr {
-        SocketAddr::V4(a) if a.ip().is_unspecified() => Ipv4Addr::LOCALHOST.to_string(),
-        SocketAddr::V4(a) => a.ip().to_string(),
-        SocketAddr::V6(a) if a.ip().is_unspecified() => format!("[{}]", Ipv6Addr::LOCALHOST),
-        // A link-local address needs its zone, written `%25` in a URL.
-        SocketAddr::V6(a) if a.scope_id() != 0 => format!("[{}%25{}]", a.ip(), a.scope_id()),
-        SocketAddr::V6(a) => format!("[{}]", a.ip()),
-    };
-    format!("http://{host}:{}{base_path}", addr.port())
+    super::watch::watch_into(opts, lock, Some(server))
 }
 
 /// Why the server cannot listen on `ip`:`port`, as a mistake in `--bind` or `--port`.
@@ -105,7 +91,7 @@ fn cannot_listen(ip: IpAddr, port: u16, e: &std::io::Error) -> Failure {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::commands::serve::url;
 
     #[test]
     fn the_url_is_the_address_listened_on() {

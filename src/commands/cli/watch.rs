@@ -10,11 +10,12 @@ use clap::Args;
 use crate::build::incremental::Incremental;
 use crate::build::lock::{Lock, Writer};
 use crate::build::pipeline::{self, Options};
-use crate::commands::serve::reload::Hub;
-use crate::commands::watch::{self, Event};
+use crate::commands::report::Reporter;
+use crate::commands::serve::Server;
+use crate::commands::watch;
 use crate::diagnostics::Failure;
 
-use super::{SiteArgs, plural, print_problems};
+use super::SiteArgs;
 
 /// The options of `knead watch`.
 #[derive(Args)]
@@ -32,29 +33,11 @@ pub(super) fn run(args: WatchArgs) -> Result<ExitCode, Failure> {
     watch_into(opts, lock, None)
 }
 
-/// Runs `knead watch` into the output folder of `lock`, telling `hub` (when serving)
-/// about every rebuild. Returns only when watching cannot go on.
-pub(super) fn watch_into(opts: Options, lock: Lock, hub: Option<Arc<Hub>>) -> Result<ExitCode, Failure> {
+/// Runs `knead watch` into the output folder of `lock`, telling `server`'s pages (when
+/// serving) about every rebuild. Returns only when watching cannot go on.
+pub(super) fn watch_into(opts: Options, lock: Lock, server: Option<Server>) -> Result<ExitCode, Failure> {
     let inc = Incremental::with_lock(opts, Arc::new(lock));
-    watch::run(inc, |inc, event| match event {
-        Event::Built { changed, outcome } => {
-            print_problems(&outcome.warnings);
-            println!("{}", watch::summary(inc.root(), changed, outcome));
-            if let Some(h) = &hub {
-                h.reload();
-            }
-        }
-        Event::Failed { problems, .. } => {
-            print_problems(problems);
-            eprintln!(
-                "error: the rebuild failed with {}; {} still holds the last good build",
-                plural(problems.error_count(), "error"),
-                inc.output().display()
-            );
-            if let Some(h) = &hub {
-                h.build_error(&problems.render(false));
-            }
-        }
-    })?;
+    let mut reporter = Reporter::new(server, super::color());
+    watch::run(inc, |inc, event| reporter.report(inc, event))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,10 @@
 //! `knead serve`: `knead watch` plus a small HTTP server on the output folder, for
 //! previewing a site locally. It binds 127.0.0.1 unless told otherwise, serves only
-//! files inside the output folder, answers unknown paths with the site's 404 page, and
-//! injects the live-reload script into HTML as it sends it.
+//! files inside the output folder, answers unknown paths with the site's 404 page (or,
+//! before any good build, with a page showing the build's errors: [`placeholder`]), and
+//! injects the live-reload script into HTML as it sends it. It follows the site's base
+//! path when an edit of `base_url` changes it ([`Server::follow_base_path`]), and sends
+//! pages asked for under the previous one to the same page under the new one.
 //!
 //! Each connection gets a thread, up to [`MAX_CONNECTIONS`] at once (more get `503`).
 //! Every connection has deadlines: the request head must arrive within
@@ -10,14 +13,15 @@
 //! close. Each live-reload stream has a thread of its own, up to a limit.
 
 pub mod files;
+pub mod placeholder;
 pub mod reload;
 
 use std::io::{Read, Write};
-use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use files::Lookup;
@@ -40,6 +44,57 @@ pub struct Server {
     pub addr: SocketAddr,
     /// Live-reload clients and the last build error.
     pub hub: Arc<Hub>,
+    bases: Arc<RwLock<Bases>>,
+}
+
+/// The base path the site is served under, and the one before it.
+#[derive(Debug, Clone)]
+struct Bases {
+    current: String,
+    previous: Option<String>,
+}
+
+impl Server {
+    /// The base path the site is served under now (`/` or `/sub/`).
+    pub fn base_path(&self) -> String {
+        self.bases
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .current
+            .clone()
+    }
+
+    /// Serves the site under `base_path` from now on (after an edit of `base_url`);
+    /// pages asked for under the base path before are sent to the same page under the
+    /// new one. True when the base path changed.
+    pub fn follow_base_path(&self, base_path: &str) -> bool {
+        let mut bases = self.bases.write().unwrap_or_else(PoisonError::into_inner);
+        if bases.current == base_path {
+            return false;
+        }
+        let before = std::mem::replace(&mut bases.current, base_path.to_owned());
+        bases.previous = Some(before);
+        true
+    }
+
+    /// The address of the site's home page, as a browser on this machine opens it.
+    pub fn url(&self) -> String {
+        url(self.addr, &self.base_path())
+    }
+}
+
+/// The address a browser on this machine opens for a server listening on `addr`: the
+/// address itself (IPv6 in brackets), or the loopback one for "every address".
+pub fn url(addr: SocketAddr, base_path: &str) -> String {
+    let host = match addr {
+        SocketAddr::V4(a) if a.ip().is_unspecified() => Ipv4Addr::LOCALHOST.to_string(),
+        SocketAddr::V4(a) => a.ip().to_string(),
+        SocketAddr::V6(a) if a.ip().is_unspecified() => format!("[{}]", Ipv6Addr::LOCALHOST),
+        // A link-local address needs its zone, written `%25` in a URL.
+        SocketAddr::V6(a) if a.scope_id() != 0 => format!("[{}%25{}]", a.ip(), a.scope_id()),
+        SocketAddr::V6(a) => format!("[{}]", a.ip()),
+    };
+    format!("http://{host}:{}{base_path}", addr.port())
 }
 
 /// How the output should be served.
@@ -73,9 +128,13 @@ pub fn start(listener: TcpListener, site: ServedSite) -> std::io::Result<Server>
     let addr = listener.local_addr()?;
     let hub = Arc::new(Hub::default());
     let root = std::path::absolute(&site.root).unwrap_or(site.root.clone());
-    let site = Arc::new(ServedSite { root, ..site });
+    let bases = Arc::new(RwLock::new(Bases {
+        current: site.base_path,
+        previous: None,
+    }));
     let shared = Arc::new(Shared {
-        site,
+        root,
+        bases: Arc::clone(&bases),
         hub: Arc::clone(&hub),
         connections: AtomicUsize::new(0),
         streams: AtomicUsize::new(0),
@@ -83,12 +142,14 @@ pub fn start(listener: TcpListener, site: ServedSite) -> std::io::Result<Server>
     std::thread::Builder::new()
         .name("knead-serve-accept".into())
         .spawn(move || accept(listener, shared))?;
-    Ok(Server { addr, hub })
+    Ok(Server { addr, hub, bases })
 }
 
 /// What every connection's thread shares.
 struct Shared {
-    site: Arc<ServedSite>,
+    /// The output folder.
+    root: PathBuf,
+    bases: Arc<RwLock<Bases>>,
     hub: Arc<Hub>,
     connections: AtomicUsize,
     streams: AtomicUsize,
@@ -321,7 +382,7 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
         return error(&mut stream, 400, b"bad request target\n", &[]);
     };
     let path = path.split(['?', '#']).next().unwrap_or("/");
-    let (site, hub, streams) = (&shared.site, &shared.hub, &shared.streams);
+    let (hub, streams) = (&shared.hub, &shared.streams);
     if path == reload::SCRIPT_PATH {
         let _ = respond(
             &mut stream,
@@ -342,21 +403,29 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
         return event_stream(stream, hub);
     }
     // The output folder is swapped in by builds: resolve it for every request.
-    let root = site.root.canonicalize().unwrap_or_else(|_| site.root.clone());
-    let _ = match files::resolve(&root, &site.base_path, path) {
+    let root = shared.root.canonicalize().unwrap_or_else(|_| shared.root.clone());
+    let bases = shared.bases.read().unwrap_or_else(PoisonError::into_inner).clone();
+    // A page under the previous base path is only for now: a temporary redirect.
+    let (redirect, lookup) = match files::resolve(&root, &bases.current, path) {
+        Lookup::NotFound => {
+            moved(&root, &bases, path).map_or((301, Lookup::NotFound), |to| (302, Lookup::Redirect(to)))
+        }
+        found => (301, found),
+    };
+    let _ = match lookup {
         Lookup::File(file) => match std::fs::read(&file) {
             Ok(bytes) => send_file(&mut stream, 200, &file, bytes, head_only, hub),
-            Err(_) => not_found(&mut stream, site, head_only, hub),
+            Err(_) => not_found(&mut stream, &shared.root, path, head_only, hub),
         },
         Lookup::Redirect(to) => respond(
             &mut stream,
-            301,
+            redirect,
             "text/plain; charset=utf-8",
             b"",
             head_only,
             &[("Location", &to)],
         ),
-        Lookup::NotFound => not_found(&mut stream, site, head_only, hub),
+        Lookup::NotFound => not_found(&mut stream, &shared.root, path, head_only, hub),
         Lookup::Forbidden => respond(
             &mut stream,
             403,
@@ -385,11 +454,40 @@ fn send_file(
     respond(stream, code, ct, &body, head_only, &[])
 }
 
-fn not_found(stream: &mut TcpStream, site: &ServedSite, head_only: bool, hub: &Hub) -> std::io::Result<()> {
-    let page = site.root.join("404.html");
-    match std::fs::read(&page) {
-        Ok(bytes) => send_file(stream, 404, &page, bytes, head_only, hub),
-        Err(_) => respond(stream, 404, "text/plain; charset=utf-8", b"not found\n", head_only, &[]),
+/// Where a page asked for under the previous base path now is: the same path under the
+/// current one, when something is there (so a page open before an edit of `base_url`
+/// reloads into the site, and no redirect can lead to another).
+fn moved(root: &Path, bases: &Bases, path: &str) -> Option<String> {
+    let previous = bases.previous.as_deref().filter(|p| *p != bases.current)?;
+    let rest = match path.strip_prefix(previous) {
+        Some(rest) => rest,
+        None if format!("{path}/") == previous => "",
+        None => return None,
+    };
+    let to = format!("{}{rest}", bases.current);
+    match files::resolve(root, &bases.current, &to) {
+        Lookup::File(_) | Lookup::Redirect(_) => Some(to),
+        Lookup::NotFound | Lookup::Forbidden => None,
+    }
+}
+
+/// The site's 404 page; where there is none, before any good build, a page showing the
+/// build's errors (or that it is running) for a page's path; else plain text.
+fn not_found(stream: &mut TcpStream, root: &Path, path: &str, head_only: bool, hub: &Hub) -> std::io::Result<()> {
+    let page = root.join("404.html");
+    if let Ok(bytes) = std::fs::read(&page) {
+        return send_file(stream, 404, &page, bytes, head_only, hub);
+    }
+    match placeholder::page(hub).filter(|_| placeholder::is_page(path)) {
+        Some(html) => respond(
+            stream,
+            503,
+            "text/html; charset=utf-8",
+            &html,
+            head_only,
+            &[("Retry-After", "1")],
+        ),
+        None => respond(stream, 404, "text/plain; charset=utf-8", b"not found\n", head_only, &[]),
     }
 }
 

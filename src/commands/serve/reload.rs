@@ -62,9 +62,15 @@ pub fn inject(html: &[u8], build: u64) -> Vec<u8> {
 #[derive(Default)]
 pub struct Hub {
     clients: Mutex<Vec<Sender<String>>>,
+    /// The last build's errors, as text, while they stand.
     error: Mutex<Option<String>>,
     /// Counts successful builds; pages carry the number they were served with.
     build: AtomicU64,
+}
+
+/// `text` as a JSON string, for one `data:` line.
+fn json(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"build failed\"".into())
 }
 
 fn message(event: &str, data: &str) -> String {
@@ -77,13 +83,18 @@ impl Hub {
         self.build.load(Ordering::SeqCst)
     }
 
+    /// The last build's errors, while they stand (as [`Hub::build_error`] had them).
+    pub fn error(&self) -> Option<String> {
+        self.error.lock().ok().and_then(|e| e.clone())
+    }
+
     /// A stream of messages for one page; it starts with the number of the last build
     /// (so a page served before it reloads) and the current error, if any.
     pub fn subscribe(&self) -> Receiver<String> {
         let (tx, rx) = channel();
         let _ = tx.send(message("hello", &self.build().to_string()));
-        if let Some(e) = self.error.lock().ok().and_then(|e| e.clone()) {
-            let _ = tx.send(message("build-error", &e));
+        if let Some(e) = self.error() {
+            let _ = tx.send(message("build-error", &json(&e)));
         }
         if let Ok(mut clients) = self.clients.lock() {
             clients.push(tx);
@@ -113,11 +124,10 @@ impl Hub {
 
     /// After a failed build: every page shows the errors.
     pub fn build_error(&self, text: &str) {
-        let json = serde_json::to_string(text).unwrap_or_else(|_| "\"build failed\"".into());
         if let Ok(mut e) = self.error.lock() {
-            *e = Some(json.clone());
+            *e = Some(text.to_owned());
         }
-        self.broadcast(&message("build-error", &json));
+        self.broadcast(&message("build-error", &json(text)));
     }
 }
 
@@ -154,5 +164,6 @@ mod tests {
             "a late page learns of the newer build"
         );
         assert!(late.try_recv().is_err(), "no error after a good build");
+        assert_eq!(hub.error(), None);
     }
 }
