@@ -96,7 +96,8 @@ enum Command {
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         today: Option<Date>,
     },
-    /// Create a new article, technique or page with its front matter filled in.
+    /// Create a new article, technique, benefit profile or page with its front matter
+    /// filled in.
     New {
         /// What to create.
         kind: Kind,
@@ -128,6 +129,7 @@ enum Kind {
     Article,
     Technique,
     Page,
+    Benefit,
 }
 
 fn color() -> bool {
@@ -319,6 +321,7 @@ fn main() -> ExitCode {
                 Kind::Article => NewKind::Article,
                 Kind::Technique => NewKind::Technique,
                 Kind::Page => NewKind::Page,
+                Kind::Benefit => NewKind::Benefit,
             };
             match scaffold::new_content(&root, kind, &title) {
                 Ok(path) => {

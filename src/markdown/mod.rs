@@ -1,7 +1,9 @@
 //! Markdown to HTML with pulldown-cmark: tables, footnotes, strikethrough, task lists,
 //! heading ids (unique per page, any script) feeding the table of contents, links and
-//! image sources resolved through the [`LinkIndex`], and images without alt text refused.
+//! image sources resolved through the [`LinkIndex`], images without alt text refused, and
+//! [`citations`] of the page's sources.
 
+pub mod citations;
 pub mod links;
 
 use std::path::Path;
@@ -145,6 +147,8 @@ pub struct TextOrigin<'a> {
     pub page_path: &'a str,
     /// Gather reading statistics (for `knead check`).
     pub analyze: bool,
+    /// The sources the text may cite (`None`: a text without a source list).
+    pub citing: Option<citations::Citing<'a>>,
 }
 
 /// How offsets in the Markdown text map to file positions.
@@ -273,8 +277,11 @@ pub fn render(
     problems: &mut Vec<Diagnostic>,
 ) -> Rendered {
     let lines = Lines::new(text);
+    let callback = |link: pulldown_cmark::BrokenLink<'_>| citations::link_for(&link);
     let mut events: Vec<(Event<'_>, std::ops::Range<usize>)> =
-        Parser::new_ext(text, options()).into_offset_iter().collect();
+        Parser::new_with_broken_link_callback(text, options(), Some(callback))
+            .into_offset_iter()
+            .collect();
     let mut out = Rendered {
         stats: origin.analyze.then(TextStats::default),
         ..Rendered::default()
@@ -284,6 +291,12 @@ pub fn render(
             .at(origin.file_text, pos.line, pos.column, pos.len)
             .help(help)
     };
+    // Citations leave the events before words are counted; their HTML comes last.
+    let (cited, citation_problems) = citations::extract(&mut events, text, origin.citing);
+    for p in citation_problems {
+        let pos = lines.pos(origin.placement, p.range.start, p.range.len());
+        problems.push(error(pos, p.message, p.help));
+    }
 
     // Pass 1: heading ids, the table of contents, the heading outline; word counts
     // (and reading statistics when asked for).
@@ -427,6 +440,7 @@ pub fn render(
         }
     }
 
+    citations::fill(&mut events, &cited, ids, origin.citing);
     out.html.reserve(text.len() + text.len() / 4);
     // Markdown written in front matter or site.yaml (FAQ answers, the disclaimer) is one
     // line of prose: raw HTML there is shown as text, never run (`<script>` in an answer).
@@ -459,9 +473,13 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Iterator for F
         if let Some(e) = self.pending.take() {
             return Some(e);
         }
-        let e = match self.events.next()?.0 {
-            Event::Html(h) | Event::InlineHtml(h) if self.from_front_matter => Event::Text(h),
-            e => e,
+        let e = match self.events.next()? {
+            (Event::Html(h) | Event::InlineHtml(h), range)
+                if self.from_front_matter && range != citations::GENERATED =>
+            {
+                Event::Text(h)
+            }
+            (e, _) => e,
         };
         match e {
             // Tables scroll sideways on narrow screens inside a focusable, labelled
@@ -535,6 +553,7 @@ mod tests {
             source_dir: "articles/",
             page_path: "/articles/a/",
             analyze: true,
+            citing: None,
         };
         let mut problems = Vec::new();
         let r = render(text, &origin, &index, &mut IdSet::default(), &mut problems);

@@ -1,12 +1,14 @@
 //! The first stages: what a site is made of on disk. [`config`] reads site.yaml,
 //! [`discover`] walks `content/`, [`parse`] splits each file's front matter from its
 //! Markdown and reads it (through [`yaml`], typed YAML with located errors, into the
-//! [`meta`] types), and [`theme`] loads the templates and static files.
+//! [`meta`] types, with [`references`] checking each file's sources), and [`theme`]
+//! loads the templates and static files.
 
 pub mod config;
 pub mod date;
 pub mod discover;
 pub mod meta;
 pub mod parse;
+pub mod references;
 pub mod theme;
 pub mod yaml;

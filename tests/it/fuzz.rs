@@ -25,10 +25,11 @@ use std::time::{Duration, Instant};
 
 use knead::build::pipeline::Options;
 use knead::diagnostics::{Diagnostic, Diagnostics};
+use knead::markdown::citations::{Citing, Sources};
 use knead::markdown::links::LinkIndex;
 use knead::markdown::{Placement, TextOrigin};
 use knead::source::discover::{Kind, SourceFile};
-use knead::source::meta::{ArticleMeta, PageMeta, TechniqueMeta};
+use knead::source::meta::{ArticleMeta, BenefitMeta, PageMeta, Reference, TechniqueMeta};
 use knead::text::slug::IdSet;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
@@ -213,6 +214,10 @@ const YAML_TOKENS: &[&str] = &[
     "faqs:\n  - question: ",
     "    answer: ",
     "references:\n  - title: ",
+    "  - id: ",
+    "    id: ",
+    "evidence: ",
+    "very-low",
     "    url: ",
     "    year: ",
     "tags: ",
@@ -321,6 +326,12 @@ const MD_TOKENS: &[&str] = &[
     "[^1]: note\n",
     "[^",
     "[ref]",
+    "[@a]",
+    "[@a; @b]",
+    "[@nope]",
+    "[@",
+    "@a",
+    "; @",
     "[ref]: /articles/b/\n",
     "[ref]: ../../x\n",
     "<https://x.org>",
@@ -498,6 +509,7 @@ fn parse_every_kind(file: &Path, text: &str) {
         knead::source::yaml::parse::<ArticleMeta>(file, text, ArticleMeta::KEYS).err(),
         knead::source::yaml::parse::<TechniqueMeta>(file, text, TechniqueMeta::KEYS).err(),
         knead::source::yaml::parse::<PageMeta>(file, text, PageMeta::KEYS).err(),
+        knead::source::yaml::parse::<BenefitMeta>(file, text, BenefitMeta::KEYS).err(),
     ];
     for e in errs.into_iter().flatten() {
         render_all(e);
@@ -520,6 +532,7 @@ fn parse_from_disk(dir: &Path, bytes: &[u8]) {
         (Kind::Technique, "content/techniques/x.md"),
         (Kind::Page, "content/pages/x.md"),
         (Kind::Home, "content/index.md"),
+        (Kind::Benefit, "content/benefits/x.md"),
     ] {
         let path = dir.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -590,6 +603,18 @@ fn link_index(base: &str) -> LinkIndex {
     index
 }
 
+/// Sources with the ids `a` and `b` (and one without), for citations.
+fn citation_sources() -> Sources {
+    let reference = |id: Option<&str>| Reference {
+        id: id.map(str::to_owned),
+        title: "T".into(),
+        url: None,
+        publisher: None,
+        year: None,
+    };
+    Sources::new(&[reference(Some("a")), reference(None), reference(Some("b"))])
+}
+
 #[test]
 fn markdown() {
     let indexes = [link_index("/"), link_index("/sub/dir/")];
@@ -620,6 +645,7 @@ fn markdown() {
             } else {
                 Placement::Body(first_line + 1)
             };
+            let sources = citation_sources();
             let origin = TextOrigin {
                 file: Path::new("content/articles/a.md"),
                 file_text: &file_text,
@@ -627,6 +653,10 @@ fn markdown() {
                 source_dir: dir,
                 page_path: page,
                 analyze: first_line % 2 == 0,
+                citing: (first_line % 3 != 0).then_some(Citing {
+                    sources: &sources,
+                    faq: (first_line % 3 == 2).then_some("faq-x"),
+                }),
             };
             let mut problems = Vec::new();
             let mut ids = IdSet::for_page();
@@ -836,6 +866,7 @@ fn fuzz_regressions() {
         let text = String::from_utf8_lossy(&bytes);
         parse_every_kind(Path::new("content/articles/x.md"), &text);
         parse_from_disk(dir.path(), &bytes);
+        let sources = citation_sources();
         let origin = TextOrigin {
             file: Path::new("content/articles/a.md"),
             file_text: &text,
@@ -843,6 +874,10 @@ fn fuzz_regressions() {
             source_dir: "articles/",
             page_path: "/articles/a/",
             analyze: true,
+            citing: Some(Citing {
+                sources: &sources,
+                faq: None,
+            }),
         };
         let mut problems = Vec::new();
         let _ = knead::markdown::render(&text, &origin, &index, &mut IdSet::for_page(), &mut problems);

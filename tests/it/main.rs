@@ -12,6 +12,7 @@ mod check;
 mod crash_safety;
 mod errors;
 mod escaping;
+mod evidence;
 mod fuzz;
 mod golden;
 #[cfg(target_os = "linux")]

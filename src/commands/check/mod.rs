@@ -3,6 +3,7 @@
 //! sources, FAQs, the heading outline and the reading grade. Problems use the same
 //! format as build errors; `--format json` gives one machine-readable report.
 
+mod evidence;
 pub mod rules;
 
 use std::path::PathBuf;
