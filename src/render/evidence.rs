@@ -169,14 +169,19 @@ impl<'a> BenefitPage<'a> {
     }
 }
 
+/// How a citation's HTML starts (see `markdown::citations`).
+const CITATION: &str = r##"<sup class="citation"><a href="#ref-"##;
+
+/// True when an answer's HTML holds a citation.
+pub fn cites(answer: &str) -> bool {
+    answer.contains(CITATION)
+}
+
 /// An FAQ answer as the FAQ page shows it: its citations lead to the source list on
 /// the article's page (at `article_url`), as that list is not on the FAQ page.
-pub fn answer_elsewhere(answer: &str, article_url: &str) -> Option<String> {
-    const CITATION: &str = r##"<sup class="citation"><a href="#ref-"##;
-    answer.contains(CITATION).then(|| {
-        answer.replace(
-            CITATION,
-            &format!(r#"<sup class="citation"><a href="{article_url}#ref-"#),
-        )
-    })
+pub fn answer_elsewhere(answer: &str, article_url: &str) -> String {
+    answer.replace(
+        CITATION,
+        &format!(r#"<sup class="citation"><a href="{article_url}#ref-"#),
+    )
 }

@@ -284,30 +284,23 @@ pub(super) fn faqs_elsewhere(a: &Article, url: &str) -> tera::Value {
     let Some(items) = shared.as_array() else {
         return shared;
     };
-    let field = |item: &tera::Value, key: &str| {
-        item.get_from_path(key)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    if !items
-        .iter()
-        .any(|item| super::evidence::answer_elsewhere(&field(item, "answer"), url).is_some())
-    {
+    fn field<'v>(item: &'v tera::Value, key: &'v str) -> &'v str {
+        item.get_from_path(key).and_then(|v| v.as_str()).unwrap_or_default()
+    }
+    if !items.iter().any(|item| super::evidence::cites(field(item, "answer"))) {
         return shared;
     }
     #[derive(serde::Serialize)]
-    struct Fields {
-        id: String,
-        question: String,
+    struct Fields<'a> {
+        id: &'a str,
+        question: &'a str,
         answer: String,
     }
     let items = items.iter().map(|item| {
-        let answer = field(item, "answer");
         tera::Value::from_serializable(&Fields {
             id: field(item, "id"),
             question: field(item, "question"),
-            answer: super::evidence::answer_elsewhere(&answer, url).unwrap_or(answer),
+            answer: super::evidence::answer_elsewhere(field(item, "answer"), url),
         })
     });
     tera::Value::from(items.collect::<Vec<_>>())
