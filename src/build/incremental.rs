@@ -16,7 +16,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 
-use crate::build::inputs::{Fingerprints, Values, hash_of, update_fingerprints};
+use crate::build::inputs::{Fingerprints, Values, benefit_listings, hash_of, update_fingerprints};
 use crate::build::pipeline::Options;
 use crate::build::stages::{self, LoadedTheme};
 use crate::build::{lock, output};
@@ -343,7 +343,14 @@ impl Incremental {
             serde_json::to_string(&Builder { site: &site }.site()).ok(),
         ));
         let versions: FxHashMap<&str, u64> = docs.iter().map(|d| (d.key.as_ref(), d.version)).collect();
-        update_fingerprints(&mut self.fingerprints, self.index_generation, &site, &versions);
+        let benefit_listings = benefit_listings(&site);
+        update_fingerprints(
+            &mut self.fingerprints,
+            self.index_generation,
+            &site,
+            &versions,
+            &benefit_listings,
+        );
         lap("fingerprints");
         let search_values = renderer.search_values();
         lap("search index");
@@ -354,6 +361,7 @@ impl Incremental {
             self.index_generation,
             site_stamp,
             search_values,
+            benefit_listings,
         );
         let previous = self.written.as_ref().map(|w| &w.pages);
         // A page's stamp hashes the values of its inputs, in order. Values identify their

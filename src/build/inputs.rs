@@ -1,7 +1,8 @@
 //! What watch mode compares between rebuilds: the value of every input a page reads
 //! ([`Input`]), so a page is rendered again exactly when one of them changed. A content
-//! file's value is its version; a listing's is a hash of the fields lists show; the
-//! site's is a hash of the site-wide context. Values identify their source (versions are
+//! file's value is its version; a listing's is a hash of the fields lists show (an
+//! article's listing shows its benefits' grades, so it is made again when theirs
+//! change); the site's is a hash of the site-wide context. Values identify their source (versions are
 //! never reused, listings include the URL), so a page's stamp changes whenever the set,
 //! the order or the content of its inputs does.
 
@@ -43,6 +44,9 @@ pub(super) struct Values {
     all_technique_listings: u64,
     page: Vec<u64>,
     home: u64,
+    benefit: Vec<u64>,
+    benefit_listing: Vec<u64>,
+    all_benefit_listings: u64,
     search_shards: Vec<u64>,
     search_manifest: u64,
 }
@@ -55,6 +59,7 @@ impl Values {
         generation: u64,
         site_stamp: u64,
         search: (Vec<u64>, u64),
+        benefit_listing: Vec<u64>,
     ) -> Self {
         let source = |key: &Arc<str>| hash_of((versions.get(key.as_ref()), generation));
         let listing = |key: &Arc<str>| fp.listing.get(key).map_or(0, |f| f.1);
@@ -78,6 +83,11 @@ impl Values {
             technique_listing,
             page: site.pages.iter().map(|p| source(p.key())).collect(),
             home: site.home.as_ref().map_or(0, |h| source(h.key())),
+            benefit: (site.benefits.iter())
+                .map(|b| b.profile.as_ref().map_or(0, |p| source(p.key())))
+                .collect(),
+            all_benefit_listings: hash_of(&benefit_listing),
+            benefit_listing,
             search_shards: search.0,
             search_manifest: search.1,
         }
@@ -98,6 +108,9 @@ impl Values {
                 Input::AllTechniqueListings => self.all_technique_listings,
                 Input::Page(i) => self.page[i],
                 Input::Home => self.home,
+                Input::Benefit(i) => self.benefit[i],
+                Input::BenefitListing(i) => self.benefit_listing[i],
+                Input::AllBenefitListings => self.all_benefit_listings,
                 Input::SearchShard(i) => self.search_shards.get(i).copied().unwrap_or(0),
                 Input::SearchManifest => self.search_manifest,
             };
@@ -107,17 +120,30 @@ impl Values {
     }
 }
 
-/// Recomputes the fingerprints of documents whose version or links changed.
+/// The value of each benefit's listing: what lists and article pages show of it.
+pub(super) fn benefit_listings(site: &Site) -> Vec<u64> {
+    (site.benefits.iter())
+        .map(|b| {
+            let profile = b.profile.as_ref().map(|p| (p.meta.evidence, &p.meta.summary));
+            hash_of((&b.name, &b.path, profile))
+        })
+        .collect()
+}
+
+/// Recomputes the fingerprints of documents whose version, links or (for an article)
+/// benefits' listings changed.
 pub(super) fn update_fingerprints(
     fp: &mut Fingerprints,
     generation: u64,
     site: &Site,
     versions: &FxHashMap<&str, u64>,
+    benefit_listings: &[u64],
 ) {
     let b = Builder { site };
     for (i, a) in site.articles.iter().enumerate() {
         let v = versions.get(a.key().as_ref()).copied().unwrap_or(0);
-        let key = hash_of((v, generation));
+        let benefits: Vec<u64> = a.benefits.iter().map(|&(k, _)| benefit_listings[k]).collect();
+        let key = hash_of((v, generation, benefits));
         if fp.listing.get(a.key()).map(|f| f.0) != Some(key) {
             let listing = serde_json::to_string(&b.summary(i)).ok();
             fp.listing.insert(Arc::clone(a.key()), (key, hash_of(listing)));

@@ -21,6 +21,8 @@ pub enum NewKind {
     Technique,
     /// `content/pages/<slug>.md`
     Page,
+    /// `content/benefits/<slug>.md`
+    Benefit,
 }
 
 impl NewKind {
@@ -29,6 +31,7 @@ impl NewKind {
             NewKind::Article => Kind::Article,
             NewKind::Technique => Kind::Technique,
             NewKind::Page => Kind::Page,
+            NewKind::Benefit => Kind::Benefit,
         }
     }
 
@@ -37,6 +40,7 @@ impl NewKind {
             NewKind::Article => "article",
             NewKind::Technique => "technique",
             NewKind::Page => "page",
+            NewKind::Benefit => "benefit",
         }
     }
 }
@@ -72,6 +76,9 @@ pub fn new_file_text(kind: NewKind, title: &str, today: Date) -> String {
         NewKind::Page => {
             format!("---\ntitle: {t}\ndescription: \"What this page is about.\"\n---\n\nWrite the page here.\n")
         }
+        NewKind::Benefit => format!(
+            "---\ntitle: {t}\nsummary: \"One or two plain sentences on what the research found, and how sure it is.\"\nevidence: insufficient\nlast_reviewed: {today}\nreferences: []\n---\n\nSay what the studies found, how many people took part and how sure we can be.\nGive each source in `references` an `id` and cite it where the text relies on it: `[@id]`.\nSet `evidence` to `high`, `moderate`, `low`, `very-low` or `insufficient`, as the sources allow.\n"
+        ),
     }
 }
 
@@ -186,6 +193,10 @@ pub fn init(dir: &Path, force: bool) -> Result<(), Failure> {
             WELCOME_MD.replace("{today}", &today.to_string()).into_bytes(),
         ),
         ("content/techniques/swedish.md".into(), SWEDISH_MD.as_bytes().to_vec()),
+        (
+            "content/benefits/relaxation-and-stress.md".into(),
+            RELAXATION_MD.replace("{today}", &today.to_string()).into_bytes(),
+        ),
         ("content/pages/about.md".into(), ABOUT_MD.as_bytes().to_vec()),
     ];
     for (path, bytes) in crate::source::theme::embedded_files() {
@@ -263,6 +274,8 @@ menu:
     url: /articles/
   - name: Techniques
     url: /techniques/
+  - name: Benefits
+    url: /benefits/
   - name: FAQ
     url: /faq/
   - name: About
@@ -286,7 +299,8 @@ faqs:
   - question: "What if I make a mistake in the front matter?"
     answer: "knead names the file and line, and suggests a fix."
 references:
-  - title: "Low back pain and sciatica in over 16s: assessment and management (NG59)"
+  - id: nice-ng59
+    title: "Low back pain and sciatica in over 16s: assessment and management (NG59)"
     publisher: "National Institute for Health and Care Excellence"
     year: 2016
     url: "https://www.nice.org.uk/guidance/ng59"
@@ -300,6 +314,33 @@ This is a sample article. Replace it with your own.
 Each article has front matter between `---` lines, then the text in Markdown.
 Link to other pages by file, like [the about page](../pages/about.md), or by address,
 like [the technique list](/techniques/).
+
+## How sources work
+
+List your sources in `references`. Give a source an `id` and cite it where the text
+relies on it: the UK's NICE guideline advises staying active [@nice-ng59]. The citation
+becomes a numbered link to the source list.
+"#;
+
+const RELAXATION_MD: &str = r#"---
+title: "Relaxation and stress"
+summary: "Massage may ease anxiety for a short time. The research is not strong."
+evidence: low
+last_reviewed: {today}
+references:
+  - id: moyer-2004
+    title: "Moyer CA, Rounds J, Hannum JW. A meta-analysis of massage therapy research"
+    publisher: "Psychological Bulletin"
+    year: 2004
+    url: "https://doi.org/10.1037/0033-2909.130.1.3"
+---
+
+This is a sample benefit profile: one page per benefit your articles name, with how
+strong the evidence is. A review of many massage studies found that one session eased
+anxiety for a while [@moyer-2004].
+
+Grade the evidence with `evidence`: `high`, `moderate`, `low`, `very-low` or
+`insufficient`, as your sources allow.
 "#;
 
 const SWEDISH_MD: &str = r#"---

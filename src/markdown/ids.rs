@@ -185,6 +185,7 @@ pub(super) mod tests {
             page_path: "/articles/a/",
             analyze: false,
             language: "en",
+            citing: None,
         };
         let reserved = ReservedIds::new(["main", "source-{n}"]).unwrap();
         let mut problems = Vec::new();

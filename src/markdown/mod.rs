@@ -3,9 +3,11 @@
 //! feeding the table of contents, links and image sources resolved through the
 //! [`LinkIndex`], images without alt text, undefined footnotes and undefined reference
 //! links ([`undefined`]) refused, ids written in raw HTML kept as link targets
-//! ([`html_ids`]) and GitHub-style alerts made callouts ([`callouts`]).
+//! ([`html_ids`]), GitHub-style alerts made callouts ([`callouts`]) and [`citations`]
+//! of the page's sources.
 
 pub mod callouts;
+pub mod citations;
 pub mod html_ids;
 mod ids;
 pub mod links;
@@ -154,6 +156,8 @@ pub struct TextOrigin<'a> {
     pub analyze: bool,
     /// The page's language (BCP 47), for the titles of callouts.
     pub language: &'a str,
+    /// The sources the text may cite (`None`: a text without a source list).
+    pub citing: Option<citations::Citing<'a>>,
 }
 
 /// How offsets in the Markdown text map to file positions.
@@ -287,9 +291,12 @@ pub fn render(
 ) -> Rendered {
     let lines = Lines::new(text);
     let mut broken = Vec::new();
+    // Citations first: `[@id]` is a shortcut reference without a definition.
     let note_broken = |link: BrokenLink<'_>| {
-        undefined::note(&mut broken, &link);
-        None
+        citations::link_for(&link).or_else(|| {
+            undefined::note(&mut broken, &link);
+            None
+        })
     };
     let mut events: Vec<(Event<'_>, std::ops::Range<usize>)> =
         Parser::new_with_broken_link_callback(text, options(), Some(note_broken))
@@ -320,6 +327,14 @@ pub fn render(
             .at_shown(pos.line, pos.column, pos.len, shown)
             .help(help)
     };
+    // Citations leave the events before words are counted; their HTML comes last.
+    // (First: the passes below keep positions in `events`.)
+    let (cited, citation_problems) = citations::extract(&mut events, text, origin.citing);
+    for p in citation_problems {
+        let pos = lines.pos(origin.placement, p.range.start, p.range.len());
+        problems.push(error(pos, p.message, p.help));
+    }
+
     let written = ids::claim_written(&events, text, ids, (&locate, &problem), problems);
 
     // Ids written in a body's raw HTML come first: headings then never take them.
@@ -496,6 +511,7 @@ pub fn render(
     // After the links: problem positions are found in the order they are written.
     undefined::report(&events, text, &broken, &footnotes, &problem, problems);
 
+    citations::fill(&mut events, &cited, ids, origin.citing);
     out.html.reserve(text.len() + text.len() / 4);
     // Markdown written in front matter or site.yaml (FAQ answers, the disclaimer) is one
     // line of prose: raw HTML there is shown as text, never run (`<script>` in an answer).
@@ -535,7 +551,9 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Iterator for F
         }
         let (e, range) = self.events.next()?;
         let e = match e {
-            Event::Html(h) | Event::InlineHtml(h) if self.from_front_matter => Event::Text(h),
+            Event::Html(h) | Event::InlineHtml(h) if self.from_front_matter && range != citations::GENERATED => {
+                Event::Text(h)
+            }
             // After the line above: knead's own HTML, never the author's.
             e if !self.footnotes.is_empty() => self.footnotes.html(&e, range.start).unwrap_or(e),
             e => e,
@@ -617,6 +635,7 @@ mod tests {
             page_path: "/articles/a/",
             analyze: true,
             language: "en",
+            citing: None,
         };
         let mut problems = Vec::new();
         // With the ids a theme's templates use, as a page has.

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::diagnostics::Diagnostic;
+use crate::markdown::citations::{Citing, Sources};
 use crate::markdown::links::LinkIndex;
 use crate::markdown::{self, LazyPos, Placement, Rendered, TextOrigin};
 use crate::source::meta::ArticleMeta;
@@ -34,6 +35,9 @@ pub struct DocRender {
     pub problems: Vec<Diagnostic>,
     /// Words a reader reads: the body and the FAQ answers.
     pub reading_words: usize,
+    /// For each of the document's references, the ids of the places that cite it (in
+    /// the body, or the FAQ whose answer does), in order: the source list links back.
+    pub cited: Vec<Vec<String>>,
     /// What the document gives the site search.
     pub search: crate::text::DocTerms,
 }
@@ -71,6 +75,7 @@ fn dir_of(content_path: &str) -> &str {
 }
 
 fn render_doc(d: &Doc, index: &LinkIndex, reserved: &Arc<ReservedIds>, analyze: bool, language: &str) -> DocRender {
+    let sources = Sources::new(d.meta.references());
     let origin = TextOrigin {
         file: &d.rel,
         file_text: &d.text,
@@ -79,9 +84,18 @@ fn render_doc(d: &Doc, index: &LinkIndex, reserved: &Arc<ReservedIds>, analyze: 
         page_path: &d.path,
         analyze,
         language,
+        // Plain pages have no source list.
+        citing: (!matches!(d.meta, Meta::Page(_))).then_some(Citing {
+            sources: &sources,
+            faq: None,
+        }),
     };
     // One set for the whole page: the body's ids, then its FAQs' and their answers'.
     let mut ids = IdSet::for_page(Arc::clone(reserved));
+    // The source list's entries keep their ids: a heading never takes one.
+    for anchor in sources.anchors() {
+        ids.unique(&anchor);
+    }
     let mut problems = Vec::new();
     let mut body = markdown::render(d.body(), &origin, index, &mut ids, &mut problems);
     let mut answers = Vec::new();
@@ -104,6 +118,7 @@ fn render_doc(d: &Doc, index: &LinkIndex, reserved: &Arc<ReservedIds>, analyze: 
     };
     DocRender {
         reading_words: body.words + faq_words,
+        cited: sources.into_cited(),
         body,
         faqs,
         faq_memo: FaqMemo::default(),
@@ -138,6 +153,7 @@ fn render_faqs(
                 )
             };
             let pos = LazyPos::new(&find);
+            let id = ids.unique(&format!("faq-{}", slug::heading_id(&f.question)));
             let answer_origin = TextOrigin {
                 file: origin.file,
                 file_text: origin.file_text,
@@ -146,10 +162,13 @@ fn render_faqs(
                 page_path: origin.page_path,
                 analyze: false,
                 language: origin.language,
+                citing: origin.citing.map(|c| Citing {
+                    sources: c.sources,
+                    faq: Some(&id),
+                }),
             };
             let answer = markdown::render(&f.answer, &answer_origin, index, ids, problems);
             answers.push((answer.search.counts, answer.links));
-            let id = ids.unique(&format!("faq-{}", slug::heading_id(&f.question)));
             FaqItem::new(&id, f.question.trim(), &answer.html)
         })
         .collect()

@@ -3,6 +3,7 @@
 //! span files live here: duplicate slugs, techniques no file defines, links to missing
 //! pages or anchors.
 
+mod benefits;
 mod checks;
 pub mod docs;
 mod faq;
@@ -24,6 +25,7 @@ use crate::source::meta::{ArticleMeta, PageMeta, TechniqueMeta};
 use crate::source::parse::{Doc, DocInfo, Meta};
 use crate::text::slug::{IdSet, ReservedIds};
 
+pub use benefits::Profile;
 pub use docs::{DocRender, MarkdownCache};
 pub use faq::{FaqItem, FaqMemo};
 pub use search_order::DocRef;
@@ -130,11 +132,12 @@ pub struct Page {
     pub render: Arc<DocRender>,
 }
 
-/// A benefit claimed by one or more articles.
+/// A benefit: a profile of `content/benefits/`, or (on a site without profiles) a name
+/// one or more articles give.
 #[derive(Debug, Clone)]
 pub struct Benefit {
-    /// The name shown on the benefit's own pages: the spelling of the newest article
-    /// that claims it.
+    /// The name shown on the benefit's pages: the profile's title, or the spelling of
+    /// the newest article that claims it.
     pub name: String,
     /// URL slug derived from the name.
     pub slug: String,
@@ -142,6 +145,15 @@ pub struct Benefit {
     pub path: String,
     /// Indices into [`Site::articles`], newest first.
     pub articles: Vec<usize>,
+    /// The benefit's profile, on a site with profiles.
+    pub profile: Option<Profile>,
+}
+
+impl Benefit {
+    /// The strength of the evidence, from the profile.
+    pub fn evidence(&self) -> Option<crate::source::meta::Evidence> {
+        self.profile.as_ref().map(|p| p.meta.evidence)
+    }
 }
 
 /// A resolved menu entry.
@@ -164,7 +176,7 @@ pub struct Site {
     pub articles: Vec<Article>,
     /// Techniques by title.
     pub techniques: Vec<Technique>,
-    /// Benefits by name.
+    /// Benefits by the strength of their evidence (profiles), then by name.
     pub benefits: Vec<Benefit>,
     /// Plain pages by slug.
     pub pages: Vec<Page>,
@@ -272,7 +284,8 @@ pub struct Assembly<'c> {
     problems: Vec<Diagnostic>,
     /// The disclaimer's and menu's problems (reported after the anchor checks').
     site_problems: Vec<Diagnostic>,
-    /// Positions of the documents to render: articles, techniques, pages, home.
+    /// Positions of the documents to render: articles, techniques, pages, home, benefit
+    /// profiles.
     rendered: Vec<usize>,
     /// The site with empty renders; `None` when there are errors already.
     site: Option<Site>,
@@ -314,6 +327,7 @@ impl<'c> Assembly<'c> {
             .chain(&outline.techniques)
             .chain(&outline.pages)
             .chain(&outline.home)
+            .chain(&outline.profiles)
             .copied()
             .collect();
         // Site-wide Markdown (the disclaimer) and the menu.
@@ -331,6 +345,7 @@ impl<'c> Assembly<'c> {
                 page_path: "/",
                 analyze: false,
                 language: &config.language,
+                citing: None,
             };
             markdown::render(text, &origin, index, &mut disclaimer_ids, &mut site_problems).html
         });
@@ -437,7 +452,12 @@ impl<'c> Assembly<'c> {
         let slots = (site.articles.iter_mut().map(|a| &mut a.render))
             .chain(site.techniques.iter_mut().map(|t| &mut t.render))
             .chain(site.pages.iter_mut().map(|p| &mut p.render))
-            .chain(site.home.iter_mut().map(|h| &mut h.render));
+            .chain(site.home.iter_mut().map(|h| &mut h.render))
+            .chain(
+                site.benefits
+                    .iter_mut()
+                    .filter_map(|b| b.profile.as_mut().map(|p| &mut p.render)),
+            );
         for slot in slots {
             *slot = renders.next().unwrap_or_default();
         }

@@ -1,6 +1,6 @@
 //! The part of the site model that the front matter alone decides: which documents are
-//! articles, techniques and pages and in what order, duplicate and reserved slugs, the
-//! benefits, the link index, the techniques each article names, article images.
+//! articles, techniques, benefit profiles and pages and in what order, duplicate and
+//! reserved slugs, the benefits (`benefits.rs`), the link index, the techniques each article names, article images.
 //! Nothing here reads a Markdown body, so `knead watch` keeps the outline of the last
 //! build and reuses it while no document's front matter or path, no asset, no theme
 //! file name and not the base path changed: a body edit skips this whole stage.
@@ -15,6 +15,7 @@ use crate::source::discover::{Asset, Kind};
 use crate::source::meta::{ArticleMeta, PageMeta, TechniqueMeta};
 use crate::source::parse::{Doc, DocInfo, Meta};
 
+use super::benefits::{self, ProfileRef};
 use super::checks::{duplicates, missing_technique};
 use super::{Benefit, DocRef, RESERVED, ROOT_FILES};
 
@@ -36,7 +37,10 @@ pub(super) struct Outline {
     pub pages: Vec<usize>,
     /// Position of the home page.
     pub home: Option<usize>,
-    /// Every benefit, by name, with its articles (numbered as `articles`).
+    /// Positions of the benefit profiles, in the order of `benefits`.
+    pub profiles: Vec<usize>,
+    /// Every benefit, strongest evidence first, then by name, with its articles
+    /// (numbered as `articles`).
     pub benefits: Vec<Benefit>,
     /// The techniques (numbered as `techniques`) each article names, in order.
     pub article_techniques: Vec<Vec<usize>>,
@@ -44,7 +48,7 @@ pub(super) struct Outline {
     /// its front matter.
     pub article_benefits: Vec<Vec<(usize, usize)>>,
     /// Site path -> position among the rendered documents (articles, techniques, pages,
-    /// then home, as `build` renders them).
+    /// home, then benefit profiles, as `build` renders them).
     pub rendered_at: FxHashMap<Arc<str>, usize>,
     /// Every page and file of the site.
     pub index: Arc<LinkIndex>,
@@ -66,6 +70,7 @@ fn same_meta(a: &Meta, b: &Meta) -> bool {
         (Meta::Article(a), Meta::Article(b)) => Arc::ptr_eq(a, b),
         (Meta::Technique(a), Meta::Technique(b)) => Arc::ptr_eq(a, b),
         (Meta::Page(a), Meta::Page(b)) => Arc::ptr_eq(a, b),
+        (Meta::Benefit(a), Meta::Benefit(b)) => Arc::ptr_eq(a, b),
         _ => false,
     }
 }
@@ -107,6 +112,7 @@ impl Outline {
         let mut articles: Vec<ArticleRef<'_>> = Vec::new();
         let mut techniques: Vec<TechniqueRef<'_>> = Vec::new();
         let mut pages: Vec<PageRef<'_>> = Vec::new();
+        let mut profiles: Vec<ProfileRef<'_>> = Vec::new();
         let mut home: Option<usize> = None;
         for (i, d) in docs.iter().enumerate() {
             if d.is_draft() && !drafts {
@@ -117,6 +123,7 @@ impl Outline {
                 (Kind::Article, Meta::Article(m)) => articles.push((i, d, m)),
                 (Kind::Technique, Meta::Technique(m)) => techniques.push((i, d, m)),
                 (Kind::Home, Meta::Page(_)) => home = Some(i),
+                (Kind::Benefit, Meta::Benefit(m)) => profiles.push((i, d, m)),
                 (_, Meta::Page(m)) => pages.push((i, d, m)),
                 _ => {}
             }
@@ -136,9 +143,9 @@ impl Outline {
                     &articles,
                     &techniques,
                     &pages,
+                    &profiles,
                     home.map(|i| &docs[i]),
-                    assets,
-                    statics,
+                    (assets, statics),
                 )
             },
             || Checks::build(&articles, &techniques, &pages, home, docs),
@@ -147,7 +154,14 @@ impl Outline {
         problems.extend(checks.slugs);
         problems.extend(links.clobbered);
         problems.extend(checks.techniques);
+        problems.extend(links.benefit_problems);
         problems.extend(links.images);
+        // The profiles are rendered after every other document.
+        let mut rendered_at = checks.rendered_at;
+        let first = rendered_at.len();
+        for (n, &i) in links.profiles.iter().enumerate() {
+            rendered_at.insert(Arc::clone(&docs[i].path), first + n);
+        }
         Outline {
             made_from: docs.iter().map(|d| (Arc::clone(&d.info), d.meta.clone())).collect(),
             base_path: base_path.to_owned(),
@@ -158,10 +172,11 @@ impl Outline {
             techniques: techniques.iter().map(|t| t.0).collect(),
             pages: pages.iter().map(|p| p.0).collect(),
             home,
+            profiles: links.profiles,
             benefits: links.benefits,
             article_techniques: checks.article_techniques,
             article_benefits: links.article_benefits,
-            rendered_at: checks.rendered_at,
+            rendered_at,
             index: Arc::new(links.index),
             fingerprint: links.fingerprint,
             search_order: checks.search_order,
@@ -175,6 +190,8 @@ impl Outline {
 struct Links {
     benefits: Vec<Benefit>,
     article_benefits: Vec<Vec<(usize, usize)>>,
+    profiles: Vec<usize>,
+    benefit_problems: Vec<Diagnostic>,
     index: LinkIndex,
     fingerprint: u64,
     clobbered: Vec<Diagnostic>,
@@ -187,43 +204,16 @@ impl Links {
         articles: &[ArticleRef<'_>],
         techniques: &[TechniqueRef<'_>],
         pages: &[PageRef<'_>],
+        profiles: &[ProfileRef<'_>],
         home: Option<&Arc<Doc>>,
-        assets: &[Asset],
-        statics: &[String],
+        (assets, statics): (&[Asset], &[String]),
     ) -> Self {
-        // Benefits, from every article, grouped by slug.
-        let mut benefit_map: FxHashMap<&str, Benefit> = FxHashMap::default();
-        for (i, (_, d, m)) in articles.iter().enumerate() {
-            for (name, s) in m.benefits.iter().zip(&d.benefit_slugs) {
-                let b = benefit_map.entry(s).or_insert_with(|| Benefit {
-                    name: name.trim().to_owned(),
-                    path: format!("/benefits/{s}/"),
-                    slug: s.clone(),
-                    articles: Vec::new(),
-                });
-                if b.articles.last() != Some(&i) {
-                    b.articles.push(i);
-                }
-            }
-        }
-        let mut benefits: Vec<Benefit> = benefit_map.into_values().collect();
-        benefits.sort_by_cached_key(|b| (b.name.to_lowercase(), b.slug.clone()));
-        let benefit_idx: FxHashMap<&str, usize> =
-            benefits.iter().enumerate().map(|(i, b)| (b.slug.as_str(), i)).collect();
-        let article_benefits = articles
-            .iter()
-            .map(|(_, d, _)| {
-                let mut benefits: Vec<(usize, usize)> = Vec::with_capacity(d.benefit_slugs.len());
-                for (pos, s) in d.benefit_slugs.iter().enumerate() {
-                    if let Some(&i) = benefit_idx.get(s.as_str())
-                        && !benefits.iter().any(|(j, _)| *j == i)
-                    {
-                        benefits.push((i, pos));
-                    }
-                }
-                benefits
-            })
-            .collect();
+        let benefits::Gathered {
+            benefits,
+            article_benefits,
+            profiles: profile_order,
+            problems: benefit_problems,
+        } = benefits::gather(articles, profiles);
 
         // The link index: every page and file.
         for p in ["/", "/articles/", "/techniques/", "/benefits/", "/faq/", "/search/"] {
@@ -234,7 +224,8 @@ impl Links {
             index.add_page(Some(&d.content_path), &d.path);
         }
         for b in &benefits {
-            index.add_page(None, &b.path);
+            let source = b.profile.as_ref().map(|p| p.doc.content_path.as_str());
+            index.add_page(source, &b.path);
         }
         for f in ROOT_FILES.iter().map(|s| s.to_string()).chain(statics.iter().cloned()) {
             index.add_file(&f);
@@ -277,6 +268,8 @@ impl Links {
         Links {
             benefits,
             article_benefits,
+            profiles: profile_order,
+            benefit_problems,
             index,
             fingerprint,
             clobbered,

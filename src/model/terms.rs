@@ -76,6 +76,11 @@ pub fn doc_terms(meta: &Meta, body: &mut Rendered, answers: Vec<TermCounter>) ->
                 (weight::DESCRIPTION, vec![m.summary.as_str()]),
             ]
         }
+        Meta::Benefit(m) => vec![
+            (weight::TITLE, vec![m.title.as_str()]),
+            (weight::HEADING, headings),
+            (weight::DESCRIPTION, vec![m.summary.as_str()]),
+        ],
         Meta::Page(m) => vec![
             (weight::TITLE, vec![m.title.as_str()]),
             (weight::HEADING, headings),

@@ -6,9 +6,11 @@ use serde::Serialize;
 use crate::markdown::TocEntry;
 use crate::model::{Article, Site, Sourced};
 use crate::source::date::Date;
-use crate::source::meta::{Extra, Pressure, Reference, Reviewer};
+use crate::source::meta::{Extra, Pressure, Reviewer};
 
-/// `{ name, url }`: menu entries, breadcrumbs, benefit links.
+use super::evidence::{BenefitLink, EvidenceCtx, Review, SourceCtx};
+
+/// `{ name, url }`: menu entries, breadcrumbs.
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
     /// Text.
@@ -55,6 +57,8 @@ pub struct SiteCtx<'a> {
     pub disclaimer_html: &'a str,
     /// Free data from site.yaml.
     pub extra: &'a Extra,
+    /// Days from a page's last review to its next, from site.yaml.
+    pub review_interval_days: u32,
     /// The URLs of the built-in sections.
     pub nav: Nav,
 }
@@ -85,10 +89,10 @@ pub struct TechniqueLink<'a> {
     pub summary: &'a str,
 }
 
-/// An article as shown in lists. The links are [`TechniqueLink`]s and [`Link`]s, or the
-/// renderer's shared template values of them.
+/// An article as shown in lists. The links are [`TechniqueLink`]s and [`BenefitLink`]s,
+/// or the renderer's shared template values of them.
 #[derive(Debug, Clone, Serialize)]
-pub struct ArticleSummary<'a, T = TechniqueLink<'a>, B = Link> {
+pub struct ArticleSummary<'a, T = TechniqueLink<'a>, B = BenefitLink> {
     /// The article's title.
     pub title: &'a str,
     /// The article's description.
@@ -141,6 +145,8 @@ pub struct ArticleCtx<'a> {
     pub reviewed_by: Option<&'a Reviewer>,
     /// When the article was last reviewed, if given.
     pub last_reviewed: Option<Date>,
+    /// When the next review is due, if the article was reviewed.
+    pub next_review: Option<Date>,
     /// Minutes it takes to read the article.
     pub reading_time: usize,
     /// Number of words in the body.
@@ -153,12 +159,12 @@ pub struct ArticleCtx<'a> {
     pub content: &'a str,
     /// Technique links (values the renderer shares between pages).
     pub techniques: Vec<tera::Value>,
-    /// Benefit links, named as the article spells them.
+    /// Benefit links: the profile's name and grade, or the article's own spelling.
     pub benefits: Vec<tera::Value>,
     /// The FAQs' template value, made once per render and shared with the FAQ hub.
     pub faqs: tera::Value,
-    /// The sources the article relies on.
-    pub references: &'a [Reference],
+    /// The sources the article relies on, numbered, with links back to the citations.
+    pub references: Vec<SourceCtx<'a>>,
     /// The article's tags.
     pub tags: &'a [String],
     /// The article's image, if any.
@@ -227,6 +233,11 @@ pub struct TechniqueCtx<'a> {
     pub good_for: &'a [String],
     /// When to avoid the technique (contraindications).
     pub avoid_if: &'a [String],
+    /// The sources, numbered, with links back to the citations.
+    pub references: Vec<SourceCtx<'a>>,
+    /// Review dates and reviewer.
+    #[serde(flatten)]
+    pub review: Review<'a>,
     /// The body (HTML).
     pub content: &'a str,
     /// Site path of the technique, base path included.
@@ -250,17 +261,6 @@ pub struct PageCtx<'a> {
     pub url: String,
     /// Free data from the front matter.
     pub extra: &'a Extra,
-}
-
-/// A benefit in the benefits list.
-#[derive(Debug, Clone, Serialize)]
-pub struct BenefitCtx<'a> {
-    /// The benefit's name.
-    pub name: &'a str,
-    /// Site path of the benefit's page, base path included.
-    pub url: String,
-    /// Number of articles that claim the benefit.
-    pub count: usize,
 }
 
 /// `{ title, url }` of a neighbouring article or an FAQ group's article.
@@ -309,6 +309,7 @@ impl<'a> Builder<'a> {
                 .collect(),
             disclaimer_html: &s.disclaimer_html,
             extra: &s.config.extra,
+            review_interval_days: s.config.review_interval_days,
             nav: Nav {
                 home: self.href("/"),
                 articles: self.href("/articles/"),
@@ -341,20 +342,26 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// The links to an article's benefits, named as the article spells them (so an
-    /// article's page depends only on itself, not on how other articles spell them).
-    pub fn benefit_links(&self, a: &Article) -> Vec<Link> {
+    /// The links to an article's benefits, named as their profiles, else as the article
+    /// spells them (so an article's page depends on no other article's spelling).
+    pub fn benefit_links(&self, a: &Article) -> Vec<BenefitLink> {
         a.benefits
             .iter()
             .map(|&(i, pos)| self.benefit_link(a, i, pos))
             .collect()
     }
 
-    /// The link to benefit `i`, named as `a` spells it at `pos` of its front matter.
-    pub fn benefit_link(&self, a: &Article, i: usize, pos: usize) -> Link {
-        Link {
-            name: a.benefit_name(pos).to_owned(),
-            url: self.href(&self.site.benefits[i].path),
+    /// The link to benefit `i`, named as its profile, else as `a` spells it at `pos` of
+    /// its front matter.
+    pub fn benefit_link(&self, a: &Article, i: usize, pos: usize) -> BenefitLink {
+        let b = &self.site.benefits[i];
+        BenefitLink {
+            name: match &b.profile {
+                Some(_) => b.name.clone(),
+                None => a.benefit_name(pos).to_owned(),
+            },
+            url: self.href(&b.path),
+            evidence: b.evidence().map(EvidenceCtx::from),
         }
     }
 

@@ -1,5 +1,5 @@
-//! The schema.org JSON-LD of article pages: a MedicalWebPage and, when the article has
-//! FAQs, an FAQPage with the same questions and answers as the visible ones. The JSON is
+//! The schema.org JSON-LD of article pages: a MedicalWebPage (with its sources as
+//! `citation`) and, when the article has FAQs, an FAQPage with the same questions and answers as the visible ones. The JSON is
 //! escaped so that no value can close the `<script>` element it sits in.
 //!
 //! The document has a fixed shape, so it is written directly, each string escaped in one
@@ -24,6 +24,18 @@ struct Fields<'a> {
     /// Name and credentials.
     reviewer: Option<(&'a str, Option<&'a str>)>,
     author: Option<&'a str>,
+    /// The sources, as `citation`.
+    citations: &'a [Citation<'a>],
+}
+
+/// A source as a schema.org CreativeWork.
+#[derive(Debug, Clone, Copy)]
+struct Citation<'a> {
+    name: &'a str,
+    url: Option<&'a str>,
+    publisher: Option<&'a str>,
+    /// The year, as `datePublished`.
+    year: Option<u16>,
 }
 
 /// The JSON-LD for one article, ready to print inside `<script type="application/ld+json">`.
@@ -31,6 +43,14 @@ pub fn article(site: &Site, a: &Article, permalink: &str) -> String {
     let m = &a.meta;
     let (published, modified) = (m.date.iso(), m.updated.unwrap_or(m.date).iso());
     let last_reviewed = m.last_reviewed.map(|r| r.iso());
+    let citations: Vec<Citation<'_>> = (m.references.iter())
+        .map(|r| Citation {
+            name: &r.title,
+            url: r.url.as_deref(),
+            publisher: r.publisher.as_deref(),
+            year: r.year,
+        })
+        .collect();
     let fields = Fields {
         permalink,
         title: &m.title,
@@ -43,6 +63,7 @@ pub fn article(site: &Site, a: &Article, permalink: &str) -> String {
         last_reviewed: last_reviewed.as_deref(),
         reviewer: (m.reviewed_by.as_ref()).map(|r| (r.name.as_str(), r.credentials.as_deref())),
         author: m.author.as_deref().or(site.config.author.as_deref()),
+        citations: &citations,
     };
     let faqs: Vec<(&str, &str)> = (a.faqs().iter())
         .map(|f| (f.question(), f.answer_html().trim()))
@@ -83,6 +104,26 @@ fn write(f: &Fields<'_>, faqs: &[(&str, &str)]) -> String {
         j.raw(r#","author":{"@type":"Person","name":"#);
         j.str(name);
         j.raw("}");
+    }
+    for (k, c) in f.citations.iter().enumerate() {
+        j.raw(if k == 0 { r#","citation":["# } else { "," });
+        j.raw(r#"{"@type":"CreativeWork","name":"#);
+        j.str(c.name);
+        if let Some(url) = c.url {
+            j.field("url", url);
+        }
+        if let Some(p) = c.publisher {
+            j.raw(r#","publisher":{"@type":"Organization","name":"#);
+            j.str(p);
+            j.raw("}");
+        }
+        if let Some(year) = c.year {
+            j.field("datePublished", &year.to_string());
+        }
+        j.raw("}");
+    }
+    if !f.citations.is_empty() {
+        j.raw("]");
     }
     j.raw("}");
     if !faqs.is_empty() {
@@ -283,6 +324,20 @@ mod tests {
         reviewed_by: Option<Reviewer<'a>>,
         #[serde(skip_serializing_if = "Option::is_none")]
         author: Option<Typed<Named<'a>>>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        citation: Vec<Typed<Work<'a>>>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Work<'a> {
+        name: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        url: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        publisher: Option<Typed<Named<'a>>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        date_published: Option<String>,
     }
 
     /// `{"@type": kind, ...fields}`.
@@ -367,6 +422,19 @@ mod tests {
                 has_credential: credentials.map(|c| typed("EducationalOccupationalCredential", Named { name: c })),
             }),
             author: f.author.map(|name| typed("Person", Named { name })),
+            citation: (f.citations.iter())
+                .map(|c| {
+                    typed(
+                        "CreativeWork",
+                        Work {
+                            name: c.name,
+                            url: c.url,
+                            publisher: c.publisher.map(|name| typed("Organization", Named { name })),
+                            date_published: c.year.map(|y| y.to_string()),
+                        },
+                    )
+                })
+                .collect(),
         };
         let faqs = (!faqs.is_empty()).then(|| FaqPage {
             kind: "FAQPage",
@@ -429,7 +497,21 @@ mod tests {
     fn writes_what_serde_json_writes() {
         let mut seed = 5u64;
         for round in 0..300 {
-            let t: Vec<String> = (0..12).map(|k| text(&mut seed, (round + k) % 23)).collect();
+            let t: Vec<String> = (0..15).map(|k| text(&mut seed, (round + k) % 23)).collect();
+            let all = [
+                Citation {
+                    name: &t[12],
+                    url: Some(&t[13]),
+                    publisher: Some(&t[14]),
+                    year: Some(2015),
+                },
+                Citation {
+                    name: &t[13],
+                    url: None,
+                    publisher: None,
+                    year: None,
+                },
+            ];
             let f = Fields {
                 permalink: &t[0],
                 title: &t[1],
@@ -446,6 +528,7 @@ mod tests {
                     _ => Some((&t[5], Some(&t[6]))),
                 },
                 author: (round % 5 != 0).then_some(t[7].as_str()),
+                citations: &all[..round % 3],
             };
             let faqs: Vec<(&str, &str)> = match round % 4 {
                 0 => vec![],

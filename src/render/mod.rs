@@ -9,11 +9,13 @@
 //! - `templates`: the templates a theme must have, compiling them, template errors.
 //! - `renderer`: the [`Renderer`] and the values it shares between pages.
 //! - `pages`: what each kind of page shows.
-//! - [`context`]: the structs templates receive; [`jsonld`]: an article's JSON-LD;
+//! - [`context`]: the structs templates receive, and [`evidence`] the parts about
+//!   evidence grades, sources and review dates; [`jsonld`]: an article's JSON-LD;
 //!   [`feeds`]: the sitemap, the feed and robots.txt; [`limits`]: the render limits;
 //!   [`statics`]: theme static files as published.
 
 pub mod context;
+pub mod evidence;
 pub mod feeds;
 pub mod jsonld;
 pub mod limits;

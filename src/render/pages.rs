@@ -6,9 +6,10 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::context::{ArticleCtx, BenefitCtx, ImageCtx, Link, PageCtx, TechniqueCtx, TitleLink};
+use super::context::{ArticleCtx, ImageCtx, PageCtx, TechniqueCtx, TitleLink};
+use super::evidence::{self, BenefitItem, BenefitPage, EvidenceCtx};
 use super::plan::{PageKind, Planned};
-use super::renderer::{Renderer, faqs};
+use super::renderer::{Renderer, faqs, faqs_elsewhere};
 use super::{context, feeds, jsonld};
 use crate::model::{Article, Sourced};
 
@@ -130,6 +131,8 @@ impl<'a> Renderer<'a> {
                 also_known_as: &t.meta.also_known_as,
                 good_for: &t.meta.good_for,
                 avoid_if: &t.meta.avoid_if,
+                references: evidence::sources(&t.meta.references, &t.render.cited),
+                review: evidence::review(self.site, t.meta.last_reviewed, t.meta.reviewed_by.as_ref()),
                 content: &t.render.body.html,
                 url: b.href(t.path()),
                 permalink: b.permalink(t.path()),
@@ -140,38 +143,42 @@ impl<'a> Renderer<'a> {
         c
     }
 
-    /// `/benefits/`: every benefit with its number of articles.
+    /// `/benefits/`: every benefit with its number of articles (and its grade and
+    /// summary, from its profile), strongest evidence first.
     fn benefit_list(&self) -> Context {
         let b = &self.b;
         let mut c = self.base(
             b.meta("Benefits", &self.site.config.description, "/benefits/"),
             b.crumbs(None),
         );
-        let list: Vec<BenefitCtx<'_>> = (self.site.benefits.iter())
-            .map(|x| BenefitCtx {
+        let list: Vec<BenefitItem<'_>> = (self.site.benefits.iter())
+            .map(|x| BenefitItem {
                 name: &x.name,
                 url: b.href(&x.path),
                 count: x.articles.len(),
+                evidence: x.evidence().map(EvidenceCtx::from),
+                summary: x.profile.as_ref().map(|p| p.meta.summary.as_str()),
             })
             .collect();
         c.insert("benefits", &list);
         c
     }
 
-    /// `/benefits/<slug>/`: the summaries of the articles that claim the benefit.
+    /// `/benefits/<slug>/`: the benefit's profile (if any) and the summaries of the
+    /// articles that claim it.
     fn benefit(&self, i: usize) -> Context {
         let (x, b) = (&self.site.benefits[i], &self.b);
-        let description = format!("Articles about massage for back pain and {}.", x.name.to_lowercase());
+        let description = match &x.profile {
+            Some(p) => p.meta.summary.clone(),
+            None => format!("Articles about massage for back pain and {}.", x.name.to_lowercase()),
+        };
         let mut c = self.base(
             b.meta(&x.name, &description, &x.path),
             b.crumbs(Some(("Benefits", "/benefits/"))),
         );
         c.insert(
             "benefit",
-            &Link {
-                name: x.name.clone(),
-                url: b.href(&x.path),
-            },
+            &BenefitPage::new(self.site, x, b.href(&x.path), b.permalink(&x.path)),
         );
         c.insert_value("articles", self.summaries_of(&x.articles));
         c
@@ -199,7 +206,7 @@ impl<'a> Renderer<'a> {
                         title: &a.meta.title,
                         url: b.href(a.path()),
                     },
-                    faqs: faqs(a),
+                    faqs: faqs_elsewhere(a, &b.href(a.path())),
                 })
             })
             .collect();
@@ -268,6 +275,7 @@ impl<'a> Renderer<'a> {
                 author: b.author(a),
                 reviewed_by: a.meta.reviewed_by.as_ref(),
                 last_reviewed: a.meta.last_reviewed,
+                next_review: evidence::review(site, a.meta.last_reviewed, None).next_review,
                 reading_time: a.reading_time(),
                 word_count: a.body().words,
                 toc,
@@ -276,7 +284,7 @@ impl<'a> Renderer<'a> {
                 techniques: a.techniques.iter().map(|&t| techniques[t].clone()).collect(),
                 benefits: self.benefit_link_values(a, benefits),
                 faqs: faqs(a),
-                references: &a.meta.references,
+                references: evidence::sources(&a.meta.references, &a.render.cited),
                 tags: &a.meta.tags,
                 image,
                 extra: &a.meta.extra,

@@ -31,6 +31,12 @@ pub enum Input {
     TechniqueListing(usize),
     /// The listings of every technique, in order.
     AllTechniqueListings,
+    /// Everything of one benefit's profile: front matter and rendered Markdown.
+    Benefit(usize),
+    /// What other pages show of a benefit: name, evidence grade, summary, URL.
+    BenefitListing(usize),
+    /// The listings of every benefit, in order.
+    AllBenefitListings,
     /// Everything of one plain page.
     Page(usize),
     /// Everything of the home page's content file.
@@ -150,6 +156,7 @@ pub fn plan(site: &Site) -> Vec<Planned> {
             inputs.push(ArticleListing(newer));
         }
         inputs.extend(a.techniques.iter().map(|&t| TechniqueListing(t)));
+        inputs.extend(a.benefits.iter().map(|&(b, _)| BenefitListing(b)));
         Planned {
             path: article_file(site, i),
             kind: PageKind::Article(i),
@@ -172,13 +179,16 @@ pub fn plan(site: &Site) -> Vec<Planned> {
             inputs,
         });
     }
+    let mut benefits = lists();
+    benefits.push(AllBenefitListings);
     out.push(Planned {
         path: out_path("/benefits/"),
         kind: PageKind::BenefitList,
-        inputs: lists(),
+        inputs: benefits,
     });
     for (i, b) in site.benefits.iter().enumerate() {
         let mut inputs = techniques.clone();
+        inputs.extend([Benefit(i), BenefitListing(i)]);
         inputs.extend(b.articles.iter().map(|&a| ArticleListing(a)));
         out.push(Planned {
             path: out_path(&b.path),
@@ -206,6 +216,7 @@ pub fn plan(site: &Site) -> Vec<Planned> {
     // The sitemap lists every page (and the dates of articles); the feed the newest
     // articles; robots.txt only the base URL.
     let mut sitemap = lists();
+    sitemap.push(AllBenefitListings);
     sitemap.extend((0..site.pages.len()).map(Page));
     out.push(Planned {
         path: "sitemap.xml".into(),

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use tera::{Context, Tera};
 
 use super::context::{self, Builder, Link};
+use super::evidence::{BenefitLink, EvidenceCtx};
 use super::pages::Output;
 use super::plan::{PageKind, Planned, article_file};
 use super::templates::{template_error, template_sources};
@@ -149,22 +150,26 @@ impl<'a> Renderer<'a> {
     fn benefit_values(&self) -> Vec<tera::Value> {
         (self.site.benefits.iter())
             .map(|b| {
-                tera::Value::from_serializable(&Link {
+                tera::Value::from_serializable(&BenefitLink {
                     name: b.name.clone(),
                     url: self.b.href(&b.path),
+                    evidence: b.evidence().map(EvidenceCtx::from),
                 })
             })
             .collect()
     }
 
-    /// The links to `a`'s benefits, named as `a` spells them: the shared value of
-    /// `shared` (from [`Renderer::benefit_values`]) where it spells them alike, as most
-    /// articles do, else a link of its own.
+    /// The links to `a`'s benefits (see [`Builder::benefit_link`]): the shared value of
+    /// `shared` (from [`Renderer::benefit_values`]) where the benefit has a profile or
+    /// `a` spells it as the benefit is named, as most articles do, else a link of its own.
     pub(super) fn benefit_link_values(&self, a: &Article, shared: &[tera::Value]) -> Vec<tera::Value> {
         (a.benefits.iter())
-            .map(|&(i, pos)| match shared.get(i) {
-                Some(v) if a.benefit_name(pos) == self.site.benefits[i].name => v.clone(),
-                _ => tera::Value::from_serializable(&self.b.benefit_link(a, i, pos)),
+            .map(|&(i, pos)| {
+                let b = &self.site.benefits[i];
+                match shared.get(i) {
+                    Some(v) if b.profile.is_some() || a.benefit_name(pos) == b.name => v.clone(),
+                    _ => tera::Value::from_serializable(&self.b.benefit_link(a, i, pos)),
+                }
             })
             .collect()
     }
@@ -269,6 +274,36 @@ impl<'a> Renderer<'a> {
             Err(super::limits::Failure::Write(e)) => Err(RenderError::Write(e)),
         }
     }
+}
+
+/// An FAQ group's `faqs` on the FAQ page: [`faqs`], with the citations of the answers
+/// leading to the source list on the article's page at `url` (see
+/// [`super::evidence::answer_elsewhere`]).
+pub(super) fn faqs_elsewhere(a: &Article, url: &str) -> tera::Value {
+    let shared = faqs(a);
+    let Some(items) = shared.as_array() else {
+        return shared;
+    };
+    fn field<'v>(item: &'v tera::Value, key: &'v str) -> &'v str {
+        item.get_from_path(key).and_then(|v| v.as_str()).unwrap_or_default()
+    }
+    if !items.iter().any(|item| super::evidence::cites(field(item, "answer"))) {
+        return shared;
+    }
+    #[derive(serde::Serialize)]
+    struct Fields<'a> {
+        id: &'a str,
+        question: &'a str,
+        answer: String,
+    }
+    let items = items.iter().map(|item| {
+        tera::Value::from_serializable(&Fields {
+            id: field(item, "id"),
+            question: field(item, "question"),
+            answer: super::evidence::answer_elsewhere(field(item, "answer"), url),
+        })
+    });
+    tera::Value::from(items.collect::<Vec<_>>())
 }
 
 /// `article.faqs` and an FAQ group's `faqs`: the template value of article `a`'s FAQs,

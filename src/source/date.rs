@@ -78,6 +78,13 @@ impl Date {
         self.0.duration_since(EPOCH).as_secs() / 86_400
     }
 
+    /// The date `days` days later (earlier when negative), kept within the calendar
+    /// jiff knows (years -9999 to 9999).
+    pub fn plus_days(&self, days: i64) -> Date {
+        let span = jiff::Span::new().days(days.clamp(-7_304_484, 7_304_484));
+        Date(self.0.saturating_add(span))
+    }
+
     /// Today's date where the user is: the system's time zone (`TZ` when set). Only for
     /// scaffolding new files and judging review ages, never for build output.
     pub fn today() -> Date {
@@ -171,6 +178,16 @@ impl Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_are_added_across_months_and_leap_years() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        assert_eq!(d("2024-03-01").plus_days(365), d("2025-03-01"));
+        assert_eq!(d("2023-03-01").plus_days(365), d("2024-02-29"));
+        assert_eq!(d("2025-03-01").plus_days(180), d("2025-08-28"));
+        assert_eq!(d("2025-03-01").plus_days(-1), d("2025-02-28"));
+        assert_eq!(d("9999-12-01").plus_days(i64::MAX).iso(), "9999-12-31");
+    }
 
     /// The days of each month, written out independently of the code under test.
     fn month_days(year: u16, month: u8) -> u8 {

@@ -1,8 +1,8 @@
-//! Finding the site's source files: which Markdown files are articles, techniques or
-//! pages, and which other files are copied as they are. Editor leftovers (backups, swap,
-//! lock and temporary files: [`is_ignored`], the one list) are ignored; symlinks that
-//! lead outside the site are refused, and those followed are recorded ([`Link`]) so that
-//! watch mode can watch what they point at.
+//! Finding the site's source files: which Markdown files are articles, techniques,
+//! benefit profiles or pages, and which other files are copied as they are. Editor
+//! leftovers (backups, swap, lock and temporary files: [`is_ignored`], the one list) are
+//! ignored; symlinks that lead outside the site are refused, and those followed are
+//! recorded ([`Link`]) so that watch mode can watch what they point at.
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +21,8 @@ pub enum Kind {
     Technique,
     /// `content/pages/*.md`.
     Page,
+    /// `content/benefits/*.md`.
+    Benefit,
 }
 
 /// A Markdown source with its kind.
@@ -115,6 +117,7 @@ fn kind_of(rel_in_content: &Path) -> Option<Kind> {
         (Some(dir), Some(_), None) if dir == "articles" => Some(Kind::Article),
         (Some(dir), Some(_), None) if dir == "techniques" => Some(Kind::Technique),
         (Some(dir), Some(_), None) if dir == "pages" => Some(Kind::Page),
+        (Some(dir), Some(_), None) if dir == "benefits" => Some(Kind::Benefit),
         _ => None,
     }
 }
@@ -233,9 +236,9 @@ pub fn discover(root: &Path) -> Sources {
                 sources.problems.push(
                     Diagnostic::warning(
                         &rel,
-                        "this Markdown file is not in articles/, techniques/ or pages/, so it is not published",
+                        "this Markdown file is not in articles/, techniques/, benefits/ or pages/, so it is not published",
                     )
-                    .help("move it to content/articles/, content/techniques/ or content/pages/"),
+                    .help("move it to content/articles/, content/techniques/, content/benefits/ or content/pages/"),
                 );
             }
             None => {

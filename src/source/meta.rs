@@ -96,13 +96,16 @@ pub struct Faq {
     pub answer: String,
 }
 
-/// A source the article relies on.
+/// A source a page relies on.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(
     deny_unknown_fields,
     expecting = "a mapping with keys title, url, publisher and year"
 )]
 pub struct Reference {
+    /// The name `[@id]` cites the source by in the page's Markdown (`[a-z0-9-]+`,
+    /// unique in its file).
+    pub id: Option<String>,
     /// The source's title.
     pub title: String,
     /// Where the source can be read.
@@ -154,6 +157,13 @@ pub struct TechniqueMeta {
     /// When to avoid the technique (contraindications).
     #[serde(default)]
     pub avoid_if: Vec<String>,
+    /// The sources, shown as a numbered list.
+    #[serde(default)]
+    pub references: Vec<Reference>,
+    /// The clinical reviewer.
+    pub reviewed_by: Option<Reviewer>,
+    /// When the profile was last checked for accuracy.
+    pub last_reviewed: Option<Date>,
     /// Free data handed to templates.
     #[serde(default)]
     pub extra: Extra,
@@ -168,6 +178,101 @@ impl TechniqueMeta {
         "also_known_as",
         "good_for",
         "avoid_if",
+        "references",
+        "reviewed_by",
+        "last_reviewed",
+        "extra",
+    ];
+}
+
+/// How sure the research lets us be that a benefit is real, strongest first (the
+/// GRADE levels of certainty, and a level for too little research to judge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Evidence {
+    /// `high`: further research is very unlikely to change the picture.
+    High,
+    /// `moderate`: further research may well change the size of the effect.
+    Moderate,
+    /// `low`: further research is likely to change the picture.
+    Low,
+    /// `very-low`: the true effect may be quite different.
+    VeryLow,
+    /// `insufficient`: too little research to say.
+    Insufficient,
+}
+
+impl Evidence {
+    /// The value written in front matter and in `data-evidence`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Evidence::High => "high",
+            Evidence::Moderate => "moderate",
+            Evidence::Low => "low",
+            Evidence::VeryLow => "very-low",
+            Evidence::Insufficient => "insufficient",
+        }
+    }
+
+    /// The grade in plain words, as pages show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Evidence::High => "High certainty",
+            Evidence::Moderate => "Moderate certainty",
+            Evidence::Low => "Low certainty",
+            Evidence::VeryLow => "Very low certainty",
+            Evidence::Insufficient => "Not enough evidence",
+        }
+    }
+
+    /// 4 for `high` down to 0 for `insufficient`: how many marks a meter fills.
+    pub fn level(self) -> u8 {
+        match self {
+            Evidence::High => 4,
+            Evidence::Moderate => 3,
+            Evidence::Low => 2,
+            Evidence::VeryLow => 1,
+            Evidence::Insufficient => 0,
+        }
+    }
+}
+
+/// Front matter of `content/benefits/*.md`: one benefit, the strength of the evidence
+/// for it, and the sources.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BenefitMeta {
+    /// The benefit's name.
+    pub title: String,
+    /// What the research says, in a sentence or two.
+    pub summary: String,
+    /// How strong the evidence is.
+    pub evidence: Evidence,
+    /// The sources, shown as a numbered list.
+    #[serde(default)]
+    pub references: Vec<Reference>,
+    /// When the profile was last checked against its sources.
+    pub last_reviewed: Option<Date>,
+    /// The clinical reviewer.
+    pub reviewed_by: Option<Reviewer>,
+    /// Site paths the profile used to have (`/old-path/`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Free data handed to templates.
+    #[serde(default)]
+    pub extra: Extra,
+}
+
+impl BenefitMeta {
+    /// The top-level keys a benefit profile may use.
+    pub const KEYS: &'static [&'static str] = &[
+        "title",
+        "summary",
+        "evidence",
+        "references",
+        "last_reviewed",
+        "reviewed_by",
+        "aliases",
         "extra",
     ];
 }

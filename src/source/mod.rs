@@ -1,13 +1,14 @@
 //! The first stages: what a site is made of on disk. [`config`] reads site.yaml,
 //! [`discover`] walks `content/`, [`parse`] splits each file's front matter from its
 //! Markdown and reads it (through [`yaml`], typed YAML with located errors, into the
-//! [`meta`] types), and [`theme`] loads the templates, the static files and the ids the
-//! theme reserves.
+//! [`meta`] types, with [`references`] checking each file's sources), and [`theme`]
+//! loads the templates, the static files and the ids the theme reserves.
 
 pub mod config;
 pub mod date;
 pub mod discover;
 pub mod meta;
 pub mod parse;
+pub mod references;
 pub mod theme;
 pub mod yaml;

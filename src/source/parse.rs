@@ -9,7 +9,8 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::source::discover::{Kind, SourceFile};
-use crate::source::meta::{ArticleMeta, PageMeta, TechniqueMeta};
+use crate::source::meta::{ArticleMeta, BenefitMeta, PageMeta, Reference, TechniqueMeta};
+use crate::source::references;
 use crate::source::yaml::{self, Located};
 use crate::text::slug;
 
@@ -22,6 +23,20 @@ pub enum Meta {
     Technique(Arc<TechniqueMeta>),
     /// A plain page or the home page.
     Page(Arc<PageMeta>),
+    /// A benefit profile.
+    Benefit(Arc<BenefitMeta>),
+}
+
+impl Meta {
+    /// The sources the document lists (none for pages).
+    pub fn references(&self) -> &[Reference] {
+        match self {
+            Meta::Article(m) => &m.references,
+            Meta::Technique(m) => &m.references,
+            Meta::Benefit(m) => &m.references,
+            Meta::Page(_) => &[],
+        }
+    }
 }
 
 /// One parsed Markdown source.
@@ -98,7 +113,7 @@ impl Doc {
         match &self.meta {
             Meta::Article(m) => m.draft,
             Meta::Page(m) => m.draft,
-            Meta::Technique(_) => false,
+            Meta::Technique(_) | Meta::Benefit(_) => false,
         }
     }
 }
@@ -146,6 +161,9 @@ pub fn parse_one(source: &SourceFile) -> (Option<Doc>, Vec<Diagnostic>) {
         Kind::Page | Kind::Home => {
             yaml::parse::<PageMeta>(rel, &text, PageMeta::KEYS).map(|(m, l)| (Meta::Page(Arc::new(m)), l))
         }
+        Kind::Benefit => {
+            yaml::parse::<BenefitMeta>(rel, &text, BenefitMeta::KEYS).map(|(m, l)| (Meta::Benefit(Arc::new(m)), l))
+        }
     };
     let (meta, located) = match parsed {
         Ok(v) => v,
@@ -170,6 +188,7 @@ pub fn parse_one(source: &SourceFile) -> (Option<Doc>, Vec<Diagnostic>) {
         Kind::Technique => format!("/techniques/{slug}/").into(),
         Kind::Article => format!("/articles/{slug}/").into(),
         Kind::Page => format!("/{slug}/").into(),
+        Kind::Benefit => format!("/benefits/{slug}/").into(),
     };
     let doc = Doc {
         info: Arc::new(DocInfo {
@@ -199,7 +218,7 @@ fn slug_of(source: &SourceFile, meta: &Meta, located: &Located<'_>, problems: &m
     let explicit = match meta {
         Meta::Article(m) => m.slug.clone(),
         Meta::Page(m) => m.slug.clone(),
-        Meta::Technique(_) => None,
+        Meta::Technique(_) | Meta::Benefit(_) => None,
     };
     match explicit {
         Some(s) => {
@@ -317,19 +336,17 @@ fn check_fields(rel: &Path, meta: &Meta, located: &Located<'_>, problems: &mut V
                     );
                 }
             }
-            for r in &m.references {
-                if r.title.trim().is_empty() {
-                    problems.push(
-                        located
-                            .error(rel, located.key("references"), "a reference has an empty title")
-                            .help("name the publication"),
-                    );
-                }
-            }
+            references::check(rel, &m.references, located, problems);
         }
         Meta::Technique(m) => {
             non_empty(&m.title, "title", rel, located, problems);
             non_empty(&m.summary, "summary", rel, located, problems);
+            references::check(rel, &m.references, located, problems);
+        }
+        Meta::Benefit(m) => {
+            non_empty(&m.title, "title", rel, located, problems);
+            non_empty(&m.summary, "summary", rel, located, problems);
+            references::check(rel, &m.references, located, problems);
         }
         Meta::Page(m) => non_empty(&m.title, "title", rel, located, problems),
     }

@@ -182,31 +182,36 @@ impl<'a> Located<'a> {
     /// Where `needle` is written inside `key`'s block (e.g. one item of a list), falling
     /// back to the key's own position.
     pub fn item(&self, key: &str, needle: &str) -> Pos {
-        let Some(idx) = self.keys.iter().position(|k| k.name == key) else {
-            return self.key(key);
-        };
-        let first = self.keys[idx].line;
-        let last = self
-            .keys
-            .get(idx + 1)
-            .map_or(self.split.yaml_first_line + self.split.yaml.lines().count(), |k| k.line);
+        self.items(key, needle).next().unwrap_or_else(|| self.key(key))
+    }
+
+    /// Every line of `key`'s block where `needle` is written (the first place on each
+    /// line), in order: for the second of two equal items.
+    pub fn items<'n>(&self, key: &str, needle: &'n str) -> impl Iterator<Item = Pos> + use<'a, 'n> {
+        let idx = self.keys.iter().position(|k| k.name == key);
+        let (first, last) = idx.map_or((0, 0), |idx| {
+            let end = self
+                .keys
+                .get(idx + 1)
+                .map_or(self.split.yaml_first_line + self.split.yaml.lines().count(), |k| k.line);
+            (self.keys[idx].line, end)
+        });
         let lines = self.src.lines().skip(first.saturating_sub(1));
-        for (line, text) in (first..last).zip(lines) {
+        (first..last).zip(lines).filter_map(move |(line, text)| {
             let search_from = if line == first {
                 text.find(':').map_or(0, |c| c + 1)
             } else {
                 0
             };
-            if let Some(i) = text[search_from..].find(needle) {
+            text[search_from..].find(needle).map(|i| {
                 let start = search_from + i;
-                return Pos {
+                Pos {
                     line,
                     column: text[..start].chars().count() + 1,
                     len: needle.chars().count().max(1),
-                };
-            }
-        }
-        self.key(key)
+                }
+            })
+        })
     }
 
     fn line_text(&self, line: usize) -> &'a str {

@@ -188,7 +188,7 @@ function pageType(rel) {
 /** How much of a theme a page exercises, to pick the richest page of each type. */
 function richness(html) {
   const n = (re) => (html.match(re) || []).length;
-  return n(/<table/g) * 5 + n(/<details/g) * 2 + n(/<img/g) * 5 + n(/class="reviewed/g) * 3 + n(/rel="(prev|next)"/g) + n(/<li/g) / 50;
+  return n(/<table/g) * 5 + n(/<details/g) * 2 + n(/<img/g) * 5 + n(/class="reviewed/g) * 3 + n(/rel="(prev|next)"/g) + n(/<li/g) / 50 + n(/class="citation"/g) + n(/data-evidence/g);
 }
 
 function pagesOf(out) {
@@ -589,6 +589,83 @@ async function calloutChecks(context, theme, out, origin, axeSource) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Evidence: grades in words, citations and their links back
+
+const GRADE_WORDS = {
+  high: 'High certainty',
+  moderate: 'Moderate certainty',
+  low: 'Low certainty',
+  'very-low': 'Very low certainty',
+  insufficient: 'Not enough evidence',
+};
+
+/** Every `[data-evidence]` in <main>: its grade, its text, and whether it is seen. */
+function gradesInPage() {
+  return [...document.querySelectorAll('main [data-evidence]')].map((el) => {
+    const r = el.getBoundingClientRect();
+    return { grade: el.dataset.evidence, text: el.textContent.replace(/\s+/g, ' ').trim(), visible: r.width > 0 && r.height > 0 };
+  });
+}
+
+/** The citations of <main>, each with its source entry, and the links back of each entry. */
+function citationsInPage() {
+  const cites = [...document.querySelectorAll('main sup.citation a')].map((a) => {
+    const id = decodeURIComponent(a.getAttribute('href').replace(/^[^#]*#/, ''));
+    const target = document.getElementById(id);
+    return { href: a.getAttribute('href'), text: a.textContent, target: target ? target.tagName : null, number: target ? [...target.parentElement.children].indexOf(target) + 1 : 0 };
+  });
+  const backs = [...document.querySelectorAll('main a.backlink')].map((a) => {
+    const target = document.getElementById(a.getAttribute('href').slice(1));
+    const cites = target ? target.querySelector('sup.citation a') : null;
+    return { href: a.getAttribute('href'), name: a.getAttribute('aria-label') || a.textContent, lands: !!target, cites: !!cites || (target && target.tagName === 'DETAILS') };
+  });
+  return { cites, backs };
+}
+
+async function evidenceChecks(context, theme, origin, best) {
+  const page = await context.newPage();
+  try {
+    const grades = async (url) => {
+      await page.goto(`${origin}${url}`, { waitUntil: 'load' });
+      return page.evaluate(gradesInPage);
+    };
+    const wordsOk = (list) => list.length > 0 && list.every((g) => g.visible && g.text.includes(GRADE_WORDS[g.grade]));
+    const list = await grades('/benefits/');
+    const order = Object.keys(GRADE_WORDS);
+    const sorted = list.every((g, i) => i === 0 || order.indexOf(list[i - 1].grade) <= order.indexOf(g.grade));
+    record(`${theme} · /benefits/ shows each grade in words, strongest first (${list.length})`, wordsOk(list) && sorted, JSON.stringify(list));
+    for (const type of ['benefit', 'article']) {
+      const p = best.get(type);
+      if (!p) continue;
+      const found = await grades(p.url);
+      record(`${theme} · ${type} (${p.url}) shows grades in words (${found.length})`, wordsOk(found), JSON.stringify(found));
+    }
+    const article = best.get('article');
+    if (article) {
+      await page.goto(`${origin}${article.url}`, { waitUntil: 'load' });
+      const { cites, backs } = await page.evaluate(citationsInPage);
+      const citeProblems = cites.filter((c) => c.target !== 'LI' || c.text !== `[${c.number}]`);
+      record(`${theme} · ${article.url}: ${cites.length} citations, each [n] leading to source n`, cites.length > 0 && citeProblems.length === 0, JSON.stringify(citeProblems.slice(0, 5)));
+      const backProblems = backs.filter((b) => !b.lands || !b.cites || !b.name);
+      record(`${theme} · ${article.url}: ${backs.length} links back, each to a citation`, backs.length > 0 && backProblems.length === 0, JSON.stringify(backProblems.slice(0, 5)));
+      // Following a citation and its link back, as a reader would.
+      if (cites.length > 0 && backs.length > 0) {
+        await page.click(`main sup.citation a[href="${cites[0].href}"] >> nth=0`);
+        const atSource = await page.evaluate(() => location.hash);
+        const back = await page.evaluate((hash) => document.getElementById(hash.slice(1))?.querySelector('a.backlink')?.getAttribute('href'), atSource);
+        if (back) await page.click(`main a.backlink[href="${back}"]`);
+        const atCite = await page.evaluate(() => location.hash);
+        record(`${theme} · following citation ${cites[0].href} and its link back`, atSource === cites[0].href && atCite === back, `${atSource} then ${atCite} (${back})`);
+      }
+    }
+  } catch (e) {
+    record(`${theme} · evidence checks ran`, false, e.stack || String(e));
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Static checks of a theme
 
 function themeAssets(theme, out) {
@@ -602,7 +679,9 @@ function themeAssets(theme, out) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
       else if (/\.(css|js|mjs)$/.test(e.name)) {
-        const text = fs.readFileSync(p, 'utf8');
+        // As browsers get it: knead publishes stylesheets without comments and indentation.
+        const published = out && path.join(out, path.relative(dir, p));
+        const text = fs.readFileSync(published && fs.existsSync(published) ? published : p, 'utf8');
         bytes += Buffer.byteLength(text);
         files.push(path.relative(dir, p));
         for (const m of text.matchAll(/(@import|url\(\s*['"]?(https?:)?\/\/|fetch\(|XMLHttpRequest)/g)) external.push(`${path.relative(dir, p)}: ${m[0]}`);
@@ -1079,6 +1158,7 @@ async function main() {
     for (const b of builds) {
       const best = await checkTheme(context, b.theme, b.out, b.origin, axeSource, net);
       await calloutChecks(context, b.theme, b.out, b.origin, axeSource);
+      await evidenceChecks(context, b.theme, b.origin, best);
       if (SCREENSHOTS_DIR) await screenshots(context, b.theme, b.origin, best);
       await searchChecks(context, b.theme, b.origin, '/', axeSource, net);
     }

@@ -1,5 +1,6 @@
 //! Text from front matter and site.yaml that holds `<script>`, `</script>`, quotes and
-//! `&` is escaped everywhere it goes, with both bundled themes: HTML text, attributes
+//! `&` (benefit profiles and sources included) is escaped everywhere it goes, with both
+//! bundled themes: HTML text, attributes
 //! (meta description, Open Graph), the JSON-LD (which no value can close), the Atom feed
 //! and the sitemap (both parsed with a real XML parser).
 
@@ -32,7 +33,7 @@ fn hostile_site(theme: &str) -> Site {
     site.write(
         "content/articles/first.md",
         &format!(
-            "---\ntitle: {}\ndescription: {}\ndate: 2025-03-01\nauthor: {}\nlast_reviewed: 2025-06-02\nreviewed_by:\n  name: {}\n  credentials: {}\ntechniques: [swedish]\nbenefits: [{}]\nfaqs:\n  - question: {}\n    answer: {}\nreferences:\n  - title: {}\n    publisher: {}\n    year: 2015\n    url: \"https://example.org/?a=1&b=2\"\ntags: [{}]\nimage:\n  src: ../images/back.png\n  alt: {}\n---\n\nIntro.\n\n## Why it helps\n\nText.\n\n### Über die Massage\n\nMore.\n",
+            "---\ntitle: {}\ndescription: {}\ndate: 2025-03-01\nauthor: {}\nlast_reviewed: 2025-06-02\nreviewed_by:\n  name: {}\n  credentials: {}\ntechniques: [swedish]\nbenefits: [{}]\nfaqs:\n  - question: {}\n    answer: {}\nreferences:\n  - title: {}\n    id: a\n    publisher: {}\n    year: 2015\n    url: \"https://example.org/?a=1&b=2\"\ntags: [{}]\nimage:\n  src: ../images/back.png\n  alt: {}\n---\n\nIntro [@a].\n\n## Why it helps\n\nText.\n\n### Über die Massage\n\nMore.\n",
             named("Article"),
             named("Article description"),
             named("Author"),
@@ -50,10 +51,24 @@ fn hostile_site(theme: &str) -> Site {
     site.write(
         "content/techniques/swedish.md",
         &format!(
-            "---\ntitle: {}\nsummary: {}\npressure: light\nalso_known_as: [{h}]\ngood_for: [{h}]\navoid_if: [{h}]\n---\n\nGentle.\n",
+            "---\ntitle: {}\nsummary: {}\npressure: light\nalso_known_as: [{h}]\ngood_for: [{h}]\navoid_if: [{h}]\nlast_reviewed: 2025-06-02\nreviewed_by:\n  name: {h}\nreferences:\n  - id: t\n    title: {h}\n---\n\nGentle [@t].\n",
             named("Technique"),
             named("Summary"),
         ),
+    );
+    // With a profile, the article's benefit names it; every field of it is hostile too.
+    let benefit = knead::text::slug::slugify(&format!("Benefit {HOSTILE}"));
+    site.write(
+        &format!("content/benefits/{benefit}.md"),
+        &format!(
+            "---\ntitle: {}\nsummary: {}\nevidence: low\nlast_reviewed: 2025-06-02\nreviewed_by:\n  name: {h}\n  credentials: {h}\nreferences:\n  - id: b\n    title: {h}\n    publisher: {h}\n---\n\nText [@b].\n",
+            named("Benefit"),
+            named("Benefit summary"),
+        ),
+    );
+    site.write(
+        "content/benefits/sleep.md",
+        &format!("---\ntitle: Sleep\nsummary: {h}\nevidence: insufficient\nlast_reviewed: 2025-06-02\n---\n"),
     );
     site.write(
         "content/pages/about.md",
@@ -135,6 +150,7 @@ fn check_theme(theme: &str) {
                     "{theme}: {rel}: the JSON-LD does not carry the title exactly: {all:?}"
                 );
                 assert!(all.iter().any(|s| s == &format!("Question {HOSTILE}")), "{all:?}");
+                assert!(all.iter().any(|s| s == &format!("Reference {HOSTILE}")), "{all:?}");
             }
             if text.contains("Jerry&#x27;s") || text.contains("Jerry&#39;s") || text.contains("&lt;/script&gt;") {
                 escaped_somewhere += 1;

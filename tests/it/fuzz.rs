@@ -26,10 +26,11 @@ use std::time::{Duration, Instant};
 
 use knead::build::pipeline::Options;
 use knead::diagnostics::{Diagnostic, Diagnostics};
+use knead::markdown::citations::{Citing, Sources};
 use knead::markdown::links::LinkIndex;
 use knead::markdown::{Placement, TextOrigin};
 use knead::source::discover::{Kind, SourceFile};
-use knead::source::meta::{ArticleMeta, PageMeta, TechniqueMeta};
+use knead::source::meta::{ArticleMeta, BenefitMeta, PageMeta, Reference, TechniqueMeta};
 use knead::text::slug::{IdSet, ReservedIds};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
@@ -320,6 +321,7 @@ fn parse_every_kind(file: &Path, text: &str) {
         knead::source::yaml::parse::<ArticleMeta>(file, text, ArticleMeta::KEYS).err(),
         knead::source::yaml::parse::<TechniqueMeta>(file, text, TechniqueMeta::KEYS).err(),
         knead::source::yaml::parse::<PageMeta>(file, text, PageMeta::KEYS).err(),
+        knead::source::yaml::parse::<BenefitMeta>(file, text, BenefitMeta::KEYS).err(),
     ];
     for e in errs.into_iter().flatten() {
         render_all(e);
@@ -342,6 +344,7 @@ fn parse_from_disk(dir: &Path, bytes: &[u8]) {
         (Kind::Technique, "content/techniques/x.md"),
         (Kind::Page, "content/pages/x.md"),
         (Kind::Home, "content/index.md"),
+        (Kind::Benefit, "content/benefits/x.md"),
     ] {
         let path = dir.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -412,6 +415,18 @@ fn link_index(base: &str) -> LinkIndex {
     index
 }
 
+/// Sources with the ids `a` and `b` (and one without), for citations.
+fn citation_sources() -> Sources {
+    let reference = |id: Option<&str>| Reference {
+        id: id.map(str::to_owned),
+        title: "T".into(),
+        url: None,
+        publisher: None,
+        year: None,
+    };
+    Sources::new(&[reference(Some("a")), reference(None), reference(Some("b"))])
+}
+
 #[test]
 fn markdown() {
     let indexes = [link_index("/"), link_index("/sub/dir/")];
@@ -442,6 +457,7 @@ fn markdown() {
             } else {
                 Placement::Body(first_line + 1)
             };
+            let sources = citation_sources();
             let origin = TextOrigin {
                 file: Path::new("content/articles/a.md"),
                 file_text: &file_text,
@@ -450,6 +466,10 @@ fn markdown() {
                 page_path: page,
                 analyze: first_line % 2 == 0,
                 language: "en",
+                citing: (first_line % 3 != 0).then_some(Citing {
+                    sources: &sources,
+                    faq: (first_line % 3 == 2).then_some("faq-x"),
+                }),
             };
             let mut problems = Vec::new();
             let mut ids = page_ids();

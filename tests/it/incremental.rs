@@ -1,7 +1,8 @@
 //! The invariant of watch mode: after any sequence of edits, creations, deletions and
 //! renames (of sources, of the whole themes folder, and of the output folder itself), the
 //! incrementally rebuilt output is byte-identical to a clean build of the same sources.
-//! Random edit sequences on a generated site check it.
+//! Random edit sequences on a generated site check it, with and without benefit
+//! profiles, with citations in bodies, FAQ answers and profiles.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,25 @@ impl Rng {
 
 const TECHNIQUES: &[&str] = &["swedish", "deep-tissue", "trigger-point", "hot-stone"];
 const BENEFITS: &[&str] = &["Sleep", "Muscle tension", "Relaxation and stress", "sleep"];
+/// The profiles the names of `BENEFITS` resolve to.
+const PROFILES: &[&str] = &["sleep", "muscle-tension", "relaxation-and-stress"];
+const GRADES: &[&str] = &["high", "moderate", "low", "very-low", "insufficient"];
+
+/// A benefit profile: its grade, title and text vary, and it cites its own source.
+fn profile(rng: &mut Rng, slug: &str) -> String {
+    let grade = rng.pick(GRADES);
+    let title = if rng.below(3) == 0 {
+        format!("Title of {slug} {}", rng.below(100))
+    } else {
+        slug.replace('-', " ")
+    };
+    let cite = if rng.below(2) == 0 { " [@p-src]" } else { "" };
+    format!(
+        "---\ntitle: \"{title}\"\nsummary: \"About {slug} {}.\"\nevidence: {grade}\nlast_reviewed: 2025-0{}-01\nreferences:\n  - id: p-src\n    title: \"Profile source\"\n---\n\nWhat we know{cite}.\n\n## Part one\n\nMore.\n",
+        rng.below(10),
+        1 + rng.below(9),
+    )
+}
 
 fn article(rng: &mut Rng, n: usize, slugs: &[String]) -> String {
     let techniques: Vec<&str> = (0..rng.below(3)).map(|_| *rng.pick(TECHNIQUES)).collect();
@@ -40,7 +60,7 @@ fn article(rng: &mut Rng, n: usize, slugs: &[String]) -> String {
     let mut faqs = String::new();
     for q in 0..rng.below(3) {
         faqs.push_str(&format!(
-            "  - question: \"Question {q} of {n}?\"\n    answer: \"Answer {q}, see [home](/).\"\n"
+            "  - question: \"Question {q} of {n}?\"\n    answer: \"Answer {q} [@src-{n}], see [home](/).\"\n"
         ));
     }
     let link = if slugs.is_empty() {
@@ -49,7 +69,7 @@ fn article(rng: &mut Rng, n: usize, slugs: &[String]) -> String {
         format!("See [another](/articles/{}/).", rng.pick(slugs))
     };
     format!(
-        "---\ntitle: \"Article {n}\"\ndescription: \"About {n}.\"\ndate: 2025-0{}-1{}\ntechniques: [{}]\nbenefits: [{}]\nfaqs:\n{}references:\n  - title: \"Source {n}\"\n    url: \"https://example.org/{n}\"\n---\n\nIntro {n}. {link}\n\n## Part one\n\nText.\n\n<aside id=\"box\">Boxed.</aside>\n\n> [!NOTE]\n> A callout.\n\n## Part two\n\nMore text.\n",
+        "---\ntitle: \"Article {n}\"\ndescription: \"About {n}.\"\ndate: 2025-0{}-1{}\ntechniques: [{}]\nbenefits: [{}]\nfaqs:\n{}references:\n  - title: \"Other source\"\n  - title: \"Source {n}\"\n    id: src-{n}\n    url: \"https://example.org/{n}\"\n---\n\nIntro {n} [@src-{n}]. {link}\n\n## Part one\n\nText.\n\n<aside id=\"box\">Boxed.</aside>\n\n> [!NOTE]\n> A callout.\n\n## Part two\n\nMore text.\n",
         1 + rng.below(9),
         rng.below(10),
         techniques.join(", "),
@@ -107,7 +127,7 @@ impl World {
 
     /// Applies one random edit and returns the paths it touched.
     fn random_edit(&mut self) -> (String, Vec<PathBuf>) {
-        let op = self.rng.below(22);
+        let op = self.rng.below(26);
         let stems = self.stems();
         if stems.is_empty() && op < 12 {
             return self.add_article();
@@ -321,6 +341,33 @@ impl World {
                     ("themes added".into(), vec![dir])
                 }
             }
+            21 | 22 => {
+                let slug = *self.rng.pick(PROFILES);
+                let text = profile(&mut self.rng, slug);
+                (
+                    format!("profile {slug}"),
+                    vec![self.write(&format!("content/benefits/{slug}.md"), &text)],
+                )
+            }
+            23 => {
+                let slug = *self.rng.pick(PROFILES);
+                (
+                    format!("profile {slug} removed"),
+                    vec![self.remove(&format!("content/benefits/{slug}.md"))],
+                )
+            }
+            24 => {
+                // A citation of an id the article lacks (an error), or of the source
+                // without an id (the order of the list), or back again.
+                let new = if text.contains("[@src-") {
+                    text.replacen("[@src-", "[@nope-", 1)
+                } else if text.contains("  - title: \"Other source\"\n") {
+                    text.replace("  - title: \"Other source\"\n", "")
+                } else {
+                    text.replace("[@nope-", "[@src-")
+                };
+                set(self, new, "citation")
+            }
             _ => {
                 let n = self.rng.below(100);
                 let p = self.write(
@@ -385,8 +432,21 @@ fn new_world(root: &Path, seed: u64) -> World {
     for (path, bytes) in knead::source::theme::embedded_files() {
         w.write(&format!("themes/default/{path}"), &String::from_utf8_lossy(bytes));
     }
+    // Lists show each article's benefits with their grades (the default theme's cards do
+    // not), so a stale listing would show.
+    w.write(
+        "templates/partials/article-card.html",
+        "<li class=\"card\"><h3><a href=\"{{ a.url }}\">{{ a.title }}</a></h3><p>{% for b in a.benefits %}{{ b.name }} {% if b.evidence %}{{ b.evidence.label }}{% endif %}; {% endfor %}</p></li>",
+    );
     for _ in 0..5 {
         w.add_article();
+    }
+    // Half the sites have benefit profiles, so every article's benefits must name one.
+    if seed.is_multiple_of(2) {
+        for slug in PROFILES {
+            let text = profile(&mut w.rng, slug);
+            w.write(&format!("content/benefits/{slug}.md"), &text);
+        }
     }
     w
 }
@@ -485,7 +545,8 @@ fn an_edit_that_breaks_an_anchor_elsewhere_is_reported() {
     let root = tmp.path().join("site");
     let mut world = new_world(&root, 7);
     let a = article(&mut world.rng, 1, &[]);
-    let b = article(&mut world.rng, 2, &[]).replace("Intro 2.", "Intro 2. See [part one](a.md#part-one).");
+    let b = article(&mut world.rng, 2, &[])
+        .replace("Intro 2 [@src-2].", "Intro 2 [@src-2]. See [part one](a.md#part-one).");
     world.write("content/articles/a.md", &a);
     world.write("content/articles/b.md", &b);
     let mut inc = first_build(&root, &tmp.path().join("out"));
@@ -514,7 +575,7 @@ fn an_edit_that_removes_an_html_id_is_reported() {
     let root = tmp.path().join("site");
     let mut world = new_world(&root, 9);
     let a = article(&mut world.rng, 1, &[]);
-    let b = article(&mut world.rng, 2, &[]).replace("Intro 2.", "Intro 2. See [the box](a.md#box).");
+    let b = article(&mut world.rng, 2, &[]).replace("## Part one", "See [the box](a.md#box).\n\n## Part one");
     world.write("content/articles/a.md", &a);
     world.write("content/articles/b.md", &b);
     world.write("site.yaml", &site_yaml("Site", 2, "en"));

@@ -13,6 +13,7 @@ mod check;
 mod crash_safety;
 mod errors;
 mod escaping;
+mod evidence;
 mod external;
 mod fuzz;
 mod golden;

@@ -25,6 +25,18 @@ fn init_builds_and_checks_clean() {
     assert!(check.stdout.contains("0 errors, 0 warnings"), "{}", check.stdout);
     run(&site, &["build"]).ok();
     assert!(site.join("public/articles/welcome/index.html").is_file());
+    // The sample uses benefit profiles and citations.
+    let article = std::fs::read_to_string(site.join("public/articles/welcome/index.html")).unwrap();
+    assert!(
+        article.contains(r##"<sup class="citation"><a href="#ref-nice-ng59">[1]</a></sup>"##),
+        "{article}"
+    );
+    assert!(article.contains(r#"data-evidence="low""#));
+    let benefit = std::fs::read_to_string(site.join("public/benefits/relaxation-and-stress/index.html")).unwrap();
+    assert!(
+        benefit.contains("Low certainty") && benefit.contains("Next review due"),
+        "{benefit}"
+    );
     // init refuses a folder that holds files.
     let before = tree(&site);
     run(tmp.path(), &["init", "mysite"])
@@ -35,7 +47,7 @@ fn init_builds_and_checks_clean() {
     run(tmp.path(), &["init", "mysite", "--force"])
         .fails_with(2)
         .stderr_has(
-            "mysite/site.yaml already exists (and 24 more of the files it writes): knead init never overwrites a file",
+            "mysite/site.yaml already exists (and 28 more of the files it writes): knead init never overwrites a file",
         );
     assert!(before == tree(&site), "init changed a file");
     // A file is not a folder.
@@ -98,6 +110,11 @@ fn new_files_build() {
     run(&site, &["new", "article", "Heat or ice: which helps?"]).ok();
     run(&site, &["new", "technique", "Shiatsu"]).ok();
     run(&site, &["new", "page", "Contact us"]).ok();
+    run(&site, &["new", "benefit", "Better sleep"]).ok();
+    assert!(site.join("content/benefits/better-sleep.md").is_file());
+    let check = run(&site, &["check"]);
+    check.ok();
+    assert!(check.stdout.contains("0 errors, 0 warnings"), "{}", check.stdout);
     assert!(site.join("content/articles/heat-or-ice-which-helps.md").is_file());
     assert!(site.join("content/techniques/shiatsu.md").is_file());
     run(&site, &["build", "--drafts"]).ok();
@@ -107,6 +124,8 @@ fn new_files_build() {
     );
     assert!(site.join("public/techniques/shiatsu/index.html").is_file());
     assert!(site.join("public/contact-us/index.html").is_file());
+    let benefit = std::fs::read_to_string(site.join("public/benefits/better-sleep/index.html")).unwrap();
+    assert!(benefit.contains(r#"data-evidence="insufficient""#), "{benefit}");
     run(&site, &["new", "page", "Contact us"])
         .fails_with(2)
         .stderr_has("error: the page slug `contact-us` is already used by content/pages/contact-us.md");

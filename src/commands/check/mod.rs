@@ -4,6 +4,7 @@
 //! web address the site uses ([`external`]). Problems use the same format as build
 //! errors; `--format json` gives one machine-readable report.
 
+mod evidence;
 pub mod external;
 pub mod rules;
 

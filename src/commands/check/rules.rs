@@ -11,28 +11,28 @@ use crate::model::{Site, Sourced};
 use crate::source::date::Date;
 use crate::source::yaml::{self, Pos};
 
-use super::Grade;
+use super::{Grade, evidence};
 
 /// A file's text, read again only when a problem needs a position in it.
-struct Lazy<'a> {
+pub(super) struct Lazy<'a> {
     root: &'a Path,
     rel: &'a Path,
     text: Option<String>,
 }
 
 impl<'a> Lazy<'a> {
-    fn new(root: &'a Path, rel: &'a Path) -> Self {
+    pub(super) fn new(root: &'a Path, rel: &'a Path) -> Self {
         Lazy { root, rel, text: None }
     }
 
-    fn text(&mut self) -> &str {
+    pub(super) fn text(&mut self) -> &str {
         let (root, rel) = (self.root, self.rel);
         self.text
             .get_or_insert_with(|| std::fs::read_to_string(root.join(rel)).unwrap_or_default())
     }
 
     /// A diagnostic at a front matter position found by `find`.
-    fn at(
+    pub(super) fn at(
         &mut self,
         severity: fn(PathBuf, String) -> Diagnostic,
         find: impl Fn(&yaml::Located<'_>) -> Pos,
@@ -58,11 +58,11 @@ impl<'a> Lazy<'a> {
     }
 }
 
-fn warning(f: PathBuf, m: String) -> Diagnostic {
+pub(super) fn warning(f: PathBuf, m: String) -> Diagnostic {
     Diagnostic::warning(f, m)
 }
 
-fn error(f: PathBuf, m: String) -> Diagnostic {
+pub(super) fn error(f: PathBuf, m: String) -> Diagnostic {
     Diagnostic::error(f, m)
 }
 
@@ -189,55 +189,15 @@ pub fn run(site: &Site, root: &Path, today: Date) -> (Vec<Diagnostic>, Vec<Grade
         let m = &a.meta;
         title_length(&m.title, &mut file, &mut out);
         dates(m, today, &mut file, &mut out);
-        match m.last_reviewed {
-            None => out.push(
-                file.at(
-                    warning,
-                    |l| l.key("date"),
-                    "this article has no `last_reviewed` date".into(),
-                )
-                .help("review the article against its sources, then add `last_reviewed: YYYY-MM-DD`"),
-            ),
-            Some(r) => {
-                let age = today.days_since_epoch() - r.days_since_epoch();
-                if age > interval {
-                    out.push(
-                        file.at(
-                            warning,
-                            |l| l.key("last_reviewed"),
-                            format!(
-                                "last reviewed {age} days ago, more than the site's review interval of {interval} days"
-                            ),
-                        )
-                        .help("check the article against current guidelines and sources, then update `last_reviewed`"),
-                    );
-                } else if age < 0 {
-                    out.push(
-                        file.at(
-                            warning,
-                            |l| l.key("last_reviewed"),
-                            format!("`last_reviewed` ({r}) is in the future"),
-                        )
-                        .help("use the date the review was done"),
-                    );
-                }
-            }
-        }
-        for r in &m.references {
-            if let Some(url) = &r.url
-                && !is_web_url(url)
-            {
-                let needle = url.clone();
-                out.push(
-                    file.at(
-                        error,
-                        |l| l.item("references", &needle),
-                        format!("the source URL `{url}` is not a valid web address"),
-                    )
-                    .help("write the full address, starting with https://, or remove `url`"),
-                );
-            }
-        }
+        let review = evidence::Review {
+            what: "article",
+            last_reviewed: m.last_reviewed,
+            required: true,
+            interval,
+            today,
+        };
+        evidence::review_dates(&review, &mut file, &mut out);
+        evidence::source_urls(&m.references, &mut file, &mut out);
         let mut seen: Vec<String> = Vec::new();
         for f in &m.faqs {
             let key = f.question.trim().to_lowercase();
@@ -305,6 +265,7 @@ pub fn run(site: &Site, root: &Path, today: Date) -> (Vec<Diagnostic>, Vec<Grade
         title_length(&t.meta.title, &mut file, &mut out);
         outline(&t.render.body, &mut file, &mut out);
     }
+    evidence::run(site, root, today, &mut out);
     for p in site.pages.iter().chain(site.home.iter()) {
         let mut file = Lazy::new(root, p.rel());
         title_length(&p.meta.title, &mut file, &mut out);

@@ -1,4 +1,5 @@
-//! `knead new`: a new article, technique or page with its front matter filled in.
+//! `knead new`: a new article, technique, benefit profile or page with its front matter
+//! filled in.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +26,7 @@ enum Kind {
     Article,
     Technique,
     Page,
+    Benefit,
 }
 
 pub(super) fn run(args: NewArgs) -> Result<ExitCode, Failure> {
@@ -32,6 +34,7 @@ pub(super) fn run(args: NewArgs) -> Result<ExitCode, Failure> {
         Kind::Article => NewKind::Article,
         Kind::Technique => NewKind::Technique,
         Kind::Page => NewKind::Page,
+        Kind::Benefit => NewKind::Benefit,
     };
     let path = scaffold::new_content(&args.root, kind, &args.title)?;
     println!("Created {}", path.display());

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use knead::build::pipeline::Options;
+use knead::markdown::citations::Citing;
 use knead::markdown::{Placement, TextOrigin};
 
 use super::{link_index, page_ids, parse_every_kind, parse_from_disk, render_all};
@@ -118,6 +119,7 @@ fn fuzz_regressions() {
         let text = String::from_utf8_lossy(&bytes);
         parse_every_kind(Path::new("content/articles/x.md"), &text);
         parse_from_disk(dir.path(), &bytes);
+        let sources = super::citation_sources();
         let origin = TextOrigin {
             file: Path::new("content/articles/a.md"),
             file_text: &text,
@@ -126,6 +128,10 @@ fn fuzz_regressions() {
             page_path: "/articles/a/",
             analyze: true,
             language: "en",
+            citing: Some(Citing {
+                sources: &sources,
+                faq: None,
+            }),
         };
         let mut problems = Vec::new();
         let _ = knead::markdown::render(&text, &origin, &index, &mut page_ids(), &mut problems);

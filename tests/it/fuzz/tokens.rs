@@ -66,6 +66,10 @@ pub(super) const YAML_TOKENS: &[&str] = &[
     "faqs:\n  - question: ",
     "    answer: ",
     "references:\n  - title: ",
+    "  - id: ",
+    "    id: ",
+    "evidence: ",
+    "very-low",
     "    url: ",
     "    year: ",
     "tags: ",
@@ -107,6 +111,12 @@ pub(super) const YAML_TOKENS: &[&str] = &[
 ];
 
 pub(super) const MD_TOKENS: &[&str] = &[
+    "[@a]",
+    "[@a; @b]",
+    "[@nope]",
+    "[@",
+    "@a",
+    "; @",
     "\n",
     "\n\n",
     "\r\n",
