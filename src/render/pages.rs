@@ -6,10 +6,11 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::context::{ArticleCtx, BenefitCtx, ImageCtx, Link, PageCtx, TechniqueCtx, TitleLink};
-use super::plan::{PageKind, Planned};
+use super::context::{ArticleCtx, CountedLink, ImageCtx, Link, PageCtx, TechniqueCtx, TitleLink};
+use super::lists::{List, page_path};
+use super::plan::{HOME_ARTICLES, PageKind, Planned};
 use super::renderer::{Renderer, faqs};
-use super::{context, feeds, jsonld};
+use super::{context, feeds, jsonld, redirect};
 use crate::model::{Article, Sourced};
 
 /// What [`Renderer::output`] makes of a planned output.
@@ -26,6 +27,10 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let (template, c) = match p.kind {
             PageKind::Sitemap => return Output::Bytes(feeds::sitemap(site, &self.page_paths).into_bytes()),
+            PageKind::SitemapPart(k) => {
+                return Output::Bytes(feeds::sitemap_part(site, &self.page_paths, k).into_bytes());
+            }
+            PageKind::Redirect(list) => return Output::Bytes(redirect::page(site, list.path(site)).into_bytes()),
             PageKind::Feed => return Output::Bytes(feeds::atom(site).into_bytes()),
             PageKind::Robots => return Output::Bytes(feeds::robots(site).into_bytes()),
             PageKind::SearchScript => return Output::Bytes(crate::search::served_script().as_bytes().to_vec()),
@@ -38,13 +43,11 @@ impl<'a> Renderer<'a> {
             }
             PageKind::Search => ("search.html", self.search_page()),
             PageKind::Home => ("index.html", self.home()),
-            PageKind::ArticleList => ("articles.html", self.article_list()),
             PageKind::Article(i) => ("article.html", self.article(i, &site.articles[i])),
+            PageKind::List(list, n) => self.list_page(list, n),
             PageKind::TechniqueList => ("techniques.html", self.technique_list()),
-            PageKind::Technique(i) => ("technique.html", self.technique(i)),
-            PageKind::BenefitList => ("benefits.html", self.benefit_list()),
-            PageKind::Benefit(i) => ("benefit.html", self.benefit(i)),
-            PageKind::Faq => ("faq.html", self.faq()),
+            PageKind::BenefitList => ("benefits.html", self.counted_list("Benefits", "/benefits/")),
+            PageKind::TagList => ("tags.html", self.counted_list("Tags", "/tags/")),
             PageKind::Page(i) => ("page.html", self.page(i)),
             PageKind::NotFound => ("404.html", self.not_found()),
         };
@@ -86,21 +89,73 @@ impl<'a> Renderer<'a> {
         );
         c.insert_value(
             "articles",
-            tera::Value::from(self.summaries().iter().take(6).cloned().collect::<Vec<_>>()),
+            tera::Value::from(self.summaries().iter().take(HOME_ARTICLES).cloned().collect::<Vec<_>>()),
         );
         c.insert_value("techniques", tera::Value::from(self.technique_links().to_vec()));
         c
     }
 
-    /// `/articles/`: every article's summary.
-    fn article_list(&self) -> Context {
-        let b = &self.b;
-        let mut c = self.base(
-            b.meta("Articles", &self.site.config.description, "/articles/"),
-            b.crumbs(None),
-        );
-        c.insert_value("articles", tera::Value::from(self.summaries().to_vec()));
-        c
+    /// Page `n` of `list`: its template, and its context with the page's articles (their
+    /// summaries, or for the FAQ hub their FAQs) and `paginator`.
+    fn list_page(&self, list: List, n: usize) -> (&'static str, Context) {
+        let (site, b) = (self.site, &self.b);
+        let (name, path, pages) = (list.name(site), list.path(site), list.pages(site));
+        let title = match n {
+            1 => name.to_owned(),
+            _ => format!("{name}, page {n} of {pages}"),
+        };
+        let description = match list {
+            List::Technique(i) => site.techniques[i].meta.summary.clone(),
+            List::Benefit(_) => format!("Articles about massage for back pain and {}.", name.to_lowercase()),
+            List::Tag(_) => format!("Articles tagged {name}."),
+            List::Articles | List::Faq => site.config.description.clone(),
+        };
+        let section = match list {
+            List::Articles | List::Faq => None,
+            List::Technique(_) => Some(("Techniques", "/techniques/")),
+            List::Benefit(_) => Some(("Benefits", "/benefits/")),
+            List::Tag(_) => Some(("Tags", "/tags/")),
+        };
+        let mut trail: Vec<(&str, &str)> = section.into_iter().collect();
+        if n > 1 {
+            trail.push((name, path));
+        }
+        let mut c = self.base(b.meta(&title, &description, &page_path(path, n)), b.trail(&trail));
+        let total = list.len(site);
+        c.insert("paginator", &b.paginator(n, pages, total, |k| page_path(path, k)));
+        let items = list.page(site, n);
+        let template = match list {
+            List::Articles => "articles.html",
+            List::Faq => {
+                c.insert_value("groups", self.faq_groups(&items));
+                return ("faq.html", c);
+            }
+            List::Technique(i) => {
+                c.insert("technique", &self.technique_ctx(i));
+                "technique.html"
+            }
+            List::Benefit(i) => {
+                let x = &site.benefits[i];
+                let link = Link {
+                    name: x.name.clone(),
+                    url: b.href(&x.path),
+                };
+                c.insert("benefit", &link);
+                "benefit.html"
+            }
+            List::Tag(i) => {
+                let x = &site.tags[i];
+                let tag = CountedLink {
+                    name: &x.name,
+                    url: b.href(&x.path),
+                    count: total,
+                };
+                c.insert("tag", &tag);
+                "tag.html"
+            }
+        };
+        c.insert_value("articles", self.summaries_of(&items));
+        (template, c)
     }
 
     /// `/techniques/`: every technique's link.
@@ -114,86 +169,64 @@ impl<'a> Renderer<'a> {
         c
     }
 
-    /// `/techniques/<slug>/`: the technique and the summaries of the articles that use it.
-    fn technique(&self, i: usize) -> Context {
+    /// `technique` on the pages of technique `i`.
+    fn technique_ctx(&self, i: usize) -> TechniqueCtx<'_> {
         let (t, b) = (&self.site.techniques[i], &self.b);
-        let mut c = self.base(
-            b.meta(&t.meta.title, &t.meta.summary, t.path()),
-            b.crumbs(Some(("Techniques", "/techniques/"))),
-        );
-        c.insert(
-            "technique",
-            &TechniqueCtx {
-                title: &t.meta.title,
-                summary: &t.meta.summary,
-                pressure: t.meta.pressure,
-                also_known_as: &t.meta.also_known_as,
-                good_for: &t.meta.good_for,
-                avoid_if: &t.meta.avoid_if,
-                content: &t.render.body.html,
-                url: b.href(t.path()),
-                permalink: b.permalink(t.path()),
-                extra: &t.meta.extra,
-            },
-        );
-        c.insert_value("articles", self.summaries_of(&t.used_by));
+        TechniqueCtx {
+            title: &t.meta.title,
+            summary: &t.meta.summary,
+            pressure: t.meta.pressure,
+            also_known_as: &t.meta.also_known_as,
+            good_for: &t.meta.good_for,
+            avoid_if: &t.meta.avoid_if,
+            content: &t.render.body.html,
+            url: b.href(t.path()),
+            permalink: b.permalink(t.path()),
+            extra: &t.meta.extra,
+        }
+    }
+
+    /// `/benefits/` or `/tags/` (`title`, at `path`): every benefit or tag with its
+    /// number of articles, as `benefits` or `tags`.
+    fn counted_list(&self, title: &'static str, path: &str) -> Context {
+        let (site, b) = (self.site, &self.b);
+        let mut c = self.base(b.meta(title, &site.config.description, path), b.crumbs(None));
+        let counted = |name, path, count| CountedLink {
+            name,
+            url: b.href(path),
+            count,
+        };
+        let (key, list): (&str, Vec<CountedLink<'_>>) = match path {
+            "/tags/" => (
+                "tags",
+                (site.tags.iter())
+                    .map(|x| counted(&x.name, &x.path, x.articles.len()))
+                    .collect(),
+            ),
+            _ => (
+                "benefits",
+                (site.benefits.iter())
+                    .map(|x| counted(&x.name, &x.path, x.articles.len()))
+                    .collect(),
+            ),
+        };
+        c.insert(key, &list);
         c
     }
 
-    /// `/benefits/`: every benefit with its number of articles.
-    fn benefit_list(&self) -> Context {
-        let b = &self.b;
-        let mut c = self.base(
-            b.meta("Benefits", &self.site.config.description, "/benefits/"),
-            b.crumbs(None),
-        );
-        let list: Vec<BenefitCtx<'_>> = (self.site.benefits.iter())
-            .map(|x| BenefitCtx {
-                name: &x.name,
-                url: b.href(&x.path),
-                count: x.articles.len(),
-            })
-            .collect();
-        c.insert("benefits", &list);
-        c
-    }
-
-    /// `/benefits/<slug>/`: the summaries of the articles that claim the benefit.
-    fn benefit(&self, i: usize) -> Context {
-        let (x, b) = (&self.site.benefits[i], &self.b);
-        let description = format!("Articles about massage for back pain and {}.", x.name.to_lowercase());
-        let mut c = self.base(
-            b.meta(&x.name, &description, &x.path),
-            b.crumbs(Some(("Benefits", "/benefits/"))),
-        );
-        c.insert(
-            "benefit",
-            &Link {
-                name: x.name.clone(),
-                url: b.href(&x.path),
-            },
-        );
-        c.insert_value("articles", self.summaries_of(&x.articles));
-        c
-    }
-
-    /// `/faq/`: `groups`, for each article with FAQs, `{ article: { title, url }, faqs:
-    /// [{ id, question, answer }] }`. The FAQs are the values the article pages show,
-    /// shared rather than made again: the hub shows every answer of the site.
-    fn faq(&self) -> Context {
+    /// The FAQ hub's `groups` for the articles `items`: for each, `{ article: { title,
+    /// url }, faqs: [{ id, question, answer }] }`. The FAQs are the values the article
+    /// pages show, shared rather than made again.
+    fn faq_groups(&self, items: &[usize]) -> tera::Value {
         #[derive(Serialize)]
         struct Group<'a> {
             article: TitleLink<'a>,
             faqs: tera::Value,
         }
         let b = &self.b;
-        let mut c = self.base(
-            b.meta("Frequently asked questions", &self.site.config.description, "/faq/"),
-            b.crumbs(None),
-        );
-        let groups: Vec<tera::Value> = (self.site.articles.iter())
-            .filter(|a| !a.faqs().is_empty())
-            .map(|a| {
+        let groups: Vec<tera::Value> = (items.iter())
+            .map(|&i| {
+                let a = &self.site.articles[i];
                 tera::Value::from_serializable(&Group {
                     article: TitleLink {
                         title: &a.meta.title,
@@ -203,8 +236,7 @@ impl<'a> Renderer<'a> {
                 })
             })
             .collect();
-        c.insert_value("groups", tera::Value::from(groups));
-        c
+        tera::Value::from(groups)
     }
 
     /// `/<slug>/`: a plain page.
@@ -277,7 +309,7 @@ impl<'a> Renderer<'a> {
                 benefits: self.benefit_link_values(a, benefits),
                 faqs: faqs(a),
                 references: &a.meta.references,
-                tags: &a.meta.tags,
+                tags: b.tag_links(a),
                 image,
                 extra: &a.meta.extra,
             },

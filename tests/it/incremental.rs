@@ -1,6 +1,8 @@
 //! The invariant of watch mode: after any sequence of edits, creations, deletions and
 //! renames, the incrementally rebuilt output is byte-identical to a clean build of the
-//! same sources. Random edit sequences on a generated site check it.
+//! same sources. Random edit sequences on a generated site check it; its lists hold a
+//! few articles a page, so additions, deletions, date and tag changes move articles
+//! across page boundaries.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -30,12 +32,14 @@ impl Rng {
 
 const TECHNIQUES: &[&str] = &["swedish", "deep-tissue", "trigger-point", "hot-stone"];
 const BENEFITS: &[&str] = &["Sleep", "Muscle tension", "Relaxation and stress", "sleep"];
+const TAGS: &[&str] = &["posture", "Office work", "office-work", "sleep", "Sport"];
 
 fn article(rng: &mut Rng, n: usize, slugs: &[String]) -> String {
     let techniques: Vec<&str> = (0..rng.below(3)).map(|_| *rng.pick(TECHNIQUES)).collect();
     let benefits: Vec<String> = (0..rng.below(3))
         .map(|_| format!("\"{}\"", rng.pick(BENEFITS)))
         .collect();
+    let tags: Vec<String> = (0..rng.below(3)).map(|_| format!("\"{}\"", rng.pick(TAGS))).collect();
     let mut faqs = String::new();
     for q in 0..rng.below(3) {
         faqs.push_str(&format!(
@@ -48,11 +52,12 @@ fn article(rng: &mut Rng, n: usize, slugs: &[String]) -> String {
         format!("See [another](/articles/{}/).", rng.pick(slugs))
     };
     format!(
-        "---\ntitle: \"Article {n}\"\ndescription: \"About {n}.\"\ndate: 2025-0{}-1{}\ntechniques: [{}]\nbenefits: [{}]\nfaqs:\n{}references:\n  - title: \"Source {n}\"\n    url: \"https://example.org/{n}\"\n---\n\nIntro {n}. {link}\n\n## Part one\n\nText.\n\n## Part two\n\nMore text.\n",
+        "---\ntitle: \"Article {n}\"\ndescription: \"About {n}.\"\ndate: 2025-0{}-1{}\ntechniques: [{}]\nbenefits: [{}]\ntags: [{}]\nfaqs:\n{}references:\n  - title: \"Source {n}\"\n    url: \"https://example.org/{n}\"\n---\n\nIntro {n}. {link}\n\n## Part one\n\nText.\n\n## Part two\n\nMore text.\n",
         1 + rng.below(9),
         rng.below(10),
         techniques.join(", "),
         benefits.join(", "),
+        tags.join(", "),
         if faqs.is_empty() { "  []\n".to_owned() } else { faqs },
     )
     .replace("faqs:\n  []\n", "faqs: []\n")
@@ -64,14 +69,16 @@ fn technique(slug: &str, title: &str, pressure: &str) -> String {
     )
 }
 
-fn site_yaml(title: &str, menu_about: bool) -> String {
+/// Small list pages, so that lists of a few articles span several pages and edits move
+/// articles across their boundaries.
+fn site_yaml(title: &str, menu_about: bool, paginate_by: usize) -> String {
     let about = if menu_about {
         "  - name: About\n    url: pages/about.md\n"
     } else {
         ""
     };
     format!(
-        "title: \"{title}\"\nbase_url: \"https://example.org/sub/\"\ndescription: \"A site.\"\ndisclaimer: \"Not advice. See [about](/about/).\"\nmenu:\n  - name: Articles\n    url: /articles/\n{about}"
+        "title: \"{title}\"\nbase_url: \"https://example.org/sub/\"\ndescription: \"A site.\"\npaginate_by: {paginate_by}\ndisclaimer: \"Not advice. See [about](/about/).\"\nmenu:\n  - name: Articles\n    url: /articles/\n{about}"
     )
 }
 
@@ -102,7 +109,7 @@ impl World {
 
     /// Applies one random edit and returns the paths it touched.
     fn random_edit(&mut self) -> (String, Vec<PathBuf>) {
-        let op = self.rng.below(20);
+        let op = self.rng.below(21);
         let stems = self.stems();
         if stems.is_empty() && op < 12 {
             return self.add_article();
@@ -207,9 +214,10 @@ impl World {
             14 => {
                 let title = format!("Site {}", self.rng.below(100));
                 let menu = self.rng.below(2) == 0;
+                let paginate_by = 1 + self.rng.below(3);
                 (
                     "site.yaml".into(),
-                    vec![self.write("site.yaml", &site_yaml(&title, menu))],
+                    vec![self.write("site.yaml", &site_yaml(&title, menu, paginate_by))],
                 )
             }
             15 => {
@@ -246,6 +254,13 @@ impl World {
             18 => {
                 // A broken file; a later edit of the same file repairs it.
                 set(self, text.replace("title:", "titel:"), "break")
+            }
+            19 => {
+                let tags: Vec<String> = (0..self.rng.below(3))
+                    .map(|_| format!("\"{}\"", self.rng.pick(TAGS)))
+                    .collect();
+                let new = regex_line(&text, "tags: ", &format!("tags: [{}]", tags.join(", ")));
+                set(self, new, "tags")
             }
             _ => {
                 let n = self.rng.below(100);
@@ -293,7 +308,7 @@ fn new_world(root: &Path, seed: u64) -> World {
         rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
         counter: 0,
     };
-    w.write("site.yaml", &site_yaml("Site", true));
+    w.write("site.yaml", &site_yaml("Site", true, 2));
     w.write("content/index.md", "---\ntitle: \"Home\"\n---\n\nWelcome.\n");
     w.write(
         "content/pages/about.md",

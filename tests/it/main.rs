@@ -18,6 +18,7 @@ mod golden;
 mod idle;
 mod incremental;
 mod one_writer;
+mod pagination;
 mod scaffold;
 mod serve;
 mod slugs;
