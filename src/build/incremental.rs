@@ -82,8 +82,8 @@ pub struct Incremental {
     docs: FxHashMap<Arc<str>, Parsed>,
     next_version: u64,
     markdown: MarkdownCache,
-    /// The last build's plan, and its number of search shards.
-    plan: Option<(usize, Vec<render::Planned>)>,
+    /// The last build's plan, with its number of search shards and `paginate_by`.
+    plan: Option<((usize, usize), Vec<render::Planned>)>,
     index_generation: u64,
     fingerprints: Fingerprints,
     written: Option<Written>,
@@ -328,11 +328,12 @@ impl Incremental {
         let same_outline = markdown.same_outline(&self.markdown);
         self.markdown = markdown;
 
-        // Every output and its inputs: the last build's plan while the front-matter stage
-        // and the number of search shards are unchanged (the plan depends on nothing else).
-        let shards = crate::search::layout(&site).shards;
+        // Every output and its inputs: the last build's plan while the front-matter stage,
+        // the number of search shards and the size of list pages are unchanged (the plan
+        // depends on nothing else).
+        let shape = (crate::search::layout(&site).shards, site.config.paginate_by);
         let plan = match self.plan.take() {
-            Some((n, plan)) if same_outline && n == shards && !first => plan,
+            Some((was, plan)) if same_outline && was == shape && !first => plan,
             _ => render::plan(&site),
         };
         lap("plan");
@@ -468,7 +469,7 @@ impl Incremental {
                 self.written = Some(Written { pages, copies });
             }
         }
-        self.plan = Some((shards, plan));
+        self.plan = Some((shape, plan));
         self.mark = output::Mark::of(&self.out);
         self.pending_copies.clear();
         Ok(Outcome {

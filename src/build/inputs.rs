@@ -12,8 +12,8 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use crate::model::{Site, Sourced};
-use crate::render::Input;
 use crate::render::context::Builder;
+use crate::render::{Input, List};
 
 /// Fingerprints of content files, kept across rebuilds.
 #[derive(Default)]
@@ -38,7 +38,7 @@ pub(super) struct Values {
     article_listing: Vec<u64>,
     all_article_listings: u64,
     article_faqs: Vec<u64>,
-    all_article_faqs: u64,
+    lists: FxHashMap<List, u64>,
     technique: Vec<u64>,
     technique_listing: Vec<u64>,
     all_technique_listings: u64,
@@ -76,8 +76,8 @@ impl Values {
             article,
             all_article_listings: hash_of(&article_listing),
             article_listing,
-            all_article_faqs: hash_of(&article_faqs),
             article_faqs,
+            lists: List::all(site).map(|l| (l, list_value(site, l))).collect(),
             technique: site.techniques.iter().map(|t| source(t.key())).collect(),
             all_technique_listings: hash_of(&technique_listing),
             technique_listing,
@@ -93,6 +93,10 @@ impl Values {
         }
     }
 
+    /// A hash of the values of `inputs`, in order. Each value is hashed with its kind of
+    /// input but without the index the input carries: values identify their source, so
+    /// a list page whose articles did not change keeps its stamp when an edit elsewhere
+    /// moved them in the site's order.
     pub(super) fn stamp(&self, inputs: &[Input]) -> u64 {
         let mut h = FxHasher::default();
         for input in inputs {
@@ -102,7 +106,7 @@ impl Values {
                 Input::ArticleListing(i) => self.article_listing[i],
                 Input::AllArticleListings => self.all_article_listings,
                 Input::ArticleFaqs(i) => self.article_faqs[i],
-                Input::AllArticleFaqs => self.all_article_faqs,
+                Input::List(l) => self.lists.get(&l).copied().unwrap_or(0),
                 Input::Technique(i) => self.technique[i],
                 Input::TechniqueListing(i) => self.technique_listing[i],
                 Input::AllTechniqueListings => self.all_technique_listings,
@@ -114,10 +118,20 @@ impl Values {
                 Input::SearchShard(i) => self.search_shards.get(i).copied().unwrap_or(0),
                 Input::SearchManifest => self.search_manifest,
             };
-            (*input, value).hash(&mut h);
+            (std::mem::discriminant(input), value).hash(&mut h);
         }
         h.finish()
     }
+}
+
+/// The value of [`Input::List`]: what every page of a list shows of the list itself.
+fn list_value(site: &Site, list: List) -> u64 {
+    hash_of((
+        list.name(site),
+        list.path(site),
+        list.len(site),
+        site.config.paginate_by,
+    ))
 }
 
 /// The value of each benefit's listing: what lists and article pages show of it.

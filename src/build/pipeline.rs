@@ -99,6 +99,10 @@ pub fn check_site_folder(root: &Path) -> Result<(), Failure> {
     }
 }
 
+/// The bytes of Markdown bodies a clean build holds in memory between parsing and
+/// rendering; the bodies past it are read again when rendered.
+const BODIES_HELD: usize = 128 << 20;
+
 /// A site ready to render: the model, the theme and its compiled templates.
 pub struct Prepared {
     /// The model.
@@ -148,7 +152,10 @@ fn prepare_into(
     let mut sources = discover::discover(&opts.root);
     progress.sources = sources.markdown.len();
     lap("discover");
-    let (docs, parse_problems) = parse::parse_all(&sources.markdown);
+    // A clean build holds the bodies of a large site's first files only; the others are
+    // read again when rendered (knead check keeps every text to its end).
+    let budget = if opts.analyze { usize::MAX } else { BODIES_HELD };
+    let (docs, parse_problems) = parse::parse_all_holding(&sources.markdown, budget);
     lap("parse");
     let theme = config.as_ref().ok().map(|c| stages::load_theme(&opts.root, &c.theme));
     let ready = stages::gather(

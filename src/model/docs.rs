@@ -18,7 +18,7 @@ use crate::source::parse::{Doc, Meta};
 use crate::source::yaml::Pos;
 use crate::text::slug::{self, IdSet, ReservedIds};
 
-use super::{FaqItem, FaqMemo};
+use super::FaqItem;
 
 /// The rendered Markdown of one document.
 #[derive(Debug, Clone, Default)]
@@ -27,8 +27,6 @@ pub struct DocRender {
     pub body: Rendered,
     /// FAQs (articles only).
     pub faqs: Vec<FaqItem>,
-    /// What the render stage made of `faqs` (see [`FaqMemo`]).
-    pub faq_memo: FaqMemo,
     /// Every id of the content on the page: headings and FAQs.
     pub anchors: crate::text::slug::Anchors,
     /// Problems in links and images.
@@ -76,9 +74,18 @@ fn dir_of(content_path: &str) -> &str {
 
 fn render_doc(d: &Doc, index: &LinkIndex, reserved: &Arc<ReservedIds>, analyze: bool, language: &str) -> DocRender {
     let sources = Sources::new(d.meta.references());
+    let text = match d.full_text() {
+        Ok(text) => text,
+        Err(problem) => {
+            return DocRender {
+                problems: vec![problem],
+                ..DocRender::default()
+            };
+        }
+    };
     let origin = TextOrigin {
         file: &d.rel,
-        file_text: &d.text,
+        file_text: &text,
         placement: Placement::Body(d.body_first_line),
         source_dir: dir_of(&d.content_path),
         page_path: &d.path,
@@ -97,7 +104,8 @@ fn render_doc(d: &Doc, index: &LinkIndex, reserved: &Arc<ReservedIds>, analyze: 
         ids.unique(&anchor);
     }
     let mut problems = Vec::new();
-    let mut body = markdown::render(d.body(), &origin, index, &mut ids, &mut problems);
+    let body_text = text.get(d.body_start..).unwrap_or_default();
+    let mut body = markdown::render(body_text, &origin, index, &mut ids, &mut problems);
     let mut answers = Vec::new();
     let faqs = match &d.meta {
         Meta::Article(m) => render_faqs(d, m, &origin, index, &mut ids, &mut problems, &mut answers),
@@ -121,7 +129,6 @@ fn render_doc(d: &Doc, index: &LinkIndex, reserved: &Arc<ReservedIds>, analyze: 
         cited: sources.into_cited(),
         body,
         faqs,
-        faq_memo: FaqMemo::default(),
         anchors: ids.into_anchors(),
         problems,
         search,
@@ -175,8 +182,7 @@ fn render_faqs(
 }
 
 /// Called with a fresh render and its number (its place in `positions`); returns true
-/// when it used the render, whose body HTML is then dropped (and the FAQ answers' HTML,
-/// once the render stage holds it in the FAQ memo).
+/// when it used the render, whose body HTML is then dropped.
 pub type EachRender<'a> = dyn Fn(usize, &Arc<DocRender>) -> bool + Sync + 'a;
 
 /// Renders the documents of `docs` at `positions` (in parallel), reusing `cache` where it
@@ -240,10 +246,6 @@ pub fn render_all(
                 if let Some(m) = Arc::get_mut(r) {
                     if used {
                         m.body.html = String::new();
-                        // The FAQ hub takes the answers from the render stage's values.
-                        if m.faq_memo.is_made() {
-                            m.faqs.iter_mut().for_each(FaqItem::forget_answer);
-                        }
                     } else {
                         m.body.html.shrink_to_fit();
                     }
@@ -273,5 +275,42 @@ pub fn render_all(
     super::Renders {
         docs: renders,
         cache: next,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::discover::{Kind, SourceFile};
+
+    /// A body left on disk renders as the body held in memory, messages included.
+    #[test]
+    fn a_body_read_again_renders_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.md");
+        std::fs::write(
+            &path,
+            "---\ntitle: \"T\"\n---\n\n## Part\n\nSee [there](/nowhere/) and ![](a.png).\n",
+        )
+        .unwrap();
+        let sources = [SourceFile {
+            kind: Kind::Page,
+            rel: "content/pages/x.md".into(),
+            path,
+        }];
+        let (held, _) = crate::source::parse::parse_all(&sources);
+        let (left, _) = crate::source::parse::parse_all_holding(&sources, 0);
+        assert!(left[0].body_on_disk.is_some());
+        let index = LinkIndex::new("/");
+        let ids = Arc::default();
+        let (a, b) = (
+            render_doc(&held[0], &index, &ids, false, "en"),
+            render_doc(&left[0], &index, &ids, false, "en"),
+        );
+        assert_eq!(a.body.html, b.body.html);
+        assert!(a.body.html.contains("<h2 id=\"part\">"), "{}", a.body.html);
+        let shown = |r: &DocRender| r.problems.iter().map(|p| p.render(false)).collect::<Vec<_>>();
+        assert_eq!(shown(&a), shown(&b));
+        assert_eq!(a.problems.len(), 3, "{:?}", shown(&a));
     }
 }

@@ -27,7 +27,7 @@ use crate::text::slug::{IdSet, ReservedIds};
 
 pub use benefits::Profile;
 pub use docs::{DocRender, MarkdownCache};
-pub use faq::{FaqItem, FaqMemo};
+pub use faq::FaqItem;
 pub use search_order::DocRef;
 
 /// An article with everything resolved.
@@ -44,6 +44,9 @@ pub struct Article {
     /// Indices into [`Site::benefits`], each with the position in `meta.benefits` of
     /// the article's own spelling.
     pub benefits: Vec<(usize, usize)>,
+    /// Indices into [`Site::tags`], each with the position in `meta.tags` of the
+    /// article's own spelling.
+    pub tags: Vec<(usize, usize)>,
 }
 
 /// What every kind of page built from a content file has: its source and its URL.
@@ -102,6 +105,11 @@ impl Article {
         self.meta.benefits.get(pos).map_or("", |n| n.trim())
     }
 
+    /// The article's own spelling of its tag at `pos` in its front matter.
+    pub fn tag_name(&self, pos: usize) -> &str {
+        self.meta.tags.get(pos).map_or("", |n| n.trim())
+    }
+
     /// Minutes to read at 200 words a minute, at least 1.
     pub fn reading_time(&self) -> usize {
         self.render.reading_words.div_ceil(200).max(1)
@@ -156,6 +164,20 @@ impl Benefit {
     }
 }
 
+/// A tag: the articles that carry it.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    /// The name shown on the tag's own pages: the spelling of the newest article that
+    /// carries it.
+    pub name: String,
+    /// URL slug derived from the name.
+    pub slug: String,
+    /// Site path, `/tags/<slug>/`.
+    pub path: String,
+    /// Indices into [`Site::articles`], newest first.
+    pub articles: Vec<usize>,
+}
+
 /// A resolved menu entry.
 #[derive(Debug, Clone)]
 pub struct MenuLink {
@@ -178,6 +200,10 @@ pub struct Site {
     pub techniques: Vec<Technique>,
     /// Benefits by the strength of their evidence (profiles), then by name.
     pub benefits: Vec<Benefit>,
+    /// Tags by name.
+    pub tags: Vec<Tag>,
+    /// Indices into [`Site::articles`] of the articles with FAQs, newest first.
+    pub faq_articles: Vec<usize>,
     /// Plain pages by slug.
     pub pages: Vec<Page>,
     /// Files copied from content/.
@@ -223,7 +249,7 @@ pub struct Settings {
 }
 
 /// First-level URL segments knead uses itself; pages may not take them.
-pub const RESERVED: &[&str] = &["articles", "techniques", "benefits", "faq", "search"];
+pub const RESERVED: &[&str] = &["articles", "techniques", "benefits", "tags", "faq", "search"];
 
 /// Output files knead writes at the root besides pages.
 pub const ROOT_FILES: &[&str] = &[
@@ -382,8 +408,7 @@ impl<'c> Assembly<'c> {
 
     /// Renders every document's Markdown in parallel, reusing the cache's renders where
     /// still valid. `each` is called with every fresh render of an article (never with a
-    /// cached one), whose body HTML is dropped afterwards (and the FAQ answers' HTML, once
-    /// the render stage holds them: see [`FaqMemo`]).
+    /// cached one), whose body HTML is dropped afterwards.
     pub fn render(&self, docs: &mut [Arc<Doc>], each: Option<&EachArticle<'_>>) -> Renders {
         let articles = self.outline.articles.len();
         let each_slot = |n: usize, r: &Arc<DocRender>| match each {
@@ -486,13 +511,17 @@ fn assemble(
         _ => None,
     });
     let mut site_articles: Vec<Article> = Vec::with_capacity(outline.articles.len());
-    for (((d, m), techs), benefits) in articles.zip(&outline.article_techniques).zip(&outline.article_benefits) {
+    let each = (articles.zip(&outline.article_techniques))
+        .zip(&outline.article_benefits)
+        .zip(&outline.article_tags);
+    for ((((d, m), techs), benefits), tags) in each {
         site_articles.push(Article {
             doc: Arc::clone(&d.info),
             meta: Arc::clone(m),
             render: Arc::clone(&empty),
             techniques: techs.clone(),
             benefits: benefits.clone(),
+            tags: tags.clone(),
         });
     }
     let mut site_techniques: Vec<Technique> = (outline.techniques.iter())
@@ -519,13 +548,19 @@ fn assemble(
         }),
         _ => None,
     };
+    let faq_articles = (site_articles.iter().enumerate())
+        .filter(|(_, a)| !a.meta.faqs.is_empty())
+        .map(|(i, _)| i)
+        .collect();
     Site {
         home: outline.home.as_ref().and_then(page_of),
+        faq_articles,
         pages: outline.pages.iter().filter_map(page_of).collect(),
         config,
         articles: site_articles,
         techniques: site_techniques,
         benefits: outline.benefits.clone(),
+        tags: outline.tags.clone(),
         assets,
         disclaimer_html,
         menu,

@@ -17,7 +17,7 @@ use crate::source::parse::{Doc, DocInfo, Meta};
 
 use super::benefits::{self, ProfileRef};
 use super::checks::{duplicates, missing_technique};
-use super::{Benefit, DocRef, RESERVED, ROOT_FILES};
+use super::{Benefit, DocRef, RESERVED, ROOT_FILES, Tag};
 
 /// What [`Outline::build`] made, and from what.
 #[derive(Debug)]
@@ -47,6 +47,11 @@ pub(super) struct Outline {
     /// The benefits (numbered as `benefits`) of each article, with their positions in
     /// its front matter.
     pub article_benefits: Vec<Vec<(usize, usize)>>,
+    /// Every tag, by name, with its articles (numbered as `articles`).
+    pub tags: Vec<Tag>,
+    /// The tags (numbered as `tags`) of each article, with their positions in its front
+    /// matter.
+    pub article_tags: Vec<Vec<(usize, usize)>>,
     /// Site path -> position among the rendered documents (articles, techniques, pages,
     /// home, then benefit profiles, as `build` renders them).
     pub rendered_at: FxHashMap<Arc<str>, usize>,
@@ -174,6 +179,8 @@ impl Outline {
             home,
             profiles: links.profiles,
             benefits: links.benefits,
+            tags: links.tags,
+            article_tags: links.article_tags,
             article_techniques: checks.article_techniques,
             article_benefits: links.article_benefits,
             rendered_at,
@@ -192,6 +199,8 @@ struct Links {
     article_benefits: Vec<Vec<(usize, usize)>>,
     profiles: Vec<usize>,
     benefit_problems: Vec<Diagnostic>,
+    tags: Vec<Tag>,
+    article_tags: Vec<Vec<(usize, usize)>>,
     index: LinkIndex,
     fingerprint: u64,
     clobbered: Vec<Diagnostic>,
@@ -214,9 +223,26 @@ impl Links {
             profiles: profile_order,
             problems: benefit_problems,
         } = benefits::gather(articles, profiles);
+        let (tags, article_tags) = shared_names(articles, |m| &m.tags, |d| &d.tag_slugs);
+        let tags: Vec<Tag> = (tags.into_iter())
+            .map(|(name, slug, articles)| Tag {
+                name,
+                path: format!("/tags/{slug}/"),
+                slug,
+                articles,
+            })
+            .collect();
 
         // The link index: every page and file.
-        for p in ["/", "/articles/", "/techniques/", "/benefits/", "/faq/", "/search/"] {
+        for p in [
+            "/",
+            "/articles/",
+            "/techniques/",
+            "/benefits/",
+            "/tags/",
+            "/faq/",
+            "/search/",
+        ] {
             index.add_page(None, p);
         }
         let listed = articles.iter().map(|a| a.1).chain(techniques.iter().map(|t| t.1));
@@ -227,6 +253,9 @@ impl Links {
             let source = b.profile.as_ref().map(|p| p.doc.content_path.as_str());
             index.add_page(source, &b.path);
         }
+        for t in &tags {
+            index.add_page(None, &t.path);
+        }
         for f in ROOT_FILES.iter().map(|s| s.to_string()).chain(statics.iter().cloned()) {
             index.add_file(&f);
         }
@@ -234,8 +263,11 @@ impl Links {
         for a in assets {
             let out = format!("/{}", a.out);
             let clobbers_page = out.ends_with("index.html") && index.has_page(out.trim_end_matches("index.html"));
-            // /search/ holds the search index and script.
-            if clobbers_page || ROOT_FILES.contains(&out.as_str()) || out.starts_with("/search/") {
+            // /search/ holds the search index and script; a large site's sitemap is split
+            // into /sitemap-<n>.xml files.
+            let clobbers_file =
+                ROOT_FILES.contains(&out.as_str()) || out.starts_with("/search/") || is_sitemap_part(&out);
+            if clobbers_page || clobbers_file {
                 clobbered.push(
                     Diagnostic::error(
                         format!("content/{}", a.out),
@@ -270,12 +302,60 @@ impl Links {
             article_benefits,
             profiles: profile_order,
             benefit_problems,
+            tags,
+            article_tags,
             index,
             fingerprint,
             clobbered,
             images,
         }
     }
+}
+
+/// Names that articles share (benefits, tags), from `names` and their `slugs` in each
+/// article's front matter: each `(name, slug, articles)`, grouped by slug and sorted by
+/// name, named as the newest article spells it; and for each article, the groups it
+/// names (numbered as returned, each once) with the position of its own spelling.
+#[allow(clippy::type_complexity)]
+fn shared_names(
+    articles: &[ArticleRef<'_>],
+    names: impl Fn(&ArticleMeta) -> &[String],
+    slugs: impl Fn(&Doc) -> &[String],
+) -> (Vec<(String, String, Vec<usize>)>, Vec<Vec<(usize, usize)>>) {
+    let mut groups: FxHashMap<&str, (String, Vec<usize>)> = FxHashMap::default();
+    for (i, (_, d, m)) in articles.iter().enumerate() {
+        for (name, s) in names(m).iter().zip(slugs(d)) {
+            let g = groups.entry(s).or_insert_with(|| (name.trim().to_owned(), Vec::new()));
+            if g.1.last() != Some(&i) {
+                g.1.push(i);
+            }
+        }
+    }
+    let mut groups: Vec<(String, String, Vec<usize>)> = (groups.into_iter())
+        .map(|(slug, (name, articles))| (name, slug.to_owned(), articles))
+        .collect();
+    groups.sort_by_cached_key(|g| (g.0.to_lowercase(), g.1.clone()));
+    let number: FxHashMap<&str, usize> = groups.iter().enumerate().map(|(i, g)| (g.1.as_str(), i)).collect();
+    let of_article = (articles.iter())
+        .map(|(_, d, _)| {
+            let mut mine: Vec<(usize, usize)> = Vec::with_capacity(slugs(d).len());
+            for (pos, s) in slugs(d).iter().enumerate() {
+                if let Some(&i) = number.get(s.as_str())
+                    && !mine.iter().any(|(j, _)| *j == i)
+                {
+                    mine.push((i, pos));
+                }
+            }
+            mine
+        })
+        .collect();
+    (groups, of_article)
+}
+
+/// True for `/sitemap-<n>.xml`, the parts of a sitemap too large for one file.
+fn is_sitemap_part(path: &str) -> bool {
+    (path.strip_prefix("/sitemap-").and_then(|p| p.strip_suffix(".xml")))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// What the sorted lists alone decide: duplicate and reserved slugs, the techniques each

@@ -30,6 +30,8 @@ pub struct Nav {
     pub techniques: String,
     /// Site path of the benefit list, base path included.
     pub benefits: String,
+    /// Site path of the tag list, base path included.
+    pub tags: String,
     /// Site path of the FAQ page, base path included.
     pub faq: String,
     /// Site path of the search page, base path included.
@@ -111,8 +113,8 @@ pub struct ArticleSummary<'a, T = TechniqueLink<'a>, B = BenefitLink> {
     pub techniques: Vec<T>,
     /// The benefits the article claims.
     pub benefits: Vec<B>,
-    /// The article's tags.
-    pub tags: &'a [String],
+    /// Links to the article's tags, named as the article spells them.
+    pub tags: Vec<Link>,
 }
 
 /// An article image.
@@ -165,8 +167,8 @@ pub struct ArticleCtx<'a> {
     pub faqs: tera::Value,
     /// The sources the article relies on, numbered, with links back to the citations.
     pub references: Vec<SourceCtx<'a>>,
-    /// The article's tags.
-    pub tags: &'a [String],
+    /// Links to the article's tags, named as the article spells them.
+    pub tags: Vec<Link>,
     /// The article's image, if any.
     pub image: Option<ImageCtx<'a>>,
     /// Free data from the front matter.
@@ -263,6 +265,55 @@ pub struct PageCtx<'a> {
     pub extra: &'a Extra,
 }
 
+/// A benefit or a tag with its number of articles: `/benefits/` and `/tags/` list them,
+/// and a tag's pages show their tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct CountedLink<'a> {
+    /// The benefit's or tag's name.
+    pub name: &'a str,
+    /// Site path of its page, base path included.
+    pub url: String,
+    /// Number of its articles.
+    pub count: usize,
+}
+
+/// `paginator` on the pages of a list: where this page is among the list's pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paginator {
+    /// This page's number, from 1.
+    pub number: usize,
+    /// How many pages the list has (at least 1).
+    pub pages: usize,
+    /// How many articles the whole list holds.
+    pub total: usize,
+    /// The most articles a page holds (`paginate_by`).
+    pub per_page: usize,
+    /// URL of the first page (the list's own URL).
+    pub first: String,
+    /// URL of the last page.
+    pub last: String,
+    /// URL of the page before, if any.
+    pub previous: Option<String>,
+    /// URL of the page after, if any.
+    pub next: Option<String>,
+    /// The pages to link by number: the first, the last, and the two on each side of
+    /// this one, in order.
+    pub links: Vec<PageLink>,
+}
+
+/// A page of a list, as [`Paginator::links`] names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    /// The page's number.
+    pub number: usize,
+    /// The page's URL.
+    pub url: String,
+    /// True for the page being rendered.
+    pub current: bool,
+    /// True when pages are left out between the link before and this one.
+    pub gap_before: bool,
+}
+
 /// `{ title, url }` of a neighbouring article or an FAQ group's article.
 #[derive(Debug, Clone, Serialize)]
 pub struct TitleLink<'a> {
@@ -315,6 +366,7 @@ impl<'a> Builder<'a> {
                 articles: self.href("/articles/"),
                 techniques: self.href("/techniques/"),
                 benefits: self.href("/benefits/"),
+                tags: self.href("/tags/"),
                 faq: self.href("/faq/"),
                 search: self.href("/search/"),
             },
@@ -322,7 +374,7 @@ impl<'a> Builder<'a> {
     }
 
     /// `meta` for the page at `path`.
-    pub fn meta(&self, title: &'a str, description: &'a str, path: &str) -> MetaCtx<'a> {
+    pub fn meta<'m>(&self, title: &'m str, description: &'m str, path: &str) -> MetaCtx<'m> {
         MetaCtx {
             title,
             description,
@@ -365,6 +417,51 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The links to an article's tags, named as the article spells them.
+    pub fn tag_links(&self, a: &Article) -> Vec<Link> {
+        (a.tags.iter())
+            .map(|&(i, pos)| Link {
+                name: a.tag_name(pos).to_owned(),
+                url: self.href(&self.site.tags[i].path),
+            })
+            .collect()
+    }
+
+    /// `paginator` for page `number` of the list whose pages have the site paths
+    /// `page_path(n)`, `pages` in all, holding `total` articles.
+    pub fn paginator(
+        &self,
+        number: usize,
+        pages: usize,
+        total: usize,
+        page_path: impl Fn(usize) -> String,
+    ) -> Paginator {
+        let url = |n: usize| self.href(&page_path(n));
+        let near = number.saturating_sub(2)..=number.saturating_add(2);
+        let mut links = Vec::new();
+        let mut last_shown = 0;
+        for n in (1..=pages).filter(|n| *n == 1 || *n == pages || near.contains(n)) {
+            links.push(PageLink {
+                number: n,
+                url: url(n),
+                current: n == number,
+                gap_before: n > last_shown + 1,
+            });
+            last_shown = n;
+        }
+        Paginator {
+            number,
+            pages,
+            total,
+            per_page: self.site.config.paginate_by,
+            first: url(1),
+            last: url(pages),
+            previous: (number > 1).then(|| url(number - 1)),
+            next: (number < pages).then(|| url(number + 1)),
+            links,
+        }
+    }
+
     /// The author shown for an article: its own, else the site's.
     pub fn author(&self, a: &'a Article) -> Option<&'a str> {
         a.meta.author.as_deref().or(self.site.config.author.as_deref())
@@ -390,22 +487,25 @@ impl<'a> Builder<'a> {
             reading_time: a.reading_time(),
             techniques,
             benefits,
-            tags: &a.meta.tags,
+            tags: self.tag_links(a),
         }
     }
 
     /// Breadcrumbs: home, then the given section.
     pub fn crumbs(&self, section: Option<(&str, &str)>) -> Vec<Link> {
+        self.trail(section.as_slice())
+    }
+
+    /// Breadcrumbs: home, then each `(name, site path)` of `sections`.
+    pub fn trail(&self, sections: &[(&str, &str)]) -> Vec<Link> {
         let mut v = vec![Link {
             name: "Home".into(),
             url: self.href("/"),
         }];
-        if let Some((name, path)) = section {
-            v.push(Link {
-                name: name.into(),
-                url: self.href(path),
-            });
-        }
+        v.extend(sections.iter().map(|(name, path)| Link {
+            name: (*name).into(),
+            url: self.href(path),
+        }));
         v
     }
 }

@@ -1,5 +1,6 @@
-//! The files for static hosting that need no template: sitemap.xml, the Atom feed.xml
-//! and robots.txt. All dates come from content, never from the clock.
+//! The files for static hosting that need no template: sitemap.xml (split into parts on
+//! large sites), the Atom feed.xml and robots.txt. All dates come from content, never
+//! from the clock.
 
 use std::fmt::Write as _;
 
@@ -31,9 +32,53 @@ fn permalink(site: &Site, path: &str) -> String {
     format!("{}{}", site.config.base_url, path.trim_start_matches('/'))
 }
 
-/// sitemap.xml: every HTML page (not the 404 page), with `lastmod` for articles.
+/// The most URLs one sitemap file may list (the sitemap protocol's limit).
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// How many part files a sitemap of `urls` URLs is split into: none when one
+/// `/sitemap.xml` holds them all.
+pub fn sitemap_parts(urls: usize) -> usize {
+    if urls <= SITEMAP_URLS {
+        0
+    } else {
+        urls.div_ceil(SITEMAP_URLS)
+    }
+}
+
+/// The output file of sitemap part `k` (from 0): `sitemap-<k + 1>.xml`.
+pub fn sitemap_part_file(k: usize) -> String {
+    format!("sitemap-{}.xml", k + 1)
+}
+
+/// sitemap.xml: every page of `pages` (site paths), with `lastmod` for articles; when
+/// there are more than [`SITEMAP_URLS`], the index of the parts ([`sitemap_part`]).
 pub fn sitemap(site: &Site, pages: &[String]) -> String {
+    let parts = sitemap_parts(pages.len());
+    if parts == 0 {
+        return urlset(site, pages);
+    }
     let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for k in 0..parts {
+        let loc = xml_escape(&permalink(site, &sitemap_part_file(k)));
+        let _ = writeln!(out, "  <sitemap><loc>{loc}</loc></sitemap>");
+    }
+    out.push_str("</sitemapindex>\n");
+    out
+}
+
+/// Part `k` (from 0) of a sitemap too large for one file: the `k`-th run of
+/// [`SITEMAP_URLS`] pages.
+pub fn sitemap_part(site: &Site, pages: &[String], k: usize) -> String {
+    let start = k.saturating_mul(SITEMAP_URLS).min(pages.len());
+    urlset(site, &pages[start..pages.len().min(start + SITEMAP_URLS)])
+}
+
+/// A `<urlset>` of `pages`, with `lastmod` for articles.
+fn urlset(site: &Site, pages: &[String]) -> String {
+    let mut out = String::with_capacity(80 * pages.len() + 160);
+    out.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     let lastmod: std::collections::HashMap<&str, String> = site

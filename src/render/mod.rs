@@ -6,6 +6,8 @@
 //! By job:
 //! - `plan`: every output file, what kind of page it is and the inputs it reads (where
 //!   a page's inputs are declared).
+//! - `lists`: the lists of articles split into pages, and their pages' URLs.
+//! - `redirect`: the page that sends browsers on from an old URL.
 //! - `templates`: the templates a theme must have, compiling them, template errors.
 //! - `renderer`: the [`Renderer`] and the values it shares between pages.
 //! - `pages`: what each kind of page shows.
@@ -19,12 +21,15 @@ pub mod evidence;
 pub mod feeds;
 pub mod jsonld;
 pub mod limits;
+mod lists;
 mod pages;
 mod plan;
+mod redirect;
 mod renderer;
 pub mod statics;
 mod templates;
 
-pub use plan::{Input, PageKind, Planned, article_file, plan};
+pub use lists::{List, page_count, page_path};
+pub use plan::{HOME_ARTICLES, Input, PageKind, Planned, article_file, plan};
 pub use renderer::{RenderError, Renderer};
 pub use templates::{REQUIRED_TEMPLATES, compile};

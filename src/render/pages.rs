@@ -6,11 +6,12 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::context::{ArticleCtx, ImageCtx, PageCtx, TechniqueCtx, TitleLink};
+use super::context::{ArticleCtx, CountedLink, ImageCtx, PageCtx, TechniqueCtx, TitleLink};
 use super::evidence::{self, BenefitItem, BenefitPage, EvidenceCtx};
-use super::plan::{PageKind, Planned};
+use super::lists::{List, page_path};
+use super::plan::{HOME_ARTICLES, PageKind, Planned};
 use super::renderer::{Renderer, faqs, faqs_elsewhere};
-use super::{context, feeds, jsonld};
+use super::{context, feeds, jsonld, redirect};
 use crate::model::{Article, Sourced};
 
 /// What [`Renderer::output`] makes of a planned output.
@@ -27,6 +28,10 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let (template, c) = match p.kind {
             PageKind::Sitemap => return Output::Bytes(feeds::sitemap(site, &self.page_paths).into_bytes()),
+            PageKind::SitemapPart(k) => {
+                return Output::Bytes(feeds::sitemap_part(site, &self.page_paths, k).into_bytes());
+            }
+            PageKind::Redirect(list) => return Output::Bytes(redirect::page(site, list.path(site)).into_bytes()),
             PageKind::Feed => return Output::Bytes(feeds::atom(site).into_bytes()),
             PageKind::Robots => return Output::Bytes(feeds::robots(site).into_bytes()),
             PageKind::SearchScript => return Output::Bytes(crate::search::served_script().as_bytes().to_vec()),
@@ -39,13 +44,11 @@ impl<'a> Renderer<'a> {
             }
             PageKind::Search => ("search.html", self.search_page()),
             PageKind::Home => ("index.html", self.home()),
-            PageKind::ArticleList => ("articles.html", self.article_list()),
             PageKind::Article(i) => ("article.html", self.article(i, &site.articles[i])),
+            PageKind::List(list, n) => self.list_page(list, n),
             PageKind::TechniqueList => ("techniques.html", self.technique_list()),
-            PageKind::Technique(i) => ("technique.html", self.technique(i)),
             PageKind::BenefitList => ("benefits.html", self.benefit_list()),
-            PageKind::Benefit(i) => ("benefit.html", self.benefit(i)),
-            PageKind::Faq => ("faq.html", self.faq()),
+            PageKind::TagList => ("tags.html", self.tag_list()),
             PageKind::Page(i) => ("page.html", self.page(i)),
             PageKind::NotFound => ("404.html", self.not_found()),
         };
@@ -87,21 +90,75 @@ impl<'a> Renderer<'a> {
         );
         c.insert_value(
             "articles",
-            tera::Value::from(self.summaries().iter().take(6).cloned().collect::<Vec<_>>()),
+            tera::Value::from(self.summaries().iter().take(HOME_ARTICLES).cloned().collect::<Vec<_>>()),
         );
         c.insert_value("techniques", tera::Value::from(self.technique_links().to_vec()));
         c
     }
 
-    /// `/articles/`: every article's summary.
-    fn article_list(&self) -> Context {
-        let b = &self.b;
-        let mut c = self.base(
-            b.meta("Articles", &self.site.config.description, "/articles/"),
-            b.crumbs(None),
-        );
-        c.insert_value("articles", tera::Value::from(self.summaries().to_vec()));
-        c
+    /// Page `n` of `list`: its template, and its context with the page's articles (their
+    /// summaries, or for the FAQ hub their FAQs) and `paginator`.
+    fn list_page(&self, list: List, n: usize) -> (&'static str, Context) {
+        let (site, b) = (self.site, &self.b);
+        let (name, path, pages) = (list.name(site), list.path(site), list.pages(site));
+        let title = match n {
+            1 => name.to_owned(),
+            _ => format!("{name}, page {n} of {pages}"),
+        };
+        let description = match list {
+            List::Technique(i) => site.techniques[i].meta.summary.clone(),
+            List::Benefit(i) => match &site.benefits[i].profile {
+                Some(p) => p.meta.summary.clone(),
+                None => format!("Articles about massage for back pain and {}.", name.to_lowercase()),
+            },
+            List::Tag(_) => format!("Articles tagged {name}."),
+            List::Articles | List::Faq => site.config.description.clone(),
+        };
+        let section = match list {
+            List::Articles | List::Faq => None,
+            List::Technique(_) => Some(("Techniques", "/techniques/")),
+            List::Benefit(_) => Some(("Benefits", "/benefits/")),
+            List::Tag(_) => Some(("Tags", "/tags/")),
+        };
+        let mut trail: Vec<(&str, &str)> = section.into_iter().collect();
+        if n > 1 {
+            trail.push((name, path));
+        }
+        let mut c = self.base(b.meta(&title, &description, &page_path(path, n)), b.trail(&trail));
+        let total = list.len(site);
+        c.insert("paginator", &b.paginator(n, pages, total, |k| page_path(path, k)));
+        let items = list.page(site, n);
+        let template = match list {
+            List::Articles => "articles.html",
+            List::Faq => {
+                c.insert_value("groups", self.faq_groups(&items));
+                return ("faq.html", c);
+            }
+            List::Technique(i) => {
+                c.insert("technique", &self.technique_ctx(i));
+                "technique.html"
+            }
+            List::Benefit(i) => {
+                let x = &site.benefits[i];
+                c.insert(
+                    "benefit",
+                    &BenefitPage::new(site, x, b.href(&x.path), b.permalink(&x.path)),
+                );
+                "benefit.html"
+            }
+            List::Tag(i) => {
+                let x = &site.tags[i];
+                let tag = CountedLink {
+                    name: &x.name,
+                    url: b.href(&x.path),
+                    count: total,
+                };
+                c.insert("tag", &tag);
+                "tag.html"
+            }
+        };
+        c.insert_value("articles", self.summaries_of(&items));
+        (template, c)
     }
 
     /// `/techniques/`: every technique's link.
@@ -115,32 +172,23 @@ impl<'a> Renderer<'a> {
         c
     }
 
-    /// `/techniques/<slug>/`: the technique and the summaries of the articles that use it.
-    fn technique(&self, i: usize) -> Context {
+    /// `technique` on the pages of technique `i`.
+    fn technique_ctx(&self, i: usize) -> TechniqueCtx<'_> {
         let (t, b) = (&self.site.techniques[i], &self.b);
-        let mut c = self.base(
-            b.meta(&t.meta.title, &t.meta.summary, t.path()),
-            b.crumbs(Some(("Techniques", "/techniques/"))),
-        );
-        c.insert(
-            "technique",
-            &TechniqueCtx {
-                title: &t.meta.title,
-                summary: &t.meta.summary,
-                pressure: t.meta.pressure,
-                also_known_as: &t.meta.also_known_as,
-                good_for: &t.meta.good_for,
-                avoid_if: &t.meta.avoid_if,
-                references: evidence::sources(&t.meta.references, &t.render.cited),
-                review: evidence::review(self.site, t.meta.last_reviewed, t.meta.reviewed_by.as_ref()),
-                content: &t.render.body.html,
-                url: b.href(t.path()),
-                permalink: b.permalink(t.path()),
-                extra: &t.meta.extra,
-            },
-        );
-        c.insert_value("articles", self.summaries_of(&t.used_by));
-        c
+        TechniqueCtx {
+            title: &t.meta.title,
+            summary: &t.meta.summary,
+            pressure: t.meta.pressure,
+            also_known_as: &t.meta.also_known_as,
+            good_for: &t.meta.good_for,
+            avoid_if: &t.meta.avoid_if,
+            references: evidence::sources(&t.meta.references, &t.render.cited),
+            review: evidence::review(self.site, t.meta.last_reviewed, t.meta.reviewed_by.as_ref()),
+            content: &t.render.body.html,
+            url: b.href(t.path()),
+            permalink: b.permalink(t.path()),
+            extra: &t.meta.extra,
+        }
     }
 
     /// `/benefits/`: every benefit with its number of articles (and its grade and
@@ -164,43 +212,34 @@ impl<'a> Renderer<'a> {
         c
     }
 
-    /// `/benefits/<slug>/`: the benefit's profile (if any) and the summaries of the
-    /// articles that claim it.
-    fn benefit(&self, i: usize) -> Context {
-        let (x, b) = (&self.site.benefits[i], &self.b);
-        let description = match &x.profile {
-            Some(p) => p.meta.summary.clone(),
-            None => format!("Articles about massage for back pain and {}.", x.name.to_lowercase()),
-        };
-        let mut c = self.base(
-            b.meta(&x.name, &description, &x.path),
-            b.crumbs(Some(("Benefits", "/benefits/"))),
-        );
-        c.insert(
-            "benefit",
-            &BenefitPage::new(self.site, x, b.href(&x.path), b.permalink(&x.path)),
-        );
-        c.insert_value("articles", self.summaries_of(&x.articles));
+    /// `/tags/`: every tag with its number of articles.
+    fn tag_list(&self) -> Context {
+        let (site, b) = (self.site, &self.b);
+        let mut c = self.base(b.meta("Tags", &site.config.description, "/tags/"), b.crumbs(None));
+        let list: Vec<CountedLink<'_>> = (site.tags.iter())
+            .map(|x| CountedLink {
+                name: &x.name,
+                url: b.href(&x.path),
+                count: x.articles.len(),
+            })
+            .collect();
+        c.insert("tags", &list);
         c
     }
 
-    /// `/faq/`: `groups`, for each article with FAQs, `{ article: { title, url }, faqs:
-    /// [{ id, question, answer }] }`. The FAQs are the values the article pages show,
-    /// shared rather than made again: the hub shows every answer of the site.
-    fn faq(&self) -> Context {
+    /// The FAQ hub's `groups` for the articles `items`: for each, `{ article: { title,
+    /// url }, faqs: [{ id, question, answer }] }`. The FAQs are the values the article
+    /// pages show, shared rather than made again.
+    fn faq_groups(&self, items: &[usize]) -> tera::Value {
         #[derive(Serialize)]
         struct Group<'a> {
             article: TitleLink<'a>,
             faqs: tera::Value,
         }
         let b = &self.b;
-        let mut c = self.base(
-            b.meta("Frequently asked questions", &self.site.config.description, "/faq/"),
-            b.crumbs(None),
-        );
-        let groups: Vec<tera::Value> = (self.site.articles.iter())
-            .filter(|a| !a.faqs().is_empty())
-            .map(|a| {
+        let groups: Vec<tera::Value> = (items.iter())
+            .map(|&i| {
+                let a = &self.site.articles[i];
                 tera::Value::from_serializable(&Group {
                     article: TitleLink {
                         title: &a.meta.title,
@@ -210,8 +249,7 @@ impl<'a> Renderer<'a> {
                 })
             })
             .collect();
-        c.insert_value("groups", tera::Value::from(groups));
-        c
+        tera::Value::from(groups)
     }
 
     /// `/<slug>/`: a plain page.
@@ -285,7 +323,7 @@ impl<'a> Renderer<'a> {
                 benefits: self.benefit_link_values(a, benefits),
                 faqs: faqs(a),
                 references: evidence::sources(&a.meta.references, &a.render.cited),
-                tags: &a.meta.tags,
+                tags: b.tag_links(a),
                 image,
                 extra: &a.meta.extra,
             },

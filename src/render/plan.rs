@@ -5,11 +5,15 @@
 
 use rayon::prelude::*;
 
+use super::List;
 use crate::model::{Site, Sourced};
 
 /// An input that a page reads: a part of the site model. Watch mode renders a page
 /// again exactly when the value of one of its inputs changed (see
-/// `build/incremental.rs`). Indices point into the [`Site`]'s lists.
+/// `build/incremental.rs`). Indices point into the [`Site`]'s lists; a value identifies
+/// its source (a file's version, a listing with its URL), so a page's stamp does not
+/// depend on those indices: a list page whose articles are the same after an article
+/// elsewhere moved them in the site's order keeps its stamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Input {
     /// site.yaml, the menu, the disclaimer and the templates: every page reads them.
@@ -23,8 +27,10 @@ pub enum Input {
     AllArticleListings,
     /// An article's title, URL and FAQs, as the FAQ hub shows them.
     ArticleFaqs(usize),
-    /// The FAQs of every article, in order.
-    AllArticleFaqs,
+    /// What every page of a list shows of the list itself: its name, URL, number of
+    /// articles and number of pages. Which articles a page shows is in its other
+    /// inputs: the listings (or FAQs) of exactly those articles, in order.
+    List(List),
     /// Everything of one technique.
     Technique(usize),
     /// What other pages show of a technique: title, summary, pressure, URL.
@@ -55,26 +61,27 @@ pub enum Input {
 pub enum PageKind {
     /// `/`.
     Home,
-    /// `/articles/`.
-    ArticleList,
     /// `/articles/<slug>/`, by index into `Site::articles`.
     Article(usize),
+    /// Page `n` (from 1) of a list: `/articles/`, `/faq/`, a technique's, a benefit's or
+    /// a tag's page, or `<list>page/<n>/`.
+    List(List, usize),
+    /// `<list>page/1/`: a redirect to the list's first page.
+    Redirect(List),
     /// `/techniques/`.
     TechniqueList,
-    /// `/techniques/<slug>/`.
-    Technique(usize),
     /// `/benefits/`.
     BenefitList,
-    /// `/benefits/<slug>/`.
-    Benefit(usize),
-    /// `/faq/`.
-    Faq,
+    /// `/tags/`.
+    TagList,
     /// `/<slug>/`.
     Page(usize),
     /// `/404.html`.
     NotFound,
-    /// `/sitemap.xml`.
+    /// `/sitemap.xml`: every page, or the index of the parts below.
     Sitemap,
+    /// `/sitemap-<k + 1>.xml`: part `k` of a sitemap too large for one file.
+    SitemapPart(usize),
     /// `/feed.xml`.
     Feed,
     /// `/robots.txt`.
@@ -107,16 +114,25 @@ fn out_path(site_path: &str) -> String {
 }
 
 impl PageKind {
-    /// Roughly how long the page takes to make, largest first: 0 for the FAQ hub (every
-    /// FAQ of the site), 1 for the search manifest (it waits for the whole index), 2 for
-    /// the other pages that list many articles, 3 for the rest.
+    /// Roughly how long the page takes to make, largest first: 1 for the search
+    /// manifest (it waits for the whole index), 2 for the pages that list many articles
+    /// or every page, 3 for the rest.
     pub fn weight_rank(&self) -> u8 {
         match self {
-            PageKind::Faq => 0,
             PageKind::SearchIndex => 1,
-            PageKind::ArticleList | PageKind::Technique(_) | PageKind::Benefit(_) | PageKind::Sitemap => 2,
+            PageKind::List(..) | PageKind::Sitemap | PageKind::SitemapPart(_) => 2,
             PageKind::Home | PageKind::Feed => 2,
             _ => 3,
+        }
+    }
+
+    /// True for the HTML pages the sitemap lists: not the search page, the redirects or
+    /// the pages after the first of a list (see `docs/authoring.md`).
+    pub fn in_sitemap(&self) -> bool {
+        match self {
+            PageKind::List(_, n) => *n == 1,
+            PageKind::Redirect(_) | PageKind::Search | PageKind::NotFound => false,
+            _ => true,
         }
     }
 }
@@ -126,12 +142,15 @@ pub fn article_file(site: &Site, i: usize) -> String {
     out_path(site.articles[i].path())
 }
 
+/// How many of the newest articles the home page shows.
+pub const HOME_ARTICLES: usize = 6;
+
 /// Every output file of the site, with the inputs each one reads.
 pub fn plan(site: &Site) -> Vec<Planned> {
     use Input::*;
-    let mut out = Vec::with_capacity(site.articles.len() + site.techniques.len() + site.benefits.len() + 16);
-    let lists = || vec![Site, AllArticleListings, AllTechniqueListings];
-    let mut home = lists();
+    let mut out = Vec::with_capacity(2 * site.articles.len() + site.techniques.len() + site.benefits.len() + 16);
+    let mut home = vec![Site, AllTechniqueListings];
+    home.extend((0..site.articles.len().min(HOME_ARTICLES)).map(ArticleListing));
     if site.home.is_some() {
         home.push(Home);
     }
@@ -140,11 +159,9 @@ pub fn plan(site: &Site) -> Vec<Planned> {
         kind: PageKind::Home,
         inputs: home,
     });
-    out.push(Planned {
-        path: out_path("/articles/"),
-        kind: PageKind::ArticleList,
-        inputs: lists(),
-    });
+    // Article summaries show technique links.
+    let summaries = [Site, AllTechniqueListings];
+    plan_list(site, super::List::Articles, &summaries, &mut out);
     // In parallel: on large sites this is mostly cache misses, which two cores halve.
     out.par_extend(site.articles.par_iter().enumerate().map(|(i, a)| {
         let mut inputs = Vec::with_capacity(4 + a.techniques.len());
@@ -163,44 +180,47 @@ pub fn plan(site: &Site) -> Vec<Planned> {
             inputs,
         }
     }));
-    let techniques = vec![Site, AllTechniqueListings];
     out.push(Planned {
         path: out_path("/techniques/"),
         kind: PageKind::TechniqueList,
-        inputs: techniques.clone(),
+        inputs: summaries.to_vec(),
     });
-    for (i, t) in site.techniques.iter().enumerate() {
-        let mut inputs = techniques.clone();
-        inputs.push(Technique(i));
-        inputs.extend(t.used_by.iter().map(|&a| ArticleListing(a)));
-        out.push(Planned {
-            path: out_path(t.path()),
-            kind: PageKind::Technique(i),
-            inputs,
-        });
+    for i in 0..site.techniques.len() {
+        plan_list(
+            site,
+            super::List::Technique(i),
+            &[Site, AllTechniqueListings, Technique(i)],
+            &mut out,
+        );
     }
-    let mut benefits = lists();
-    benefits.push(AllBenefitListings);
+    // The lists of benefits and tags show each one's name, URL and number of articles
+    // (benefits their grades and summaries too).
+    let mut benefits = vec![Site, AllBenefitListings];
+    benefits.extend((0..site.benefits.len()).map(|i| Input::List(super::List::Benefit(i))));
     out.push(Planned {
         path: out_path("/benefits/"),
         kind: PageKind::BenefitList,
         inputs: benefits,
     });
-    for (i, b) in site.benefits.iter().enumerate() {
-        let mut inputs = techniques.clone();
-        inputs.extend([Benefit(i), BenefitListing(i)]);
-        inputs.extend(b.articles.iter().map(|&a| ArticleListing(a)));
-        out.push(Planned {
-            path: out_path(&b.path),
-            kind: PageKind::Benefit(i),
-            inputs,
-        });
+    for i in 0..site.benefits.len() {
+        plan_list(
+            site,
+            super::List::Benefit(i),
+            &[Site, AllTechniqueListings, Benefit(i), BenefitListing(i)],
+            &mut out,
+        );
     }
+    let mut tags = vec![Site];
+    tags.extend((0..site.tags.len()).map(|i| Input::List(super::List::Tag(i))));
     out.push(Planned {
-        path: out_path("/faq/"),
-        kind: PageKind::Faq,
-        inputs: vec![Site, AllArticleFaqs],
+        path: out_path("/tags/"),
+        kind: PageKind::TagList,
+        inputs: tags,
     });
+    for i in 0..site.tags.len() {
+        plan_list(site, super::List::Tag(i), &summaries, &mut out);
+    }
+    plan_list(site, super::List::Faq, &[Site], &mut out);
     for (i, p) in site.pages.iter().enumerate() {
         out.push(Planned {
             path: out_path(p.path()),
@@ -212,16 +232,6 @@ pub fn plan(site: &Site) -> Vec<Planned> {
         path: "404.html".into(),
         kind: PageKind::NotFound,
         inputs: vec![Site],
-    });
-    // The sitemap lists every page (and the dates of articles); the feed the newest
-    // articles; robots.txt only the base URL.
-    let mut sitemap = lists();
-    sitemap.push(AllBenefitListings);
-    sitemap.extend((0..site.pages.len()).map(Page));
-    out.push(Planned {
-        path: "sitemap.xml".into(),
-        kind: PageKind::Sitemap,
-        inputs: sitemap,
     });
     let mut feed = vec![Site];
     feed.extend((0..site.articles.len().min(super::feeds::FEED_ENTRIES)).map(ArticleListing));
@@ -236,7 +246,68 @@ pub fn plan(site: &Site) -> Vec<Planned> {
         inputs: vec![Site],
     });
     plan_search(site, &mut out);
+    plan_sitemap(site, &mut out);
     out
+}
+
+/// Every page of `list`, each reading `common`, the list itself and what it shows of
+/// exactly its own articles, and the redirect from `<list>page/1/`.
+fn plan_list(site: &Site, list: List, common: &[Input], out: &mut Vec<Planned>) {
+    let path = list.path(site);
+    for number in 1..=list.pages(site) {
+        let items = list.page(site, number);
+        let mut inputs = Vec::with_capacity(common.len() + 1 + items.len());
+        inputs.extend_from_slice(common);
+        inputs.push(Input::List(list));
+        inputs.extend(items.into_iter().map(|i| match list {
+            List::Faq => Input::ArticleFaqs(i),
+            _ => Input::ArticleListing(i),
+        }));
+        out.push(Planned {
+            path: out_path(&super::lists::page_path(path, number)),
+            kind: PageKind::List(list, number),
+            inputs,
+        });
+    }
+    // A redirect shows only its own URL and the site's.
+    out.push(Planned {
+        path: out_path(&super::lists::first_page_alias(path)),
+        kind: PageKind::Redirect(list),
+        inputs: vec![Input::Site],
+    });
+}
+
+/// The sitemap, in parts when the site has more pages than one file may list. It lists
+/// every page of the plan that [`PageKind::in_sitemap`] and the articles' dates: the
+/// paths of articles, techniques, benefits, tags and pages, and the dates, are in the
+/// inputs below.
+fn plan_sitemap(site: &Site, out: &mut Vec<Planned>) {
+    let urls = out
+        .iter()
+        .filter(|p| p.path.ends_with("index.html") && p.kind.in_sitemap())
+        .count();
+    let mut inputs = vec![
+        Input::Site,
+        Input::AllArticleListings,
+        Input::AllTechniqueListings,
+        Input::AllBenefitListings,
+    ];
+    let named = List::all(site).filter(|l| matches!(l, List::Benefit(_) | List::Tag(_)));
+    inputs.extend(named.map(Input::List));
+    inputs.extend((0..site.pages.len()).map(Input::Page));
+    let parts = super::feeds::sitemap_parts(urls);
+    for k in 0..parts {
+        out.push(Planned {
+            path: super::feeds::sitemap_part_file(k),
+            kind: PageKind::SitemapPart(k),
+            inputs: inputs.clone(),
+        });
+    }
+    out.push(Planned {
+        path: "sitemap.xml".into(),
+        kind: PageKind::Sitemap,
+        inputs,
+    });
 }
 
 /// The search page, its script and the index files; the index reads every document.

@@ -13,7 +13,7 @@ use tera::{Context, Tera};
 use super::context::{self, Builder, Link};
 use super::evidence::{BenefitLink, EvidenceCtx};
 use super::pages::Output;
-use super::plan::{PageKind, Planned, article_file};
+use super::plan::{Planned, article_file};
 use super::templates::{template_error, template_sources};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Article, DocRender, Site};
@@ -42,7 +42,7 @@ pub struct Renderer<'a> {
     copies: Vec<OnceLock<Copies>>,
     summaries: OnceLock<Vec<tera::Value>>,
     technique_links: OnceLock<Vec<tera::Value>>,
-    /// The site path of every page (the sitemap lists them).
+    /// The site path of every page the sitemap lists.
     pub(super) page_paths: Vec<String>,
     search_shards: OnceLock<Arc<crate::search::Shards>>,
     search_cache: Option<&'a crate::search::ShardCache>,
@@ -75,7 +75,7 @@ impl<'a> Renderer<'a> {
             technique_links: OnceLock::new(),
             page_paths: plan
                 .iter()
-                .filter(|p| p.path.ends_with("index.html") && p.kind != PageKind::Search)
+                .filter(|p| p.path.ends_with("index.html") && p.kind.in_sitemap())
                 .map(|p| format!("/{}", p.path.trim_end_matches("index.html")))
                 .collect(),
             search_shards: OnceLock::new(),
@@ -185,14 +185,10 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    /// Builds the pieces that list pages share (article summaries, the FAQs' values) now,
-    /// on every core, rather than inside the first page that needs them while the other
-    /// cores wait.
+    /// Builds the pieces that list pages share (article summaries) now, on every core,
+    /// rather than inside the first page that needs them while the other cores wait.
     pub fn warm_up(&self) {
         self.summaries();
-        self.site.articles.par_iter().for_each(|a| {
-            faqs(a);
-        });
     }
 
     pub(super) fn summaries_of(&self, idx: &[usize]) -> tera::Value {
@@ -253,6 +249,7 @@ impl<'a> Renderer<'a> {
             render: Arc::clone(render),
             techniques: own.techniques.clone(),
             benefits: own.benefits.clone(),
+            tags: own.tags.clone(),
         };
         let c = self.article(i, &a);
         self.page_into("article.html", &c, &article_file(self.site, i), out)
@@ -307,42 +304,32 @@ pub(super) fn faqs_elsewhere(a: &Article, url: &str) -> tera::Value {
 }
 
 /// `article.faqs` and an FAQ group's `faqs`: the template value of article `a`'s FAQs,
-/// `[{ id, question, answer }]` (the answer as HTML). Made once per render and kept in
-/// it (see [`crate::model::FaqMemo`]): the article's page and the FAQ hub share it, and
-/// so does every watch rebuild that reuses the render. Once a clean build has written
-/// the article's page, the model lets go of its own copy of the answers.
+/// `[{ id, question, answer }]` (the answer as HTML), made for each page that shows them.
 pub(super) fn faqs(a: &Article) -> tera::Value {
-    let make = || {
-        #[derive(serde::Serialize)]
-        struct Fields<'a> {
-            id: &'a str,
-            question: &'a str,
-            answer: &'a str,
-        }
-        // Through serde: `tera::Value::from` a map made by hand builds the map again.
-        let items = a.faqs().iter().map(|f| {
-            tera::Value::from_serializable(&Fields {
-                id: f.id(),
-                question: f.question(),
-                answer: f.answer_html(),
-            })
-        });
-        tera::Value::from(items.collect::<Vec<_>>())
-    };
-    match a.render.faq_memo.get_or_init(make) {
-        Some(value) => value.clone(),
-        None => make(),
+    #[derive(serde::Serialize)]
+    struct Fields<'a> {
+        id: &'a str,
+        question: &'a str,
+        answer: &'a str,
     }
+    // Through serde: `tera::Value::from` a map made by hand builds the map again.
+    let items = a.faqs().iter().map(|f| {
+        tera::Value::from_serializable(&Fields {
+            id: f.id(),
+            question: f.question(),
+            answer: f.answer_html(),
+        })
+    });
+    tera::Value::from(items.collect::<Vec<_>>())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The FAQs' template value is made once and kept in the article's render: the FAQ
-    /// hub, and the renderer of a watch rebuild that reuses the render, take it as it is.
+    /// The FAQs' template value: each FAQ's id, question and answer's HTML, in order.
     #[test]
-    fn faq_values_are_made_once_and_kept_with_the_render() {
+    fn faq_values_hold_id_question_and_answer() {
         let dir = tempfile::tempdir().unwrap();
         let write = |rel: &str, text: &str| {
             let p = dir.path().join(rel);
@@ -355,7 +342,7 @@ mod tests {
         );
         write(
             "content/articles/a.md",
-            "---\ntitle: \"A\"\ndescription: \"d\"\ndate: 2025-01-01\nfaqs:\n  - question: \"Does it hurt?\"\n    answer: \"A little, *sometimes*.\"\n---\n\nBody.\n",
+            "---\ntitle: \"A\"\ndescription: \"d\"\ndate: 2025-01-01\nfaqs:\n  - question: \"Does it hurt?\"\n    answer: \"A little, *sometimes*.\"\n  - question: \"How long?\"\n    answer: \"An hour.\"\n---\n\nBody.\n",
         );
         let prepared = crate::build::pipeline::prepare(&crate::build::pipeline::Options {
             root: dir.path().to_path_buf(),
@@ -363,18 +350,17 @@ mod tests {
         })
         .unwrap_or_else(|e| panic!("{e:?}"));
         let a = &prepared.site.articles[0];
-        assert!(!a.render.faq_memo.is_made());
-        let value = faqs(a);
         assert_eq!(
-            serde_json::to_value(&value).unwrap(),
+            serde_json::to_value(faqs(a)).unwrap(),
             serde_json::json!([{
                 "id": "faq-does-it-hurt",
                 "question": "Does it hurt?",
                 "answer": "<p>A little, <em>sometimes</em>.</p>\n",
+            }, {
+                "id": "faq-how-long",
+                "question": "How long?",
+                "answer": "<p>An hour.</p>\n",
             }])
         );
-        let kept = a.render.faq_memo.get_or_init::<tera::Value>(|| panic!("made again"));
-        assert_eq!(kept, Some(&value));
-        assert_eq!(faqs(&a.clone()), value);
     }
 }

@@ -19,6 +19,8 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "technique.html",
     "benefits.html",
     "benefit.html",
+    "tags.html",
+    "tag.html",
     "faq.html",
     "page.html",
     "404.html",

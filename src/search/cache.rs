@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::postings::{doc_weights, names_of, postings, technique_names};
+use super::postings::{MAX_TERM_DOCS, doc_weights, names_of, postings, technique_names};
 use super::records::{record_hashes, source};
 use super::shards::{Shards, cut, entry_of, index_hash, js_cmp};
 use crate::model::{DocRef, Site};
@@ -15,14 +15,36 @@ use crate::text::TermId;
 /// The index terms of the last build, kept by `knead watch` so that an edit updates only
 /// the postings of the documents it changed (a full build otherwise). The files are the
 /// same as [`shards()`](super::shards()) would make: the tests of incremental builds compare them.
-#[derive(Debug, Default)]
-pub struct ShardCache(std::sync::Mutex<Option<CacheState>>);
+#[derive(Debug)]
+pub struct ShardCache {
+    state: std::sync::Mutex<Option<CacheState>>,
+    /// The most documents an entry lists (see [`MAX_TERM_DOCS`]).
+    most: usize,
+}
+
+impl Default for ShardCache {
+    fn default() -> Self {
+        ShardCache {
+            state: Default::default(),
+            most: MAX_TERM_DOCS,
+        }
+    }
+}
 
 impl ShardCache {
+    /// A cache whose entries list at most `most` documents.
+    #[cfg(test)]
+    pub(super) fn with_cap(most: usize) -> Self {
+        ShardCache {
+            state: Default::default(),
+            most,
+        }
+    }
+
     /// The shards of `site` (as [`shards()`](super::shards())), updated from the last call's when only a
     /// few documents changed and none moved.
     pub fn shards(&self, site: &Site, order: &[DocRef], n: usize) -> std::sync::Arc<Shards> {
-        let mut state = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let titles: Vec<String> = site.techniques.iter().map(|t| t.meta.title.clone()).collect();
         if let Some(s) = state.as_mut()
             && s.order == order
@@ -34,23 +56,24 @@ impl ShardCache {
                 .collect();
             if changed.len() <= (order.len() / 16).max(1) {
                 if !changed.is_empty() {
-                    s.update(site, &changed, n);
+                    s.update(site, &changed, n, self.most);
                 }
                 return std::sync::Arc::clone(&s.shards);
             }
         }
         let names = technique_names(site);
         let postings = postings(site, order, &names);
-        let terms: BTreeMap<JsKey, (Vec<(u32, f32)>, String)> = postings
+        let terms: Terms = postings
             .into_iter()
             .map(|(t, p)| {
-                let e = entry_of(t, &p);
+                let e = entry_of(t, &p, self.most);
                 (JsKey(t.into()), (p, e))
             })
             .collect();
         let records = record_hashes(site, order);
         let mut shards = cut(terms.iter().map(|(t, (_, e))| (&*t.0, e.as_str())), n);
         shards.hash = index_hash(&shards, records.iter().copied());
+        shards.dfs = dfs_over(&terms, self.most);
         let shards = std::sync::Arc::new(shards);
         let docs = order
             .iter()
@@ -72,6 +95,9 @@ impl ShardCache {
     }
 }
 
+/// Term -> postings (document, weight) and its shard entry, in term order.
+type Terms = BTreeMap<JsKey, (Vec<(u32, f32)>, String)>;
+
 #[derive(Debug)]
 struct CacheState {
     order: Vec<DocRef>,
@@ -81,13 +107,14 @@ struct CacheState {
     technique_titles: Vec<String>,
     names: Vec<Vec<(TermId, u16)>>,
     /// Term -> postings and its shard entry, in term order.
-    terms: BTreeMap<JsKey, (Vec<(u32, f32)>, String)>,
+    terms: Terms,
     shards: std::sync::Arc<Shards>,
 }
 
 impl CacheState {
-    /// Replaces the postings of the documents numbered `changed`.
-    fn update(&mut self, site: &Site, changed: &[usize], n: usize) {
+    /// Replaces the postings of the documents numbered `changed` (entries listing at most
+    /// `most` documents).
+    fn update(&mut self, site: &Site, changed: &[usize], n: usize, most: usize) {
         let mut touched: Vec<Box<str>> = Vec::new();
         let mut doc_names: Vec<(TermId, f32)> = Vec::new();
         for &d in changed {
@@ -141,14 +168,23 @@ impl CacheState {
                 Some((p, _)) if p.is_empty() => {
                     self.terms.remove(&key);
                 }
-                Some((p, e)) => *e = entry_of(&key.0, p),
+                Some((p, e)) => *e = entry_of(&key.0, p, most),
                 None => {}
             }
         }
         let mut shards = cut(self.terms.iter().map(|(t, (_, e))| (&*t.0, e.as_str())), n);
         shards.hash = index_hash(&shards, self.docs.iter().map(|d| d.2));
+        shards.dfs = dfs_over(&self.terms, most);
         self.shards = std::sync::Arc::new(shards);
     }
+}
+
+/// The manifest's `df` ([`Shards::dfs`]) of `terms`.
+fn dfs_over(terms: &Terms, most: usize) -> Vec<(String, usize)> {
+    (terms.iter())
+        .filter(|(_, (p, _))| p.len() > most)
+        .map(|(t, (p, _))| (t.0.to_string(), p.len()))
+        .collect()
 }
 
 fn render_of(site: &Site, r: DocRef) -> (&std::sync::Arc<crate::model::DocRender>, &[usize]) {

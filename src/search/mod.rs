@@ -63,7 +63,7 @@ use crate::model::Site;
 // The index numbers documents in the model's order; render names them from here.
 pub use crate::model::DocRef;
 pub use cache::ShardCache;
-pub use postings::{decode_postings, encode_postings};
+pub use postings::{MAX_TERM_DOCS, decode_postings, encode_postings};
 pub use query::{DocRecord, Hit, Searcher};
 pub use records::{doc_chunk, hash_bytes, manifest};
 pub use shards::{Shards, js_cmp, shards, shards_taking_terms};

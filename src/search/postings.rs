@@ -12,6 +12,24 @@ use crate::model::terms::{dampened, weight};
 use crate::model::{DocRef, Site};
 use crate::text::{DocTerms, TermCounter, TermId};
 
+/// The most documents a term's entry lists. A term found in more keeps those where it
+/// weighs most, and the manifest gives its number of documents (see [`cap`]): on a very
+/// large site the words found in most pages would otherwise make every query that uses
+/// them download a large part of the index.
+pub const MAX_TERM_DOCS: usize = 16_384;
+
+/// The postings (document, stored weight) an entry keeps of `postings` (documents
+/// ascending): all of them when there are at most `most`; else the `most` with the
+/// highest weights (equal weights: lower document numbers first), documents ascending.
+pub(super) fn cap(mut postings: Vec<(u32, u32)>, most: usize) -> Vec<(u32, u32)> {
+    if postings.len() > most {
+        postings.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        postings.truncate(most);
+        postings.sort_unstable_by_key(|p| p.0);
+    }
+    postings
+}
+
 /// The stored weight: twice the weight, rounded, at least 1.
 pub(super) fn quantize(w: f32) -> u32 {
     ((f64::from(w) * 2.0).round() as u32).max(1)
@@ -82,6 +100,8 @@ pub fn decode_postings(s: &str) -> Option<Vec<(u32, u32)>> {
 pub(super) struct Encoding {
     pub(super) text: String,
     next: u32,
+    /// The number of postings.
+    pub(super) len: usize,
 }
 
 impl Encoding {
@@ -90,6 +110,7 @@ impl Encoding {
         push_number(&mut self.text, doc - self.next);
         push_number(&mut self.text, quantize(w));
         self.next = doc + 1;
+        self.len += 1;
     }
 
     /// Appends `later`: postings of later documents, encoded on their own (so its first
@@ -111,6 +132,7 @@ impl Encoding {
         push_number(&mut self.text, first - self.next);
         self.text.push_str(&later.text[len..]);
         self.next = later.next;
+        self.len += later.len;
     }
 }
 
@@ -260,6 +282,15 @@ mod tests {
     }
 
     #[test]
+    fn capped_lists_keep_the_heaviest_postings() {
+        let p = vec![(0, 3), (1, 9), (2, 3), (5, 1), (7, 9), (8, 4)];
+        assert_eq!(cap(p.clone(), 6), p);
+        assert_eq!(cap(p.clone(), 3), [(1, 9), (7, 9), (8, 4)]);
+        // Equal weights: the lower document numbers.
+        assert_eq!(cap(p.clone(), 4), [(0, 3), (1, 9), (7, 9), (8, 4)]);
+    }
+
+    #[test]
     fn encoded_lists_append_as_one_list() {
         let all = [
             (0u32, 1.0f32),
@@ -278,6 +309,7 @@ mod tests {
             left.append(right);
             let whole = encode_postings(all.iter().map(|&(d, w)| (d, quantize(w))));
             assert_eq!(left.text, whole, "cut at {cut}");
+            assert_eq!(left.len, all.len());
         }
     }
 
@@ -297,7 +329,7 @@ mod tests {
         assert!(plain.len() > 1000, "{} terms", plain.len());
         for (t, p) in &plain {
             assert_eq!(
-                entry_of(t, p),
+                entry_of(t, p, usize::MAX),
                 entry_text(t, &encoded[&crate::text::vocab::intern(t)].text),
                 "{t}"
             );

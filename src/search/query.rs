@@ -34,6 +34,7 @@ struct Manifest {
     docs: usize,
     chunk: usize,
     shards: Vec<String>,
+    df: BTreeMap<String, usize>,
 }
 
 /// One search result.
@@ -57,6 +58,9 @@ pub struct Searcher {
     pub shard_of: BTreeMap<String, usize>,
     /// The manifest's shard boundaries.
     pub firsts: Vec<String>,
+    /// The manifest's `df`: the terms whose entries list only part of their documents,
+    /// with their number of documents.
+    pub dfs: BTreeMap<String, usize>,
 }
 
 impl Searcher {
@@ -93,6 +97,7 @@ impl Searcher {
             terms,
             shard_of,
             firsts: m.shards,
+            dfs: m.df,
         })
     }
 
@@ -185,12 +190,19 @@ impl Searcher {
         }
         let n = self.docs.len() as f64;
         let mut scores: BTreeMap<u32, (usize, f64)> = BTreeMap::new();
-        for matches in &query_terms {
+        // A word whose own term lists only part of its documents is scored, not required.
+        let mut buf = String::new();
+        let soft: Vec<bool> = (tokens.iter())
+            .map(|t| crate::text::term_of(t, &mut buf).is_some_and(|e| self.dfs.contains_key(e)))
+            .collect();
+        let need = soft.iter().filter(|s| !**s).count();
+        for (matches, soft) in query_terms.iter().zip(&soft) {
             let mut best: BTreeMap<u32, f64> = BTreeMap::new();
             for (t, factor) in matches {
                 let postings = &self.terms[*t];
+                let df = self.dfs.get(*t).copied().unwrap_or(postings.len());
                 // The same operations, in the same order, as search.js.
-                let w = factor * (1.0 + n / postings.len() as f64).ln();
+                let w = factor * (1.0 + n / df as f64).ln();
                 for &(doc, q) in postings {
                     let s = w * f64::from(q);
                     let e = best.entry(doc).or_insert(0.0);
@@ -201,14 +213,13 @@ impl Searcher {
             }
             for (doc, s) in best {
                 let e = scores.entry(doc).or_insert((0, 0.0));
-                e.0 += 1;
+                e.0 += usize::from(!soft);
                 e.1 += s;
             }
         }
-        let all = query_terms.len();
         let mut hits: Vec<Hit> = scores
             .iter()
-            .filter(|(_, (k, _))| *k == all)
+            .filter(|(_, (k, _))| *k == need)
             .map(|(&doc, &(_, score))| Hit { doc, score })
             .collect();
         if hits.is_empty() {

@@ -169,7 +169,15 @@ pub fn manifest(order: &[DocRef], shards: &Shards) -> Vec<u8> {
         }
         json_str(&mut manifest, f);
     }
-    manifest.push_str("]}\n");
+    manifest.push_str("],\"df\":{");
+    for (i, (t, df)) in shards.dfs.iter().enumerate() {
+        if i > 0 {
+            manifest.push(',');
+        }
+        json_str(&mut manifest, t);
+        let _ = write!(manifest, ":{df}");
+    }
+    manifest.push_str("}}\n");
     manifest.into_bytes()
 }
 

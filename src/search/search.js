@@ -131,10 +131,13 @@ async function search(q) {
   await Promise.all(Object.keys(need).map(function (k) {
     return file('search/shards/' + k + '.json').then(function (s) { shards[k] = s; });
   }));
-  var n = manifest.docs, matched = new Set();
+  // A term in more documents than its entry lists has its number of documents in the
+  // manifest's `df`: a word that is such a term is not required, only scored.
+  var n = manifest.docs, matched = new Set(), df = new Map(Object.entries(manifest.df)), need = 0;
   var total = new Float64Array(n), count = new Uint8Array(n), best = new Float64Array(n);
   toks.forEach(function (t, i) {
-    var ex = term(t), m = [];
+    var ex = term(t), m = [], soft = df.has(ex);
+    need += !soft;
     best.fill(0);
     var p = postings(shards[shardOf(ex)], ex);
     if (p) m.push([ex, p, 1]);
@@ -149,19 +152,19 @@ async function search(q) {
     });
     m.forEach(function (x) {
       matched.add(x[0]);
-      var docs = x[1].docs, qs = x[1].qs, w = x[2] * Math.log(1 + n / docs.length);
+      var docs = x[1].docs, qs = x[1].qs, w = x[2] * Math.log(1 + n / (df.get(x[0]) || docs.length));
       for (var j = 0; j < docs.length; j++) {
         var s = w * qs[j];
         if (s > best[docs[j]]) best[docs[j]] = s;
       }
     });
-    for (var d = 0; d < n; d++) if (best[d] > 0) { total[d] += best[d]; count[d]++; }
+    for (var d = 0; d < n; d++) if (best[d] > 0) { total[d] += best[d]; count[d] += !soft; }
   });
   var hits = [], all = true;
-  for (var d = 0; d < n; d++) if (count[d] === toks.length) hits.push(d);
+  for (var d = 0; d < n; d++) if (total[d] && count[d] === need) hits.push(d);
   if (!hits.length) {
     all = false;
-    for (d = 0; d < n; d++) if (count[d]) hits.push(d);
+    for (d = 0; d < n; d++) if (total[d]) hits.push(d);
   }
   // Best first, ties in document (title) order; sorted as far as shown (see order()).
   var by = function (a, b) { return total[b] - total[a] || a - b; };

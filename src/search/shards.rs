@@ -4,7 +4,9 @@
 
 use std::cmp::Ordering;
 
-use super::postings::{Encoding, encode_postings, encoded_postings, quantize, technique_names};
+use super::postings::{
+    Encoding, MAX_TERM_DOCS, cap, decode_postings, encode_postings, encoded_postings, quantize, technique_names,
+};
 use super::records::{hash_bytes, json_str, record_hashes, source};
 use super::threads::par_chunks;
 use crate::model::{DocRef, Site};
@@ -23,6 +25,9 @@ pub struct Shards {
     /// A hash of each file's bytes: what `knead watch` compares to know which shards an
     /// edit changed without rendering them.
     pub file_hashes: Vec<u64>,
+    /// The manifest's `df`: each term whose entry lists only part of the documents that
+    /// contain it ([`MAX_TERM_DOCS`]), with their number, in term order.
+    pub dfs: Vec<(String, usize)>,
 }
 
 /// Builds the term shards of the documents in `order`, cut into `n` shards of even size.
@@ -37,7 +42,7 @@ pub fn shards(site: &Site, order: &[DocRef], n: usize) -> Shards {
             (s.terms, s.techniques)
         })
         .collect();
-    shards_of(site, order, docs, n)
+    shards_of(site, order, docs, n, MAX_TERM_DOCS)
 }
 
 /// [`shards`] of the site's search order, taking each document's terms out of the site
@@ -66,34 +71,51 @@ pub fn shards_taking_terms(site: &mut Site, n: usize) -> Shards {
         .zip(order.iter())
         .map(|(t, &r)| (t, source(site, r).techniques))
         .collect();
-    shards_of(site, &order, docs, n)
+    shards_of(site, &order, docs, n, MAX_TERM_DOCS)
 }
 
-fn shards_of<T: std::borrow::Borrow<DocTerms> + Send>(
+/// The shards of `docs` (in index order), each term's entry listing at most `most`
+/// documents.
+pub(super) fn shards_of<T: std::borrow::Borrow<DocTerms> + Send>(
     site: &Site,
     order: &[DocRef],
     docs: Vec<(T, &[usize])>,
     n: usize,
+    most: usize,
 ) -> Shards {
     let names = technique_names(site);
     let postings = encoded_postings(docs, &names);
     let mut terms: Vec<(&str, Encoding)> = postings.into_iter().map(|(t, e)| (t.text(), e)).collect();
     terms.sort_unstable_by(|a, b| js_cmp(a.0, b.0));
     let entries: Vec<String> = par_chunks(&terms, |_, chunk| {
-        chunk.iter().map(|(t, e)| entry_text(t, &e.text)).collect::<Vec<_>>()
+        let entry = |(t, e): &(&str, Encoding)| match e.len > most {
+            // The few terms over the cap are decoded to be cut (see `postings::cap`).
+            true => {
+                let all = decode_postings(&e.text).unwrap_or_default();
+                entry_text(t, &encode_postings(cap(all, most).into_iter()))
+            }
+            false => entry_text(t, &e.text),
+        };
+        chunk.iter().map(entry).collect::<Vec<_>>()
     })
     .into_iter()
     .flatten()
     .collect();
+    let dfs = (terms.iter())
+        .filter(|(_, e)| e.len > most)
+        .map(|(t, e)| ((*t).to_owned(), e.len))
+        .collect();
     let keys: Vec<&str> = terms.into_iter().map(|(t, _)| t).collect();
     let mut shards = cut(keys.iter().zip(&entries).map(|(t, e)| (*t, e.as_str())), n);
     shards.hash = index_hash(&shards, record_hashes(site, order).into_iter());
+    shards.dfs = dfs;
     shards
 }
 
-/// A term's entry in its shard: `"term":"postings"`.
-pub(super) fn entry_of(term: &str, postings: &[(u32, f32)]) -> String {
-    entry_text(term, &encode_postings(postings.iter().map(|&(d, w)| (d, quantize(w)))))
+/// A term's entry in its shard, `"term":"postings"`, listing at most `most` documents.
+pub(super) fn entry_of(term: &str, postings: &[(u32, f32)], most: usize) -> String {
+    let stored = postings.iter().map(|&(d, w)| (d, quantize(w))).collect();
+    entry_text(term, &encode_postings(cap(stored, most).into_iter()))
 }
 
 /// A term's entry in its shard from its encoded postings.
@@ -154,6 +176,7 @@ pub(super) fn cut<'a>(entries: impl ExactSizeIterator<Item = (&'a str, &'a str)>
         firsts,
         hash: 0,
         file_hashes,
+        dfs: Vec::new(),
     }
 }
 
@@ -207,6 +230,72 @@ mod tests {
         assert_eq!((got.hash, &got.file_hashes), (want.hash, &want.file_hashes));
         assert!(taken.articles.iter().all(|a| a.render.search.is_empty()));
         assert!(site.articles.iter().all(|a| !a.render.search.is_empty()));
+    }
+
+    /// The index files of `site` whose entries list at most `most` documents.
+    fn capped_index(site: &Site, most: usize) -> crate::search::IndexFiles {
+        let order = &site.search_order;
+        let docs: Vec<(&DocTerms, &[usize])> = (order.iter())
+            .map(|&r| (source(site, r).terms, source(site, r).techniques))
+            .collect();
+        let shards = shards_of(site, order, docs, 3, most);
+        crate::search::IndexFiles {
+            manifest: crate::search::manifest(order, &shards),
+            docs: (0..order.len().div_ceil(crate::search::DOCS_PER_CHUNK))
+                .map(|k| crate::search::doc_chunk(site, order, k))
+                .collect(),
+            shards: shards.files,
+        }
+    }
+
+    /// A term in more documents than an entry lists keeps the heaviest, the manifest
+    /// gives its number of documents (which its weight uses), and a query word that is
+    /// such a term is scored but not required. Watch mode's index is the same.
+    #[test]
+    fn terms_over_the_cap_keep_their_heaviest_documents() {
+        use crate::search::query::Searcher;
+        let (_dir, site) = crate::search::fixtures::ranking_site();
+        let full = Searcher::load(&crate::search::build(&site)).unwrap();
+        assert!(full.dfs.is_empty());
+        let most = 2;
+        let capped = Searcher::load(&capped_index(&site, most)).unwrap();
+        let over: Vec<(&String, usize)> = (full.terms.iter())
+            .filter(|(_, p)| p.len() > most)
+            .map(|(t, p)| (t, p.len()))
+            .collect();
+        assert!(over.iter().any(|(t, _)| *t == "sciatica"), "{over:?}");
+        assert_eq!(capped.dfs.len(), over.len());
+        for (t, df) in over {
+            assert_eq!(capped.dfs[t], df);
+            let kept = &capped.terms[t];
+            assert_eq!(kept.len(), most);
+            let lightest_kept = kept.iter().map(|p| p.1).min().unwrap();
+            let left_out = full.terms[t].iter().filter(|p| !kept.contains(p));
+            assert!(left_out.into_iter().all(|p| p.1 <= lightest_kept), "{t}");
+        }
+        // The kept documents, scored with the whole number of documents: the same order
+        // as the full index's first results.
+        let first = |s: &Searcher, q: &str| {
+            s.search(q)
+                .iter()
+                .take(most)
+                .map(|h| (h.doc, h.score))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(first(&capped, "sciatica"), first(&full, "sciatica"));
+        // "foam sciatica": "sciatica" no longer required, "foam" is.
+        let foam: Vec<u32> = full.search("foam").iter().map(|h| h.doc).collect();
+        let mut got: Vec<u32> = capped.search("foam sciatica").iter().map(|h| h.doc).collect();
+        got.sort_unstable();
+        let mut want = foam.clone();
+        want.sort_unstable();
+        assert_eq!(got, want);
+        // The same files from watch mode's index.
+        let cache = crate::search::cache::ShardCache::with_cap(most);
+        let watched = cache.shards(&site, &site.search_order, 3);
+        let built = capped_index(&site, most);
+        assert_eq!(watched.files, built.shards);
+        assert_eq!(crate::search::manifest(&site.search_order, &watched), built.manifest);
     }
 
     #[test]

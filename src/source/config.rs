@@ -21,6 +21,7 @@ pub struct RawConfig {
     disclaimer: Option<String>,
     review_interval_days: Option<u32>,
     reading_grade_target: Option<f64>,
+    paginate_by: Option<u32>,
     #[serde(default)]
     menu: Vec<MenuItem>,
     #[serde(default)]
@@ -37,6 +38,7 @@ const KEYS: &[&str] = &[
     "disclaimer",
     "review_interval_days",
     "reading_grade_target",
+    "paginate_by",
     "menu",
     "extra",
 ];
@@ -74,6 +76,8 @@ pub struct Config {
     pub review_interval_days: u32,
     /// `check` flags articles whose Flesch-Kincaid grade is above this.
     pub reading_grade_target: f64,
+    /// Articles per page of a paginated list.
+    pub paginate_by: usize,
     /// Main navigation.
     pub menu: Vec<MenuItem>,
     /// Free data for templates.
@@ -81,6 +85,9 @@ pub struct Config {
     /// The text of site.yaml, for locating menu problems.
     pub source: String,
 }
+
+/// Articles per list page when site.yaml does not say.
+pub const DEFAULT_PAGINATE_BY: usize = 20;
 
 /// The file name of the configuration, relative to the site root.
 pub const FILE: &str = "site.yaml";
@@ -201,6 +208,13 @@ fn read(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diag
             "give the site a name",
         ));
     }
+    if raw.paginate_by == Some(0) {
+        errors.push(at(
+            "paginate_by",
+            "`paginate_by` is 0: a list page must hold at least one article".to_owned(),
+            "write a number of articles per list page, e.g. `paginate_by: 20` (the default)",
+        ));
+    }
     for item in &raw.menu {
         if item.name.trim().is_empty() {
             let pos = located.item("menu", "name:");
@@ -225,6 +239,7 @@ fn read(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diag
         disclaimer: raw.disclaimer,
         review_interval_days: raw.review_interval_days.unwrap_or(365),
         reading_grade_target: raw.reading_grade_target.unwrap_or(9.0),
+        paginate_by: raw.paginate_by.map_or(DEFAULT_PAGINATE_BY, |n| n as usize),
         menu: raw.menu,
         extra: raw.extra,
         source,
@@ -330,5 +345,16 @@ mod tests {
         assert_eq!(c.theme, "default");
         assert_eq!(c.language, "en");
         assert_eq!(c.review_interval_days, 365);
+        assert_eq!(c.paginate_by, DEFAULT_PAGINATE_BY);
+    }
+
+    #[test]
+    fn paginate_by_is_a_positive_number() {
+        let c = load_str("title: T\nbase_url: https://e.org/\ndescription: d\npaginate_by: 5\n").unwrap();
+        assert_eq!(c.paginate_by, 5);
+        let errs = load_str("title: T\nbase_url: https://e.org/\ndescription: d\npaginate_by: 0\n").unwrap_err();
+        assert_eq!((errs[0].line, errs[0].help.is_some()), (4, true), "{errs:?}");
+        let errs = load_str("title: T\nbase_url: https://e.org/\ndescription: d\npaginate_by: -3\n").unwrap_err();
+        assert_eq!(errs[0].line, 4, "{errs:?}");
     }
 }

@@ -2,8 +2,10 @@
 //! the checks that need only that one file (slugs, empty fields, alt text). Runs in
 //! parallel over all files; checks between files belong to the model.
 
-use std::path::Path;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -45,8 +47,11 @@ pub struct Doc {
     /// What the document is and where it goes; shared with the site model, which keeps
     /// it after the text is dropped.
     pub info: Arc<DocInfo>,
-    /// The whole file.
+    /// The whole file, or only its front matter when the body was left on disk.
     pub text: String,
+    /// The file, when its body was left on disk to be read again when it is rendered
+    /// (see [`parse_all_holding`]).
+    pub body_on_disk: Option<PathBuf>,
     /// Byte offset of the body in `text`.
     pub body_start: usize,
     /// 1-based line of the body's first line.
@@ -55,6 +60,8 @@ pub struct Doc {
     pub meta: Meta,
     /// URL slugs of the article's benefits, in the order written (empty for others).
     pub benefit_slugs: Vec<String>,
+    /// URL slugs of the article's tags, in the order written (empty for others).
+    pub tag_slugs: Vec<String>,
     /// Which reading of the file this is: watch mode counts up on every re-read, so a
     /// render made from an older version is never reused.
     pub version: u64,
@@ -85,9 +92,21 @@ impl std::ops::Deref for Doc {
 }
 
 impl Doc {
-    /// The Markdown body.
-    pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
+    /// The whole file: the text, or, when the body was left on disk, the file read
+    /// again. The front matter read again must be the one parsed: a file changed since
+    /// is an error that says to build again.
+    pub fn full_text(&self) -> Result<Cow<'_, str>, Diagnostic> {
+        let Some(path) = &self.body_on_disk else {
+            return Ok(Cow::Borrowed(&self.text));
+        };
+        let text = read_text(path, &self.rel)?;
+        if !text.starts_with(self.front_matter()) {
+            return Err(
+                Diagnostic::error(&self.rel, "this file changed while knead was building the site")
+                    .help("build again once the file is saved"),
+            );
+        }
+        Ok(Cow::Owned(text))
     }
 
     /// The front matter again, with positions, for reporting problems found later.
@@ -101,6 +120,7 @@ impl Doc {
     pub fn drop_text(&mut self) {
         self.text = String::new();
         self.body_start = 0;
+        self.body_on_disk = None;
     }
 
     /// The front matter block: everything before the body, delimiters included.
@@ -134,7 +154,30 @@ pub fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
 
 /// Parses every source in parallel. Returns the docs that parsed, and every problem.
 pub fn parse_all(sources: &[SourceFile]) -> (Vec<Doc>, Diagnostics) {
-    let results: Vec<(Option<Doc>, Vec<Diagnostic>)> = sources.par_iter().map(parse_one).collect();
+    parse_all_holding(sources, usize::MAX)
+}
+
+/// [`parse_all`], holding bodies in memory only until they add up to `budget` bytes:
+/// the bodies of later files are left on disk, and read again when they are rendered
+/// ([`Doc::full_text`]), so that a large site's text is never all in memory at once.
+pub fn parse_all_holding(sources: &[SourceFile], budget: usize) -> (Vec<Doc>, Diagnostics) {
+    let held = AtomicUsize::new(0);
+    let results: Vec<(Option<Doc>, Vec<Diagnostic>)> = sources
+        .par_iter()
+        .map(|s| {
+            let (doc, problems) = parse_one(s);
+            let doc = doc.map(|mut d| {
+                let body = d.text.len() - d.body_start;
+                if held.fetch_add(body, Ordering::Relaxed).saturating_add(body) > budget {
+                    d.text.truncate(d.body_start);
+                    d.text.shrink_to_fit();
+                    d.body_on_disk = Some(s.path.clone());
+                }
+                d
+            });
+            (doc, problems)
+        })
+        .collect();
     let mut docs = Vec::with_capacity(results.len());
     let mut problems = Diagnostics::new();
     for (doc, p) in results {
@@ -200,10 +243,15 @@ pub fn parse_one(source: &SourceFile) -> (Option<Doc>, Vec<Diagnostic>) {
             slug,
         }),
         text,
+        body_on_disk: None,
         body_start,
         body_first_line,
         benefit_slugs: match &meta {
             Meta::Article(m) => m.benefits.iter().map(|b| slug::slugify(b)).collect(),
+            _ => Vec::new(),
+        },
+        tag_slugs: match &meta {
+            Meta::Article(m) => m.tags.iter().map(|t| slug::slugify(t)).collect(),
             _ => Vec::new(),
         },
         meta,
@@ -314,16 +362,19 @@ fn check_fields(rel: &Path, meta: &Meta, located: &Located<'_>, problems: &mut V
                     );
                 }
             }
-            for b in &m.benefits {
-                if slug::slugify(b).is_empty() {
+            for (key, what, example, names) in [
+                ("benefits", "benefit", "Better sleep", &m.benefits),
+                ("tags", "tag", "Posture", &m.tags),
+            ] {
+                for name in names.iter().filter(|n| slug::slugify(n).is_empty()) {
                     problems.push(
                         located
                             .error(
                                 rel,
-                                located.item("benefits", b),
-                                format!("the benefit `{b}` has no letters or digits to make a URL from"),
+                                located.item(key, name),
+                                format!("the {what} `{name}` has no letters or digits to make a URL from"),
                             )
-                            .help("name the benefit with letters or digits, e.g. `Better sleep`"),
+                            .help(format!("name the {what} with letters or digits, e.g. `{example}`")),
                     );
                 }
             }
@@ -354,4 +405,41 @@ fn check_fields(rel: &Path, meta: &Meta, located: &Located<'_>, problems: &mut V
 
 fn located_text<'a>(located: &Located<'a>) -> &'a str {
     located.text()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Past the budget, a body stays on disk and is read again whole; a file whose front
+    /// matter changed in between is an error, not a mix of two versions.
+    #[test]
+    fn bodies_past_the_budget_are_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "---\ntitle: \"T\"\n---\n\nThe body.\n";
+        let source = |name: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            SourceFile {
+                kind: Kind::Page,
+                rel: PathBuf::from(name),
+                path,
+            }
+        };
+        let sources = [source("a.md"), source("b.md")];
+        let (held, _) = parse_all(&sources);
+        let (left, problems) = parse_all_holding(&sources, 0);
+        assert!(problems.is_empty());
+        for (h, l) in held.iter().zip(&left) {
+            assert!(h.body_on_disk.is_none());
+            assert!(l.body_on_disk.is_some());
+            assert_eq!(l.text, "---\ntitle: \"T\"\n---\n");
+            assert_eq!((l.front_matter(), l.body_start), (h.front_matter(), h.body_start));
+            assert_eq!(l.full_text().unwrap(), text);
+            assert_eq!(h.full_text().unwrap(), text);
+        }
+        std::fs::write(&sources[0].path, text.replace("\"T\"", "\"U\"")).unwrap();
+        let err = left[0].full_text().unwrap_err();
+        assert!(err.message.contains("changed while knead was building"), "{err:?}");
+    }
 }

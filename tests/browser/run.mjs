@@ -22,7 +22,11 @@
 // sciatica article first, a query without matches says so, keyboard-only use works, the
 // page explains itself without JavaScript, and all of it under a subpath base_url too;
 // and nothing on the search page moves (no layout-shift entries, with or without recent
-// input) while results draw or when "Show more results" adds some, at 1280 and 375 px.
+// input) while results draw or when "Show more results" adds some, at 1280 and 375 px;
+// and the pagination of lists (the site is built with a small `paginate_by`, so every
+// page of a list is checked as above): the nav's links, `rel` prev/next and
+// `aria-current`, reaching and following "Next" with the keyboard, axe on the nav, and
+// the redirect from `page/1/`, at the root and under a subpath.
 //
 // Every page of each build is checked (a few seconds per page); --quick checks only the
 // richest page of each type (the one with the most tables, FAQs, images, ...).
@@ -136,13 +140,17 @@ function themesInRepo() {
     .sort((a, b) => (a === 'default' ? -1 : b === 'default' ? 1 : a.localeCompare(b)));
 }
 
-/** A copy of the bundled site that uses `theme`, built into `<tmp>/<theme>/public`. */
+/** Articles per list page in the test builds: the bundled site's lists then span pages. */
+const PAGINATE_BY = 4;
+
+/** A copy of the bundled site that uses `theme` (and `PAGINATE_BY`), built into `<tmp>/<theme>/public`. */
 function buildWithTheme(theme, tmp, baseUrl = '') {
   const name = baseUrl ? `${theme}-subpath` : theme;
   const root = path.join(tmp, name, 'site');
   fs.mkdirSync(root, { recursive: true });
   let yaml = fs.readFileSync(path.join(REPO, 'site.yaml'), 'utf8');
   yaml = /^theme:.*$/m.test(yaml) ? yaml.replace(/^theme:.*$/m, `theme: ${theme}`) : `${yaml.trimEnd()}\ntheme: ${theme}\n`;
+  yaml = `${yaml.replace(/^paginate_by:.*\n?/m, '').trimEnd()}\npaginate_by: ${PAGINATE_BY}\n`;
   fs.writeFileSync(path.join(root, 'site.yaml'), yaml);
   for (const sub of ['content', 'themes', 'templates']) {
     const src = path.join(REPO, sub);
@@ -159,7 +167,7 @@ function buildWithTheme(theme, tmp, baseUrl = '') {
 // ---------------------------------------------------------------------------------------
 // Pages of a build, by type
 
-const TYPES = ['home', 'article list', 'article', 'technique list', 'technique', 'benefit list', 'benefit', 'faq', 'page', 'search', '404'];
+const TYPES = ['home', 'article list', 'article', 'technique list', 'technique', 'benefit list', 'benefit', 'tag list', 'tag', 'list page', 'faq', 'page', 'search', '404'];
 
 function htmlFiles(dir, rel = '') {
   const out = [];
@@ -176,7 +184,10 @@ function pageType(rel) {
   if (rel === '404.html') return '404';
   const parts = rel.split('/');
   if (parts.at(-1) !== 'index.html') return null;
-  const section = { articles: 'article', techniques: 'technique', benefits: 'benefit' }[parts[0]];
+  // `<list>page/<n>/`: a page after the first of a list; `page/1/` only redirects.
+  const n = parts.length > 3 && parts.at(-3) === 'page' ? Number(parts.at(-2)) : 0;
+  if (n) return n >= 2 ? 'list page' : null;
+  const section = { articles: 'article', techniques: 'technique', benefits: 'benefit', tags: 'tag' }[parts[0]];
   if (section && parts.length === 2) return `${section} list`;
   if (section && parts.length === 3) return section;
   if (parts[0] === 'faq' && parts.length === 2) return 'faq';
@@ -798,6 +809,102 @@ async function searchStillness(context, label, origin, base) {
   }
 }
 
+/** The pagination nav of the page: its links, which is current, and its `rel`s. */
+function paginationInPage() {
+  const nav = document.querySelector('nav[aria-label="Pagination"]');
+  if (!nav) return null;
+  const links = [...nav.querySelectorAll('a')].map((a) => ({
+    href: a.getAttribute('href'),
+    rel: a.getAttribute('rel'),
+    current: a.getAttribute('aria-current'),
+    text: a.textContent.trim(),
+  }));
+  const head = (rel) => document.querySelector(`head link[rel="${rel}"]`)?.getAttribute('href') || null;
+  return { links, prev: head('prev'), next: head('next') };
+}
+
+/** The pagination of the article list, under `base`: the middle page's nav, every link of
+ * it answering, the keyboard way to the next page, axe on the nav, and the page/1/
+ * redirect. */
+async function paginationChecks(context, theme, origin, base, axeSource, net) {
+  const label = `${theme} · pagination${base !== '/' ? ` under ${base}` : ''}`;
+  const page = await context.newPage();
+  net.reset(null);
+  try {
+    await page.setViewportSize({ width: 1280, height: HEIGHT });
+    const list = `${base}articles/`;
+    await page.goto(`${origin}${list}page/2/`, { waitUntil: 'load' });
+    const p = await page.evaluate(paginationInPage);
+    const links = p ? p.links : [];
+    const current = links.filter((l) => l.current === 'page');
+    record(
+      `${label}: page 2 has a Pagination nav, rel prev/next, page 2 marked current`,
+      !!p &&
+        current.length === 1 &&
+        current[0].href === `${list}page/2/` &&
+        links.some((l) => l.rel === 'prev' && l.href === list) &&
+        links.some((l) => l.rel === 'next' && l.href === `${list}page/3/`) &&
+        p.prev === list &&
+        p.next === `${list}page/3/`,
+      JSON.stringify(p),
+    );
+    const broken = [];
+    for (const l of links) {
+      const r = await page.request.get(`${origin}${l.href}`);
+      if (r.status() !== 200 || !l.href.startsWith(base)) broken.push(`${l.href}: ${r.status()}`);
+    }
+    record(`${label}: every link of the nav answers under ${base}`, links.length > 0 && broken.length === 0, broken.join('\n'));
+
+    // The keyboard: Tab from the top reaches "Next", Enter follows it.
+    await page.goto(`${origin}${list}page/2/`, { waitUntil: 'load' });
+    let reached = false;
+    for (let i = 0; i < 150 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement?.getAttribute('rel') === 'next');
+    }
+    if (reached) await Promise.all([page.waitForURL(`${origin}${list}page/3/`), page.keyboard.press('Enter')]);
+    const after = reached ? await page.evaluate(paginationInPage) : null;
+    record(
+      `${label}: Tab reaches "Next", Enter opens page 3, marked current`,
+      reached && !!after && after.links.some((l) => l.current === 'page' && l.href === `${list}page/3/`) && !after.next,
+      reached ? JSON.stringify(after) : 'Tab never focused the rel="next" link',
+    );
+
+    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ content: axeSource });
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const axe = await page.evaluate(
+        (tags) => window.axe.run('nav[aria-label="Pagination"]', { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+        AXE_TAGS,
+      );
+      record(
+        `${label}: axe on the nav, ${scheme} scheme: no violations`,
+        axe.violations.length === 0,
+        axe.violations.map((v) => `${v.id}: ${v.help}`).join('\n'),
+      );
+    }
+
+    // page/1/ sends readers and search engines to the list itself.
+    const r = await page.request.get(`${origin}${list}page/1/`);
+    const html = await r.text();
+    const target = `https://example.org${list}`;
+    record(
+      `${label}: page/1/ redirects to the list (refresh, canonical, noindex, a link)`,
+      r.status() === 200 &&
+        html.includes(`<meta http-equiv="refresh" content="0; url=${target}">`) &&
+        html.includes(`<link rel="canonical" href="${target}">`) &&
+        html.includes('<meta name="robots" content="noindex">') &&
+        html.includes(`<a href="${target}">`),
+      html.slice(0, 600),
+    );
+    record(`${label}: no failed or external request`, net.problems().length === 0, net.problems().join('\n'));
+  } catch (e) {
+    record(`${label}: ran`, false, e.stack || String(e));
+  } finally {
+    await page.close();
+  }
+}
+
 async function searchChecks(context, theme, origin, base, axeSource, net) {
   const label = `${theme} · search${base !== '/' ? ` under ${base}` : ''}`;
   const page = await context.newPage();
@@ -1161,8 +1268,12 @@ async function main() {
       await evidenceChecks(context, b.theme, b.origin, best);
       if (SCREENSHOTS_DIR) await screenshots(context, b.theme, b.origin, best);
       await searchChecks(context, b.theme, b.origin, '/', axeSource, net);
+      await paginationChecks(context, b.theme, b.origin, '/', axeSource, net);
     }
-    for (const b of subpaths) await searchChecks(context, b.theme, b.origin, SUBPATH, axeSource, net);
+    for (const b of subpaths) {
+      await searchChecks(context, b.theme, b.origin, SUBPATH, axeSource, net);
+      await paginationChecks(context, b.theme, b.origin, SUBPATH, axeSource, net);
+    }
     await liveReload(context, tmp, origins);
     await firstBuildFails(context, tmp, origins);
   } catch (e) {

@@ -356,7 +356,8 @@ fn parse_from_disk(dir: &Path, bytes: &[u8]) {
         };
         let (doc, problems) = knead::source::parse::parse_one(&source);
         if let Some(doc) = doc {
-            let _ = doc.body();
+            let text = doc.full_text().unwrap();
+            assert!(text.get(doc.body_start..).is_some());
             if let Some(loc) = doc.located() {
                 let _ = loc.key("title");
             }

@@ -2,7 +2,9 @@
 //! renames (of sources, of the whole themes folder, and of the output folder itself), the
 //! incrementally rebuilt output is byte-identical to a clean build of the same sources.
 //! Random edit sequences on a generated site check it, with and without benefit
-//! profiles, with citations in bodies, FAQ answers and profiles.
+//! profiles, with citations in bodies, FAQ answers and profiles; its lists hold a few
+//! articles a page, so additions, deletions, date and tag changes move articles across
+//! page boundaries.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -51,12 +53,14 @@ fn profile(rng: &mut Rng, slug: &str) -> String {
         1 + rng.below(9),
     )
 }
+const TAGS: &[&str] = &["posture", "Office work", "office-work", "sleep", "Sport"];
 
 fn article(rng: &mut Rng, n: usize, slugs: &[String]) -> String {
     let techniques: Vec<&str> = (0..rng.below(3)).map(|_| *rng.pick(TECHNIQUES)).collect();
     let benefits: Vec<String> = (0..rng.below(3))
         .map(|_| format!("\"{}\"", rng.pick(BENEFITS)))
         .collect();
+    let tags: Vec<String> = (0..rng.below(3)).map(|_| format!("\"{}\"", rng.pick(TAGS))).collect();
     let mut faqs = String::new();
     for q in 0..rng.below(3) {
         faqs.push_str(&format!(
@@ -69,11 +73,12 @@ fn article(rng: &mut Rng, n: usize, slugs: &[String]) -> String {
         format!("See [another](/articles/{}/).", rng.pick(slugs))
     };
     format!(
-        "---\ntitle: \"Article {n}\"\ndescription: \"About {n}.\"\ndate: 2025-0{}-1{}\ntechniques: [{}]\nbenefits: [{}]\nfaqs:\n{}references:\n  - title: \"Other source\"\n  - title: \"Source {n}\"\n    id: src-{n}\n    url: \"https://example.org/{n}\"\n---\n\nIntro {n} [@src-{n}]. {link}\n\n## Part one\n\nText.\n\n<aside id=\"box\">Boxed.</aside>\n\n> [!NOTE]\n> A callout.\n\n## Part two\n\nMore text.\n",
+        "---\ntitle: \"Article {n}\"\ndescription: \"About {n}.\"\ndate: 2025-0{}-1{}\ntechniques: [{}]\nbenefits: [{}]\ntags: [{}]\nfaqs:\n{}references:\n  - title: \"Other source\"\n  - title: \"Source {n}\"\n    id: src-{n}\n    url: \"https://example.org/{n}\"\n---\n\nIntro {n} [@src-{n}]. {link}\n\n## Part one\n\nText.\n\n<aside id=\"box\">Boxed.</aside>\n\n> [!NOTE]\n> A callout.\n\n## Part two\n\nMore text.\n",
         1 + rng.below(9),
         rng.below(10),
         techniques.join(", "),
         benefits.join(", "),
+        tags.join(", "),
         if faqs.is_empty() { "  []\n".to_owned() } else { faqs },
     )
     .replace("faqs:\n  []\n", "faqs: []\n")
@@ -86,15 +91,17 @@ fn technique(slug: &str, title: &str, pressure: &str) -> String {
 }
 
 /// `about`: no menu entry for the about page (0), one (1), one to an id in its raw
-/// HTML (2). `language` names the callouts' titles.
-fn site_yaml(title: &str, about: usize, language: &str) -> String {
+/// HTML (2). `language` names the callouts' titles. Small list pages (`paginate_by`), so
+/// that lists of a few articles span several pages and edits move articles across their
+/// boundaries.
+fn site_yaml(title: &str, about: usize, language: &str, paginate_by: usize) -> String {
     let about = match about {
         0 => "",
         1 => "  - name: About\n    url: pages/about.md\n",
         _ => "  - name: Team\n    url: /about/#team\n",
     };
     format!(
-        "title: \"{title}\"\nlanguage: {language}\nbase_url: \"https://example.org/sub/\"\ndescription: \"A site.\"\ndisclaimer: \"Not advice. See [about](/about/).\"\nmenu:\n  - name: Articles\n    url: /articles/\n{about}"
+        "title: \"{title}\"\nlanguage: {language}\nbase_url: \"https://example.org/sub/\"\ndescription: \"A site.\"\npaginate_by: {paginate_by}\ndisclaimer: \"Not advice. See [about](/about/).\"\nmenu:\n  - name: Articles\n    url: /articles/\n{about}"
     )
 }
 
@@ -127,7 +134,7 @@ impl World {
 
     /// Applies one random edit and returns the paths it touched.
     fn random_edit(&mut self) -> (String, Vec<PathBuf>) {
-        let op = self.rng.below(26);
+        let op = self.rng.below(27);
         let stems = self.stems();
         if stems.is_empty() && op < 12 {
             return self.add_article();
@@ -260,9 +267,10 @@ impl World {
                 let title = format!("Site {}", self.rng.below(100));
                 let menu = self.rng.below(3);
                 let language = *self.rng.pick(&["en", "es"]);
+                let paginate_by = 1 + self.rng.below(3);
                 (
                     "site.yaml".into(),
-                    vec![self.write("site.yaml", &site_yaml(&title, menu, language))],
+                    vec![self.write("site.yaml", &site_yaml(&title, menu, language, paginate_by))],
                 )
             }
             // The ids the theme reserves: headings named so take other ids, and links
@@ -368,6 +376,13 @@ impl World {
                 };
                 set(self, new, "citation")
             }
+            25 => {
+                let tags: Vec<String> = (0..self.rng.below(3))
+                    .map(|_| format!("\"{}\"", self.rng.pick(TAGS)))
+                    .collect();
+                let new = regex_line(&text, "tags: ", &format!("tags: [{}]", tags.join(", ")));
+                set(self, new, "tags")
+            }
             _ => {
                 let n = self.rng.below(100);
                 let p = self.write(
@@ -415,7 +430,7 @@ fn new_world(root: &Path, seed: u64) -> World {
         rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
         counter: 0,
     };
-    w.write("site.yaml", &site_yaml("Site", 1, "en"));
+    w.write("site.yaml", &site_yaml("Site", 1, "en", 2));
     w.write("content/index.md", "---\ntitle: \"Home\"\n---\n\nWelcome.\n");
     w.write(
         "content/pages/about.md",
@@ -578,7 +593,7 @@ fn an_edit_that_removes_an_html_id_is_reported() {
     let b = article(&mut world.rng, 2, &[]).replace("## Part one", "See [the box](a.md#box).\n\n## Part one");
     world.write("content/articles/a.md", &a);
     world.write("content/articles/b.md", &b);
-    world.write("site.yaml", &site_yaml("Site", 2, "en"));
+    world.write("site.yaml", &site_yaml("Site", 2, "en", 2));
     let mut inc = first_build(&root, &tmp.path().join("out"));
     let edited = world.write("content/articles/a.md", &a.replace("<aside id=\"box\">", "<aside>"));
     let about = world.write(

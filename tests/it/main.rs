@@ -21,6 +21,7 @@ mod golden;
 mod idle;
 mod incremental;
 mod one_writer;
+mod pagination;
 mod preview;
 mod scaffold;
 mod serve;
