@@ -47,6 +47,7 @@ pub(super) struct Values {
     benefit: Vec<u64>,
     benefit_listing: Vec<u64>,
     all_benefit_listings: u64,
+    aliases: u64,
     search_shards: Vec<u64>,
     search_manifest: u64,
 }
@@ -88,6 +89,7 @@ impl Values {
                 .collect(),
             all_benefit_listings: hash_of(&benefit_listing),
             benefit_listing,
+            aliases: hash_of(&site.aliases),
             search_shards: search.0,
             search_manifest: search.1,
         }
@@ -115,6 +117,7 @@ impl Values {
                 Input::Benefit(i) => self.benefit[i],
                 Input::BenefitListing(i) => self.benefit_listing[i],
                 Input::AllBenefitListings => self.all_benefit_listings,
+                Input::Aliases => self.aliases,
                 Input::SearchShard(i) => self.search_shards.get(i).copied().unwrap_or(0),
                 Input::SearchManifest => self.search_manifest,
             };

@@ -153,6 +153,20 @@ impl LinkIndex {
         self.pages.contains(path)
     }
 
+    /// True when `path` (`/feed.xml`) is a file of the site.
+    pub fn has_file(&self, path: &str) -> bool {
+        self.files.contains(path)
+    }
+
+    /// The content file (`articles/foo.md`) whose page is at the site path `path`. A
+    /// scan: for messages only.
+    pub fn source_of_page(&self, path: &str) -> Option<&str> {
+        (self.by_source.iter())
+            .filter(|(_, p)| p.as_str() == path)
+            .map(|(s, _)| s.as_str())
+            .min()
+    }
+
     /// The href to write for the site path `path` (`/articles/` -> `/sub/articles/`).
     pub fn href(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path.trim_start_matches('/'))

@@ -3,6 +3,7 @@
 //! span files live here: duplicate slugs, techniques no file defines, links to missing
 //! pages or anchors.
 
+mod aliases;
 mod benefits;
 mod checks;
 pub mod docs;
@@ -25,6 +26,7 @@ use crate::source::meta::{ArticleMeta, PageMeta, TechniqueMeta};
 use crate::source::parse::{Doc, DocInfo, Meta};
 use crate::text::slug::{IdSet, ReservedIds};
 
+pub use aliases::Alias;
 pub use benefits::Profile;
 pub use docs::{DocRender, MarkdownCache};
 pub use faq::FaqItem;
@@ -202,6 +204,8 @@ pub struct Site {
     pub benefits: Vec<Benefit>,
     /// Tags by name.
     pub tags: Vec<Tag>,
+    /// The old paths of pages, each to a redirect page.
+    pub aliases: Vec<Alias>,
     /// Indices into [`Site::articles`] of the articles with FAQs, newest first.
     pub faq_articles: Vec<usize>,
     /// Plain pages by slug.
@@ -561,6 +565,7 @@ fn assemble(
         techniques: site_techniques,
         benefits: outline.benefits.clone(),
         tags: outline.tags.clone(),
+        aliases: outline.aliases.clone(),
         assets,
         disclaimer_html,
         menu,

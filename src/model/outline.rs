@@ -61,6 +61,8 @@ pub(super) struct Outline {
     pub fingerprint: u64,
     /// The documents in search index order (titles decide it).
     pub search_order: Arc<[DocRef]>,
+    /// The old paths of pages (`aliases`), in document order.
+    pub aliases: Vec<super::aliases::Alias>,
     /// Problems found on the way (duplicates, missing techniques, bad images...).
     pub problems: Vec<Diagnostic>,
 }
@@ -161,6 +163,13 @@ impl Outline {
         problems.extend(checks.techniques);
         problems.extend(links.benefit_problems);
         problems.extend(links.images);
+        let with_pages = (articles.iter().map(|a| a.1))
+            .chain(techniques.iter().map(|t| t.1))
+            .chain(pages.iter().map(|p| p.1))
+            .chain(home.map(|i| &docs[i]))
+            .chain(profiles.iter().map(|p| p.1));
+        let (aliases, alias_problems) = super::aliases::gather(with_pages, &links.index);
+        problems.extend(alias_problems);
         // The profiles are rendered after every other document.
         let mut rendered_at = checks.rendered_at;
         let first = rendered_at.len();
@@ -187,6 +196,7 @@ impl Outline {
             index: Arc::new(links.index),
             fingerprint: links.fingerprint,
             search_order: checks.search_order,
+            aliases,
             problems,
         }
     }

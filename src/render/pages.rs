@@ -32,6 +32,8 @@ impl<'a> Renderer<'a> {
                 return Output::Bytes(feeds::sitemap_part(site, &self.page_paths, k).into_bytes());
             }
             PageKind::Redirect(list) => return Output::Bytes(redirect::page(site, list.path(site)).into_bytes()),
+            PageKind::Alias(i) => return Output::Bytes(redirect::page(site, &site.aliases[i].to).into_bytes()),
+            PageKind::Redirects => return Output::Bytes(redirect::rules(site).into_bytes()),
             PageKind::Feed => return Output::Bytes(feeds::atom(site).into_bytes()),
             PageKind::Robots => return Output::Bytes(feeds::robots(site).into_bytes()),
             PageKind::SearchScript => return Output::Bytes(crate::search::served_script().as_bytes().to_vec()),

@@ -47,6 +47,8 @@ pub enum Input {
     Page(usize),
     /// Everything of the home page's content file.
     Home,
+    /// The old paths of pages and where each leads (`aliases`).
+    Aliases,
     /// The bytes of search term shard `i`. Derived: the shards are made from every
     /// document (see [`crate::search`]) before pages are stamped, so an edit
     /// re-renders only the shards whose terms it changed.
@@ -68,6 +70,11 @@ pub enum PageKind {
     List(List, usize),
     /// `<list>page/1/`: a redirect to the list's first page.
     Redirect(List),
+    /// `<alias>index.html`: a redirect from an old path of a page, by index into
+    /// `Site::aliases`.
+    Alias(usize),
+    /// `/_redirects`: every alias as a rule for hosts that read the file.
+    Redirects,
     /// `/techniques/`.
     TechniqueList,
     /// `/benefits/`.
@@ -131,7 +138,7 @@ impl PageKind {
     pub fn in_sitemap(&self) -> bool {
         match self {
             PageKind::List(_, n) => *n == 1,
-            PageKind::Redirect(_) | PageKind::Search | PageKind::NotFound => false,
+            PageKind::Redirect(_) | PageKind::Alias(_) | PageKind::Search | PageKind::NotFound => false,
             _ => true,
         }
     }
@@ -233,6 +240,21 @@ pub fn plan(site: &Site) -> Vec<Planned> {
         kind: PageKind::NotFound,
         inputs: vec![Site],
     });
+    // Moved pages: a redirect page at each old path, and every rule in /_redirects.
+    for (i, a) in site.aliases.iter().enumerate() {
+        out.push(Planned {
+            path: out_path(&a.from),
+            kind: PageKind::Alias(i),
+            inputs: vec![Site, Aliases],
+        });
+    }
+    if !site.aliases.is_empty() {
+        out.push(Planned {
+            path: "_redirects".into(),
+            kind: PageKind::Redirects,
+            inputs: vec![Site, Aliases],
+        });
+    }
     let mut feed = vec![Site];
     feed.extend((0..site.articles.len().min(super::feeds::FEED_ENTRIES)).map(ArticleListing));
     out.push(Planned {

@@ -17,3 +17,15 @@ pub(super) fn page(site: &Site, to: &str) -> String {
         title = xml_escape(&site.config.title),
     )
 }
+
+/// `/_redirects`, the rules file of Netlify and Cloudflare Pages: one line per alias,
+/// `<old path> <new path> 301`, base path included. Hosts that do not read it still
+/// have the redirect pages.
+pub(super) fn rules(site: &Site) -> String {
+    let base = site.config.base_path.trim_end_matches('/');
+    let mut out = String::new();
+    for a in &site.aliases {
+        out.push_str(&format!("{base}{} {base}{} 301\n", a.from, a.to));
+    }
+    out
+}

@@ -49,6 +49,9 @@ pub struct ArticleMeta {
     pub tags: Vec<String>,
     /// The article's image.
     pub image: Option<Image>,
+    /// Site paths the article used to have (`/old-path/`): each gets a redirect page.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// Free data handed to templates.
     #[serde(default)]
     pub extra: Extra,
@@ -72,6 +75,7 @@ impl ArticleMeta {
         "references",
         "tags",
         "image",
+        "aliases",
         "extra",
     ];
 }
@@ -164,6 +168,9 @@ pub struct TechniqueMeta {
     pub reviewed_by: Option<Reviewer>,
     /// When the profile was last checked for accuracy.
     pub last_reviewed: Option<Date>,
+    /// Site paths the technique used to have (`/old-path/`): each gets a redirect page.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// Free data handed to templates.
     #[serde(default)]
     pub extra: Extra,
@@ -181,6 +188,7 @@ impl TechniqueMeta {
         "references",
         "reviewed_by",
         "last_reviewed",
+        "aliases",
         "extra",
     ];
 }
@@ -290,6 +298,9 @@ pub struct PageMeta {
     pub draft: bool,
     /// The page's slug; the file name when absent.
     pub slug: Option<String>,
+    /// Site paths the page used to have (`/old-path/`): each gets a redirect page.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// Free data handed to templates.
     #[serde(default)]
     pub extra: Extra,
@@ -297,5 +308,5 @@ pub struct PageMeta {
 
 impl PageMeta {
     /// The top-level keys a page may use.
-    pub const KEYS: &'static [&'static str] = &["title", "description", "draft", "slug", "extra"];
+    pub const KEYS: &'static [&'static str] = &["title", "description", "draft", "slug", "aliases", "extra"];
 }

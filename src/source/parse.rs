@@ -39,6 +39,16 @@ impl Meta {
             Meta::Page(_) => &[],
         }
     }
+
+    /// The site paths the document used to have (`aliases`).
+    pub fn aliases(&self) -> &[String] {
+        match self {
+            Meta::Article(m) => &m.aliases,
+            Meta::Technique(m) => &m.aliases,
+            Meta::Benefit(m) => &m.aliases,
+            Meta::Page(m) => &m.aliases,
+        }
+    }
 }
 
 /// One parsed Markdown source.

@@ -174,6 +174,19 @@ impl World {
                     + "\n";
                 set(self, new, "callout")
             }
+            // An old path of the article, added, changed or removed: redirect pages and
+            // /_redirects follow, and two articles with one alias are an error.
+            0 if self.rng.below(3) == 0 => {
+                let n = self.rng.below(4);
+                let new = if text.starts_with("---\naliases:") && self.rng.below(2) == 0 {
+                    text.replacen(&text[..text.find("\ntitle:").unwrap_or(3)], "---", 1)
+                } else if text.starts_with("---\naliases:") {
+                    text.replacen("---\naliases: [", &format!("---\naliases: [/old-{n}/, "), 1)
+                } else {
+                    text.replacen("---\n", &format!("---\naliases: [/old-{n}/]\n"), 1)
+                };
+                set(self, new, "aliases")
+            }
             // A body edit that removes (or brings back) the anchor other articles link to.
             0 => {
                 let new = if text.contains("## Part one") {
@@ -647,4 +660,36 @@ fn pages_written_early_equal_pages_written_from_the_model() {
     let pages = std::fs::read_dir(clean.join("articles")).unwrap().count();
     assert!(pages > 40, "{pages} article folders");
     assert_same(&tmp.path().join("out"), &clean, "a first build of 45 articles");
+}
+
+/// An old path handed from one article to another: its redirect page and `/_redirects`
+/// follow, though no page, path or site setting changed.
+#[test]
+fn an_alias_that_moves_to_another_article_follows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let mut world = new_world(&root, 11);
+    let with = |text: &str| text.replacen("---\n", "---\naliases: [/old/]\n", 1);
+    let a = article(&mut world.rng, 1, &[]);
+    let b = article(&mut world.rng, 2, &[]);
+    world.write("content/articles/a.md", &with(&a));
+    world.write("content/articles/b.md", &b);
+    let out = tmp.path().join("out");
+    let mut inc = first_build(&root, &out);
+    let from_a = world.write("content/articles/a.md", &a);
+    let to_b = world.write("content/articles/b.md", &with(&b));
+    inc.rebuild(&[from_a, to_b]).unwrap();
+    let clean = tmp.path().join("clean");
+    pipeline::build(&Options {
+        root: root.clone(),
+        output: Some(clean.clone()),
+        ..Options::default()
+    })
+    .unwrap();
+    assert!(
+        std::fs::read_to_string(out.join("old/index.html"))
+            .unwrap()
+            .contains("/articles/b/")
+    );
+    assert_same(&out, &clean, "alias moved from a to b");
 }

@@ -5,6 +5,7 @@
 //!
 //! `cargo test --test it AREA::` runs one area, e.g. `cargo test --test it fuzz::`.
 
+mod aliases;
 mod authoring;
 mod bad_input;
 mod build;
