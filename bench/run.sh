@@ -2,7 +2,8 @@
 # knead's own benchmark: generates sites of 1,000, 10,000 and 100,000 articles with the
 # project's corpus generator (examples/gen_corpus.rs) and reports, for each size, the
 # clean build time (median), the peak memory, the one-article incremental rebuild time
-# (median, in-process: examples/rebuild.rs) and pages per second.
+# (median, in-process: examples/rebuild.rs), pages per second and the largest HTML page
+# written.
 #
 #   bash bench/run.sh                 # 1k, 10k and 100k
 #   bash bench/run.sh 1000 10000      # chosen sizes
@@ -26,8 +27,8 @@ knead=target/release/knead
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-echo "| articles | clean build (median) | peak memory | pages/s | one-article rebuild (median) |"
-echo "|---:|---:|---:|---:|---:|"
+echo "| articles | clean build (median) | peak memory | pages/s | one-article rebuild (median) | largest page |"
+echo "|---:|---:|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do
   site=$dir/site-$n
   [ -f "$site/site.yaml" ] || target/release/examples/gen_corpus --articles "$n" --out "$site" >/dev/null
@@ -45,11 +46,12 @@ for n in "${sizes[@]}"; do
     mems+=("${line#* }")
   done
   pages=$(grep -o 'Built [0-9]*' "$out/log-$n" | grep -o '[0-9]*')
+  largest=$(find "$out/build-$n" -name '*.html' -printf '%s\n' | sort -n | tail -1)
   t=$(printf '%s\n' "${times[@]}" | median)
   m=$(printf '%s\n' "${mems[@]}" | median)
   rm -rf "$out/rebuild-$n"
   inc=$(target/release/examples/rebuild "$site" "$out/rebuild-$n" 9 | grep -o 'median one-article body rebuild: [0-9.]*' | grep -o '[0-9.]*$')
   pps=$(awk -v p="$pages" -v t="$t" 'BEGIN {printf "%d", p / t}')
-  printf "| %s | %s s | %s MB | %s | %s ms |\n" "$n" "$t" "$((m / 1024))" "$pps" "$inc"
+  printf "| %s | %s s | %s MB | %s | %s ms | %s KB |\n" "$n" "$t" "$((m / 1024))" "$pps" "$inc" "$((largest / 1024))"
   rm -rf "$out/build-$n" "$out/rebuild-$n"
 done

@@ -23,7 +23,8 @@ pub const MAX_TERM_DOCS: usize = 16_384;
 /// highest weights (equal weights: lower document numbers first), documents ascending.
 pub(super) fn cap(mut postings: Vec<(u32, u32)>, most: usize) -> Vec<(u32, u32)> {
     if postings.len() > most {
-        postings.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        // The heaviest first: a partition, not a sort, as these are the longest lists.
+        postings.select_nth_unstable_by(most, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         postings.truncate(most);
         postings.sort_unstable_by_key(|p| p.0);
     }
@@ -65,13 +66,27 @@ pub fn encode_postings(postings: impl ExactSizeIterator<Item = (u32, u32)>) -> S
     out
 }
 
+/// The value of each byte of [`DIGITS`]; 255 for any other byte.
+const VALUES: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let mut i = 0;
+    while i < DIGITS.len() {
+        t[DIGITS[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
 /// Decodes a posting list.
 pub fn decode_postings(s: &str) -> Option<Vec<(u32, u32)>> {
     let mut numbers = Vec::with_capacity(s.len());
     let mut v: u32 = 0;
     let mut pending = false;
     for b in s.bytes() {
-        let d = DIGITS.iter().position(|&x| x == b)? as u32;
+        let d = match VALUES[usize::from(b)] {
+            255 => return None,
+            d => u32::from(d),
+        };
         v = v.checked_mul(32)? + (d & 31);
         pending = d >= 32;
         if !pending {
@@ -122,7 +137,7 @@ impl Encoding {
         let mut first = 0u32;
         let mut len = 0;
         for &b in later.text.as_bytes() {
-            let d = DIGITS.iter().position(|&x| x == b).unwrap_or(0) as u32;
+            let d = u32::from(VALUES[usize::from(b)] & 63);
             first = first * 32 + (d & 31);
             len += 1;
             if d < 32 {

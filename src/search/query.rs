@@ -197,24 +197,25 @@ impl Searcher {
             .collect();
         let need = soft.iter().filter(|s| !**s).count();
         for (matches, soft) in query_terms.iter().zip(&soft) {
+            // A document's score for the word: its best over the terms, raised as better
+            // ones come, with the same operations in the same order as search.js.
             let mut best: BTreeMap<u32, f64> = BTreeMap::new();
             for (t, factor) in matches {
                 let postings = &self.terms[*t];
                 let df = self.dfs.get(*t).copied().unwrap_or(postings.len());
-                // The same operations, in the same order, as search.js.
                 let w = factor * (1.0 + n / df as f64).ln();
                 for &(doc, q) in postings {
                     let s = w * f64::from(q);
-                    let e = best.entry(doc).or_insert(0.0);
-                    if s > *e {
-                        *e = s;
+                    let b = best.get(&doc).copied().unwrap_or(0.0);
+                    if s > b {
+                        let e = scores.entry(doc).or_insert((0, 0.0));
+                        if b == 0.0 {
+                            e.0 += usize::from(!soft);
+                        }
+                        e.1 += s - b;
+                        best.insert(doc, s);
                     }
                 }
-            }
-            for (doc, s) in best {
-                let e = scores.entry(doc).or_insert((0, 0.0));
-                e.0 += usize::from(!soft);
-                e.1 += s;
             }
         }
         let mut hits: Vec<Hit> = scores

@@ -133,11 +133,11 @@ async function search(q) {
   }));
   // A term in more documents than its entry lists has its number of documents in the
   // manifest's `df`: a word that is such a term is not required, only scored.
-  var n = manifest.docs, matched = new Set(), df = new Map(Object.entries(manifest.df)), need = 0;
+  var n = manifest.docs, matched = new Set(), df = new Map(Object.entries(manifest.df)), req = 0;
   var total = new Float64Array(n), count = new Uint8Array(n), best = new Float64Array(n);
   toks.forEach(function (t, i) {
     var ex = term(t), m = [], soft = df.has(ex);
-    need += !soft;
+    req += !soft;
     best.fill(0);
     var p = postings(shards[shardOf(ex)], ex);
     if (p) m.push([ex, p, 1]);
@@ -150,18 +150,23 @@ async function search(q) {
         });
       }
     });
+    // A document's score for the word is its best over the terms: raised as better
+    // ones come (no pass over every document per word).
     m.forEach(function (x) {
       matched.add(x[0]);
       var docs = x[1].docs, qs = x[1].qs, w = x[2] * Math.log(1 + n / (df.get(x[0]) || docs.length));
       for (var j = 0; j < docs.length; j++) {
-        var s = w * qs[j];
-        if (s > best[docs[j]]) best[docs[j]] = s;
+        var d = docs[j], s = w * qs[j], b = best[d];
+        if (s > b) {
+          if (!b) count[d] += !soft;
+          total[d] += s - b;
+          best[d] = s;
+        }
       }
     });
-    for (var d = 0; d < n; d++) if (best[d] > 0) { total[d] += best[d]; count[d] += !soft; }
   });
   var hits = [], all = true;
-  for (var d = 0; d < n; d++) if (total[d] && count[d] === need) hits.push(d);
+  for (var d = 0; d < n; d++) if (total[d] && count[d] === req) hits.push(d);
   if (!hits.length) {
     all = false;
     for (d = 0; d < n; d++) if (total[d]) hits.push(d);
