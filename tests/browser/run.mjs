@@ -866,7 +866,7 @@ async function paginationChecks(context, theme, origin, base, axeSource, net) {
     const after = reached ? await page.evaluate(paginationInPage) : null;
     record(
       `${label}: Tab reaches "Next", Enter opens page 3, marked current`,
-      reached && !!after && after.links.some((l) => l.current === 'page' && l.href === `${list}page/3/`) && !after.next,
+      reached && !!after && after.links.some((l) => l.current === 'page' && l.href === `${list}page/3/`) && after.prev === `${list}page/2/`,
       reached ? JSON.stringify(after) : 'Tab never focused the rel="next" link',
     );
 
