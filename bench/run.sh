@@ -11,7 +11,7 @@
 # BENCH_DIR (default /tmp/knead-bench) holds the corpora, reused between runs. Outputs are
 # written under BENCH_OUT (default $BENCH_DIR/out; put it on a tmpfs for steady numbers:
 # `mount -t tmpfs tmpfs /tmp/knead-bench/out` as root). RUNS (default 3) clean builds per
-# size; 1 for 100,000 articles.
+# size; 1 for 100,000 articles. Binaries come from CARGO_TARGET_DIR when it is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
@@ -23,7 +23,8 @@ mkdir -p "$dir" "$out"
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)"; exit 2; }
 
 cargo build --release --quiet --bin knead --example gen_corpus --example rebuild
-knead=target/release/knead
+bin=${CARGO_TARGET_DIR:-target}/release
+knead=$bin/knead
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
@@ -31,7 +32,7 @@ echo "| articles | clean build (median) | peak memory | pages/s | one-article re
 echo "|---:|---:|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do
   site=$dir/site-$n
-  [ -f "$site/site.yaml" ] || target/release/examples/gen_corpus --articles "$n" --out "$site" >/dev/null
+  [ -f "$site/site.yaml" ] || "$bin/examples/gen_corpus" --articles "$n" --out "$site" >/dev/null
   # Read the sources once untimed: the timings are of builds, not of the disk (a first
   # 100,000-article build right after the page cache was emptied took 14 s, not 9).
   find "$site/content" -type f -exec cat {} + >/dev/null
@@ -50,7 +51,7 @@ for n in "${sizes[@]}"; do
   t=$(printf '%s\n' "${times[@]}" | median)
   m=$(printf '%s\n' "${mems[@]}" | median)
   rm -rf "$out/rebuild-$n"
-  inc=$(target/release/examples/rebuild "$site" "$out/rebuild-$n" 9 | grep -o 'median one-article body rebuild: [0-9.]*' | grep -o '[0-9.]*$')
+  inc=$("$bin/examples/rebuild" "$site" "$out/rebuild-$n" 9 | grep -o 'median one-article body rebuild: [0-9.]*' | grep -o '[0-9.]*$')
   pps=$(awk -v p="$pages" -v t="$t" 'BEGIN {printf "%d", p / t}')
   printf "| %s | %s s | %s MB | %s | %s ms | %s KB |\n" "$n" "$t" "$((m / 1024))" "$pps" "$inc" "$((largest / 1024))"
   rm -rf "$out/build-$n" "$out/rebuild-$n"
