@@ -1,5 +1,5 @@
-//! Unit tests of the Markdown stage: link rewriting, reading statistics of quotes and
-//! callouts, raw-HTML ids claimed before headings, word counts.
+//! Unit tests of the Markdown stage: heading ids and the table of contents, extensions,
+//! link rewriting, callouts, raw-HTML ids claimed before headings, word counts.
 
 use super::*;
 
