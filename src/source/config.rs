@@ -21,7 +21,7 @@ pub struct RawConfig {
     disclaimer: Option<String>,
     review_interval_days: Option<u32>,
     reading_grade_target: Option<f64>,
-    paginate_by: Option<u32>,
+    paginate_by: Option<i64>,
     #[serde(default)]
     menu: Vec<MenuItem>,
     #[serde(default)]
@@ -208,10 +208,10 @@ fn read(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diag
             "give the site a name",
         ));
     }
-    if raw.paginate_by == Some(0) {
+    if let Some(n) = raw.paginate_by.filter(|&n| n < 1) {
         errors.push(at(
             "paginate_by",
-            "`paginate_by` is 0: a list page must hold at least one article".to_owned(),
+            format!("`paginate_by` is {n}: a list page must hold at least one article"),
             "write a number of articles per list page, e.g. `paginate_by: 20` (the default)",
         ));
     }
@@ -239,7 +239,9 @@ fn read(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diag
         disclaimer: raw.disclaimer,
         review_interval_days: raw.review_interval_days.unwrap_or(365),
         reading_grade_target: raw.reading_grade_target.unwrap_or(9.0),
-        paginate_by: raw.paginate_by.map_or(DEFAULT_PAGINATE_BY, |n| n as usize),
+        paginate_by: raw
+            .paginate_by
+            .map_or(DEFAULT_PAGINATE_BY, |n| usize::try_from(n).unwrap_or(usize::MAX)),
         menu: raw.menu,
         extra: raw.extra,
         source,
@@ -355,6 +357,9 @@ mod tests {
         let errs = load_str("title: T\nbase_url: https://e.org/\ndescription: d\npaginate_by: 0\n").unwrap_err();
         assert_eq!((errs[0].line, errs[0].help.is_some()), (4, true), "{errs:?}");
         let errs = load_str("title: T\nbase_url: https://e.org/\ndescription: d\npaginate_by: -3\n").unwrap_err();
+        assert_eq!(errs[0].line, 4, "{errs:?}");
+        assert!(errs[0].message.contains("`paginate_by` is -3"), "{errs:?}");
+        let errs = load_str("title: T\nbase_url: https://e.org/\ndescription: d\npaginate_by: many\n").unwrap_err();
         assert_eq!(errs[0].line, 4, "{errs:?}");
     }
 }
