@@ -175,6 +175,13 @@ pub(super) mod tests {
     use crate::markdown::{Placement, TextOrigin, render};
     use crate::text::slug::{IdSet, ReservedIds};
 
+    /// Each problem's line, column and message.
+    fn located(problems: &[crate::diagnostics::Diagnostic]) -> Vec<(usize, usize, &str)> {
+        (problems.iter())
+            .map(|d| (d.line, d.column, d.message.as_str()))
+            .collect()
+    }
+
     /// Renders `text` as an article body, with the theme's ids `main` and `source-{n}`.
     pub(in crate::markdown) fn run(text: &str) -> (String, Vec<crate::diagnostics::Diagnostic>) {
         let origin = TextOrigin {
@@ -232,10 +239,7 @@ pub(super) mod tests {
     #[test]
     fn a_footnote_defined_twice_is_an_error_and_both_keep_ids_of_their_own() {
         let (html, problems) = run("A[^a].\n\n[^a]: One.\n\n[^A]: Two.\n");
-        let found: Vec<(usize, usize, &str)> = problems
-            .iter()
-            .map(|d| (d.line, d.column, d.message.as_str()))
-            .collect();
+        let found = located(&problems);
         assert_eq!(
             found,
             [(5, 1, "the footnote `[^A]` is defined twice (first on line 3)")]
@@ -249,10 +253,7 @@ pub(super) mod tests {
     #[test]
     fn a_written_id_is_refused_not_renamed() {
         let (_, problems) = run("## A {#main}\n\n## B {.x #source-2 }\n\n## C {#c}\n\n## D {#c}\n");
-        let found: Vec<(usize, usize, &str)> = problems
-            .iter()
-            .map(|d| (d.line, d.column, d.message.as_str()))
-            .collect();
+        let found = located(&problems);
         assert_eq!(
             found,
             [

@@ -322,10 +322,11 @@ impl Links {
     }
 }
 
-/// Names that articles share (benefits, tags), from `names` and their `slugs` in each
-/// article's front matter: each `(name, slug, articles)`, grouped by slug and sorted by
-/// name, named as the newest article spells it; and for each article, the groups it
-/// names (numbered as returned, each once) with the position of its own spelling.
+/// Names that articles share (tags; benefits come from `benefits.rs`), from `names` and
+/// their `slugs` in each article's front matter: each `(name, slug, articles)`, grouped
+/// by slug and sorted by name, named as the newest article spells it; and for each
+/// article, the groups it names (numbered as returned, each once) with the position of
+/// its own spelling.
 #[allow(clippy::type_complexity)]
 fn shared_names(
     articles: &[ArticleRef<'_>],

@@ -507,6 +507,15 @@ fn first_build(root: &Path, out: &Path) -> Incremental {
     inc
 }
 
+/// A clean build of the site at `root` into `out`, to compare watch mode with.
+fn clean_build(root: &Path, out: &Path) -> Result<pipeline::BuildReport, knead::diagnostics::Diagnostics> {
+    pipeline::build(&Options {
+        root: root.to_path_buf(),
+        output: Some(out.to_path_buf()),
+        ..Options::default()
+    })
+}
+
 #[test]
 fn random_edit_sequences_match_clean_builds() {
     let sequences: u64 = std::env::var("KNEAD_SEQUENCES")
@@ -541,11 +550,7 @@ fn edit_sequence(seed: u64) {
         log.push(what);
         let got = inc.rebuild(&paths);
         let clean_out = tmp.path().join(format!("clean-{step}"));
-        let clean = pipeline::build(&Options {
-            root: root.clone(),
-            output: Some(clean_out.clone()),
-            ..Options::default()
-        });
+        let clean = clean_build(&root, &clean_out);
         let context = format!("seed {seed}, edits {log:?}");
         match (&got, &clean) {
             (Ok(_), Ok(_)) => assert_same(&tmp.path().join("out"), &clean_out, &context),
@@ -585,11 +590,7 @@ fn an_edit_that_breaks_an_anchor_elsewhere_is_reported() {
         "{err}"
     );
     assert!(err.contains("content/articles/b.md"), "{err}");
-    let clean = pipeline::build(&Options {
-        root: root.clone(),
-        output: Some(tmp.path().join("clean")),
-        ..Options::default()
-    });
+    let clean = clean_build(&root, &tmp.path().join("clean"));
     assert_eq!(clean.unwrap_err().render(false), err);
     let fixed = world.write("content/articles/a.md", &a);
     inc.rebuild(&[fixed]).unwrap();
@@ -624,11 +625,7 @@ fn an_edit_that_removes_an_html_id_is_reported() {
         "{err}"
     );
     assert!(err.contains("did you mean `#tea`?"), "{err}");
-    let clean = pipeline::build(&Options {
-        root: root.clone(),
-        output: Some(tmp.path().join("clean")),
-        ..Options::default()
-    });
+    let clean = clean_build(&root, &tmp.path().join("clean"));
     assert_eq!(clean.unwrap_err().render(false), err);
     let fixed = world.write("content/articles/a.md", &a);
     let about = world.write(
@@ -651,12 +648,7 @@ fn pages_written_early_equal_pages_written_from_the_model() {
     }
     first_build(&root, &tmp.path().join("out"));
     let clean = tmp.path().join("clean");
-    pipeline::build(&Options {
-        root: root.clone(),
-        output: Some(clean.clone()),
-        ..Options::default()
-    })
-    .unwrap();
+    clean_build(&root, &clean).unwrap();
     let pages = std::fs::read_dir(clean.join("articles")).unwrap().count();
     assert!(pages > 40, "{pages} article folders");
     assert_same(&tmp.path().join("out"), &clean, "a first build of 45 articles");
@@ -680,12 +672,7 @@ fn an_alias_that_moves_to_another_article_follows() {
     let to_b = world.write("content/articles/b.md", &with(&b));
     inc.rebuild(&[from_a, to_b]).unwrap();
     let clean = tmp.path().join("clean");
-    pipeline::build(&Options {
-        root: root.clone(),
-        output: Some(clean.clone()),
-        ..Options::default()
-    })
-    .unwrap();
+    clean_build(&root, &clean).unwrap();
     assert!(
         std::fs::read_to_string(out.join("old/index.html"))
             .unwrap()
