@@ -126,6 +126,7 @@ function plan_(q) {
 // Ranking: see src/search/index.rs.
 async function search(q) {
   manifest = manifest || (await get('search-index.json'));
+  manifest.dfs = manifest.dfs || new Map(Object.entries(manifest.df));
   var plan = plan_(q), toks = plan.toks, need = plan.need, ranges = plan.ranges;
   var shards = {};
   await Promise.all(Object.keys(need).map(function (k) {
@@ -133,12 +134,16 @@ async function search(q) {
   }));
   // A term in more documents than its entry lists has its number of documents in the
   // manifest's `df`: a word that is such a term is not required, only scored.
-  var n = manifest.docs, matched = new Set(), df = new Map(Object.entries(manifest.df)), req = 0;
+  var n = manifest.docs, matched = new Set(), df = manifest.dfs, req = 0;
   var total = new Float64Array(n), count = new Uint8Array(n), best = new Float64Array(n);
+  // The documents scored, and those scored for the current word: the work follows the
+  // postings read, never the size of the site.
+  var seen = [], mark = [];
   toks.forEach(function (t, i) {
     var ex = term(t), m = [], soft = df.has(ex);
     req += !soft;
-    best.fill(0);
+    for (var j = 0; j < mark.length; j++) best[mark[j]] = 0;
+    mark.length = 0;
     var p = postings(shards[shardOf(ex)], ex);
     if (p) m.push([ex, p, 1]);
     if (i === toks.length - 1) ranges.forEach(function (pre) {
@@ -158,7 +163,11 @@ async function search(q) {
       for (var j = 0; j < docs.length; j++) {
         var d = docs[j], s = w * qs[j], b = best[d];
         if (s > b) {
-          if (!b) count[d] += !soft;
+          if (!b) {
+            count[d] += !soft;
+            mark.push(d);
+            if (!total[d]) seen.push(d);
+          }
           total[d] += s - b;
           best[d] = s;
         }
@@ -166,14 +175,14 @@ async function search(q) {
     });
   });
   var hits = [], all = true;
-  for (var d = 0; d < n; d++) if (total[d] && count[d] === req) hits.push(d);
+  for (var j = 0; j < seen.length; j++) if (count[seen[j]] === req) hits.push(seen[j]);
   if (!hits.length) {
     all = false;
-    for (d = 0; d < n; d++) if (total[d]) hits.push(d);
+    hits = seen;
   }
   // Best first, ties in document (title) order; sorted as far as shown (see order()).
   var by = function (a, b) { return total[b] - total[a] || a - b; };
-  return { hits: hits, by: by, sorted: 0, all: all, matched: matched, count: toks.length };
+  return { hits: hits, total: total, by: by, sorted: 0, all: all, matched: matched, count: toks.length };
 }
 
 function highlight(el, text, matched) {
@@ -208,47 +217,68 @@ var sorry = 'Sorry, search is not available right now. Please try again later.';
 // Puts the best `k` hits first, in order: a full sort only when more are asked for.
 function order(r, k) {
   if (r.sorted >= k) return;
-  var h = r.hits;
-  if (k <= PAGE && h.length > 4 * PAGE) {
-    var top = [];
-    for (var i = 0; i < h.length; i++) {
-      if (top.length === k && r.by(h[i], top[k - 1]) >= 0) continue;
-      var j = top.length < k ? top.length : k - 1;
-      while (j > 0 && r.by(h[i], top[j - 1]) < 0) { top[j] = top[j - 1]; j--; }
-      top[j] = h[i];
+  var h = r.hits, t = r.total;
+  if (k > PAGE || h.length <= 4 * PAGE) {
+    h.sort(r.by);
+    r.sorted = h.length;
+    return;
+  }
+  // The best k and where they are, best first: one pass, comparing with the worst kept.
+  var top = [], at = [];
+  for (var i = 0; i < h.length; i++) {
+    var d = h[i], s = t[d];
+    if (top.length === k) {
+      var w = top[k - 1], ws = t[w];
+      if (s < ws || (s === ws && d > w)) continue;
     }
-    r.hits = top.concat(h.filter(function (d) { return top.indexOf(d) < 0; }));
-  } else r.hits.sort(r.by);
-  r.sorted = k <= PAGE && h.length > 4 * PAGE ? k : h.length;
+    var j = top.length < k ? top.length : k - 1;
+    while (j > 0 && (s > t[top[j - 1]] || (s === t[top[j - 1]] && d < top[j - 1]))) {
+      top[j] = top[j - 1];
+      at[j] = at[j - 1];
+      j--;
+    }
+    top[j] = d;
+    at[j] = i;
+  }
+  // Swapped to the front; the rest waits, unsorted, for "Show more results".
+  for (j = 0; j < top.length; j++) {
+    var e = h[j];
+    h[j] = top[j];
+    h[at[j]] = e;
+    for (var l = j + 1; l < top.length; l++) if (at[l] === j) at[l] = at[j];
+  }
+  r.sorted = k;
 }
 
+function result(d, matched) {
+  var li = el('li', 'search-result');
+  var a = el('a', '', el('h2', '', li));
+  a.href = root.pathname + d[1];
+  highlight(a, d[0], matched);
+  el('p', 'search-url', li).textContent = decodeURI(a.pathname);
+  var cands = [d[2], d[3]].concat(d[5], d[4]).filter(Boolean), best = cands[0] || '', most = 0;
+  cands.forEach(function (c) {
+    var k = hits(c, matched);
+    if (k > most) { most = k; best = c; }
+  });
+  if (best) highlight(el('p', 'search-snippet', li), best, matched);
+  return li;
+}
 // Builds the results `from` .. `from + PAGE` off the page, so that they are drawn at once.
 async function show(from) {
   var r = current;
   order(r, from + PAGE);
   var shown = r.hits.slice(from, from + PAGE);
-  var chunks = {};
-  await Promise.all(shown.map(function (h) {
-    var k = Math.floor(h / manifest.chunk);
-    return file('search/docs/' + k + '.json').then(function (c) { chunks[k] = c; });
+  // Each result is drawn as its file comes, while the others are still on their way.
+  var lis = await Promise.all(shown.map(function (h) {
+    return file('search/docs/' + Math.floor(h / manifest.chunk) + '.json').then(function (c) {
+      return r === current ? result(c[h % manifest.chunk], r.matched) : null;
+    });
   }));
   if (r !== current) return null;
-  var items = document.createDocumentFragment(), first = null, next = null;
-  shown.forEach(function (h) {
-    var d = chunks[Math.floor(h / manifest.chunk)][h % manifest.chunk];
-    var li = el('li', 'search-result', items);
-    var a = el('a', '', el('h2', '', li));
-    a.href = root.pathname + d[1];
-    highlight(a, d[0], r.matched);
-    el('p', 'search-url', li).textContent = decodeURI(a.pathname);
-    var cands = [d[2], d[3]].concat(d[5], d[4]).filter(Boolean), best = cands[0] || '', most = 0;
-    cands.forEach(function (c) {
-      var k = hits(c, r.matched);
-      if (k > most) { most = k; best = c; }
-    });
-    if (best) highlight(el('p', 'search-snippet', li), best, r.matched);
-    first = first || a;
-  });
+  var items = document.createDocumentFragment(), next = null;
+  lis.forEach(function (li) { items.append(li); });
+  var first = lis.length ? lis[0].querySelector('a') : null;
   if (from + PAGE < r.hits.length) {
     next = el('button', 'search-more');
     next.type = 'button';
