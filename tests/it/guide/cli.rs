@@ -1,0 +1,95 @@
+//! `docs/reference.md` against the command line clap knows: a section `### knead CMD`
+//! per command, naming each of its options (`--root`), its arguments (`KIND`) and their
+//! possible values in backticks, and no option the command lacks.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use clap::CommandFactory;
+use knead::commands::cli::Cli;
+
+/// The backticked words of a section that start with `--` or `-x`, up to the first
+/// space or `=`, and all of its backticked text.
+fn options_named(section: &str) -> (BTreeSet<String>, String) {
+    let mut opts = BTreeSet::new();
+    let mut code = String::new();
+    for (i, part) in section.split('`').enumerate() {
+        if i % 2 == 0 {
+            continue;
+        }
+        code.push_str(part);
+        code.push('\n');
+        for word in part.split_whitespace() {
+            let word = word.split(['=', ']', '[', '|']).next().unwrap_or("");
+            let is_opt = word.starts_with("--") && word.len() > 2
+                || word.len() == 2 && word.starts_with('-') && word.as_bytes()[1].is_ascii_alphabetic();
+            if is_opt {
+                opts.insert(word.to_owned());
+            }
+        }
+    }
+    (opts, code)
+}
+
+#[test]
+fn reference_names_every_option_and_no_other() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/reference.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let cli = Cli::command();
+    let mut problems = Vec::new();
+    for cmd in cli.get_subcommands() {
+        let name = cmd.get_name();
+        let title = format!("### `knead {name}`");
+        let Some(start) = doc.find(&format!("{title}\n")) else {
+            problems.push(format!("no section `{title}`"));
+            continue;
+        };
+        let body = &doc[start + title.len()..];
+        let section = &body[..body.find("\n#").unwrap_or(body.len())];
+        let (named, code) = options_named(section);
+        let mut known = BTreeSet::new();
+        for arg in cmd.get_arguments() {
+            let values: Vec<String> = if arg.get_action().takes_values() {
+                arg.get_possible_values()
+                    .iter()
+                    .map(|v| v.get_name().to_owned())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            if arg.is_positional() {
+                let value = arg.get_value_names().and_then(|v| v.first()).map(|v| v.to_string());
+                let value = value.unwrap_or_else(|| arg.get_id().to_string().to_uppercase());
+                if !code.contains(&value) {
+                    problems.push(format!("{title}: the argument `{value}` is not named"));
+                }
+            }
+            if let Some(long) = arg.get_long() {
+                known.insert(format!("--{long}"));
+            }
+            if let Some(short) = arg.get_short() {
+                known.insert(format!("-{short}"));
+            }
+            for v in values {
+                if !code.contains(&v) {
+                    problems.push(format!("{title}: the value `{v}` of `{}` is not named", arg.get_id()));
+                }
+            }
+        }
+        let (named, known): (BTreeSet<String>, BTreeSet<String>) = (
+            named.into_iter().filter(|o| o != "--help" && o != "-h").collect(),
+            known.into_iter().filter(|o| o != "--help" && o != "-h").collect(),
+        );
+        for missing in known.difference(&named) {
+            problems.push(format!("{title}: the option `{missing}` is not named"));
+        }
+        for extra in named.difference(&known) {
+            problems.push(format!("{title}: names `{extra}`, which `knead {name}` does not take"));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "docs/reference.md and the command line disagree:\n{}",
+        problems.join("\n")
+    );
+}
