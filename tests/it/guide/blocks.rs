@@ -9,6 +9,8 @@ use std::ops::Range;
 pub(crate) struct Block {
     /// The text of the nearest heading above the block (`""` before the first).
     pub(crate) heading: String,
+    /// The 0-based line of that heading: blocks with the same one are in one section.
+    pub(crate) heading_line: usize,
     /// The 1-based line of the opening fence, for messages.
     pub(crate) line: usize,
     /// The first word of the info string (`yaml`, `console`...).
@@ -40,6 +42,7 @@ pub(crate) fn blocks(doc: &str) -> Vec<Block> {
     let lines: Vec<&str> = doc.lines().collect();
     let mut out = Vec::new();
     let mut heading = String::new();
+    let mut heading_line = 0;
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
@@ -67,6 +70,7 @@ pub(crate) fn blocks(doc: &str) -> Vec<Block> {
                 .collect();
             out.push(Block {
                 heading: heading.clone(),
+                heading_line,
                 line: i + 1,
                 lang,
                 words: words.collect(),
@@ -79,6 +83,7 @@ pub(crate) fn blocks(doc: &str) -> Vec<Block> {
         }
         if indent < 4 && trimmed.starts_with('#') {
             heading = trimmed.trim_start_matches('#').trim().to_owned();
+            heading_line = i;
         }
         i += 1;
     }
