@@ -8,14 +8,15 @@
 //!   together are a site that must build and check with no error and no warning.
 //! - `docs/errors.md` and `docs/reference.md`: every shown output is what knead prints
 //!   for the example above it, and every fixed example builds clean ([`cases`]).
-//! - `docs/reference.md` names every command and option clap knows, and no other.
+//! - `docs/reference.md` names every command and option clap knows, and no other, and
+//!   exactly the front-matter keys of each kind of content file ([`reference`]).
 //!
 //! `KNEAD_UPDATE_DOCS=1 cargo test --test it guide::` rewrites the shown outputs of
 //! errors.md and reference.md with what knead prints now (never under `CI=true`).
 
 mod blocks;
 mod cases;
-mod cli;
+mod reference;
 
 use std::path::{Path, PathBuf};
 

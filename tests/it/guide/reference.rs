@@ -1,12 +1,14 @@
-//! `docs/reference.md` against the command line clap knows: a section `### knead CMD`
-//! per command, naming each of its options (`--root`), its arguments (`KIND`) and their
-//! possible values in backticks, and no option the command lacks.
+//! `docs/reference.md` against the program: a section ``### `knead CMD` `` per command,
+//! naming each option clap knows (`--root`), its arguments (`KIND`) and their possible
+//! values in backticks, and no option the command lacks; and a table per kind of
+//! content file whose first column names exactly the front-matter keys knead reads.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use clap::CommandFactory;
 use knead::commands::cli::Cli;
+use knead::source::meta::{ArticleMeta, BenefitMeta, PageMeta, TechniqueMeta};
 
 /// The backticked words of a section that start with `--` or `-x`, up to the first
 /// space or `=`, and all of its backticked text.
@@ -92,4 +94,46 @@ fn reference_names_every_option_and_no_other() {
         "docs/reference.md and the command line disagree:\n{}",
         problems.join("\n")
     );
+}
+
+/// The text of the section under `title` (a whole heading line), up to the next heading.
+fn section<'a>(doc: &'a str, title: &str) -> &'a str {
+    let start = doc
+        .find(&format!("\n{title}"))
+        .unwrap_or_else(|| panic!("docs/reference.md has no `{title}`"));
+    let body = &doc[start + title.len() + 1..];
+    &body[..body.find("\n#").unwrap_or(body.len())]
+}
+
+/// The backticked words of the first column of a section's tables.
+fn first_column(section: &str) -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    for line in section.lines().filter(|l| l.starts_with("| `")) {
+        let cell = line.split('|').nth(1).unwrap_or("");
+        keys.extend(cell.split('`').skip(1).step_by(2).map(str::to_owned));
+    }
+    keys
+}
+
+#[test]
+fn reference_lists_the_front_matter_keys_knead_reads() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/reference.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let kinds: [(&str, &[&str]); 4] = [
+        ("### Articles (`content/articles/*.md`)", ArticleMeta::KEYS),
+        ("### Techniques (`content/techniques/*.md`)", TechniqueMeta::KEYS),
+        ("### Benefit profiles (`content/benefits/*.md`)", BenefitMeta::KEYS),
+        (
+            "### Pages (`content/pages/*.md`) and the home page (`content/index.md`)",
+            PageMeta::KEYS,
+        ),
+    ];
+    for (title, keys) in kinds {
+        let shown = first_column(section(&doc, title));
+        let known: BTreeSet<String> = keys.iter().map(|k| (*k).to_owned()).collect();
+        assert_eq!(
+            shown, known,
+            "docs/reference.md `{title}` lists other keys than knead reads"
+        );
+    }
 }
