@@ -1,7 +1,7 @@
 //! `docs/reference.md` against the program: a section ``### `knead CMD` `` per command,
 //! naming each option clap knows (`--root`), its arguments (`KIND`) and their possible
-//! values in backticks, and no option the command lacks; and a table per kind of
-//! content file whose first column names exactly the front-matter keys knead reads.
+//! values in backticks, and no option the command lacks; and tables for `site.yaml` and
+//! each kind of content file whose first column names exactly the keys knead reads.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -9,6 +9,8 @@ use std::path::Path;
 use clap::CommandFactory;
 use knead::commands::cli::Cli;
 use knead::source::meta::{ArticleMeta, BenefitMeta, PageMeta, TechniqueMeta};
+
+use crate::support::knead;
 
 /// The backticked words of a section that start with `--` or `-x`, up to the first
 /// space or `=`, and all of its backticked text.
@@ -136,4 +138,32 @@ fn reference_lists_the_front_matter_keys_knead_reads() {
             "docs/reference.md `{title}` lists other keys than knead reads"
         );
     }
+}
+
+#[test]
+fn reference_lists_the_site_yaml_keys_knead_reads() {
+    // knead names every key it knows when it meets one far from all of them.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("site.yaml"),
+        "title: x\nbase_url: \"https://example.org/\"\ndescription: x\nzzzzzzzzzzzz: 1\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("content")).unwrap();
+    std::fs::write(dir.path().join("content/index.md"), "---\ntitle: x\n---\n").unwrap();
+    let out = knead().arg("check").current_dir(dir.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let list = stderr
+        .split("expected one of ")
+        .nth(1)
+        .and_then(|r| r.lines().next())
+        .unwrap_or_else(|| panic!("no list of keys in:\n{stderr}"));
+    let known: BTreeSet<String> = list.split('`').skip(1).step_by(2).map(str::to_owned).collect();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/reference.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    assert_eq!(
+        first_column(section(&doc, "## site.yaml")),
+        known,
+        "docs/reference.md `## site.yaml` lists other keys than knead reads"
+    );
 }
