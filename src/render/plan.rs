@@ -134,7 +134,7 @@ impl PageKind {
     }
 
     /// True for the HTML pages the sitemap lists: not the search page, the redirects or
-    /// the pages after the first of a list (see `docs/authoring.md`).
+    /// the pages after the first of a list (see `docs/writing.md`).
     pub fn in_sitemap(&self) -> bool {
         match self {
             PageKind::List(_, n) => *n == 1,

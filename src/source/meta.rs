@@ -1,6 +1,6 @@
 //! The front matter of each kind of content file, as typed structs. These are the
 //! author-facing contract of `shared/content-model.md`: every key here is documented in
-//! the README's front matter reference.
+//! docs/reference.md (Front matter).
 
 use serde::{Deserialize, Serialize};
 

@@ -18,6 +18,7 @@ mod evidence;
 mod external;
 mod fuzz;
 mod golden;
+mod guide;
 #[cfg(target_os = "linux")]
 mod idle;
 mod incremental;
