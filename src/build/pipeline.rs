@@ -158,7 +158,7 @@ fn prepare_into(
     let (docs, parse_problems) = parse::parse_all_holding(&sources.markdown, budget);
     lap("parse");
     let theme = config.as_ref().ok().map(|c| stages::load_theme(&opts.root, &c.theme));
-    let ready = stages::gather(
+    let mut ready = stages::gather(
         sources.problems.iter().chain(parse_problems.iter()),
         &config,
         theme.as_ref(),
@@ -171,7 +171,7 @@ fn prepare_into(
         // Nothing after the model reads a file's text (`knead check` keeps them).
         drop_texts: !opts.analyze,
     };
-    let assembly = ready.start_model(&docs, std::mem::take(&mut sources.assets), settings, None);
+    let assembly = ready.start_model(&opts.root, &docs, std::mem::take(&mut sources.assets), settings, None);
     let early = match (staging, assembly.site(), ready.templates) {
         (Some(staging), Some(site), Some(tera)) if !opts.analyze => Some((staging, site, tera)),
         _ => None,

@@ -18,6 +18,7 @@ use crate::source::config::Config;
 use crate::source::discover::Asset;
 use crate::source::parse::Doc;
 use crate::source::theme::{self, Theme};
+use crate::source::theme_checks;
 
 /// A theme and its compiled templates. Template errors do not stop the model: they are
 /// reported together with the content's problems.
@@ -31,7 +32,7 @@ pub struct LoadedTheme {
 /// Loads the theme `name` of the site at `root` and compiles its templates.
 pub fn load_theme(root: &Path, name: &str) -> Result<LoadedTheme, Diagnostics> {
     let theme = theme::load(root, name)?;
-    let templates = render::compile(&theme, name).map_err(Diagnostics::from);
+    let templates = render::compile(&theme).map_err(Diagnostics::from);
     Ok(LoadedTheme { theme, templates })
 }
 
@@ -64,6 +65,9 @@ pub fn gather<'a, 'c>(
     let config = config.as_ref().map_err(&mut take).ok();
     let theme = theme.and_then(|t| t.as_ref().map_err(&mut take).ok());
     let templates = theme.and_then(|t| t.templates.as_ref().map_err(&mut take).ok());
+    if let Some(t) = theme {
+        problems.extend(t.theme.warnings.iter().cloned());
+    }
     match (config, theme, content_ok) {
         (Some(config), Some(theme), true) => Ok(Ready {
             config,
@@ -89,15 +93,18 @@ pub struct Modelled<'a> {
 
 impl<'a> Ready<'a> {
     /// Starts the model: what the front matter decides, with the site assembled around
-    /// empty renders (see [`Assembly`]). `assets` are the files copied from content/.
+    /// empty renders (see [`Assembly`]). `assets` are the files copied from content/ of
+    /// the site at `root`.
     pub fn start_model<'c>(
-        &self,
+        &mut self,
+        root: &Path,
         docs: &[Arc<Doc>],
         assets: Vec<Asset>,
         settings: model::Settings,
         cache: Option<&'c MarkdownCache>,
     ) -> Assembly<'c> {
         let statics: Vec<String> = self.theme.statics.iter().map(|s| format!("/{}", s.out)).collect();
+        (self.problems).extend(theme_checks::shadowed_statics(&assets, &self.theme.statics, root));
         Assembly::new(
             self.config.clone(),
             docs,
