@@ -173,7 +173,10 @@ fn prepare_into(
     };
     let assembly = ready.start_model(&opts.root, &docs, std::mem::take(&mut sources.assets), settings, None);
     let early = match (staging, assembly.site(), ready.templates) {
-        (Some(staging), Some(site), Some(tera)) if !opts.analyze => Some((staging, site, tera)),
+        // Not while the content has errors: the build fails, and stand-ins are no pages.
+        (Some(staging), Some(site), Some(tera)) if !opts.analyze && !ready.problems.has_errors() => {
+            Some((staging, site, tera))
+        }
         _ => None,
     };
     let mut article_problems = Vec::new();

@@ -1,6 +1,6 @@
 //! The theme's templates: the ones knead renders pages with, compiling them with every
 //! syntax error reported (as [`super::template_errors`] words them), and knead's
-//! `safe` and `date` filters and `range` function.
+//! `safe`, `default` and `date` filters and `range` function.
 
 use tera::Tera;
 
@@ -54,6 +54,7 @@ pub fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     tera.autoescape_on([".html", ".htm", ".xml"]);
     tera.register_filter("safe", safe);
     tera.register_filter("date", super::dates::filter);
+    tera.register_filter("default", default);
     tera.register_function("range", super::limits::range);
     tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
         .map_err(|e| compile_errors(&e, &display))?;
@@ -69,6 +70,19 @@ fn safe(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
     } else {
         tera::Value::safe_string(&value.to_string())
     }
+}
+
+/// Tera's `default` filter, which also stands in for an empty value (`null`): the
+/// optional fields templates receive (`article.updated`) are empty when not set, and
+/// `{{ article.updated | default(value="never") }}` must work on them.
+fn default(value: tera::Value, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<tera::Value> {
+    let fallback = kwargs.must_get::<tera::Value>("value")?;
+    let missing = if kwargs.get::<bool>("boolean")?.unwrap_or_default() {
+        !value.is_truthy()
+    } else {
+        value.is_undefined() || value.is_none()
+    };
+    Ok(if missing { fallback } else { value })
 }
 
 #[cfg(test)]
@@ -122,5 +136,18 @@ mod tests {
         assert!(compile(&theme).is_ok(), "{:?}", compile(&theme).err());
         theme.templates.last_mut().unwrap().text = "{{ 1 | nope }}".into();
         assert!(compile(&theme).is_err());
+    }
+
+    /// `default` stands in for missing and empty values, as templates receive optional
+    /// fields empty; `boolean=true` for any falsy value, as Tera's.
+    #[test]
+    fn default_stands_in_for_missing_and_empty_values() {
+        let mut context = Context::new();
+        context.insert("a", &serde_json::json!({ "updated": null, "n": 0, "s": "x" }));
+        let mut tera = Tera::new();
+        tera.register_filter("default", default);
+        let t = r#"{{ a.updated | default(value="never") }}|{{ a.missing | default(value="m") }}|{{ a.n | default(value=5) }}|{{ a.n | default(value=5, boolean=true) }}|{{ a.s | default(value="y") }}"#;
+        tera.add_raw_template("t", t).unwrap();
+        assert_eq!(tera.render("t", &context).unwrap(), "never|m|0|5|x");
     }
 }

@@ -21,6 +21,7 @@ mod golden;
 #[cfg(target_os = "linux")]
 mod idle;
 mod incremental;
+mod messages;
 mod one_writer;
 mod pagination;
 mod preview;
@@ -28,4 +29,5 @@ mod scaffold;
 mod serve;
 mod slugs;
 mod support;
+mod themes;
 mod watch;
