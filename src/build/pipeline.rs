@@ -133,8 +133,8 @@ pub fn prepare(opts: &Options) -> Result<Prepared, Diagnostics> {
 struct Progress {
     /// The Markdown files found.
     sources: usize,
-    /// True once site.yaml, the theme and every file's front matter were sound, so the
-    /// model (links, anchors) was made.
+    /// True once site.yaml and the theme were sound, so the model (links, anchors) was
+    /// made, on stand-ins for the files whose front matter has errors.
     modelled: bool,
 }
 
@@ -347,7 +347,8 @@ pub struct Stopped {
     /// Every problem found.
     pub problems: Diagnostics,
     /// True when the model was made, so links, anchors and pages were checked; false
-    /// when errors in site.yaml, the theme or front matter stopped it before.
+    /// when errors in site.yaml or the theme stopped it before (front matter with
+    /// errors does not: those files stand in, see `parse::parse_one`).
     pub modelled: bool,
 }
 

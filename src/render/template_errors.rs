@@ -131,20 +131,13 @@ pub(super) fn template_error(e: &tera::Error, sources: &Sources<'_>) -> Diagnost
             Diagnostic::error(file_of(current, sources), format!("this template extends `{parent}`, which does not exist"))
                 .help("check the name in `{% extends \"...\" %}`: a template's own name (`base.html`), or `<theme>/templates/<name>` for a theme's (`default/templates/...` for the built-in one)")
         }
-        tera::ErrorKind::CircularExtend { tpl, inheritance_chain } => {
-            // The theme's own template of that name, else the built-in theme's.
-            let suffix = format!("/templates/{tpl}");
-            let mut theirs: Vec<&str> = sources.keys().copied().filter(|k| k.ends_with(&suffix)).collect();
-            theirs.sort_by_key(|k| k.starts_with("default/"));
-            let parent = theirs.first().map_or_else(|| format!("default{suffix}"), |k| (*k).to_owned());
-            Diagnostic::error(
-                file_of(tpl, sources),
-                format!("this template extends itself ({} -> {tpl})", inheritance_chain.join(" -> ")),
-            )
-            .help(format!(
-                "to extend the theme's template of the same name, write `{{% extends \"{parent}\" %}}`"
-            ))
-        }
+        tera::ErrorKind::CircularExtend { tpl, inheritance_chain } => Diagnostic::error(
+            file_of(tpl, sources),
+            format!("this template extends itself ({} -> {tpl})", inheritance_chain.join(" -> ")),
+        )
+        .help(format!(
+            "to extend the theme's template of the same name, write `{{% extends \"<theme>/templates/{tpl}\" %}}` (`default/templates/{tpl}` for the built-in theme)"
+        )),
         _ => {
             let mut msg = e.to_string();
             let mut src = std::error::Error::source(e);
@@ -160,8 +153,30 @@ pub(super) fn template_error(e: &tera::Error, sources: &Sources<'_>) -> Diagnost
 
 /// Every diagnostic of an error from compiling the templates: Tera reports all of the
 /// unknown filters, functions, tests and blocks of a set of templates in one message,
-/// which this splits into one located diagnostic each.
-pub(super) fn compile_errors(e: &tera::Error, sources: &Sources<'_>) -> Vec<Diagnostic> {
+/// which this splits into one located diagnostic each. `full_names` are the
+/// `<theme>/templates/<name>` names there are, for the help of a template that extends
+/// itself.
+pub(super) fn compile_errors(e: &tera::Error, sources: &Sources<'_>, full_names: &[String]) -> Vec<Diagnostic> {
+    if let tera::ErrorKind::CircularExtend { tpl, inheritance_chain } = e.kind() {
+        // The theme's own template of that name, else the built-in theme's.
+        let suffix = format!("/templates/{tpl}");
+        let mut theirs: Vec<&String> = full_names.iter().filter(|k| k.ends_with(&suffix)).collect();
+        theirs.sort_by_key(|k| k.starts_with("default/"));
+        if let Some(parent) = theirs.first() {
+            return vec![
+                Diagnostic::error(
+                    file_of(tpl, sources),
+                    format!(
+                        "this template extends itself ({} -> {tpl})",
+                        inheritance_chain.join(" -> ")
+                    ),
+                )
+                .help(format!(
+                    "to extend the theme's template of the same name, write `{{% extends \"{parent}\" %}}`"
+                )),
+            ];
+        }
+    }
     let tera::ErrorKind::Msg(text) = e.kind() else {
         return vec![template_error(e, sources)];
     };

@@ -38,8 +38,10 @@ pub(super) fn template_sources(theme: &Theme) -> Sources<'_> {
 pub fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     let display = template_sources(theme);
     let mut problems = Vec::new();
-    // Parse each template alone first, so every syntax error is reported, not just one.
-    for t in &theme.templates {
+    // Parse each template alone first, so every syntax error is reported, not just one
+    // (and once: a theme's template is there under two names).
+    let mut seen = std::collections::HashSet::new();
+    for t in theme.templates.iter().filter(|t| seen.insert(&t.display)) {
         let mut alone = Tera::new();
         if let Err(e) = alone.add_raw_template(&t.name, &t.text)
             && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
@@ -57,7 +59,7 @@ pub fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     tera.register_filter("default", default);
     tera.register_function("range", super::limits::range);
     tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
-        .map_err(|e| compile_errors(&e, &display))?;
+        .map_err(|e| compile_errors(&e, &display, &theme.full_names))?;
     Ok(tera)
 }
 

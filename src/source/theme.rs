@@ -68,6 +68,9 @@ pub struct Theme {
     /// The ids its templates use, from its `theme.yaml` (the default theme's when it has
     /// none).
     pub ids: Arc<ReservedIds>,
+    /// The [`namespaced`] name of every template of the theme and of the built-in theme,
+    /// those no template names included (they are left out of `templates`).
+    pub full_names: Vec<String>,
     /// What `check` and `build` warn about: site templates that override nothing or are
     /// empty.
     pub warnings: Vec<Diagnostic>,
@@ -329,11 +332,35 @@ fn read(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     for t in site {
         by_name.insert(t.name.clone(), t);
     }
+    theme.full_names = by_name.keys().filter(|n| n.contains("/templates/")).cloned().collect();
+    let unused = unnamed(&by_name, |n| n.contains("/templates/"));
+    by_name.retain(|name, _| !unused.contains(name));
     theme.templates = by_name.into_values().collect();
     if !problems.is_empty() {
         return Err(problems);
     }
     Ok(theme)
+}
+
+/// The templates of `all` with a [`namespaced`] name (`spelled_in_full`) that no
+/// template in use names: there is no need to compile them.
+fn unnamed(
+    all: &std::collections::BTreeMap<String, Template>,
+    spelled_in_full: impl Fn(&str) -> bool,
+) -> std::collections::BTreeSet<String> {
+    let mut unused: std::collections::BTreeSet<String> = all.keys().filter(|n| spelled_in_full(n)).cloned().collect();
+    let mut todo: Vec<&Template> = all.values().filter(|t| !unused.contains(&t.name)).collect();
+    while let Some(t) = todo.pop() {
+        // Every quoted `.../templates/...` of the text.
+        for (at, _) in t.text.match_indices("/templates/") {
+            let start = t.text[..at].rfind(['"', '\'']).map_or(at, |q| q + 1);
+            let end = t.text[at..].find(['"', '\'']).map_or(at, |q| at + q);
+            if unused.remove(&t.text[start..end]) {
+                todo.extend(all.get(&t.text[start..end]));
+            }
+        }
+    }
+    unused
 }
 
 impl StaticFile {
