@@ -49,7 +49,7 @@ pub struct Ready<'a> {
     pub problems: Diagnostics,
     /// The files whose errors are among `problems`: the model's problems in them are
     /// left out.
-    failed: Vec<std::path::PathBuf>,
+    failed: rustc_hash::FxHashSet<std::path::PathBuf>,
 }
 
 /// Gathers the problems of the source stages: those of the content (`content`: finding
@@ -66,7 +66,7 @@ pub fn gather<'a, 'c>(
     // Files with errors of their own stand in with their body and file name (see
     // `parse::parse_one`): the model is still made, to report its problems in the same
     // run, but not theirs, which come from the stand-in's made-up front matter.
-    let failed: Vec<std::path::PathBuf> = (problems.iter())
+    let failed: rustc_hash::FxHashSet<std::path::PathBuf> = (problems.iter())
         .filter(|d| d.is_error())
         .map(|d| d.file.clone())
         .collect();

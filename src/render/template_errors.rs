@@ -101,6 +101,9 @@ const TAGS: &[&str] = &[
     "set_global",
 ];
 
+/// The blocks of the built-in `base.html`, which the built-in page templates fill.
+const BASE_BLOCKS: &str = "title, head, og_type, body_class, header_search, content, footer_disclaimer";
+
 /// Where a template author reads what exists.
 const GUIDE: &str =
     "the theme guide (docs/themes.md) lists each page's fields and the filters and functions that exist";
@@ -195,6 +198,10 @@ pub(super) fn compile_errors(e: &tera::Error, sources: &Sources<'_>, full_names:
             Some(&(p, t)) => (p.clone(), t),
             None => (PathBuf::from(name), ""),
         };
+        // A block the layout lacks is named once, not once for each template filling it.
+        if message.starts_with("Block `") && out.iter().any(|d: &Diagnostic| d.message.ends_with(message)) {
+            continue;
+        }
         let word = word_at(text, line, column);
         out.push(
             Diagnostic::error(path, format!("template error: {message}"))
@@ -250,6 +257,11 @@ fn help_for(message: &str, word: &str) -> String {
     }
     if let Some(name) = quoted_after(message, "Unknown test `") {
         return listed("tests", TESTS, name);
+    }
+    if let Some(block) = quoted_after(message, "Block `").filter(|_| message.contains("not defined in any parent")) {
+        return format!(
+            "add `{{% block {block} %}}{{% endblock {block} %}}` to the template it extends (a theme's own base.html keeps every block of the built-in one: {BASE_BLOCKS})"
+        );
     }
     if message == "Unknown tag" {
         return match suggest(word, TAGS) {
@@ -307,5 +319,22 @@ mod tests {
         );
         let var = "Variable `artcle` is not defined. Available variables: article, meta, site";
         assert!(help_for(var, "artcle").starts_with("did you mean `article`?"));
+    }
+
+    /// The help names every block of the built-in base.html.
+    #[test]
+    fn base_blocks_are_the_built_in_layouts() {
+        let (_, base) = (crate::source::theme::embedded_files().iter())
+            .find(|(p, _)| *p == "templates/base.html")
+            .unwrap();
+        let base = std::str::from_utf8(base).unwrap();
+        let mut blocks: Vec<&str> = (base.split("{% block ").skip(1))
+            .chain(base.split("{%- block ").skip(1))
+            .filter_map(|b| b.split_whitespace().next())
+            .collect();
+        blocks.sort_unstable();
+        let mut listed: Vec<&str> = BASE_BLOCKS.split(", ").collect();
+        listed.sort_unstable();
+        assert_eq!(blocks, listed);
     }
 }

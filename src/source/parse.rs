@@ -222,6 +222,10 @@ pub fn parse_one(source: &SourceFile) -> (Option<Doc>, Vec<Diagnostic>) {
         }
         Err(errs) => return (stand_in(source, text), errs),
     };
+    // A slug or field in error stands in too: the model never meets a bad slug.
+    if problems.iter().any(Diagnostic::is_error) {
+        return (stand_in(source, text), problems);
+    }
     (Some(doc_of(source, meta, slug, text, body, false)), problems)
 }
 
@@ -503,5 +507,43 @@ mod tests {
         std::fs::write(&sources[0].path, text.replace("\"T\"", "\"U\"")).unwrap();
         let err = left[0].full_text().unwrap_err();
         assert!(err.message.contains("changed while knead was building"), "{err:?}");
+    }
+
+    /// A file whose front matter has errors stands in with its body, at the URL of its
+    /// `slug:` (or file name), for every kind of file.
+    #[test]
+    fn front_matter_in_error_gives_a_stand_in() {
+        let dir = tempfile::tempdir().unwrap();
+        for kind in [Kind::Article, Kind::Technique, Kind::Benefit, Kind::Page, Kind::Home] {
+            let path = dir.path().join("my-file.md");
+            std::fs::write(
+                &path,
+                "---
+titel: x
+slug: \"kept\"
+---
+
+## Heading
+",
+            )
+            .unwrap();
+            let source = SourceFile {
+                kind,
+                rel: PathBuf::from("content/x/my-file.md"),
+                path: path.clone(),
+            };
+            let (doc, problems) = parse_one(&source);
+            assert!(problems.iter().any(Diagnostic::is_error), "{kind:?}");
+            let doc = doc.unwrap_or_else(|| panic!("{kind:?}: no stand-in"));
+            assert!(doc.stand_in);
+            assert_eq!(&doc.text[doc.body_start..], "\n## Heading\n");
+            let slug = if kind == Kind::Home { "" } else { "kept" };
+            assert_eq!(doc.slug, slug, "{kind:?}");
+            std::fs::write(&path, "no front matter\n").unwrap();
+            let (doc, _) = parse_one(&source);
+            let doc = doc.unwrap();
+            assert_eq!((doc.body_start, doc.stand_in), (0, true));
+            assert!(kind == Kind::Home || doc.slug == "my-file", "{kind:?}");
+        }
     }
 }

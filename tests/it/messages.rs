@@ -175,3 +175,16 @@ fn every_problem_of_a_build_in_one_run() {
     );
     run.stdout_has("5 errors");
 }
+
+/// A theme's own base.html that lacks a block of the built-in one: each missing block
+/// named once (not once per built-in template filling it), with the fix.
+#[test]
+fn a_layout_without_a_block_names_it_once() {
+    let site = Site::new("slim");
+    site.edit("themes/slim/templates/base.html", "{%- block head %}{% endblock head %}", "");
+    let run = site.knead(&["build"]);
+    run.fails_with(1)
+        .stderr_has("template error: Block `head` is not defined in any parent template")
+        .stderr_has("add `{% block head %}{% endblock head %}` to the template it extends");
+    assert_eq!(run.stderr.matches("Block `head`").count(), 1, "{}", run.stderr);
+}
