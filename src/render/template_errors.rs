@@ -166,18 +166,25 @@ pub(super) fn compile_errors(e: &tera::Error, sources: &Sources<'_>, full_names:
         let mut theirs: Vec<&String> = full_names.iter().filter(|k| k.ends_with(&suffix)).collect();
         theirs.sort_by_key(|k| k.starts_with("default/"));
         if let Some(parent) = theirs.first() {
-            return vec![
-                Diagnostic::error(
-                    file_of(tpl, sources),
-                    format!(
-                        "this template extends itself ({} -> {tpl})",
-                        inheritance_chain.join(" -> ")
-                    ),
-                )
-                .help(format!(
-                    "to extend the theme's template of the same name, write `{{% extends \"{parent}\" %}}`"
-                )),
-            ];
+            let mut d = Diagnostic::error(
+                file_of(tpl, sources),
+                format!(
+                    "this template extends itself ({} -> {tpl})",
+                    inheritance_chain.join(" -> ")
+                ),
+            );
+            // At its `extends`, when the template is the one that names itself.
+            let text = sources.get(tpl.as_str()).map_or("", |(_, t)| *t);
+            let quoted = format!("\"{tpl}\"");
+            if let Some((n, line)) =
+                (text.lines().enumerate()).find(|(_, l)| l.contains("extends") && l.contains(&quoted))
+            {
+                let column = line[..line.find(&quoted).unwrap_or(0)].chars().count() + 1;
+                d = d.at(text, n + 1, column, quoted.chars().count());
+            }
+            return vec![d.help(format!(
+                "to extend the theme's template of the same name, write `{{% extends \"{parent}\" %}}`"
+            ))];
         }
     }
     let tera::ErrorKind::Msg(text) = e.kind() else {

@@ -181,7 +181,11 @@ fn every_problem_of_a_build_in_one_run() {
 #[test]
 fn a_layout_without_a_block_names_it_once() {
     let site = Site::new("slim");
-    site.edit("themes/slim/templates/base.html", "{%- block head %}{% endblock head %}", "");
+    site.edit(
+        "themes/slim/templates/base.html",
+        "{%- block head %}{% endblock head %}",
+        "",
+    );
     let run = site.knead(&["build"]);
     run.fails_with(1)
         .stderr_has("template error: Block `head` is not defined in any parent template")

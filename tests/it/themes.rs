@@ -88,7 +88,7 @@ fn extending_a_template_by_its_own_name_says_how_to_extend_the_theme() {
     );
     site.knead(&["build"])
         .fails_with(1)
-        .stderr_has("templates/article.html")
+        .stderr_has("templates/article.html:1:12")
         .stderr_has("this template extends itself")
         .stderr_has("write `{% extends \"slim/templates/article.html\" %}`");
 }
