@@ -10,6 +10,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::source::yaml_hints as hints;
 
 /// A Markdown file cut into front matter and body.
 #[derive(Debug, Clone, Copy)]
@@ -467,13 +468,13 @@ fn yaml_error(
         _ => (line, column, 1),
     };
     let text_at = |l: usize| src.lines().nth(l.wrapping_sub(1)).unwrap_or_default();
-    if let Some(d) = tab(file, src, msg, text_at(line), line) {
+    if let Some(d) = hints::tab(file, src, msg, text_at(line), line) {
         return Some(d);
     }
     let (message, help, line, column) = if let Some(field) = msg.strip_prefix("missing field ") {
         let field = field.trim_matches('`');
         if !path.is_empty()
-            && let Some(d) = misplaced_key(file, src, field, path, (line, column))
+            && let Some(d) = hints::misplaced_key(file, src, field, path, (line, column))
         {
             return Some(d);
         }
@@ -529,16 +530,7 @@ fn yaml_error(
     } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
         let rest = in_yaml_words(rest);
         let help = if rest.contains("expected a boolean") {
-            Some(
-                if ["yes", "no", "on", "off", "y", "n"]
-                    .iter()
-                    .any(|w| rest.to_ascii_lowercase().contains(&format!("\"{w}\"")))
-                {
-                    "use true or false (YAML reads yes, no, on and off as words)".to_owned()
-                } else {
-                    "use true or false".to_owned()
-                },
-            )
+            Some(hints::boolean(&rest).to_owned())
         } else if rest.contains("expected a sequence") {
             Some("write a list, one `- item` per line".to_owned())
         } else if rest.contains("expected a string") {
@@ -561,7 +553,7 @@ fn yaml_error(
         )
     } else if let Some(d) = (msg.contains("did not find expected key")
         || msg.contains("mapping values are not allowed"))
-    .then(|| mis_indented(file, src, line))
+    .then(|| hints::mis_indented(file, src, line))
     .flatten()
     {
         return Some(d);
@@ -594,93 +586,6 @@ fn yaml_error(
         d = d.help(h);
     }
     Some(d)
-}
-
-/// The message for a tab where YAML wants spaces, at the line's first tab, when the
-/// parser stopped on `text` (file line `line`) because of it.
-fn tab(file: &Path, src: &str, msg: &str, text: &str, line: usize) -> Option<Diagnostic> {
-    let tab_stop = msg.contains("cannot start any token") || msg.contains("tab");
-    let at = text.find('\t').filter(|_| tab_stop)?;
-    Some(
-        Diagnostic::error(file, "a tab in the YAML: YAML indents with spaces, never tabs")
-            .at(src, line, text[..at].chars().count() + 1, 1)
-            .help("use spaces, not tabs: replace the tab with spaces (2 per level, as the lines around it)"),
-    )
-}
-
-/// The number of spaces before the first key of `text` (past a `- ` of a list item).
-fn key_indent(text: &str) -> usize {
-    let spaces = text.len() - text.trim_start_matches(' ').len();
-    match text[spaces..].strip_prefix("- ") {
-        Some(rest) => spaces + 2 + (rest.len() - rest.trim_start_matches(' ').len()),
-        None => spaces,
-    }
-}
-
-/// A required key (`field`) of the mapping at `path` (a list item, `faqs[0]`, whose
-/// first key is at `at`) that is written, but at another indentation, so that YAML
-/// took it for a key of something else: the indentation is what is wrong.
-fn misplaced_key(file: &Path, src: &str, field: &str, path: &str, at: (usize, usize)) -> Option<Diagnostic> {
-    let (item_line, item_column) = at;
-    let item = src.lines().nth(item_line.checked_sub(1)?)?;
-    let want = key_indent(item);
-    let (line, text) = (src.lines().enumerate())
-        .skip(item_line)
-        .take_while(|(_, t)| t.trim() != "---")
-        .find(|(_, t)| {
-            t.trim_start()
-                .trim_start_matches("- ")
-                .starts_with(&format!("{field}:"))
-        })?;
-    let has = key_indent(text);
-    (has != want).then(|| {
-        let first = item[item_column.saturating_sub(1).min(item.len())..]
-            .split(':')
-            .next()
-            .unwrap_or_default();
-        Diagnostic::error(
-            file,
-            format!("the indentation is wrong: `{field}` is not lined up with the other keys of `{path}`"),
-        )
-        .at(src, line + 1, has + 1, field.chars().count())
-        .help(format!(
-            "indent `{field}:` by {want} spaces, the same as `{first}:` on line {item_line}"
-        ))
-    })
-}
-
-/// The message for a line the parser could not fit in (`did not find expected key`),
-/// when it is indented unlike the keys on the line before it.
-fn mis_indented(file: &Path, src: &str, line: usize) -> Option<Diagnostic> {
-    let lines: Vec<&str> = src.lines().collect();
-    let text = *lines.get(line.checked_sub(1)?)?;
-    let (prev_no, prev) = (lines[..line - 1].iter().enumerate())
-        .rev()
-        .find(|(_, t)| !t.trim().is_empty() && !t.trim_start().starts_with('#'))?;
-    let (has, want) = (key_indent(text), key_indent(prev));
-    let key = text
-        .trim_start()
-        .trim_start_matches("- ")
-        .split(':')
-        .next()
-        .unwrap_or_default();
-    let above = prev
-        .trim_start()
-        .trim_start_matches("- ")
-        .split(':')
-        .next()
-        .unwrap_or_default();
-    (has != want && !key.is_empty()).then(|| {
-        Diagnostic::error(
-            file,
-            format!("the indentation is wrong: `{key}` is not lined up with `{above}` above it"),
-        )
-        .at(src, line, has + 1, key.chars().count())
-        .help(format!(
-            "indent `{key}:` by {want} spaces, the same as `{above}:` on line {}",
-            prev_no + 1
-        ))
-    })
 }
 
 #[cfg(test)]
