@@ -304,7 +304,7 @@ impl Incremental {
         };
         let sources = self.sources.as_ref().map_or(&[][..], |s| &s.problems[..]);
         let content = sources.iter().chain(self.docs.values().flat_map(|p| &p.problems));
-        let ready = stages::gather(content, config, self.theme.as_ref())?;
+        let mut ready = stages::gather(content, config, self.theme.as_ref())?;
         let theme = ready.theme;
 
         // The model, reusing Markdown renders that are still valid.
@@ -316,7 +316,7 @@ impl Incremental {
             // Kept: the next rebuild renders unchanged documents again when links change.
             drop_texts: false,
         };
-        let assembly = ready.start_model(&docs, assets, settings, Some(&self.markdown));
+        let assembly = ready.start_model(&self.root, &docs, assets, settings, Some(&self.markdown));
         let renders = assembly.render(&mut docs, None);
         let modelled = ready.finish_model(assembly, &docs, renders)?;
         let (site, tera, markdown, mut problems) =

@@ -133,8 +133,8 @@ pub fn prepare(opts: &Options) -> Result<Prepared, Diagnostics> {
 struct Progress {
     /// The Markdown files found.
     sources: usize,
-    /// True once site.yaml, the theme and every file's front matter were sound, so the
-    /// model (links, anchors) was made.
+    /// True once site.yaml and the theme were sound, so the model (links, anchors) was
+    /// made, on stand-ins for the files whose front matter has errors.
     modelled: bool,
 }
 
@@ -158,7 +158,7 @@ fn prepare_into(
     let (docs, parse_problems) = parse::parse_all_holding(&sources.markdown, budget);
     lap("parse");
     let theme = config.as_ref().ok().map(|c| stages::load_theme(&opts.root, &c.theme));
-    let ready = stages::gather(
+    let mut ready = stages::gather(
         sources.problems.iter().chain(parse_problems.iter()),
         &config,
         theme.as_ref(),
@@ -171,9 +171,12 @@ fn prepare_into(
         // Nothing after the model reads a file's text (`knead check` keeps them).
         drop_texts: !opts.analyze,
     };
-    let assembly = ready.start_model(&docs, std::mem::take(&mut sources.assets), settings, None);
+    let assembly = ready.start_model(&opts.root, &docs, std::mem::take(&mut sources.assets), settings, None);
     let early = match (staging, assembly.site(), ready.templates) {
-        (Some(staging), Some(site), Some(tera)) if !opts.analyze => Some((staging, site, tera)),
+        // Not while the content has errors: the build fails, and stand-ins are no pages.
+        (Some(staging), Some(site), Some(tera)) if !opts.analyze && !ready.problems.has_errors() => {
+            Some((staging, site, tera))
+        }
         _ => None,
     };
     let mut article_problems = Vec::new();
@@ -344,7 +347,8 @@ pub struct Stopped {
     /// Every problem found.
     pub problems: Diagnostics,
     /// True when the model was made, so links, anchors and pages were checked; false
-    /// when errors in site.yaml, the theme or front matter stopped it before.
+    /// when errors in site.yaml or the theme stopped it before (front matter with
+    /// errors does not: those files stand in, see `parse::parse_one`).
     pub modelled: bool,
 }
 

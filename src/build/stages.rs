@@ -18,6 +18,7 @@ use crate::source::config::Config;
 use crate::source::discover::Asset;
 use crate::source::parse::Doc;
 use crate::source::theme::{self, Theme};
+use crate::source::theme_checks;
 
 /// A theme and its compiled templates. Template errors do not stop the model: they are
 /// reported together with the content's problems.
@@ -31,7 +32,7 @@ pub struct LoadedTheme {
 /// Loads the theme `name` of the site at `root` and compiles its templates.
 pub fn load_theme(root: &Path, name: &str) -> Result<LoadedTheme, Diagnostics> {
     let theme = theme::load(root, name)?;
-    let templates = render::compile(&theme, name).map_err(Diagnostics::from);
+    let templates = render::compile(&theme).map_err(Diagnostics::from);
     Ok(LoadedTheme { theme, templates })
 }
 
@@ -44,32 +45,45 @@ pub struct Ready<'a> {
     pub theme: &'a Theme,
     /// The compiled templates; `None` when they have errors (they are in `problems`).
     pub templates: Option<&'a Tera>,
-    /// Every problem found so far, warnings and template errors.
+    /// Every problem found so far, warnings and errors.
     pub problems: Diagnostics,
+    /// The files whose errors are among `problems`: the model's problems in them are
+    /// left out.
+    failed: rustc_hash::FxHashSet<std::path::PathBuf>,
 }
 
 /// Gathers the problems of the source stages: those of the content (`content`: finding
 /// and parsing files), of site.yaml and of the theme and its templates. The model needs
-/// site.yaml, the theme's files and content without errors (a file that failed to parse
-/// would look "missing" to the files that name it); it does not need the templates, so
-/// template errors and the model's problems are reported together.
+/// site.yaml and the theme's files; content with errors is modelled from stand-ins (so
+/// that a file that failed to parse does not look "missing" to the files that name it),
+/// and templates are not needed, so that every problem of a build is reported in one run.
 pub fn gather<'a, 'c>(
     content: impl IntoIterator<Item = &'c Diagnostic>,
     config: &'a Result<Config, Diagnostics>,
     theme: Option<&'a Result<LoadedTheme, Diagnostics>>,
 ) -> Result<Ready<'a>, Diagnostics> {
     let mut problems: Diagnostics = content.into_iter().cloned().collect();
-    let content_ok = !problems.has_errors();
+    // Files with errors of their own stand in with their body and file name (see
+    // `parse::parse_one`): the model is still made, to report its problems in the same
+    // run, but not theirs, which come from the stand-in's made-up front matter.
+    let failed: rustc_hash::FxHashSet<std::path::PathBuf> = (problems.iter())
+        .filter(|d| d.is_error())
+        .map(|d| d.file.clone())
+        .collect();
     let mut take = |e: &Diagnostics| problems.extend(e.iter().cloned());
     let config = config.as_ref().map_err(&mut take).ok();
     let theme = theme.and_then(|t| t.as_ref().map_err(&mut take).ok());
     let templates = theme.and_then(|t| t.templates.as_ref().map_err(&mut take).ok());
-    match (config, theme, content_ok) {
-        (Some(config), Some(theme), true) => Ok(Ready {
+    if let Some(t) = theme {
+        problems.extend(t.theme.warnings.iter().cloned());
+    }
+    match (config, theme) {
+        (Some(config), Some(theme)) => Ok(Ready {
             config,
             theme: &theme.theme,
             templates,
             problems,
+            failed,
         }),
         _ => Err(problems),
     }
@@ -89,15 +103,18 @@ pub struct Modelled<'a> {
 
 impl<'a> Ready<'a> {
     /// Starts the model: what the front matter decides, with the site assembled around
-    /// empty renders (see [`Assembly`]). `assets` are the files copied from content/.
+    /// empty renders (see [`Assembly`]). `assets` are the files copied from content/ of
+    /// the site at `root`.
     pub fn start_model<'c>(
-        &self,
+        &mut self,
+        root: &Path,
         docs: &[Arc<Doc>],
         assets: Vec<Asset>,
         settings: model::Settings,
         cache: Option<&'c MarkdownCache>,
     ) -> Assembly<'c> {
         let statics: Vec<String> = self.theme.statics.iter().map(|s| format!("/{}", s.out)).collect();
+        (self.problems).extend(theme_checks::shadowed_statics(&assets, &self.theme.statics, root));
         Assembly::new(
             self.config.clone(),
             docs,
@@ -116,10 +133,13 @@ impl<'a> Ready<'a> {
         docs: &[Arc<Doc>],
         renders: Renders,
     ) -> Result<Modelled<'a>, Diagnostics> {
+        let failed = std::mem::take(&mut self.failed);
+        let theirs = |d: &Diagnostic| !failed.contains(&d.file);
         match assembly.finish(docs, renders) {
             Ok(model) => {
-                self.problems.extend(model.warnings);
+                self.problems.extend(model.warnings.into_iter().filter(theirs));
                 match self.templates {
+                    Some(_) if self.problems.has_errors() => Err(self.problems),
                     Some(templates) => Ok(Modelled {
                         site: model.site,
                         templates,
@@ -130,7 +150,7 @@ impl<'a> Ready<'a> {
                 }
             }
             Err(errs) => {
-                self.problems.extend(errs);
+                self.problems.extend(errs.into_iter().filter(theirs));
                 Err(self.problems)
             }
         }

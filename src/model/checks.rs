@@ -66,7 +66,7 @@ pub(super) fn check_links(
             {
                 Arc::clone(&prev.per_doc[i])
             }
-            _ => Arc::new(check_doc(d, r, renders, rendered_at, reserved)),
+            _ => Arc::new(check_doc(d, r, (docs, renders), rendered_at, reserved)),
         })
         .collect();
     for c in &per_doc {
@@ -82,7 +82,7 @@ pub(super) fn check_links(
 fn check_doc(
     d: &Doc,
     r: &DocRender,
-    renders: &[Arc<DocRender>],
+    (docs, renders): (&[&Arc<Doc>], &[Arc<DocRender>]),
     rendered_at: &FxHashMap<Arc<str>, usize>,
     reserved: &slug::ReservedIds,
 ) -> DocChecks {
@@ -98,6 +98,10 @@ fn check_doc(
             continue; // a generated page (lists, FAQ hub): no author-made anchors
         };
         checks.targets.push(t);
+        // A stand-in's anchors are unknown (its front matter, FAQs included, failed).
+        if docs.get(t).is_some_and(|target| target.stand_in) {
+            continue;
+        }
         let Some(help) = missing_anchor(anchor, &renders[t], reserved) else {
             continue;
         };

@@ -8,15 +8,18 @@
 //!   a page's inputs are declared).
 //! - `lists`: the lists of articles split into pages, and their pages' URLs.
 //! - `redirect`: the page that sends browsers on from an old URL.
-//! - `templates`: the templates a theme must have, compiling them, template errors.
+//! - `templates`: the templates knead renders with, compiling them; `template_errors`:
+//!   template errors worded for people.
 //! - `renderer`: the [`Renderer`] and the values it shares between pages.
 //! - `pages`: what each kind of page shows.
 //! - [`context`]: the structs templates receive, and [`evidence`] the parts about
 //!   evidence grades, sources and review dates; [`jsonld`]: an article's JSON-LD;
 //!   [`feeds`]: the sitemap, the feed and robots.txt; [`limits`]: the render limits;
-//!   [`statics`]: theme static files as published.
+//!   [`statics`]: theme static files as published; [`dates`]: the templates' `date`
+//!   filter.
 
 pub mod context;
+pub mod dates;
 pub mod evidence;
 pub mod feeds;
 pub mod jsonld;
@@ -27,9 +30,11 @@ mod plan;
 mod redirect;
 mod renderer;
 pub mod statics;
+mod template_errors;
 mod templates;
 
 pub use lists::{List, page_count, page_path};
 pub use plan::{HOME_ARTICLES, Input, PageKind, Planned, article_file, plan};
 pub use renderer::{RenderError, Renderer};
+pub use template_errors::{FILTERS, FUNCTIONS, TESTS};
 pub use templates::{REQUIRED_TEMPLATES, compile};

@@ -3,8 +3,6 @@
 //! benefit links) once, on first use, and keeps a copy of the busiest for each thread;
 //! what each kind of page shows is in `pages`.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
@@ -14,7 +12,8 @@ use super::context::{self, Builder, Link};
 use super::evidence::{BenefitLink, EvidenceCtx};
 use super::pages::Output;
 use super::plan::{Planned, article_file};
-use super::templates::{template_error, template_sources};
+use super::template_errors::{Sources, template_error};
+use super::templates::template_sources;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Article, DocRender, Site};
 use crate::source::theme::Theme;
@@ -34,7 +33,7 @@ pub struct Renderer<'a> {
     pub(super) site: &'a Site,
     tera: &'a Tera,
     pub(super) b: Builder<'a>,
-    display: HashMap<&'a str, (&'a PathBuf, &'a str)>,
+    display: Sources<'a>,
     site_ctx: tera::Value,
     /// The values every article page shows, a copy for each thread of rayon's pool,
     /// made on first use: every template lookup counts a reference to a value, and two

@@ -1,16 +1,15 @@
-//! The theme's templates: the ones every theme must have, compiling them with every
-//! syntax error reported, template errors as located diagnostics, and knead's `safe`
-//! filter and `range` function.
-
-use std::collections::HashMap;
-use std::path::PathBuf;
+//! The theme's templates: the ones knead renders pages with, compiling them with every
+//! syntax error reported (as [`super::template_errors`] words them), and knead's
+//! `safe`, `default` and `date` filters and `range` function.
 
 use tera::Tera;
 
+use super::template_errors::{Sources, compile_errors, template_error};
 use crate::diagnostics::Diagnostic;
 use crate::source::theme::Theme;
 
-/// The templates every theme must have.
+/// The templates knead renders pages with (the built-in theme has each of them, so a
+/// theme that lacks one uses that one).
 pub const REQUIRED_TEMPLATES: &[&str] = &[
     "index.html",
     "articles.html",
@@ -29,74 +28,25 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 
 /// Each template of `theme` by name: the file it comes from, as shown in messages, and
 /// its text.
-pub(super) fn template_sources(theme: &Theme) -> HashMap<&str, (&PathBuf, &str)> {
+pub(super) fn template_sources(theme: &Theme) -> Sources<'_> {
     (theme.templates.iter())
         .map(|t| (t.name.as_str(), (&t.display, t.text.as_str())))
         .collect()
 }
 
-/// A located diagnostic for a template error, `display` being [`template_sources`].
-pub(super) fn template_error(e: &tera::Error, display: &HashMap<&str, (&PathBuf, &str)>) -> Diagnostic {
-    match e.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
-            let empty = PathBuf::new();
-            let (path, text) = display.get(r.filename()).copied().unwrap_or((&empty, ""));
-            let span = r.span();
-            let len = if span.end_line == span.start_line {
-                span.end_col.saturating_sub(span.start_col)
-            } else {
-                1
-            };
-            let kind = if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
-                "template syntax error"
-            } else {
-                "template error"
-            };
-            let mut d = Diagnostic::error(path.clone(), format!("{kind}: {}", r.message()));
-            if span.start_line > 0 {
-                d = d.at(text, span.start_line, span.start_col + 1, len);
-            }
-            d.help("fix the template; the Tera 2 syntax is described at https://keats.github.io/tera/")
-        }
-        tera::ErrorKind::MissingParent { current, parent } => {
-            let path = display
-                .get(current.as_str())
-                .map_or_else(PathBuf::new, |(p, _)| (*p).clone());
-            Diagnostic::error(path, format!("this template extends `{parent}`, which does not exist"))
-                .help("check the name in `{% extends \"...\" %}`")
-        }
-        _ => {
-            let mut msg = e.to_string();
-            let mut src = std::error::Error::source(e);
-            while let Some(s) = src {
-                msg.push_str(": ");
-                msg.push_str(&s.to_string());
-                src = s.source();
-            }
-            Diagnostic::error("templates", format!("template error: {msg}"))
-        }
-    }
-}
-
 /// Compiles the theme's templates, reporting every syntax error.
-pub fn compile(theme: &Theme, theme_name: &str) -> Result<Tera, Vec<Diagnostic>> {
+pub fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     let display = template_sources(theme);
     let mut problems = Vec::new();
-    // Parse each template alone first, so every syntax error is reported, not just one.
-    for t in &theme.templates {
+    // Parse each template alone first, so every syntax error is reported, not just one
+    // (and once: a theme's template is there under two names).
+    let mut seen = std::collections::HashSet::new();
+    for t in theme.templates.iter().filter(|t| seen.insert(&t.display)) {
         let mut alone = Tera::new();
         if let Err(e) = alone.add_raw_template(&t.name, &t.text)
             && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
         {
             problems.push(template_error(&e, &display));
-        }
-    }
-    for name in REQUIRED_TEMPLATES {
-        if !display.contains_key(name) {
-            problems.push(
-                Diagnostic::error(format!("themes/{theme_name}/templates"), format!("the theme `{theme_name}` has no template `{name}`"))
-                    .help(format!("add themes/{theme_name}/templates/{name} (the default theme's is a good start), or templates/{name} in the site")),
-            );
         }
     }
     if !problems.is_empty() {
@@ -105,9 +55,11 @@ pub fn compile(theme: &Theme, theme_name: &str) -> Result<Tera, Vec<Diagnostic>>
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".htm", ".xml"]);
     tera.register_filter("safe", safe);
+    tera.register_filter("date", super::dates::filter);
+    tera.register_filter("default", default);
     tera.register_function("range", super::limits::range);
     tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
-        .map_err(|e| vec![template_error(&e, &display)])?;
+        .map_err(|e| compile_errors(&e, &display, &theme.full_names))?;
     Ok(tera)
 }
 
@@ -120,6 +72,19 @@ fn safe(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
     } else {
         tera::Value::safe_string(&value.to_string())
     }
+}
+
+/// Tera's `default` filter, which also stands in for an empty value (`null`): the
+/// optional fields templates receive (`article.updated`) are empty when not set, and
+/// `{{ article.updated | default(value="never") }}` must work on them.
+fn default(value: tera::Value, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<tera::Value> {
+    let fallback = kwargs.must_get::<tera::Value>("value")?;
+    let missing = if kwargs.get::<bool>("boolean")?.unwrap_or_default() {
+        !value.is_truthy()
+    } else {
+        value.is_undefined() || value.is_none()
+    };
+    Ok(if missing { fallback } else { value })
 }
 
 #[cfg(test)]
@@ -148,5 +113,43 @@ mod tests {
         let theirs = render(false);
         assert_eq!(render(true), theirs);
         assert!(theirs.is_ok_and(|t| t.starts_with("<b>&</b>|&lt;b&gt;&amp;&lt;/b&gt;|42|")));
+    }
+
+    /// The lists that messages and the theme guide give are what templates have.
+    #[test]
+    fn every_listed_filter_function_and_test_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut theme = crate::source::theme::load(dir.path(), "default").unwrap();
+        let mut text = String::new();
+        for f in super::super::FILTERS {
+            text.push_str(&format!("{{{{ 1 | {f} }}}}"));
+        }
+        for f in super::super::FUNCTIONS {
+            text.push_str(&format!("{{{{ {f}() }}}}"));
+        }
+        for t in super::super::TESTS {
+            text.push_str(&format!("{{% if 1 is {t} %}}{{% endif %}}"));
+        }
+        theme.templates.push(crate::source::theme::Template {
+            name: "all.html".into(),
+            display: "all.html".into(),
+            text,
+        });
+        assert!(compile(&theme).is_ok(), "{:?}", compile(&theme).err());
+        theme.templates.last_mut().unwrap().text = "{{ 1 | nope }}".into();
+        assert!(compile(&theme).is_err());
+    }
+
+    /// `default` stands in for missing and empty values, as templates receive optional
+    /// fields empty; `boolean=true` for any falsy value, as Tera's.
+    #[test]
+    fn default_stands_in_for_missing_and_empty_values() {
+        let mut context = Context::new();
+        context.insert("a", &serde_json::json!({ "updated": null, "n": 0, "s": "x" }));
+        let mut tera = Tera::new();
+        tera.register_filter("default", default);
+        let t = r#"{{ a.updated | default(value="never") }}|{{ a.missing | default(value="m") }}|{{ a.n | default(value=5) }}|{{ a.n | default(value=5, boolean=true) }}|{{ a.s | default(value="y") }}"#;
+        tera.add_raw_template("t", t).unwrap();
+        assert_eq!(tera.render("t", &context).unwrap(), "never|m|0|5|x");
     }
 }

@@ -82,7 +82,10 @@ impl ArticleMeta {
 
 /// A clinical reviewer.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, expecting = "a mapping with keys name and credentials")]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a reviewer: a mapping with keys name and credentials"
+)]
 pub struct Reviewer {
     /// The reviewer's name.
     pub name: String,
@@ -92,7 +95,7 @@ pub struct Reviewer {
 
 /// One question and its Markdown answer.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a mapping with keys question and answer")]
+#[serde(deny_unknown_fields, expecting = "an FAQ: a mapping with keys question and answer")]
 pub struct Faq {
     /// The question.
     pub question: String,
@@ -104,7 +107,7 @@ pub struct Faq {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(
     deny_unknown_fields,
-    expecting = "a mapping with keys title, url, publisher and year"
+    expecting = "a source: a mapping with keys title, url, publisher and year"
 )]
 pub struct Reference {
     /// The name `[@id]` cites the source by in the page's Markdown (`[a-z0-9-]+`,
@@ -122,7 +125,7 @@ pub struct Reference {
 
 /// An image with its (required) alternative text.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a mapping with keys src and alt")]
+#[serde(deny_unknown_fields, expecting = "an image: a mapping with keys src and alt")]
 pub struct Image {
     /// Where the image is, written as in a body image link; the file must exist.
     pub src: String,

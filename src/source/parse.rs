@@ -92,6 +92,9 @@ pub struct DocInfo {
     pub content_path: String,
     /// The slug (empty for the home page).
     pub slug: String,
+    /// True for a stand-in of a file whose front matter has errors (see `parse_one`):
+    /// links to it are not checked against its made-up anchors.
+    pub stand_in: bool,
 }
 
 impl std::ops::Deref for Doc {
@@ -197,7 +200,9 @@ pub fn parse_all_holding(sources: &[SourceFile], budget: usize) -> (Vec<Doc>, Di
     (docs, problems)
 }
 
-/// Parses one source: the doc when it has no errors, plus its problems (warnings too).
+/// Parses one source: the doc plus its problems (warnings too). A file whose front
+/// matter has errors gives a stand-in ([`stand_in`]) with them, so that the rest of the
+/// site is still checked; a file that cannot be read gives none.
 pub fn parse_one(source: &SourceFile) -> (Option<Doc>, Vec<Diagnostic>) {
     let rel = source.rel.as_path();
     let text = match read_text(&source.path, rel) {
@@ -205,31 +210,83 @@ pub fn parse_one(source: &SourceFile) -> (Option<Doc>, Vec<Diagnostic>) {
         Err(d) => return (None, vec![d]),
     };
     let mut problems = Vec::new();
-    let parsed = match source.kind {
-        Kind::Article => {
-            yaml::parse::<ArticleMeta>(rel, &text, ArticleMeta::KEYS).map(|(m, l)| (Meta::Article(Arc::new(m)), l))
+    let (meta, slug, body) = match read_meta(source.kind, rel, &text) {
+        Ok((meta, located)) => {
+            let split = *located.split();
+            let slug = match source.kind {
+                Kind::Home => String::new(),
+                _ => slug_of(source, &meta, &located, &mut problems),
+            };
+            check_fields(rel, &meta, &located, &mut problems);
+            (meta, slug, (text.len() - split.body.len(), split.body_first_line))
         }
-        Kind::Technique => yaml::parse::<TechniqueMeta>(rel, &text, TechniqueMeta::KEYS)
-            .map(|(m, l)| (Meta::Technique(Arc::new(m)), l)),
+        Err(errs) => return (stand_in(source, text), errs),
+    };
+    // A slug or field in error stands in too: the model never meets a bad slug.
+    if problems.iter().any(Diagnostic::is_error) {
+        return (stand_in(source, text), problems);
+    }
+    (Some(doc_of(source, meta, slug, text, body, false)), problems)
+}
+
+/// The front matter of `text` (the file `rel`, of `kind`) read, or every error in it.
+fn read_meta<'t>(kind: Kind, rel: &Path, text: &'t str) -> Result<(Meta, Located<'t>), Vec<Diagnostic>> {
+    match kind {
+        Kind::Article => {
+            yaml::parse::<ArticleMeta>(rel, text, ArticleMeta::KEYS).map(|(m, l)| (Meta::Article(Arc::new(m)), l))
+        }
+        Kind::Technique => {
+            yaml::parse::<TechniqueMeta>(rel, text, TechniqueMeta::KEYS).map(|(m, l)| (Meta::Technique(Arc::new(m)), l))
+        }
         Kind::Page | Kind::Home => {
-            yaml::parse::<PageMeta>(rel, &text, PageMeta::KEYS).map(|(m, l)| (Meta::Page(Arc::new(m)), l))
+            yaml::parse::<PageMeta>(rel, text, PageMeta::KEYS).map(|(m, l)| (Meta::Page(Arc::new(m)), l))
         }
         Kind::Benefit => {
-            yaml::parse::<BenefitMeta>(rel, &text, BenefitMeta::KEYS).map(|(m, l)| (Meta::Benefit(Arc::new(m)), l))
+            yaml::parse::<BenefitMeta>(rel, text, BenefitMeta::KEYS).map(|(m, l)| (Meta::Benefit(Arc::new(m)), l))
         }
+    }
+}
+
+/// The least front matter of each kind of file: what a stand-in has.
+fn least_front_matter(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Article => "---\ntitle: x\ndescription: x\ndate: 2000-01-01\n---\n",
+        Kind::Technique => "---\ntitle: x\nsummary: x\npressure: light\n---\n",
+        Kind::Benefit => "---\ntitle: x\nsummary: x\nevidence: insufficient\n---\n",
+        Kind::Page | Kind::Home => "---\ntitle: x\n---\n",
+    }
+}
+
+/// A stand-in for a file whose front matter has errors: its body, at the URL its
+/// `slug:` line or file name gives, with the least front matter of its kind. The build
+/// fails on the front matter's errors anyway; the stand-in lets the rest of the site be
+/// checked in the same run (links to the file and its anchors, the techniques named).
+fn stand_in(source: &SourceFile, text: String) -> Option<Doc> {
+    let (meta, _) = read_meta(source.kind, &source.rel, least_front_matter(source.kind)).ok()?;
+    // A file without front matter fences is all body.
+    let (yaml, body) = match yaml::split(&source.rel, &text) {
+        Ok(split) => (split.yaml, (text.len() - split.body.len(), split.body_first_line)),
+        Err(_) => ("", (0, 1)),
     };
-    let (meta, located) = match parsed {
-        Ok(v) => v,
-        Err(errs) => return (None, errs),
-    };
-    let split = *located.split();
+    let written = (yaml.lines())
+        .find_map(|l| l.strip_prefix("slug:"))
+        .map(|v| v.trim().trim_matches(['"', '\'']).to_owned())
+        .filter(|s| slug::is_valid(s));
     let slug = match source.kind {
         Kind::Home => String::new(),
-        _ => slug_of(source, &meta, &located, &mut problems),
+        _ => written.unwrap_or_else(|| {
+            (source.path.file_stem())
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        }),
     };
-    check_fields(rel, &meta, &located, &mut problems);
-    let body_start = text.len() - split.body.len();
-    let body_first_line = split.body_first_line;
+    Some(doc_of(source, meta, slug, text, body, true))
+}
+
+/// The document of `source`, with its front matter read (`meta`) and its body at
+/// `body` (byte offset, first line); `stand_in` for a [`stand_in`].
+fn doc_of(source: &SourceFile, meta: Meta, slug: String, text: String, body: (usize, usize), stand_in: bool) -> Doc {
+    let (body_start, body_first_line) = body;
     let content_path = source
         .rel
         .strip_prefix("content")
@@ -243,7 +300,7 @@ pub fn parse_one(source: &SourceFile) -> (Option<Doc>, Vec<Diagnostic>) {
         Kind::Page => format!("/{slug}/").into(),
         Kind::Benefit => format!("/benefits/{slug}/").into(),
     };
-    let doc = Doc {
+    Doc {
         info: Arc::new(DocInfo {
             kind: source.kind,
             rel: Arc::from(source.rel.as_path()),
@@ -251,6 +308,7 @@ pub fn parse_one(source: &SourceFile) -> (Option<Doc>, Vec<Diagnostic>) {
             path,
             content_path,
             slug,
+            stand_in,
         }),
         text,
         body_on_disk: None,
@@ -266,9 +324,7 @@ pub fn parse_one(source: &SourceFile) -> (Option<Doc>, Vec<Diagnostic>) {
         },
         meta,
         version: 0,
-    };
-    let ok = !problems.iter().any(Diagnostic::is_error);
-    (ok.then_some(doc), problems)
+    }
 }
 
 fn slug_of(source: &SourceFile, meta: &Meta, located: &Located<'_>, problems: &mut Vec<Diagnostic>) -> String {
@@ -451,5 +507,43 @@ mod tests {
         std::fs::write(&sources[0].path, text.replace("\"T\"", "\"U\"")).unwrap();
         let err = left[0].full_text().unwrap_err();
         assert!(err.message.contains("changed while knead was building"), "{err:?}");
+    }
+
+    /// A file whose front matter has errors stands in with its body, at the URL of its
+    /// `slug:` (or file name), for every kind of file.
+    #[test]
+    fn front_matter_in_error_gives_a_stand_in() {
+        let dir = tempfile::tempdir().unwrap();
+        for kind in [Kind::Article, Kind::Technique, Kind::Benefit, Kind::Page, Kind::Home] {
+            let path = dir.path().join("my-file.md");
+            std::fs::write(
+                &path,
+                "---
+titel: x
+slug: \"kept\"
+---
+
+## Heading
+",
+            )
+            .unwrap();
+            let source = SourceFile {
+                kind,
+                rel: PathBuf::from("content/x/my-file.md"),
+                path: path.clone(),
+            };
+            let (doc, problems) = parse_one(&source);
+            assert!(problems.iter().any(Diagnostic::is_error), "{kind:?}");
+            let doc = doc.unwrap_or_else(|| panic!("{kind:?}: no stand-in"));
+            assert!(doc.stand_in);
+            assert_eq!(&doc.text[doc.body_start..], "\n## Heading\n");
+            let slug = if kind == Kind::Home { "" } else { "kept" };
+            assert_eq!(doc.slug, slug, "{kind:?}");
+            std::fs::write(&path, "no front matter\n").unwrap();
+            let (doc, _) = parse_one(&source);
+            let doc = doc.unwrap();
+            assert_eq!((doc.body_start, doc.stand_in), (0, true));
+            assert!(kind == Kind::Home || doc.slug == "my-file", "{kind:?}");
+        }
     }
 }

@@ -10,6 +10,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::source::yaml_hints as hints;
 
 /// A Markdown file cut into front matter and body.
 #[derive(Debug, Clone, Copy)]
@@ -466,8 +467,17 @@ fn yaml_error(
         }
         _ => (line, column, 1),
     };
+    let text_at = |l: usize| src.lines().nth(l.wrapping_sub(1)).unwrap_or_default();
+    if let Some(d) = hints::tab(file, src, msg, text_at(line), line) {
+        return Some(d);
+    }
     let (message, help, line, column) = if let Some(field) = msg.strip_prefix("missing field ") {
         let field = field.trim_matches('`');
+        if !path.is_empty()
+            && let Some(d) = hints::misplaced_key(file, src, field, path, (line, column))
+        {
+            return Some(d);
+        }
         (
             format!("missing required key `{field}`{within}"),
             Some(format!("add `{field}: ...`")),
@@ -519,11 +529,16 @@ fn yaml_error(
         )
     } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
         let rest = in_yaml_words(rest);
-        let help = if rest.contains("expected a sequence") {
+        let help = if rest.contains("expected a boolean") {
+            Some(hints::boolean(&rest).to_owned())
+        } else if rest.contains("expected a sequence") {
             Some("write a list, one `- item` per line".to_owned())
         } else if rest.contains("expected a string") {
             Some("put the value in double quotes".to_owned())
-        } else if rest.contains("expected a mapping") || rest.contains("expected a map") {
+        } else if rest.contains("expected a mapping")
+            || rest.contains(": a mapping with keys")
+            || rest.contains("expected a map")
+        {
             Some("write the keys of this value on indented lines below it".to_owned())
         } else {
             None
@@ -536,6 +551,12 @@ fn yaml_error(
             line,
             column,
         )
+    } else if let Some(d) = (msg.contains("did not find expected key")
+        || msg.contains("mapping values are not allowed"))
+    .then(|| hints::mis_indented(file, src, line))
+    .flatten()
+    {
+        return Some(d);
     } else if msg.contains("did not find expected")
         || msg.contains("mapping values are not allowed")
         || msg.contains("could not find expected")

@@ -28,6 +28,9 @@
 // `aria-current`, reaching and following "Next" with the keyboard, axe on the nav, and
 // the redirect from `page/1/`, at the root and under a subpath.
 //
+// The theme of two templates in tests/fixtures/slim is built too, and axe runs on three
+// of its pages in both schemes.
+//
 // Every page of each build is checked (a few seconds per page); --quick checks only the
 // richest page of each type (the one with the most tables, FAQs, images, ...).
 //
@@ -1167,6 +1170,56 @@ async function firstBuildFails(context, tmp, origins) {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// A theme of two templates (tests/fixtures/slim: only base.html and article.html, the
+// rest from the built-in theme): built, and checked on a few pages only, to stay cheap.
+
+const SLIM_PAGES = ['/', '/articles/sitting/', '/techniques/swedish/'];
+
+async function slimTheme(context, tmp, origins, servers, axeSource, net) {
+  const root = path.join(tmp, 'slim-fixture', 'site');
+  fs.cpSync(path.join(REPO, 'tests', 'fixtures', 'slim'), root, { recursive: true });
+  const out = path.join(tmp, 'slim-fixture', 'public');
+  const [cmd, pre] = kneadCommand();
+  const r = run(cmd, [...pre, 'build', '--root', root, '--output', out], { cwd: REPO });
+  const ok = r.status === 0 && fs.existsSync(path.join(out, 'index.html'));
+  record('slim fixture (a theme of two templates) · knead build', ok, ok ? '' : `exited ${r.status}\n${r.out.trim()}`);
+  if (!ok) return;
+  const server = await serve(out);
+  servers.push(server);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  origins.add(origin);
+  for (const url of SLIM_PAGES) {
+    const label = `slim fixture · ${url}`;
+    const page = await context.newPage();
+    net.reset(null);
+    try {
+      await page.setViewportSize({ width: 1280, height: HEIGHT });
+      await page.goto(`${origin}${url}`, { waitUntil: 'load' });
+      await page.keyboard.press('Tab');
+      const skip = await page.evaluate(skipLinkInPage);
+      record(`${label}: skip link first, visible on focus, leads to <main>`, skip === '', skip);
+      await page.evaluate(() => document.activeElement?.blur());
+      await page.addScriptTag({ content: axeSource });
+      for (const scheme of SCHEMES) {
+        await page.emulateMedia({ colorScheme: scheme });
+        const axe = await page.evaluate(
+          (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+          AXE_TAGS,
+        );
+        const detail = axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`).join('\n');
+        record(`${label}: axe, ${scheme} scheme: no violations`, axe.violations.length === 0, detail);
+      }
+      const problems = net.problems();
+      record(`${label}: no external or failed requests`, problems.length === 0, [...new Set(problems)].join('\n'));
+    } catch (e) {
+      record(`${label}: browser checks ran`, false, e.stack || String(e));
+    } finally {
+      await page.close().catch(() => {});
+    }
+  }
+}
+
 async function main() {
   const started = Date.now();
   console.log(`knead browser tests (${all ? 'every page' : 'one page of each type'})`);
@@ -1270,6 +1323,7 @@ async function main() {
       await searchChecks(context, b.theme, b.origin, '/', axeSource, net);
       await paginationChecks(context, b.theme, b.origin, '/', axeSource, net);
     }
+    await slimTheme(context, tmp, origins, servers, axeSource, net);
     for (const b of subpaths) {
       await searchChecks(context, b.theme, b.origin, SUBPATH, axeSource, net);
       await paginationChecks(context, b.theme, b.origin, SUBPATH, axeSource, net);

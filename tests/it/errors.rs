@@ -254,7 +254,7 @@ fn type_errors_name_no_rust_types() {
         s.edit("site.yaml", "language: en", "language: en\nreview_interval_days: 1.5");
     });
     run.fails_with(1)
-        .stderr_has("wrong type in `reviewed_by`: found sequence, expected a mapping with keys name and credentials")
+        .stderr_has("wrong type in `reviewed_by`: found sequence, expected a reviewer: a mapping with keys name and credentials")
         .stderr_has("expected a whole number from 0 to 65535")
         .stderr_has(
             "wrong type in `pressure`: found sequence, expected one word of the allowed ones, not a list or mapping",

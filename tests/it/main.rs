@@ -22,6 +22,7 @@ mod guide;
 #[cfg(target_os = "linux")]
 mod idle;
 mod incremental;
+mod messages;
 mod one_writer;
 mod pagination;
 mod preview;
@@ -29,4 +30,5 @@ mod scaffold;
 mod serve;
 mod slugs;
 mod support;
+mod themes;
 mod watch;

@@ -32,8 +32,8 @@ pub struct Report {
     pub files: usize,
     /// True when errors stopped the check before its editorial rules.
     pub stopped_early: bool,
-    /// True when the links and anchors were checked (errors in site.yaml, the theme or
-    /// front matter stop the check before them).
+    /// True when the links and anchors were checked (errors in site.yaml or the theme
+    /// stop the check before them).
     pub links_checked: bool,
     /// Errors and warnings, sorted.
     pub diagnostics: Diagnostics,
