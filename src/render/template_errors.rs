@@ -270,6 +270,16 @@ fn help_for(message: &str, word: &str) -> String {
             "add `{{% block {block} %}}{{% endblock {block} %}}` to the template it extends (a theme's own base.html keeps every block of the built-in one: {BASE_BLOCKS})"
         );
     }
+    if message == "Unknown tag" && TAGS.contains(&word) {
+        // A real tag Tera did not expect here: usually a tag opened before it is not closed.
+        return if word.starts_with("end") {
+            format!(
+                "`{word}` closes a tag, but a tag opened before it is still open: close each `{{% for %}}` with `{{% endfor %}}` and each `{{% if %}}` with `{{% endif %}}` before it"
+            )
+        } else {
+            format!("`{word}` cannot be used here: check that the tags before it are opened and closed in order")
+        };
+    }
     if message == "Unknown tag" {
         return match suggest(word, TAGS) {
             Some(k) => format!("did you mean `{k}`?"),
@@ -318,6 +328,7 @@ mod tests {
     fn helps_name_what_was_meant() {
         assert!(help_for("Unknown filter `uper`", "uper").starts_with("did you mean `upper`?"));
         assert!(help_for("Unknown tag", "endfo").starts_with("did you mean `endfor`?"));
+        assert!(help_for("Unknown tag", "endblock").contains("still open"));
         let field = "Field `titel` is not defined. Available fields: date, title, url";
         assert!(
             help_for(field, "titel").starts_with("did you mean `title`?"),
