@@ -94,11 +94,23 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Decoded, Failure> {
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_PIXELS * 4 + (64 << 20));
     reader.limits(limits);
-    let broken = |e: image::ImageError| match e {
-        image::ImageError::Limits(_) => fail(
-            format!("`{name}` claims to be larger than {MAX_SIDE} × {MAX_SIDE} pixels or {MAX_PIXELS} pixels in all"),
+    let too_large = |(w, h): (u32, u32)| {
+        fail(
+            format!(
+                "`{name}` claims to be {w} × {h} pixels: knead takes images up to {MAX_SIDE} pixels a side and {MAX_PIXELS} pixels in all"
+            ),
             "make the image smaller in an image editor (a page needs no more than 3,000 pixels across)",
-        ),
+        )
+    };
+    let broken = |e: image::ImageError| match e {
+        // The header alone says what the picture claims to be.
+        image::ImageError::Limits(_) => match ImageReader::with_format(Cursor::new(bytes), format).into_dimensions() {
+            Ok(size) => too_large(size),
+            Err(_) => fail(
+                format!("`{name}` is too large to decode safely"),
+                "make the image smaller in an image editor",
+            ),
+        },
         e => fail(
             format!("`{name}` cannot be read as a {} image: {e}", format_name(format)),
             RESAVE,
@@ -107,12 +119,7 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Decoded, Failure> {
     let mut decoder = reader.into_decoder().map_err(broken)?;
     let (w, h) = decoder.dimensions();
     if w == 0 || h == 0 || w > MAX_SIDE || h > MAX_SIDE || u64::from(w) * u64::from(h) > MAX_PIXELS {
-        return Err(fail(
-            format!(
-                "`{name}` claims to be {w} × {h} pixels: knead takes images up to {MAX_SIDE} pixels a side and {MAX_PIXELS} pixels in all"
-            ),
-            "make the image smaller in an image editor (a page needs no more than 3,000 pixels across)",
-        ));
+        return Err(too_large((w, h)));
     }
     let orientation = decoder
         .orientation()

@@ -49,7 +49,12 @@ impl Picture {
         let widest = p.main.last()?;
         Some(Picture {
             src: href(&widest.path),
-            srcset: srcset(&p.main, href),
+            // A drawing is sharp at any width: one file, no choice to offer.
+            srcset: if p.mime == super::SVG {
+                String::new()
+            } else {
+                srcset(&p.main, href)
+            },
             webp_srcset: (!p.webp.is_empty()).then(|| srcset(&p.webp, href)),
             mime: p.mime,
             width: widest.width,
@@ -82,11 +87,12 @@ impl Picture {
                 self.sizes
             ));
         }
+        out.push_str(&format!(r#"<img src="{}""#, esc(&self.src)));
+        if !self.srcset.is_empty() {
+            out.push_str(&format!(r#" srcset="{}" sizes="{}""#, esc(&self.srcset), self.sizes));
+        }
         out.push_str(&format!(
-            r#"<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}""#,
-            esc(&self.src),
-            esc(&self.srcset),
-            self.sizes,
+            r#" width="{}" height="{}" alt="{}""#,
             self.width,
             self.height,
             esc(alt)

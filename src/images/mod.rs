@@ -10,6 +10,7 @@ pub mod cache;
 pub mod decode;
 pub mod html;
 pub mod process;
+pub mod svg;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -174,6 +175,40 @@ fn make(asset: &Asset, settings: &ImageSettings, cache_dir: &Path) -> Entry {
     }
 }
 
+/// The entry of the SVG drawing `asset`: its own file, sized when its root element says
+/// how large it is; `None` when it does not.
+fn drawing(asset: &Asset) -> Option<Entry> {
+    let stamp = stamp_of(&asset.path)?;
+    let text = std::fs::read_to_string(&asset.path).ok()?;
+    let (width, height) = svg::size(&text)?;
+    let path = format!("/{}", asset.out);
+    Some(Entry {
+        source: asset.path.clone(),
+        stamp,
+        key: xxhash_rust::xxh3::xxh3_64(format!("{width}x{height}").as_bytes()),
+        bytes: stamp.0,
+        outcome: Ok(Processed {
+            width,
+            height,
+            main: vec![Version {
+                width,
+                height,
+                path,
+                file: asset.path.clone(),
+            }],
+            webp: Vec::new(),
+            mime: SVG,
+        }),
+    })
+}
+
+/// The MIME type of SVG drawings, which are copied as they are.
+pub const SVG: &str = "image/svg+xml";
+
+fn is_svg(out: &str) -> bool {
+    out.rsplit_once('.').is_some_and(|(_, e)| e.eq_ignore_ascii_case("svg"))
+}
+
 impl Catalog {
     /// Processes every PNG, JPEG and WebP file among `assets` of the site at `root`,
     /// in parallel, reusing `previous` entries whose file and settings did not change
@@ -184,15 +219,19 @@ impl Catalog {
         let entries = assets
             .par_iter()
             .with_max_len(1)
-            .filter(|a| decode::format_of_name(&a.out).is_some())
-            .map(|a| {
+            .filter(|a| decode::format_of_name(&a.out).is_some() || is_svg(&a.out))
+            .filter_map(|a| {
                 let site_path = format!("/{}", a.out);
                 let kept = previous
                     .and_then(|p| p.entries.get(&site_path))
                     .filter(|e| e.source == a.path && Some(e.stamp) == stamp_of(&a.path))
                     .cloned();
-                let entry = kept.unwrap_or_else(|| Arc::new(make(a, settings, &cache_dir)));
-                (site_path, entry)
+                let entry = match kept {
+                    Some(e) => e,
+                    None if is_svg(&a.out) => Arc::new(drawing(a)?),
+                    None => Arc::new(make(a, settings, &cache_dir)),
+                };
+                Some((site_path, entry))
             })
             .collect();
         Catalog {
@@ -224,6 +263,8 @@ impl Catalog {
             .into_iter()
             .filter_map(|p| self.entries.get(p))
             .filter_map(|e| e.outcome.as_ref().ok())
+            // Drawings are copied with the other files of content/.
+            .filter(|p| p.mime != SVG)
             .flat_map(|p| p.main.iter().chain(&p.webp))
             .map(|v| (v.path.trim_start_matches('/').to_owned(), v.file.clone()))
             .collect();
@@ -235,7 +276,10 @@ impl Catalog {
     /// Removes the cache entries of the site at `root` that no image of this catalog
     /// uses (after a successful clean build).
     pub fn prune_cache(&self, root: &Path) {
-        let used: FxHashSet<u64> = self.entries.values().map(|e| e.key).collect();
+        let used: FxHashSet<u64> = (self.entries.values())
+            .filter(|e| e.outcome.as_ref().is_ok_and(|p| p.mime != SVG))
+            .map(|e| e.key)
+            .collect();
         if !self.entries.is_empty() || cache::dir(root).exists() {
             cache::prune(&cache::dir(root), &used);
         }

@@ -20,6 +20,7 @@ mod fuzz;
 mod golden;
 #[cfg(target_os = "linux")]
 mod idle;
+mod images;
 mod incremental;
 mod one_writer;
 mod pagination;
