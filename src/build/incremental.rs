@@ -323,7 +323,7 @@ impl Incremental {
             &self.root,
             &ready.config.images,
             &assets,
-            self.images.as_deref(),
+            (self.images.as_deref(), &changed),
         ));
         self.images = Some(Arc::clone(&images));
         lap("images");

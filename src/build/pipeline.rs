@@ -163,7 +163,7 @@ fn prepare_into(
         || parse::parse_all_holding(&sources.markdown, budget),
         || {
             let settings = config.as_ref().map(|c| c.images.clone()).unwrap_or_default();
-            Arc::new(Catalog::build(&opts.root, &settings, &sources.assets, None))
+            Arc::new(Catalog::build(&opts.root, &settings, &sources.assets, (None, &[])))
         },
     );
     lap("parse and images");

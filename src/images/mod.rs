@@ -211,9 +211,15 @@ fn is_svg(out: &str) -> bool {
 
 impl Catalog {
     /// Processes every PNG, JPEG and WebP file among `assets` of the site at `root`,
-    /// in parallel, reusing `previous` entries whose file and settings did not change
-    /// (watch mode) and the cache.
-    pub fn build(root: &Path, settings: &ImageSettings, assets: &[Asset], previous: Option<&Catalog>) -> Catalog {
+    /// in parallel, reusing the cache and the `previous` entries (watch mode) whose file
+    /// and settings did not change: same length and time, and not in `changed` (an edit
+    /// within the clock's resolution keeps both).
+    pub fn build(
+        root: &Path,
+        settings: &ImageSettings,
+        assets: &[Asset],
+        (previous, changed): (Option<&Catalog>, &[PathBuf]),
+    ) -> Catalog {
         let cache_dir = cache::dir(root);
         let previous = previous.filter(|p| &p.settings == settings);
         let entries = assets
@@ -225,6 +231,7 @@ impl Catalog {
                 let kept = previous
                     .and_then(|p| p.entries.get(&site_path))
                     .filter(|e| e.source == a.path && Some(e.stamp) == stamp_of(&a.path))
+                    .filter(|_| !changed.contains(&a.path))
                     .cloned();
                 let entry = match kept {
                     Some(e) => e,
