@@ -16,6 +16,7 @@ pub const MAX_SIDE: u32 = 20_000;
 pub const MAX_PIXELS: u64 = 100_000_000;
 
 /// What decoding an original gives.
+#[derive(Debug)]
 pub struct Decoded {
     /// The pixels, upright, 8 bits per channel, RGB or RGBA, sRGB when the original
     /// said otherwise and its profile could be read.
@@ -168,5 +169,59 @@ fn to_srgb(image: &DynamicImage, icc: &[u8]) -> Option<DynamicImage> {
         image::RgbaImage::from_raw(w, h, out).map(DynamicImage::ImageRgba8)
     } else {
         image::RgbImage::from_raw(w, h, out).map(DynamicImage::ImageRgb8)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{ImageEncoder, RgbImage};
+
+    /// A 4 × 4 PNG of one colour, with `icc` embedded.
+    fn png_with_profile(rgb: [u8; 3], icc: Option<Vec<u8>>) -> Vec<u8> {
+        let img = RgbImage::from_pixel(4, 4, image::Rgb(rgb));
+        let mut out = Vec::new();
+        let mut enc = image::codecs::png::PngEncoder::new(&mut out);
+        if let Some(icc) = icc {
+            enc.set_icc_profile(icc).unwrap();
+        }
+        enc.write_image(img.as_raw(), 4, 4, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn a_wide_gamut_profile_is_converted_to_srgb() {
+        let p3 = moxcms::ColorProfile::new_display_p3().encode().unwrap();
+        let plain = decode("a.png", &png_with_profile([40, 180, 60], None)).unwrap();
+        let wide = decode("a.png", &png_with_profile([40, 180, 60], Some(p3))).unwrap();
+        assert!(wide.kept_profile.is_none());
+        let (a, b) = (
+            plain.image.as_bytes()[..3].to_vec(),
+            wide.image.as_bytes()[..3].to_vec(),
+        );
+        assert_eq!(a, [40, 180, 60]);
+        // P3 green is more saturated than sRGB's: less red, more green once converted.
+        assert!(b[0] < a[0] && b[1] > a[1], "{b:?}");
+    }
+
+    #[test]
+    fn an_unreadable_profile_is_kept_not_dropped() {
+        let d = decode("a.png", &png_with_profile([1, 2, 3], Some(b"not a profile".to_vec()))).unwrap();
+        assert_eq!(d.kept_profile.as_deref(), Some(&b"not a profile"[..]));
+        assert_eq!(d.image.as_bytes()[..3], [1, 2, 3]);
+    }
+
+    #[test]
+    fn formats_come_from_the_bytes_not_the_name() {
+        let png = png_with_profile([0, 0, 0], None);
+        assert!(decode("a.jpg", &png).unwrap_err().message.contains("holds a PNG image"));
+        assert!(
+            decode("a.gif", &png)
+                .unwrap_err()
+                .message
+                .contains("not a PNG, JPEG or WebP")
+        );
+        assert!(decode("a.png", &[]).unwrap_err().message.contains("is empty"));
     }
 }

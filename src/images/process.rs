@@ -183,4 +183,26 @@ mod tests {
         assert_eq!(height_at(480, (1000, 500)), 240);
         assert_eq!(height_at(16, (20_000, 1)), 1);
     }
+
+    #[test]
+    fn a_kept_profile_goes_into_the_png_and_rules_out_webp() {
+        let image = DynamicImage::ImageRgb8(image::RgbImage::from_pixel(600, 20, image::Rgb([9, 99, 199])));
+        let decoded = Decoded {
+            image,
+            format: ImageFormat::Png,
+            kept_profile: Some(b"profile bytes".to_vec()),
+        };
+        let v = versions(&decoded, &ImageSettings::default()).unwrap();
+        assert!(v.webp.is_empty());
+        let widths: Vec<u32> = v.main.iter().map(|e| e.width).collect();
+        assert_eq!(widths, [480, 600]);
+        assert!(v.main.iter().all(|e| e.bytes.windows(4).any(|w| w == b"iCCP")));
+        let plain = Decoded {
+            kept_profile: None,
+            ..decoded
+        };
+        let v = versions(&plain, &ImageSettings::default()).unwrap();
+        assert_eq!(v.webp.len(), 2, "a flat picture is smaller as WebP");
+        assert_eq!((v.webp[0].width, v.webp[0].height), (480, 16));
+    }
 }
