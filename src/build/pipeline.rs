@@ -161,9 +161,10 @@ fn prepare_into(
     // Images are processed while the front matter is read: both only read files.
     let ((docs, parse_problems), images) = rayon::join(
         || parse::parse_all_holding(&sources.markdown, budget),
-        || {
-            let settings = config.as_ref().map(|c| c.images.clone()).unwrap_or_default();
-            Arc::new(Catalog::build(&opts.root, &settings, &sources.assets, (None, &[])))
+        // Without sound settings the build stops before any page: nothing to process.
+        || match &config {
+            Ok(c) => Arc::new(Catalog::build(&opts.root, &c.images, &sources.assets, (None, &[]))),
+            Err(_) => Arc::default(),
         },
     );
     lap("parse and images");

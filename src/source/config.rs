@@ -221,7 +221,12 @@ fn read(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diag
     }
     let images = raw.images.map_or_else(|| Ok(Default::default()), |i| i.check());
     for p in images.as_ref().err().into_iter().flatten() {
-        errors.push(at("images", p.message.clone(), &p.help));
+        let pos = located.item("images", p.key);
+        errors.push(
+            Diagnostic::error(file, p.message.clone())
+                .at(&source, pos.line, pos.column, pos.len)
+                .help(p.help.clone()),
+        );
     }
     for item in &raw.menu {
         if item.name.trim().is_empty() {

@@ -43,6 +43,8 @@ impl Default for ImageSettings {
 /// A problem in `images:`: what is wrong and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// The key it is about (`widths:` or `quality:`), to point at.
+    pub key: &'static str,
     /// What is wrong.
     pub message: String,
     /// How to fix it.
@@ -56,6 +58,7 @@ impl RawImages {
         let mut widths: Vec<u32> = Vec::new();
         match self.widths {
             Some(w) if w.is_empty() => problems.push(Problem {
+                key: "widths:",
                 message: "`images.widths` is empty".into(),
                 help: "list at least one width in pixels, e.g. `widths: [480, 960, 1440]` (the default)".into(),
             }),
@@ -64,6 +67,7 @@ impl RawImages {
                     match u32::try_from(n).ok().filter(|_| WIDTH_RANGE.contains(&n)) {
                         Some(n) => widths.push(n),
                         None => problems.push(Problem {
+                            key: "widths:",
                             message: format!(
                                 "`images.widths` holds {n}: widths go from {} to {} pixels",
                                 WIDTH_RANGE.start(),
@@ -84,6 +88,7 @@ impl RawImages {
                 Some(q) => q,
                 None => {
                     problems.push(Problem {
+                        key: "quality:",
                         message: format!("`images.quality` is {q}: quality goes from 1 to 100"),
                         help: "write a quality from 1 (smallest files) to 100 (best looking), e.g. `quality: 80` (the default)".into(),
                     });

@@ -351,7 +351,9 @@ fn bad_image_settings_are_located() {
         .fails_with(1)
         .stderr_has("`images.widths` holds 0")
         .stderr_has("`images.quality` is 101")
-        .stderr_has("site.yaml:1:1");
+        .stderr_has("site.yaml:2:3")
+        .stderr_has("2 |   widths: [0]")
+        .stderr_has("site.yaml:3:3");
 }
 
 /// An edited image is processed again and only the pages that show it are rendered;
