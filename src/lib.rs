@@ -8,11 +8,13 @@
 //!    hash of the output.
 //! 2. [`source`]: site.yaml, the files of `content/`, typed YAML with located errors,
 //!    front matter, dates and the theme.
-//! 3. [`markdown`]: Markdown to HTML, headings, links and the text search reads.
-//! 4. [`model`]: articles, techniques, benefits, FAQs and pages, linked and checked.
-//! 5. [`search`]: the search index written from the model.
-//! 6. [`render`]: the plan of every output file, the theme's templates, pages, feeds.
-//! 7. [`build`]: the stage runner for clean and incremental builds, the output folder
+//! 3. [`images`]: every raster image of content/ resized and encoded, once per content
+//!    and settings (the cache in `.knead-cache/`), for the pages that show it.
+//! 4. [`markdown`]: Markdown to HTML, headings, links and the text search reads.
+//! 5. [`model`]: articles, techniques, benefits, FAQs and pages, linked and checked.
+//! 6. [`search`]: the search index written from the model.
+//! 7. [`render`]: the plan of every output file, the theme's templates, pages, feeds.
+//! 8. [`build`]: the stage runner for clean and incremental builds, the output folder
 //!    and its lock.
 //!
 //! [`commands`] holds what each command adds on top (check, new/init, watch, serve) and
@@ -26,6 +28,7 @@
 pub mod build;
 pub mod commands;
 pub mod diagnostics;
+pub mod images;
 pub mod markdown;
 pub mod model;
 pub mod render;

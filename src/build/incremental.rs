@@ -94,6 +94,8 @@ pub struct Incremental {
     pending_copies: HashSet<PathBuf>,
     /// The search index's terms, updated in place by the next rebuild.
     search: crate::search::ShardCache,
+    /// The processed images of the last rebuild: unchanged files are not read again.
+    images: Option<Arc<crate::images::Catalog>>,
     /// The output folder's lock, held from start to end (and handed on to the state
     /// that replaces this one after an abandoned rebuild: see [`Incremental::lock`]).
     lock: Arc<lock::Lock>,
@@ -135,6 +137,7 @@ impl Incremental {
             mark: None,
             pending_copies: HashSet::new(),
             search: Default::default(),
+            images: None,
             lock,
         }
     }
@@ -316,7 +319,17 @@ impl Incremental {
             // Kept: the next rebuild renders unchanged documents again when links change.
             drop_texts: false,
         };
-        let assembly = ready.start_model(&self.root, &docs, assets, settings, Some(&self.markdown));
+        let images = Arc::new(crate::images::Catalog::build(
+            &self.root,
+            &ready.config.images,
+            &assets,
+            (self.images.as_deref(), &changed),
+        ));
+        self.images = Some(Arc::clone(&images));
+        lap("images");
+        let assembly = ready
+            .start_model(&self.root, &docs, assets, settings, Some(&self.markdown))
+            .with_images(Arc::clone(&images));
         let renders = assembly.render(&mut docs, None);
         let modelled = ready.finish_model(assembly, &docs, renders)?;
         let (site, tera, markdown, mut problems) =
@@ -421,9 +434,25 @@ impl Incremental {
             copies.insert(a.out.clone(), (stamp, None, Some(a.path.clone())));
         }
 
+        // Processed images: copied from the cache, named by their content.
+        let processed = images.files(site.shown_images());
+        for (out, file) in &processed {
+            let meta = std::fs::metadata(file).ok();
+            let stamp = CopyStamp {
+                from: file.display().to_string(),
+                len: meta.as_ref().map_or(0, |m| m.len()),
+                modified: meta.and_then(|m| m.modified().ok()),
+            };
+            copies.insert(out.clone(), (stamp, None, Some(file.clone())));
+        }
+
         let outcome = if first {
             let written = output::write_with(&self.lock, |staging| {
-                let copied = staging.copy_all(&site.assets, &theme.statics).map_err(|d| vec![d])?;
+                let mut copied = staging.copy_all(&site.assets, &theme.statics).map_err(|d| vec![d])?;
+                for (out, file) in &processed {
+                    staging.copy_file(out, file).map_err(|d| vec![d])?;
+                }
+                copied += processed.len();
                 let errors: Vec<Diagnostic> = dirty
                     .par_iter()
                     .filter_map(|&i| {

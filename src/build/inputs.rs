@@ -62,7 +62,10 @@ impl Values {
         search: (Vec<u64>, u64),
         benefit_listing: Vec<u64>,
     ) -> Self {
-        let source = |key: &Arc<str>| hash_of((versions.get(key.as_ref()), generation));
+        // A document's value covers the images it shows: an edited image changes them.
+        let source = |key: &Arc<str>, render: &crate::model::DocRender| {
+            hash_of((versions.get(key.as_ref()), generation, render.images_stamp()))
+        };
         let listing = |key: &Arc<str>| fp.listing.get(key).map_or(0, |f| f.1);
         let article_listing: Vec<u64> = site.articles.iter().map(|a| listing(a.key())).collect();
         let article_faqs: Vec<u64> = site
@@ -71,7 +74,7 @@ impl Values {
             .map(|a| fp.faqs.get(a.key()).map_or(0, |f| f.2))
             .collect();
         let technique_listing: Vec<u64> = site.techniques.iter().map(|t| listing(t.key())).collect();
-        let article: Vec<u64> = site.articles.iter().map(|a| source(a.key())).collect();
+        let article: Vec<u64> = site.articles.iter().map(|a| source(a.key(), &a.render)).collect();
         Values {
             site: site_stamp,
             article,
@@ -79,13 +82,13 @@ impl Values {
             article_listing,
             article_faqs,
             lists: List::all(site).map(|l| (l, list_value(site, l))).collect(),
-            technique: site.techniques.iter().map(|t| source(t.key())).collect(),
+            technique: site.techniques.iter().map(|t| source(t.key(), &t.render)).collect(),
             all_technique_listings: hash_of(&technique_listing),
             technique_listing,
-            page: site.pages.iter().map(|p| source(p.key())).collect(),
-            home: site.home.as_ref().map_or(0, |h| source(h.key())),
+            page: site.pages.iter().map(|p| source(p.key(), &p.render)).collect(),
+            home: site.home.as_ref().map_or(0, |h| source(h.key(), &h.render)),
             benefit: (site.benefits.iter())
-                .map(|b| b.profile.as_ref().map_or(0, |p| source(p.key())))
+                .map(|b| b.profile.as_ref().map_or(0, |p| source(p.key(), &p.render)))
                 .collect(),
             all_benefit_listings: hash_of(&benefit_listing),
             benefit_listing,

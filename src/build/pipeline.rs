@@ -14,6 +14,7 @@ use crate::source::theme::Theme;
 
 use crate::build::stages::{self, LoadedTheme};
 use crate::build::{lock, output};
+use crate::images::Catalog;
 use crate::source::{config, discover, parse};
 use crate::{model, render};
 use rayon::prelude::*;
@@ -107,6 +108,8 @@ const BODIES_HELD: usize = 128 << 20;
 pub struct Prepared {
     /// The model.
     pub site: Site,
+    /// The site's processed images.
+    pub images: Arc<Catalog>,
     /// The theme used.
     pub theme: Theme,
     /// Its compiled templates.
@@ -155,8 +158,16 @@ fn prepare_into(
     // A clean build holds the bodies of a large site's first files only; the others are
     // read again when rendered (knead check keeps every text to its end).
     let budget = if opts.analyze { usize::MAX } else { BODIES_HELD };
-    let (docs, parse_problems) = parse::parse_all_holding(&sources.markdown, budget);
-    lap("parse");
+    // Images are processed while the front matter is read: both only read files.
+    let ((docs, parse_problems), images) = rayon::join(
+        || parse::parse_all_holding(&sources.markdown, budget),
+        // Without sound settings the build stops before any page: nothing to process.
+        || match &config {
+            Ok(c) => Arc::new(Catalog::build(&opts.root, &c.images, &sources.assets, (None, &[]))),
+            Err(_) => Arc::default(),
+        },
+    );
+    lap("parse and images");
     let theme = config.as_ref().ok().map(|c| stages::load_theme(&opts.root, &c.theme));
     let mut ready = stages::gather(
         sources.problems.iter().chain(parse_problems.iter()),
@@ -171,7 +182,9 @@ fn prepare_into(
         // Nothing after the model reads a file's text (`knead check` keeps them).
         drop_texts: !opts.analyze,
     };
-    let assembly = ready.start_model(&opts.root, &docs, std::mem::take(&mut sources.assets), settings, None);
+    let assembly = ready
+        .start_model(&opts.root, &docs, std::mem::take(&mut sources.assets), settings, None)
+        .with_images(Arc::clone(&images));
     let early = match (staging, assembly.site(), ready.templates) {
         // Not while the content has errors: the build fails, and stand-ins are no pages.
         (Some(staging), Some(site), Some(tera)) if !opts.analyze && !ready.problems.has_errors() => {
@@ -233,6 +246,7 @@ fn prepare_into(
     };
     Ok(Prepared {
         site,
+        images,
         theme,
         tera,
         warnings,
@@ -425,12 +439,20 @@ pub fn build_locked(opts: &Options, lock: &lock::Lock) -> Result<BuildReport, Di
             problems.extend(errs);
             problems
         };
-        let copied = staging
+        let mut copied = staging
             .copy_all(&prepared.site.assets, &prepared.theme.statics)
             .map_err(|d| with_warnings(d.into()))?;
+        let processed = prepared.images.files(prepared.site.shown_images());
+        processed
+            .par_iter()
+            .try_for_each(|(rel, file)| staging.copy_file(rel, file))
+            .map_err(|d| with_warnings(d.into()))?;
+        copied += processed.len();
         let generated = prepared.render_each(Some(staging)).map_err(with_warnings)?;
         lap("render and write");
         let warnings = prepared.warnings.clone();
+        // Only a build that made the whole site knows every image still in use.
+        prepared.images.prune_cache(&opts.root);
         // Freeing a large model takes a while: done on a thread of its own, which
         // `knead build` does not wait for (it exits).
         std::thread::spawn(move || drop(prepared));

@@ -288,6 +288,7 @@ mod tests {
             analyze: false,
             language: "en",
             citing: Some(Citing { sources, faq }),
+            images: None,
         };
         let mut problems = Vec::new();
         let mut ids = IdSet::for_page(std::sync::Arc::default());

@@ -193,6 +193,7 @@ pub(super) mod tests {
             analyze: false,
             language: "en",
             citing: None,
+            images: None,
         };
         let reserved = ReservedIds::new(["main", "source-{n}"]).unwrap();
         let mut problems = Vec::new();

@@ -167,6 +167,13 @@ impl LinkIndex {
             .min()
     }
 
+    /// The site path (`/images/a.png`) of `href`, an href this index wrote for a file
+    /// (no query or anchor).
+    pub fn site_path_of(&self, href: &str) -> Option<String> {
+        let rest = href.strip_prefix(self.base_path.as_str())?;
+        (!rest.contains(['?', '#'])).then(|| format!("/{rest}"))
+    }
+
     /// The href to write for the site path `path` (`/articles/` -> `/sub/articles/`).
     pub fn href(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path.trim_start_matches('/'))

@@ -137,6 +137,9 @@ pub struct Rendered {
     pub stats: Option<TextStats>,
     /// Term counts and an excerpt for the site search, gathered in the same pass.
     pub search: crate::text::TextIndex,
+    /// The processed images it shows: site path and key (see [`crate::images`]), so a
+    /// render that shows an image that changed is made again.
+    pub images: Vec<(String, u64)>,
 }
 
 /// Where a Markdown text comes from, for resolving links and placing errors.
@@ -158,6 +161,8 @@ pub struct TextOrigin<'a> {
     pub language: &'a str,
     /// The sources the text may cite (`None`: a text without a source list).
     pub citing: Option<citations::Citing<'a>>,
+    /// The site's processed images (`None`: images are shown as written).
+    pub images: Option<&'a crate::images::Catalog>,
 }
 
 /// How offsets in the Markdown text map to file positions.
@@ -482,6 +487,7 @@ pub fn render(
         match index.resolve(&dest, origin.source_dir, origin.page_path, is_image) {
             Ok(Resolved::External) => {}
             Ok(Resolved::Local { href, target }) => {
+                let is_file = target.is_none();
                 // Only an anchor is left to check once every page is rendered (the page
                 // itself exists: the link index said so).
                 if let Some(target) = target.filter(|t| t.anchor.as_ref().is_some_and(|a| !a.is_empty())) {
@@ -496,6 +502,18 @@ pub fn render(
                         Some(crate::diagnostics::ShownLine::around(line, at, pos.column))
                     };
                     out.links.push(LinkCheck { target, pos, shown });
+                }
+                let shown = (is_image && is_file)
+                    .then(|| origin.images.zip(index.site_path_of(&href)))
+                    .flatten()
+                    .and_then(|(catalog, path)| catalog.get(&path).map(|e| (path, e)));
+                if let Some((path, entry)) = shown {
+                    out.images.push((path, entry.key));
+                    match &entry.outcome {
+                        Ok(processed) => picture(&mut events, k, processed, index),
+                        Err(f) => problems.push(error(pos(), f.message.clone(), f.help.clone())),
+                    }
+                    continue;
                 }
                 match &mut events[k].0 {
                     Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
@@ -526,6 +544,40 @@ pub fn render(
     };
     pulldown_cmark::html::push_html(&mut out.html, events);
     out
+}
+
+/// Replaces the image starting at event `k` (up to its end) with the markup of its
+/// processed versions.
+fn picture(
+    events: &mut [(Event<'_>, std::ops::Range<usize>)],
+    k: usize,
+    processed: &crate::images::Processed,
+    index: &LinkIndex,
+) {
+    let title = match &events[k].0 {
+        Event::Start(Tag::Image { title, .. }) => title.to_string(),
+        _ => String::new(),
+    };
+    let mut alt = String::new();
+    let mut end = k;
+    for (j, (e, _)) in events.iter().enumerate().skip(k + 1) {
+        match e {
+            Event::End(TagEnd::Image) => {
+                end = j;
+                break;
+            }
+            Event::Text(t) | Event::Code(t) => alt.push_str(t),
+            _ => {}
+        }
+    }
+    let Some(p) = crate::images::html::Picture::of(processed, &|path| index.href(path)) else {
+        return;
+    };
+    let html = p.html(&alt, Some(&title), false);
+    events[k] = (Event::InlineHtml(CowStr::from(html)), citations::GENERATED);
+    for e in &mut events[k + 1..=end.max(k)] {
+        *e = (Event::InlineHtml(CowStr::Borrowed("")), citations::GENERATED);
+    }
 }
 
 /// The events as written out: tables wrapped in a scrolling region, footnotes with

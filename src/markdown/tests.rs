@@ -52,6 +52,7 @@ fn run(text: &str) -> (Rendered, Vec<Diagnostic>) {
         analyze: true,
         language: "en",
         citing: None,
+        images: None,
     };
     let mut problems = Vec::new();
     // With the ids a theme's templates use, as a page has.

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::diagnostics::Diagnostic;
+use crate::images::Catalog;
 use crate::markdown::citations::{Citing, Sources};
 use crate::markdown::links::LinkIndex;
 use crate::markdown::{self, LazyPos, Placement, Rendered, TextOrigin};
@@ -38,6 +39,25 @@ pub struct DocRender {
     pub cited: Vec<Vec<String>>,
     /// What the document gives the site search.
     pub search: crate::text::DocTerms,
+    /// The article's lead image (`image` in its front matter), when processed.
+    pub lead: Option<crate::images::html::Picture>,
+    /// Every processed image the page shows (body, FAQ answers, lead image): site path
+    /// and key.
+    pub images: Vec<(String, u64)>,
+}
+
+impl DocRender {
+    /// True while every image the render shows is as it was when rendered.
+    fn images_hold(&self, catalog: Option<&Catalog>) -> bool {
+        self.images
+            .iter()
+            .all(|(p, k)| catalog.and_then(|c| c.key(p)) == Some(*k))
+    }
+
+    /// A hash of the images the page shows, for watch mode's stamps.
+    pub fn images_stamp(&self) -> u64 {
+        std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, &self.images)
+    }
 }
 
 /// Renders kept from one build to the next: valid while the document's version and the
@@ -72,7 +92,11 @@ fn dir_of(content_path: &str) -> &str {
     content_path.rfind('/').map_or("", |i| &content_path[..=i])
 }
 
-fn render_doc(d: &Doc, index: &LinkIndex, reserved: &Arc<ReservedIds>, analyze: bool, language: &str) -> DocRender {
+/// What every document's render reads besides the document: the ids the theme uses,
+/// the site's language and processed images.
+pub type Shared<'a> = (&'a Arc<ReservedIds>, &'a str, Option<&'a Catalog>);
+
+fn render_doc(d: &Doc, index: &LinkIndex, (reserved, language, images): Shared<'_>, analyze: bool) -> DocRender {
     let sources = Sources::new(d.meta.references());
     let text = match d.full_text() {
         Ok(text) => text,
@@ -96,6 +120,7 @@ fn render_doc(d: &Doc, index: &LinkIndex, reserved: &Arc<ReservedIds>, analyze: 
             sources: &sources,
             faq: None,
         }),
+        images,
     };
     // One set for the whole page: the body's ids, then its FAQs' and their answers'.
     let mut ids = IdSet::for_page(Arc::clone(reserved));
@@ -113,8 +138,14 @@ fn render_doc(d: &Doc, index: &LinkIndex, reserved: &Arc<ReservedIds>, analyze: 
     };
     // Links in FAQ answers are checked with the body's.
     body.links
-        .extend(answers.iter_mut().flat_map(|(_, links)| std::mem::take(links)));
-    let answers: Vec<crate::text::TermCounter> = answers.into_iter().map(|(terms, _)| terms).collect();
+        .extend(answers.iter_mut().flat_map(|(_, links, _)| std::mem::take(links)));
+    let mut shown = std::mem::take(&mut body.images);
+    shown.extend(answers.iter_mut().flat_map(|(_, _, images)| std::mem::take(images)));
+    let lead = match &d.meta {
+        Meta::Article(m) => super::lead::lead_image(d, m, index, images, &mut shown, &mut problems),
+        _ => None,
+    };
+    let answers: Vec<crate::text::TermCounter> = answers.into_iter().map(|(terms, _, _)| terms).collect();
     let search = super::terms::doc_terms(&d.meta, &mut body, answers);
     if !analyze {
         // Only `knead check` reads every heading after this (the contents keeps h2, h3).
@@ -132,8 +163,13 @@ fn render_doc(d: &Doc, index: &LinkIndex, reserved: &Arc<ReservedIds>, analyze: 
         anchors: ids.into_anchors(),
         problems,
         search,
+        lead,
+        images: shown,
     }
 }
+
+/// What an FAQ answer adds to its page's: search terms, links to check, images shown.
+type Answer = (crate::text::TermCounter, Vec<markdown::LinkCheck>, Vec<(String, u64)>);
 
 fn render_faqs(
     d: &Doc,
@@ -142,7 +178,7 @@ fn render_faqs(
     index: &LinkIndex,
     ids: &mut IdSet,
     problems: &mut Vec<Diagnostic>,
-    answers: &mut Vec<(crate::text::TermCounter, Vec<markdown::LinkCheck>)>,
+    answers: &mut Vec<Answer>,
 ) -> Vec<FaqItem> {
     let located = std::cell::OnceCell::new();
     m.faqs
@@ -173,9 +209,10 @@ fn render_faqs(
                     sources: c.sources,
                     faq: Some(&id),
                 }),
+                images: origin.images,
             };
             let answer = markdown::render(&f.answer, &answer_origin, index, ids, problems);
-            answers.push((answer.search.counts, answer.links));
+            answers.push((answer.search.counts, answer.links, answer.images));
             FaqItem::new(&id, f.question.trim(), &answer.html)
         })
         .collect()
@@ -195,7 +232,7 @@ pub fn render_all(
     docs: &mut [Arc<Doc>],
     positions: &[usize],
     (index, fingerprint): (&LinkIndex, u64),
-    (reserved, language): (&Arc<ReservedIds>, &str),
+    (reserved, language, images): Shared<'_>,
     settings: super::Settings,
     cache: Option<&MarkdownCache>,
     each: Option<&EachRender<'_>>,
@@ -225,10 +262,10 @@ pub fn render_all(
                 }
                 let cached = usable
                     .and_then(|c| c.renders.get(&d.key))
-                    .filter(|(v, _)| *v == d.version)
+                    .filter(|(v, r)| *v == d.version && r.images_hold(images))
                     .map(|(_, r)| Arc::clone(r));
                 let fresh = cached.is_none();
-                let r = cached.unwrap_or_else(|| Arc::new(render_doc(d, index, reserved, analyze, language)));
+                let r = cached.unwrap_or_else(|| Arc::new(render_doc(d, index, (reserved, language, images), analyze)));
                 if settings.drop_texts
                     && let Some(d) = Arc::get_mut(d)
                 {
@@ -304,8 +341,8 @@ mod tests {
         let index = LinkIndex::new("/");
         let ids = Arc::default();
         let (a, b) = (
-            render_doc(&held[0], &index, &ids, false, "en"),
-            render_doc(&left[0], &index, &ids, false, "en"),
+            render_doc(&held[0], &index, (&ids, "en", None), false),
+            render_doc(&left[0], &index, (&ids, "en", None), false),
         );
         assert_eq!(a.body.html, b.body.html);
         assert!(a.body.html.contains("<h2 id=\"part\">"), "{}", a.body.html);

@@ -8,6 +8,7 @@ mod benefits;
 mod checks;
 pub mod docs;
 mod faq;
+mod lead;
 mod outline;
 pub mod search_order;
 pub mod terms;
@@ -224,6 +225,23 @@ pub struct Site {
 }
 
 impl Site {
+    /// The site paths of the processed images the pages show, each once, sorted.
+    pub fn shown_images(&self) -> Vec<&str> {
+        let renders = (self.articles.iter().map(|a| &a.render))
+            .chain(self.techniques.iter().map(|t| &t.render))
+            .chain(self.pages.iter().map(|p| &p.render))
+            .chain(self.home.iter().map(|h| &h.render))
+            .chain(
+                self.benefits
+                    .iter()
+                    .filter_map(|b| b.profile.as_ref().map(|p| &p.render)),
+            );
+        let mut shown: Vec<&str> = renders.flat_map(|r| r.images.iter().map(|(p, _)| p.as_str())).collect();
+        shown.sort_unstable();
+        shown.dedup();
+        shown
+    }
+
     /// Lets go of the Markdown of the FAQ answers in the articles' front matter: it is
     /// rendered already ([`FaqItem::answer_html`]) and only `knead check` reads it again,
     /// and on a large site it is a large part of the model. Front matter that something
@@ -327,6 +345,8 @@ pub struct Assembly<'c> {
     menu_anchors: Vec<checks::MenuAnchor>,
     /// The ids the theme's templates use, which content never takes.
     reserved: Arc<ReservedIds>,
+    /// The site's processed images.
+    images: Option<Arc<crate::images::Catalog>>,
 }
 
 impl<'c> Assembly<'c> {
@@ -376,6 +396,7 @@ impl<'c> Assembly<'c> {
                 analyze: false,
                 language: &config.language,
                 citing: None,
+                images: None,
             };
             markdown::render(text, &origin, index, &mut disclaimer_ids, &mut site_problems).html
         });
@@ -400,7 +421,14 @@ impl<'c> Assembly<'c> {
             language,
             menu_anchors,
             reserved,
+            images: None,
         }
+    }
+
+    /// The assembly, rendering images with the processed versions of `images`.
+    pub fn with_images(mut self, images: Arc<crate::images::Catalog>) -> Self {
+        self.images = Some(images);
+        self
     }
 
     /// The site with empty renders: every page but those that show rendered Markdown can
@@ -427,7 +455,7 @@ impl<'c> Assembly<'c> {
             docs,
             &self.rendered,
             (&self.outline.index, self.outline.fingerprint),
-            (&self.reserved, &self.language),
+            (&self.reserved, &self.language, self.images.as_deref()),
             self.settings,
             self.cache,
             each_slot,

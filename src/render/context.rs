@@ -124,6 +124,15 @@ pub struct ImageCtx<'a> {
     pub src: String,
     /// The image's alternative text.
     pub alt: &'a str,
+    /// The image's absolute URL (for `og:image`): its widest processed version, or the
+    /// file itself when it is not processed (SVG, GIF).
+    pub url: String,
+    /// The width of `url` in pixels, when processed.
+    pub width: Option<u32>,
+    /// Its height.
+    pub height: Option<u32>,
+    /// The whole `<img>` (or `<picture>`) of a processed image, not lazily loaded.
+    pub html: Option<String>,
 }
 
 /// `article` on article.html.

@@ -290,12 +290,24 @@ impl<'a> Renderer<'a> {
             b.meta(&a.meta.title, &a.meta.description, a.path()),
             b.crumbs(Some(("Articles", "/articles/"))),
         );
-        let image = a.meta.image.as_ref().map(|img| ImageCtx {
-            src: match site.links.resolve(&img.src, "articles/", a.path(), true) {
+        let image = a.meta.image.as_ref().map(|img| {
+            let src = match site.links.resolve(&img.src, "articles/", a.path(), true) {
                 Ok(crate::markdown::links::Resolved::Local { href, .. }) => href,
                 _ => img.src.clone(),
-            },
-            alt: &img.alt,
+            };
+            let lead = a.render.lead.as_ref();
+            let shown = lead.map_or(src.as_str(), |p| p.src.as_str());
+            ImageCtx {
+                url: match site.links.site_path_of(shown) {
+                    Some(path) => b.permalink(&path),
+                    None => shown.to_owned(),
+                },
+                width: lead.map(|p| p.width),
+                height: lead.map(|p| p.height),
+                html: lead.map(|p| p.html(&img.alt, None, true)),
+                src,
+                alt: &img.alt,
+            }
         });
         let (toc, toc_tree) = context::toc_values(&a.body().toc);
         // Off rayon's threads (a single page), the shared links, or links of its own.

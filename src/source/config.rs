@@ -22,6 +22,7 @@ pub struct RawConfig {
     review_interval_days: Option<u32>,
     reading_grade_target: Option<f64>,
     paginate_by: Option<i64>,
+    images: Option<crate::source::image_settings::RawImages>,
     #[serde(default)]
     menu: Vec<MenuItem>,
     #[serde(default)]
@@ -39,6 +40,7 @@ const KEYS: &[&str] = &[
     "review_interval_days",
     "reading_grade_target",
     "paginate_by",
+    "images",
     "menu",
     "extra",
 ];
@@ -78,6 +80,8 @@ pub struct Config {
     pub reading_grade_target: f64,
     /// Articles per page of a paginated list.
     pub paginate_by: usize,
+    /// How images are resized and encoded (`images:`).
+    pub images: crate::source::image_settings::ImageSettings,
     /// Main navigation.
     pub menu: Vec<MenuItem>,
     /// Free data for templates.
@@ -215,6 +219,15 @@ fn read(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diag
             "write a number of articles per list page, e.g. `paginate_by: 20` (the default)",
         ));
     }
+    let images = raw.images.map_or_else(|| Ok(Default::default()), |i| i.check());
+    for p in images.as_ref().err().into_iter().flatten() {
+        let pos = located.item("images", p.key);
+        errors.push(
+            Diagnostic::error(file, p.message.clone())
+                .at(&source, pos.line, pos.column, pos.len)
+                .help(p.help.clone()),
+        );
+    }
     for item in &raw.menu {
         if item.name.trim().is_empty() {
             let pos = located.item("menu", "name:");
@@ -242,6 +255,7 @@ fn read(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diag
         paginate_by: raw
             .paginate_by
             .map_or(DEFAULT_PAGINATE_BY, |n| usize::try_from(n).unwrap_or(usize::MAX)),
+        images: images.unwrap_or_default(),
         menu: raw.menu,
         extra: raw.extra,
         source,

@@ -9,6 +9,7 @@
 pub mod config;
 pub mod date;
 pub mod discover;
+pub mod image_settings;
 pub mod meta;
 pub mod parse;
 pub mod references;

@@ -603,6 +603,70 @@ async function calloutChecks(context, theme, out, origin, axeSource) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Images: sized (no layout shift while they load) and the right candidate of srcset
+
+/** Every image's place before and after loading, and which file the browser chose. */
+function imagesInPage() {
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  return [...document.querySelectorAll('img')].map((img) => {
+    const widths = (img.getAttribute('srcset') || '').split(',').map((c) => parseInt(c.trim().split(/\s+/)[1], 10)).filter((n) => n > 0);
+    // The slot `sizes` gives: the viewport up to 36rem, then 36rem.
+    const slot = window.innerWidth <= 36 * rem ? window.innerWidth : 36 * rem;
+    const need = slot * window.devicePixelRatio;
+    const sorted = widths.sort((a, b) => a - b);
+    const expected = sorted.find((w) => w >= need) || sorted[sorted.length - 1];
+    return {
+      src: img.currentSrc,
+      sized: img.hasAttribute('width') && img.hasAttribute('height'),
+      lazy: img.loading,
+      complete: img.complete && img.naturalWidth > 0,
+      expected: expected || 0,
+    };
+  });
+}
+
+/** On each page that shows images: every image has its size, loading them all moves
+ * nothing (the sum of layout-shift entries is 0), and at 375 and 1280 px the browser
+ * picks the candidate `sizes` asks for (`currentSrc`). */
+async function imageChecks(context, theme, out, origin) {
+  const pages = htmlFiles(out).filter((rel) => /<img [^>]*width=/.test(fs.readFileSync(path.join(out, rel), 'utf8')));
+  record(`${theme} · the site shows sized images`, pages.length >= 2, pages.join(', ') || 'no page shows a sized image');
+  for (const rel of all ? pages : pages.slice(0, 3)) {
+    const url = `/${rel.replace(/index\.html$/, '')}`;
+    for (const width of [375, 1280]) {
+      const label = `${theme} · images (${url}, ${width} px)`;
+      const page = await context.newPage();
+      try {
+        await page.setViewportSize({ width, height: HEIGHT });
+        await page.goto(`${origin}${url}`, { waitUntil: 'load' });
+        // Bring each lazy image into view and wait for it.
+        await page.evaluate(async () => {
+          for (const img of document.querySelectorAll('img')) {
+            img.scrollIntoView();
+            await img.decode().catch(() => {});
+          }
+          window.scrollTo(0, 0);
+        });
+        const shifts = await layoutShifts(page);
+        record(`${label}: no layout shift while images load`, shifts.sum === 0, shifts.shifts.join('\n'));
+        const found = await page.evaluate(imagesInPage);
+        const problems = [];
+        for (const f of found) {
+          if (!f.sized) problems.push(`${f.src}: no width and height`);
+          if (!f.complete) problems.push(`${f.src}: did not load`);
+          if (f.expected && !new RegExp(`-${f.expected}\\.(webp|png|jpg)$`).test(f.src)) problems.push(`${f.src}: not the ${f.expected} px candidate`);
+        }
+        record(`${label}: ${found.length} sized, loaded, the right candidate`, problems.length === 0, problems.join('\n'));
+      } catch (e) {
+        record(`${label}: browser checks ran`, false, e.stack || String(e));
+      } finally {
+        await page.close().catch(() => {});
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Evidence: grades in words, citations and their links back
 
 const GRADE_WORDS = {
@@ -1318,6 +1382,7 @@ async function main() {
     for (const b of builds) {
       const best = await checkTheme(context, b.theme, b.out, b.origin, axeSource, net);
       await calloutChecks(context, b.theme, b.out, b.origin, axeSource);
+      await imageChecks(context, b.theme, b.out, b.origin);
       await evidenceChecks(context, b.theme, b.origin, best);
       if (SCREENSHOTS_DIR) await screenshots(context, b.theme, b.origin, best);
       await searchChecks(context, b.theme, b.origin, '/', axeSource, net);

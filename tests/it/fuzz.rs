@@ -471,6 +471,7 @@ fn markdown() {
                     sources: &sources,
                     faq: (first_line % 3 == 2).then_some("faq-x"),
                 }),
+                images: None,
             };
             let mut problems = Vec::new();
             let mut ids = page_ids();

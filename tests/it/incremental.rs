@@ -67,13 +67,19 @@ fn article(rng: &mut Rng, n: usize, slugs: &[String]) -> String {
             "  - question: \"Question {q} of {n}?\"\n    answer: \"Answer {q} [@src-{n}], see [home](/).\"\n"
         ));
     }
+    // Sometimes a processed image, which an edit of the file must re-render.
+    let picture = if rng.below(4) == 0 {
+        "\n\n![A picture](../images/pic0.png)"
+    } else {
+        ""
+    };
     let link = if slugs.is_empty() {
         String::new()
     } else {
         format!("See [another](/articles/{}/).", rng.pick(slugs))
     };
     format!(
-        "---\ntitle: \"Article {n}\"\ndescription: \"About {n}.\"\ndate: 2025-0{}-1{}\ntechniques: [{}]\nbenefits: [{}]\ntags: [{}]\nfaqs:\n{}references:\n  - title: \"Other source\"\n  - title: \"Source {n}\"\n    id: src-{n}\n    url: \"https://example.org/{n}\"\n---\n\nIntro {n} [@src-{n}]. {link}\n\n## Part one\n\nText.\n\n<aside id=\"box\">Boxed.</aside>\n\n> [!NOTE]\n> A callout.\n\n## Part two\n\nMore text.\n",
+        "---\ntitle: \"Article {n}\"\ndescription: \"About {n}.\"\ndate: 2025-0{}-1{}\ntechniques: [{}]\nbenefits: [{}]\ntags: [{}]\nfaqs:\n{}references:\n  - title: \"Other source\"\n  - title: \"Source {n}\"\n    id: src-{n}\n    url: \"https://example.org/{n}\"\n---\n\nIntro {n} [@src-{n}]. {link}{picture}\n\n## Part one\n\nText.\n\n<aside id=\"box\">Boxed.</aside>\n\n> [!NOTE]\n> A callout.\n\n## Part two\n\nMore text.\n",
         1 + rng.below(9),
         rng.below(10),
         techniques.join(", "),
@@ -119,6 +125,17 @@ impl World {
         let p = self.root.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    /// Writes a small real PNG, `width` pixels wide (resized when over 480).
+    fn write_png(&self, rel: &str, width: u32, seed: u64) -> PathBuf {
+        let p = self.root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        let shade = (seed % 200) as u8;
+        image::RgbImage::from_fn(width, 12, |x, _| image::Rgb([shade, (x % 256) as u8, 90]))
+            .save(&p)
+            .unwrap();
         p
     }
 
@@ -314,11 +331,19 @@ impl World {
                         "asset removed".into(),
                         vec![self.remove(&format!("content/images/pic{n}.png"))],
                     )
-                } else {
+                } else if self.rng.below(3) == 0 {
+                    // Not a PNG: an error where a page shows it.
                     let bytes = format!("image {} {}", n, self.rng.next());
                     (
                         "asset".into(),
                         vec![self.write(&format!("content/images/pic{n}.png"), &bytes)],
+                    )
+                } else {
+                    let width = 8 + self.rng.below(600) as u32;
+                    let seed = self.rng.next();
+                    (
+                        "image".into(),
+                        vec![self.write_png(&format!("content/images/pic{n}.png"), width, seed)],
                     )
                 }
             }
@@ -455,7 +480,7 @@ fn new_world(root: &Path, seed: u64) -> World {
             &technique(t, &format!("Technique {t}"), "light"),
         );
     }
-    w.write("content/images/pic0.png", "image");
+    w.write_png("content/images/pic0.png", 500, 1);
     // The default theme on disk, as `knead init` writes it, so its theme.yaml can change.
     for (path, bytes) in knead::source::theme::embedded_files() {
         w.write(&format!("themes/default/{path}"), &String::from_utf8_lossy(bytes));

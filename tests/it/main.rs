@@ -21,6 +21,7 @@ mod golden;
 mod guide;
 #[cfg(target_os = "linux")]
 mod idle;
+mod images;
 mod incremental;
 mod messages;
 mod one_writer;

@@ -44,6 +44,29 @@ pub struct Report {
     pub external: Option<external::Summary>,
 }
 
+/// The size past which an original image is worth making smaller before it is added:
+/// it slows every build that cannot use the cache, and fills the repository.
+const HEAVY_IMAGE: u64 = 2 * 1024 * 1024;
+
+/// A warning for each raster original over [`HEAVY_IMAGE`], in path order.
+fn heavy_images(images: &crate::images::Catalog) -> Vec<Diagnostic> {
+    let mut heavy: Vec<(&str, u64)> = (images.entries())
+        .filter(|(_, e)| e.bytes > HEAVY_IMAGE && e.outcome.as_ref().map_or(true, |p| p.mime != crate::images::SVG))
+        .map(|(p, e)| (p, e.bytes))
+        .collect();
+    heavy.sort_unstable();
+    heavy
+        .into_iter()
+        .map(|(path, bytes)| {
+            Diagnostic::warning(
+                format!("content{path}"),
+                format!("this image is {:.1} MB: originals over 2 MB make builds slow and the site's repository large", bytes as f64 / 1_048_576.0),
+            )
+            .help("save it at most 3,000 pixels across (JPEG quality 85 is plenty): knead makes the smaller versions pages send")
+        })
+        .collect()
+}
+
 /// Checks the site described by `opts` as of `today`.
 pub fn check(opts: &Options, today: Date) -> Report {
     check_with(opts, today, None)
@@ -60,6 +83,7 @@ pub fn check_with(opts: &Options, today: Date, external: Option<external::Settin
             let mut diagnostics = rendered.warnings;
             let (found, grades) = rules::run(&rendered.site, &opts.root, today);
             diagnostics.extend(found);
+            diagnostics.extend(heavy_images(&rendered.images));
             let external = external.map(|settings| {
                 let (found, summary) = external::check(&rendered.site, &opts.root, settings);
                 diagnostics.extend(found);

@@ -132,6 +132,7 @@ fn fuzz_regressions() {
                 sources: &sources,
                 faq: None,
             }),
+            images: None,
         };
         let mut problems = Vec::new();
         let _ = knead::markdown::render(&text, &origin, &index, &mut page_ids(), &mut problems);
