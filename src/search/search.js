@@ -123,15 +123,21 @@ function plan_(q) {
   return { toks: toks, need: need, ranges: ranges };
 }
 
-// Ranking: see src/search/index.rs.
-async function search(q) {
+async function loadManifest() {
   manifest = manifest || (await get('search-index.json'));
   manifest.dfs = manifest.dfs || new Map(Object.entries(manifest.df));
-  var plan = plan_(q), toks = plan.toks, need = plan.need, ranges = plan.ranges;
-  var shards = {};
-  await Promise.all(Object.keys(need).map(function (k) {
+}
+async function search(q) {
+  await loadManifest();
+  var plan = plan_(q), shards = {};
+  await Promise.all(Object.keys(plan.need).map(function (k) {
     return file('search/shards/' + k + '.json').then(function (s) { shards[k] = s; });
   }));
+  return score(plan, shards);
+}
+// Ranking: see src/search/mod.rs. `shards` holds the shards the plan needs.
+function score(plan, shards) {
+  var toks = plan.toks, ranges = plan.ranges;
   // A term in more documents than its entry lists has its number of documents in the
   // manifest's `df`: a word that is such a term is not required, only scored.
   var n = manifest.docs, matched = new Set(), df = manifest.dfs, req = 0;
@@ -363,13 +369,24 @@ form.addEventListener('submit', function (e) {
   clearTimeout(timer);
   run(input.value, true);
 });
+// The first query would run the scoring, ranking and drawing code for the first time,
+// interpreted; running them on made-up postings while the page waits compiles them.
+function warm() {
+  var n = Math.min(manifest.docs, 4000), p = '', fake = {}, keep = decoded;
+  for (var i = 0; i < n; i++) p += '0' + DIGITS[1 + (i % 9)];
+  ['massag', 'back', 'pain', 'painful'].forEach(function (t) { fake[t] = p; });
+  var plan = plan_('massages back pain'), shards = {};
+  Object.keys(plan.need).forEach(function (k) { shards[k] = fake; });
+  decoded = {};
+  var r = score(plan, shards);
+  order(r, PAGE);
+  decoded = keep;
+  sortedKeys.delete(fake);
+  var doc = ['Warming massages', 'warm/', 'Massage for back pain.', 'A warm start.', ['Back pain'], ['Does massage help?']];
+  for (i = 0; i < PAGE; i++) result(doc, r.matched);
+}
 var q = new URLSearchParams(location.search).get('q') || '';
 input.value = q;
 if (q) run(q, false);
-else {
-  // Ready before the first query: the manifest, and the text analysis compiled (its
-  // Unicode regular expression costs a few milliseconds the first time).
-  get('search-index.json').catch(function () {});
-  setTimeout(function () { hits('Warming massages', new Set(['massag'])); }, 0);
-}
+else loadManifest().then(function () { setTimeout(warm, 0); }).catch(function () {});
 })();
