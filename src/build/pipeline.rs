@@ -14,7 +14,7 @@ use crate::source::theme::Theme;
 
 use crate::build::stages::{self, LoadedTheme};
 use crate::build::{lock, output};
-use crate::source::{config, discover, parse};
+use crate::source::{config, discover, languages, parse};
 use crate::{model, render};
 use rayon::prelude::*;
 use tera::Tera;
@@ -103,9 +103,10 @@ pub fn check_site_folder(root: &Path) -> Result<(), Failure> {
 /// rendering; the bodies past it are read again when rendered.
 const BODIES_HELD: usize = 128 << 20;
 
-/// A site ready to render: the model, the theme and its compiled templates.
+/// A site ready to render: the model of each language, the theme and its compiled
+/// templates.
 pub struct Prepared {
-    /// The model.
+    /// The model of the default language.
     pub site: Site,
     /// The theme used.
     pub theme: Theme,
@@ -115,12 +116,31 @@ pub struct Prepared {
     pub warnings: Diagnostics,
     /// How many Markdown files were read.
     pub sources: usize,
+    /// What is made already of the default language's pages.
+    main: Made,
+    /// The site's other languages, each built under `/<code>/`.
+    pub languages: Vec<Translated>,
+}
+
+/// One of the site's other languages, ready to render.
+pub struct Translated {
+    /// Its model (its configuration's base path ends with `<code>/`).
+    pub site: Site,
+    /// The folder of the output it is written to (`es/`).
+    pub prefix: String,
+    /// What is made already of its pages.
+    made: Made,
+}
+
+/// What a clean build made of a language's pages before rendering the rest.
+#[derive(Default)]
+struct Made {
     /// Whether the article pages are written already (see [`build`]).
     articles_written: bool,
     /// Template and write errors of the article pages written already.
     article_problems: Vec<Diagnostic>,
     /// The plan and the search index's shards, when made already (see [`build`]).
-    made: Option<(Vec<render::Planned>, Arc<crate::search::Shards>)>,
+    plan: Option<(Vec<render::Planned>, Arc<crate::search::Shards>)>,
 }
 
 /// Runs every stage up to (not including) rendering pages.
@@ -157,21 +177,108 @@ fn prepare_into(
     let budget = if opts.analyze { usize::MAX } else { BODIES_HELD };
     let (docs, parse_problems) = parse::parse_all_holding(&sources.markdown, budget);
     lap("parse");
-    let theme = config.as_ref().ok().map(|c| stages::load_theme(&opts.root, &c.theme));
+    let theme = config.as_ref().ok().map(|c| stages::load_theme(&opts.root, c));
+    let docs: Vec<Arc<parse::Doc>> = docs.into_iter().map(Arc::new).collect();
+    let split = match &config {
+        Ok(c) => languages::split(docs, c),
+        Err(_) => languages::Split::default(),
+    };
     let ready = stages::gather(
-        sources.problems.iter().chain(parse_problems.iter()),
+        (sources.problems.iter())
+            .chain(parse_problems.iter())
+            .chain(split.problems.iter()),
         &config,
         theme.as_ref(),
     )?;
     progress.modelled = true;
-    let mut docs: Vec<Arc<parse::Doc>> = docs.into_iter().map(Arc::new).collect();
+    let words = theme
+        .as_ref()
+        .and_then(|t| t.as_ref().ok())
+        .map_or(&[][..], |t| t.words.as_slice());
+    let configs = languages::configs(ready.config, words, &split.docs, opts.drafts);
+    let assets = std::mem::take(&mut sources.assets);
+    let mut problems = Diagnostics::new();
+    let mut sites = Vec::new();
+    let mut failed = false;
+    let mut ready = Some(ready);
+    for (i, (config, docs)) in configs.iter().zip(split.docs).enumerate() {
+        let Some(first) = ready.as_ref() else { break };
+        let lang_ready = stages::Ready {
+            config,
+            theme: first.theme,
+            templates: first.templates,
+            problems: if i == 0 {
+                ready.take().map(|r| r.problems).unwrap_or_default()
+            } else {
+                Diagnostics::new()
+            },
+        };
+        let prefix = if i == 0 {
+            String::new()
+        } else {
+            format!("{}/", config.language)
+        };
+        match model_language(opts, lang_ready, docs, assets.clone(), staging, &prefix) {
+            Ok((site, made, warnings)) => {
+                problems.extend(warnings);
+                sites.push((prefix, site, made));
+            }
+            Err(errs) => {
+                failed = true;
+                problems.extend(errs);
+            }
+        }
+        lap("model");
+    }
+    let Some(Ok(LoadedTheme {
+        theme,
+        templates: Ok(tera),
+        ..
+    })) = theme
+    else {
+        // `finish_model` builds no model without the theme and its templates.
+        return Err(problems);
+    };
+    if failed || sites.is_empty() {
+        return Err(problems);
+    }
+    let mut sites = sites.into_iter();
+    let Some((_, site, main)) = sites.next() else {
+        return Err(problems);
+    };
+    Ok(Prepared {
+        site,
+        theme,
+        tera,
+        warnings: problems,
+        sources: sources.markdown.len(),
+        main,
+        languages: sites
+            .map(|(prefix, site, made)| Translated { site, prefix, made })
+            .collect(),
+    })
+}
+
+/// The model of one language from its documents, with its article pages written into
+/// `staging` under `prefix` as soon as each one's Markdown is rendered (see
+/// [`prepare_into`]).
+fn model_language(
+    opts: &Options,
+    ready: stages::Ready<'_>,
+    docs: Vec<Arc<parse::Doc>>,
+    assets: Vec<discover::Asset>,
+    staging: Option<&output::Staging>,
+    prefix: &str,
+) -> Result<(Site, Made, Diagnostics), Diagnostics> {
+    let lap = laps(Instant::now());
+    let mut docs = docs;
     let settings = model::Settings {
         drafts: opts.drafts,
         analyze: opts.analyze,
         // Nothing after the model reads a file's text (`knead check` keeps them).
         drop_texts: !opts.analyze,
     };
-    let assembly = ready.start_model(&docs, std::mem::take(&mut sources.assets), settings, None);
+    let assembly = ready.start_model(&docs, assets, settings, None);
     let early = match (staging, assembly.site(), ready.templates) {
         (Some(staging), Some(site), Some(tera)) if !opts.analyze => Some((staging, site, tera)),
         _ => None,
@@ -183,9 +290,8 @@ fn prepare_into(
             let renderer = Renderer::new(site, ready.theme, tera, &[]);
             let problems = std::sync::Mutex::new(Vec::new());
             let write = |i: usize, r: &Arc<model::DocRender>| {
-                let written = staging.stream(&render::article_file(site, i), |out| {
-                    fill_of(renderer.article_into(i, r, out))
-                });
+                let path = format!("{prefix}{}", render::article_file(site, i));
+                let written = staging.stream(&path, |out| fill_of(renderer.article_into(i, r, out)));
                 if let Err(d) = written {
                     problems
                         .lock()
@@ -212,7 +318,7 @@ fn prepare_into(
     // A clean build lets go of what the pages left to render do not read: the FAQ
     // answers' Markdown, and every document's search terms, dropped as the search index
     // is made now rather than while the pages that list every article are rendered.
-    let made = articles_written.then(|| {
+    let plan = articles_written.then(|| {
         site.drop_faq_sources();
         let plan = render::plan(&site);
         let n = crate::search::layout(&site).shards;
@@ -220,24 +326,12 @@ fn prepare_into(
         (plan, Arc::new(shards))
     });
     lap("search index");
-    let Some(Ok(LoadedTheme {
-        theme,
-        templates: Ok(tera),
-    })) = theme
-    else {
-        // `finish_model` builds no model without the theme and its templates.
-        return Err(warnings);
-    };
-    Ok(Prepared {
-        site,
-        theme,
-        tera,
-        warnings,
-        sources: sources.markdown.len(),
+    let made = Made {
         articles_written,
         article_problems,
-        made,
-    })
+        plan,
+    };
+    Ok((site, made, warnings))
 }
 
 /// What a page's rendering means for its file.
@@ -250,19 +344,50 @@ fn fill_of(rendered: Result<(), render::RenderError>) -> output::Fill {
 }
 
 impl Prepared {
-    /// Renders every planned file in parallel, each straight into its file in `staging`
-    /// (or nowhere, for `knead check`), so that no page is held whole in memory. Returns
-    /// the number of files, or every template error (and the first write error).
+    /// Renders every planned file of every language in parallel, each straight into its
+    /// file in `staging` (or nowhere, for `knead check`), so that no page is held whole
+    /// in memory. Returns the number of files, or every template error (and the first
+    /// write error).
     pub fn render_each(&self, staging: Option<&output::Staging>) -> Result<usize, Diagnostics> {
+        let mut problems = Vec::new();
+        let mut files = 0;
+        let parts = std::iter::once(("", &self.site, &self.main))
+            .chain(self.languages.iter().map(|l| (l.prefix.as_str(), &l.site, &l.made)));
+        for (prefix, site, made) in parts {
+            match self.render_language(site, made, prefix, staging) {
+                Ok(n) => files += n,
+                Err(errs) => problems.extend(errs),
+            }
+        }
+        if problems.is_empty() {
+            Ok(files)
+        } else {
+            Err(problems.into())
+        }
+    }
+
+    /// Every site of the build: the default language's, then the others'.
+    pub fn sites(&self) -> impl Iterator<Item = &Site> {
+        std::iter::once(&self.site).chain(self.languages.iter().map(|l| &l.site))
+    }
+
+    /// [`Prepared::render_each`] for one language's `site`, under `prefix`.
+    fn render_language(
+        &self,
+        site: &Site,
+        made: &Made,
+        prefix: &str,
+        staging: Option<&output::Staging>,
+    ) -> Result<usize, Vec<Diagnostic>> {
         let planned;
-        let (plan, renderer) = match &self.made {
+        let (plan, renderer) = match &made.plan {
             Some((plan, shards)) => (
                 plan,
-                Renderer::new(&self.site, &self.theme, &self.tera, plan).with_shards(Arc::clone(shards)),
+                Renderer::new(site, &self.theme, &self.tera, plan).with_shards(Arc::clone(shards)),
             ),
             None => {
-                planned = render::plan(&self.site);
-                let renderer = Renderer::new(&self.site, &self.theme, &self.tera, &planned);
+                planned = render::plan(site);
+                let renderer = Renderer::new(site, &self.theme, &self.tera, &planned);
                 (&planned, renderer)
             }
         };
@@ -270,20 +395,23 @@ impl Prepared {
         // Pages that list many others (the FAQ hub, lists, the sitemap, search files) take
         // the longest: start them first, so no core is left rendering one of them alone
         // at the end while the other has finished.
-        let written = |p: &&render::Planned| self.articles_written && matches!(p.kind, render::PageKind::Article(_));
-        let mut order: Vec<&render::Planned> = plan.iter().filter(|p| !written(p)).collect();
+        let written = |p: &&render::Planned| made.articles_written && matches!(p.kind, render::PageKind::Article(_));
+        let mut order: Vec<&render::Planned> = plan
+            .iter()
+            .filter(|p| !written(p) && (prefix.is_empty() || p.kind.in_every_language()))
+            .collect();
         order.sort_by_key(|p| p.kind.weight_rank());
         let write = |p: &render::Planned| -> Result<(), Diagnostic> {
             let fill = |out: &mut dyn std::io::Write| fill_of(renderer.render_into(p, out));
             match staging {
-                Some(staging) => staging.stream(&p.path, fill),
+                Some(staging) => staging.stream(&format!("{prefix}{}", p.path), fill),
                 None => match fill(&mut std::io::sink()) {
                     output::Fill::Failed(d) => Err(d),
                     _ => Ok(()),
                 },
             }
         };
-        let mut problems = self.article_problems.clone();
+        let mut problems = made.article_problems.clone();
         // One task per file: the pages that list many others are long, and rayon would
         // otherwise run a block of them in a row on one core while the other waits.
         problems.extend(
@@ -293,10 +421,11 @@ impl Prepared {
                 .filter_map(|p| write(p).err())
                 .collect::<Vec<_>>(),
         );
+        let written_before = if made.articles_written { site.articles.len() } else { 0 };
         if problems.is_empty() {
-            Ok(plan.len())
+            Ok(order.len() + written_before)
         } else {
-            Err(problems.into())
+            Err(problems)
         }
     }
 }
@@ -421,9 +550,20 @@ pub fn build_locked(opts: &Options, lock: &lock::Lock) -> Result<BuildReport, Di
             problems.extend(errs);
             problems
         };
-        let copied = staging
+        let mut copied = staging
             .copy_all(&prepared.site.assets, &prepared.theme.statics)
             .map_err(|d| with_warnings(d.into()))?;
+        for l in &prepared.languages {
+            // A translation links content files as its original does: they are under
+            // each language's folder too.
+            let assets: Vec<discover::Asset> = (l.site.assets.iter())
+                .map(|a| discover::Asset {
+                    path: a.path.clone(),
+                    out: format!("{}{}", l.prefix, a.out),
+                })
+                .collect();
+            copied += staging.copy_all(&assets, &[]).map_err(|d| with_warnings(d.into()))?;
+        }
         let generated = prepared.render_each(Some(staging)).map_err(with_warnings)?;
         lap("render and write");
         let warnings = prepared.warnings.clone();

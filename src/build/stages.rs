@@ -19,20 +19,44 @@ use crate::source::discover::Asset;
 use crate::source::parse::Doc;
 use crate::source::theme::{self, Theme};
 
-/// A theme and its compiled templates. Template errors do not stop the model: they are
-/// reported together with the content's problems.
+/// A theme, its compiled templates and its words. Template errors (and missing words)
+/// do not stop the model: they are reported together with the content's problems.
 pub struct LoadedTheme {
     /// The theme's files.
     pub theme: Theme,
-    /// Its templates, compiled, or every template error.
+    /// Its templates, compiled, or every template error and missing word.
     pub templates: Result<Tera, Diagnostics>,
+    /// Its words in each of the site's languages, the default first (empty when some
+    /// are missing: see `templates`).
+    pub words: Vec<render::i18n::Words>,
 }
 
-/// Loads the theme `name` of the site at `root` and compiles its templates.
-pub fn load_theme(root: &Path, name: &str) -> Result<LoadedTheme, Diagnostics> {
+/// Loads the theme of the site at `root` configured by `config`, compiles its templates
+/// and loads its words in each of the site's languages.
+pub fn load_theme(root: &Path, config: &Config) -> Result<LoadedTheme, Diagnostics> {
+    let name = &config.theme;
     let theme = theme::load(root, name)?;
-    let templates = render::compile(&theme, name).map_err(Diagnostics::from);
-    Ok(LoadedTheme { theme, templates })
+    let mut codes = vec![config.language.as_str()];
+    codes.extend(config.languages.iter().map(|l| l.code.as_str()));
+    let words = render::i18n::load(root, name, &codes);
+    let templates = match (render::compile(&theme, name), &words) {
+        (Ok(mut tera), Ok(words)) => {
+            let by_code = codes.iter().map(|c| c.to_string()).zip(words.iter().cloned()).collect();
+            render::i18n::register(&mut tera, Arc::new(by_code));
+            Ok(tera)
+        }
+        (Ok(_), Err(w)) => Err(Diagnostics::from(w.clone())),
+        (Err(t), Ok(_)) => Err(Diagnostics::from(t)),
+        (Err(mut t), Err(w)) => {
+            t.extend(w.iter().cloned());
+            Err(Diagnostics::from(t))
+        }
+    };
+    Ok(LoadedTheme {
+        theme,
+        templates,
+        words: words.unwrap_or_default(),
+    })
 }
 
 /// The source stages' results, ready for the model: what every later stage reads, and

@@ -14,11 +14,13 @@
 //! - [`context`]: the structs templates receive, and [`evidence`] the parts about
 //!   evidence grades, sources and review dates; [`jsonld`]: an article's JSON-LD;
 //!   [`feeds`]: the sitemap, the feed and robots.txt; [`limits`]: the render limits;
-//!   [`statics`]: theme static files as published.
+//!   [`statics`]: theme static files as published; [`i18n`]: the theme's words in each
+//!   language and the `local_date` filter.
 
 pub mod context;
 pub mod evidence;
 pub mod feeds;
+pub mod i18n;
 pub mod jsonld;
 pub mod limits;
 mod lists;

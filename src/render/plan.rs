@@ -133,6 +133,12 @@ impl PageKind {
         }
     }
 
+    /// False for the files only the site's root has (`robots.txt`, `_redirects`): a
+    /// language under `/<code>/` has every other one.
+    pub fn in_every_language(&self) -> bool {
+        !matches!(self, PageKind::Robots | PageKind::Redirects)
+    }
+
     /// True for the HTML pages the sitemap lists: not the search page, the redirects or
     /// the pages after the first of a list (see `docs/authoring.md`).
     pub fn in_sitemap(&self) -> bool {

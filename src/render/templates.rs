@@ -106,6 +106,8 @@ pub fn compile(theme: &Theme, theme_name: &str) -> Result<Tera, Vec<Diagnostic>>
     tera.autoescape_on([".html", ".htm", ".xml"]);
     tera.register_filter("safe", safe);
     tera.register_function("range", super::limits::range);
+    // Known when templates compile; the site's words replace it (`stages::load_theme`).
+    super::i18n::register(&mut tera, Default::default());
     tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
         .map_err(|e| vec![template_error(&e, &display)])?;
     Ok(tera)

@@ -2,11 +2,13 @@
 //! [`discover`] walks `content/`, [`parse`] splits each file's front matter from its
 //! Markdown and reads it (through [`yaml`], typed YAML with located errors, into the
 //! [`meta`] types, with [`references`] checking each file's sources), and [`theme`]
-//! loads the templates, the static files and the ids the theme reserves.
+//! loads the templates, the static files and the ids the theme reserves. [`languages`]
+//! says which file is a translation of which, and sorts the documents by language.
 
 pub mod config;
 pub mod date;
 pub mod discover;
+pub mod languages;
 pub mod meta;
 pub mod parse;
 pub mod references;

@@ -230,8 +230,9 @@ pub fn parse_one(source: &SourceFile) -> (Option<Doc>, Vec<Diagnostic>) {
     check_fields(rel, &meta, &located, &mut problems);
     let body_start = text.len() - split.body.len();
     let body_first_line = split.body_first_line;
-    let content_path = source
-        .rel
+    // A translation resolves links as its original does (`x.es.md` as `x.md`).
+    let content_path = crate::source::languages::original_of(&source.rel);
+    let content_path = content_path
         .strip_prefix("content")
         .ok()
         .and_then(crate::source::discover::utf8_rel)
@@ -301,6 +302,8 @@ fn slug_of(source: &SourceFile, meta: &Meta, located: &Located<'_>, problems: &m
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
+            // A translation (`x.es.md`) takes its original's slug.
+            let stem = crate::source::languages::split_stem(&stem).0.to_owned();
             if !slug::is_valid(&stem) {
                 let suggestion = slug::slugify(&stem);
                 let suggestion = if suggestion.is_empty() {

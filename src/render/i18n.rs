@@ -1,0 +1,195 @@
+//! Theme words: the words a theme's templates write around the content (navigation,
+//! headings, "min read", pagination, callout labels, grades, search messages, dates),
+//! one file per language, `themes/<name>/i18n/<code>.yaml`, handed to templates as `t`.
+//! The built-in default theme's files are the list of words every language must have;
+//! a theme without an `i18n/` folder uses the default theme's words (see
+//! `docs/languages.md`). Dates are written with the `local_date` filter, from each
+//! language's `date_format` and month names.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diagnostics::Diagnostic;
+
+/// One language's words, by key.
+pub type Words = BTreeMap<String, String>;
+
+/// The folder of a theme that holds its words.
+pub const DIR: &str = "i18n";
+
+/// The built-in default theme's words for `code`, if it has them.
+fn builtin(code: &str) -> Option<&'static str> {
+    let name = format!("{DIR}/{code}.yaml");
+    crate::source::theme::embedded_files()
+        .iter()
+        .find(|(p, _)| *p == name)
+        .and_then(|(_, bytes)| std::str::from_utf8(bytes).ok())
+}
+
+/// The keys every language file must have: those of the default theme's English words.
+fn required() -> Vec<String> {
+    builtin("en")
+        .and_then(|text| serde_yaml::from_str::<Words>(text).ok())
+        .map(|w| w.into_keys().collect())
+        .unwrap_or_default()
+}
+
+/// Loads the words of `codes` (the default language first) for the theme `theme` of
+/// the site at `root`: every missing file or word is a located error.
+pub fn load(root: &Path, theme: &str, codes: &[&str]) -> Result<Vec<Words>, Vec<Diagnostic>> {
+    let dir = root.join("themes").join(theme).join(DIR);
+    let own = dir.is_dir();
+    let required = required();
+    let mut problems = Vec::new();
+    let mut out = Vec::new();
+    for code in codes {
+        let path = dir.join(format!("{code}.yaml"));
+        let display = crate::diagnostics::display_path(root, &path);
+        let text = if own {
+            match crate::source::parse::read_text(&path, &display) {
+                Ok(t) => t,
+                Err(_) if !path.exists() => {
+                    problems.push(missing_file(&display, code));
+                    continue;
+                }
+                Err(d) => {
+                    problems.push(d);
+                    continue;
+                }
+            }
+        } else {
+            match builtin(code) {
+                Some(t) => t.to_owned(),
+                None => {
+                    problems.push(missing_file(&display, code));
+                    continue;
+                }
+            }
+        };
+        let shown = if own {
+            display.clone()
+        } else {
+            PathBuf::from(format!("<built-in default theme>/{DIR}/{code}.yaml"))
+        };
+        match words_of(&shown, &text, &required) {
+            Ok(w) => out.push(w),
+            Err(e) => problems.extend(e),
+        }
+    }
+    if problems.is_empty() { Ok(out) } else { Err(problems) }
+}
+
+fn missing_file(display: &Path, code: &str) -> Diagnostic {
+    Diagnostic::error(display, format!("the theme has no words for the language `{code}`"))
+        .help(format!(
+            "create {} with the theme's words in `{code}`: copy themes/default/{DIR}/en.yaml (from `knead init`) and translate each value",
+            display.display()
+        ))
+}
+
+/// The words of one file, checked against the `required` keys.
+fn words_of(file: &Path, text: &str, required: &[String]) -> Result<Words, Vec<Diagnostic>> {
+    let known: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with([' ', '#', '-']) && l.contains(':'))
+        .filter_map(|l| l.split(':').next())
+        .collect();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (words, _) = crate::source::yaml::parse_file::<Words>(file, &name, text, &known)?;
+    let mut problems = Vec::new();
+    for key in required.iter().filter(|k| !words.contains_key(*k)) {
+        let mut d = Diagnostic::error(file, format!("the word `{key}` is missing"))
+            .help(format!("add a line `{key}: ...` with the word in this file's language"));
+        let unknown: Vec<&str> = known
+            .iter()
+            .copied()
+            .filter(|k| !required.iter().any(|r| r == k))
+            .collect();
+        if let Some(near) = crate::diagnostics::suggest(key, &unknown)
+            && let Some(line) = text.lines().position(|l| l.starts_with(near))
+        {
+            d = d
+                .at(text, line + 1, 1, near.chars().count())
+                .help(format!("did you mean `{key}` instead of `{near}`?"));
+        }
+        problems.push(d);
+    }
+    if problems.is_empty() { Ok(words) } else { Err(problems) }
+}
+
+/// Registers `local_date` on `tera`: `{{ article.date | local_date(lang=site.language) }}`
+/// writes a date the way language `lang` does, with its words from `words`.
+pub fn register(tera: &mut tera::Tera, words: Arc<BTreeMap<String, Words>>) {
+    tera.register_filter(
+        "local_date",
+        move |value: &tera::Value, kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+            let lang: &str = kwargs.must_get("lang")?;
+            let iso = value
+                .get_from_path("iso")
+                .and_then(|v| v.as_str())
+                .or_else(|| value.as_str())
+                .ok_or_else(|| tera::Error::message("local_date: the value is not a date"))?;
+            let w = words
+                .get(lang)
+                .ok_or_else(|| tera::Error::message(format!("local_date: no words for the language `{lang}`")))?;
+            format_date(iso, w).ok_or_else(|| tera::Error::message(format!("local_date: `{iso}` is not a date")))
+        },
+    );
+}
+
+/// `iso` (`2026-11-24`) written with `words`' `date_format` and month names
+/// (`24 de noviembre de 2026`).
+pub fn format_date(iso: &str, words: &Words) -> Option<String> {
+    let mut parts = iso.splitn(3, '-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    let month: usize = m.parse().ok()?;
+    let day: u32 = d.parse().ok()?;
+    let name = words.get(&format!("month_{month}"))?;
+    let format = words.get("date_format").map_or("{day} {month} {year}", String::as_str);
+    Some(
+        format
+            .replace("{day}", &day.to_string())
+            .replace("{month}", name)
+            .replace("{year}", y),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_languages_have_every_word() {
+        let req = required();
+        assert!(req.len() > 40, "{req:?}");
+        for code in ["en", "es"] {
+            let w = words_of(Path::new("x.yaml"), builtin(code).unwrap(), &req).unwrap();
+            assert!(!w.is_empty());
+        }
+    }
+
+    #[test]
+    fn dates_the_languages_way() {
+        let es = words_of(Path::new("es.yaml"), builtin("es").unwrap(), &required()).unwrap();
+        assert_eq!(format_date("2026-11-24", &es).unwrap(), "24 de noviembre de 2026");
+        let en = words_of(Path::new("en.yaml"), builtin("en").unwrap(), &required()).unwrap();
+        assert_eq!(format_date("2026-03-01", &en).unwrap(), "1 March 2026");
+    }
+
+    #[test]
+    fn a_missing_word_names_the_file_and_the_key() {
+        let errs = words_of(
+            Path::new("themes/x/i18n/es.yaml"),
+            "faq_heding: x\n",
+            &["faq_heading".into()],
+        )
+        .unwrap_err();
+        assert_eq!(errs[0].message, "the word `faq_heading` is missing");
+        assert_eq!(errs[0].file, Path::new("themes/x/i18n/es.yaml"));
+        assert_eq!(errs[0].line, 1);
+    }
+}
