@@ -200,18 +200,14 @@ fn prepare_into(
     let mut problems = Diagnostics::new();
     let mut sites = Vec::new();
     let mut failed = false;
-    let mut ready = Some(ready);
+    let (theme_files, templates) = (ready.theme, ready.templates);
+    let mut first_problems = Some(ready.problems);
     for (i, (config, docs)) in configs.iter().zip(split.docs).enumerate() {
-        let Some(first) = ready.as_ref() else { break };
         let lang_ready = stages::Ready {
             config,
-            theme: first.theme,
-            templates: first.templates,
-            problems: if i == 0 {
-                ready.take().map(|r| r.problems).unwrap_or_default()
-            } else {
-                Diagnostics::new()
-            },
+            theme: theme_files,
+            templates,
+            problems: first_problems.take().unwrap_or_default(),
         };
         let prefix = if i == 0 {
             String::new()

@@ -21,6 +21,7 @@ mod golden;
 #[cfg(target_os = "linux")]
 mod idle;
 mod incremental;
+mod languages;
 mod one_writer;
 mod pagination;
 mod preview;

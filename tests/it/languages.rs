@@ -1,0 +1,137 @@
+//! Sites in more than one language (the `bilingual` fixture): each language under its
+//! own folder, `<html lang>` and `dir`, `hreflang` alternates with `x-default`, the
+//! language switcher's targets, the theme's words and dates in the language, and the
+//! located errors of translations and theme words.
+
+use crate::support::Site;
+
+#[test]
+fn each_language_has_its_own_pages_and_words() {
+    let site = Site::new("bilingual");
+    site.knead(&["build"]).ok();
+    for page in [
+        "index.html",
+        "articles/index.html",
+        "articles/masaje-basico/index.html",
+        "techniques/swedish/index.html",
+        "faq/index.html",
+        "search/index.html",
+        "404.html",
+        "feed.xml",
+        "search-index.json",
+    ] {
+        assert!(site.path(&format!("public/es/{page}")).is_file(), "es/{page}");
+    }
+    // Untranslated pages are in their own language only; root files only at the root.
+    assert!(!site.path("public/es/articles/stretching/index.html").exists());
+    assert!(!site.path("public/es/about/index.html").exists());
+    assert!(!site.path("public/es/robots.txt").exists());
+    let es = site.read("public/es/articles/masaje-basico/index.html");
+    assert!(es.starts_with("<!doctype html>\n<html lang=\"es\">"), "{es}");
+    assert!(es.contains("<a class=\"skip-link\" href=\"#main\">Saltar al contenido principal</a>"));
+    assert!(es.contains("<time datetime=\"2026-11-24\">24 de noviembre de 2026</time>"));
+    assert!(es.contains("href=\"/style.css\""), "static files stay at the root");
+    assert!(
+        es.contains("<a href=\"/es/techniques/swedish/\">"),
+        "links stay in the language"
+    );
+    let en = site.read("public/articles/massage-basics/index.html");
+    assert!(en.contains("<time datetime=\"2026-11-24\">24 November 2026</time>"));
+}
+
+#[test]
+fn alternates_and_the_switcher_lead_to_each_pages_own_translation() {
+    let site = Site::new("bilingual");
+    site.knead(&["build"]).ok();
+    let alternates = "<link rel=\"alternate\" hreflang=\"en\" href=\"https://example.org/articles/massage-basics/\">\n\
+        <link rel=\"alternate\" hreflang=\"es\" href=\"https://example.org/es/articles/masaje-basico/\">\n\
+        <link rel=\"alternate\" hreflang=\"x-default\" href=\"https://example.org/articles/massage-basics/\">";
+    for page in [
+        "articles/massage-basics/index.html",
+        "es/articles/masaje-basico/index.html",
+    ] {
+        assert!(site.read(&format!("public/{page}")).contains(alternates), "{page}");
+    }
+    let en = site.read("public/articles/massage-basics/index.html");
+    assert!(en.contains("<a href=\"/es/articles/masaje-basico/\" hreflang=\"es\" lang=\"es\">Español</a>"));
+    let es = site.read("public/es/articles/masaje-basico/index.html");
+    assert!(es.contains("<a href=\"/articles/massage-basics/\" hreflang=\"en\" lang=\"en\">English</a>"));
+    // Hubs are versions of each other.
+    let hub = site.read("public/es/faq/index.html");
+    assert!(hub.contains("<link rel=\"alternate\" hreflang=\"en\" href=\"https://example.org/faq/\">"));
+    // A page without a translation has no alternates; its switcher leads to the home.
+    let alone = site.read("public/articles/stretching/index.html");
+    assert!(!alone.contains("hreflang=\"x-default\""));
+    assert!(alone.contains("<a href=\"/es/\" hreflang=\"es\" lang=\"es\">Español</a>"));
+    // A site of one language has neither.
+    let basic = Site::new("basic");
+    basic.knead(&["build"]).ok();
+    let page = basic.read("public/index.html");
+    assert!(!page.contains("hreflang") && !page.contains("language-switcher"));
+}
+
+#[test]
+fn right_to_left_languages_get_dir_rtl() {
+    let site = Site::with_themes("bilingual");
+    site.edit("site.yaml", "  es:\n", "  ar:\n");
+    for f in ["index", "articles/massage-basics", "techniques/swedish"] {
+        let from = site.path(&format!("content/{f}.es.md"));
+        std::fs::rename(&from, site.path(&format!("content/{f}.ar.md"))).unwrap();
+    }
+    // The theme has no Arabic words: the error names the file to write.
+    site.knead(&["build"])
+        .fails_with(1)
+        .stderr_has("themes/default/i18n/ar.yaml")
+        .stderr_has("the theme has no words for the language `ar`");
+    site.write(
+        "themes/default/i18n/ar.yaml",
+        &crate::support::read_theme_words("es").replace("language_name: Español", "language_name: العربية"),
+    );
+    site.knead(&["build"]).ok();
+    let page = site.read("public/ar/index.html");
+    assert!(page.contains("<html lang=\"ar\" dir=\"rtl\">"), "{page}");
+}
+
+#[test]
+fn translation_errors_are_located() {
+    let site = Site::new("bilingual");
+    site.write(
+        "content/articles/ghost.es.md",
+        "---\ntitle: x\ndescription: x\ndate: 2026-01-01\n---\nx\n",
+    );
+    site.write(
+        "content/articles/stretching.fr.md",
+        "---\ntitle: x\ndescription: x\ndate: 2026-01-01\n---\nx\n",
+    );
+    site.edit(
+        "content/articles/massage-basics.es.md",
+        "techniques: [swedish]",
+        "techniques: [swedish, shiatsu]",
+    );
+    site.edit(
+        "content/articles/massage-basics.es.md",
+        "benefits: [\"Pain relief\"]",
+        "benefits: [\"Alivio del dolor\"]",
+    );
+    site.knead(&["build"])
+        .fails_with(1)
+        .stderr_has("content/articles/ghost.es.md")
+        .stderr_has("this translation has no original: there is no content/articles/ghost.md")
+        .stderr_has("translation into `fr`, which site.yaml's `languages` does not list")
+        .stderr_has("the technique `shiatsu` is not in the original's `techniques`")
+        .stderr_has("the benefit `Alivio del dolor` is not in the original's `benefits`")
+        .stderr_has("content/articles/massage-basics.es.md:7:");
+}
+
+#[test]
+fn a_missing_word_names_the_file_and_the_key() {
+    let site = Site::with_themes("bilingual");
+    site.write(
+        "themes/default/i18n/es.yaml",
+        &crate::support::read_theme_words("es").replace("min_read:", "min_raed:"),
+    );
+    site.knead(&["build"])
+        .fails_with(1)
+        .stderr_has("themes/default/i18n/es.yaml")
+        .stderr_has("the word `min_read` is missing");
+}
