@@ -349,7 +349,7 @@ pub fn render(
     let mut in_heading = false;
     // Only a document's body gives its search excerpt (not FAQ answers, not site.yaml).
     let body = matches!(origin.placement, Placement::Body(_));
-    let mut search = crate::text::TextIndexer::new(body);
+    let mut search = crate::text::TextIndexer::new(body).in_language(crate::text::Lang::of(origin.language));
     for i in 0..events.len() {
         match &events[i].0 {
             Event::Start(Tag::Heading { level, id, .. }) => {

@@ -1,6 +1,6 @@
 //! Theme words: the words a theme's templates write around the content (navigation,
 //! headings, "min read", pagination, callout labels, grades, search messages, dates),
-//! one file per language, `themes/<name>/i18n/<code>.yaml`, handed to templates as `t`.
+//! one file per language, `themes/<name>/i18n/<code>.yaml`, handed to templates as `words`.
 //! The built-in default theme's files are the list of words every language must have;
 //! a theme without an `i18n/` folder uses the default theme's words (see
 //! `docs/languages.md`). Dates are written with the `local_date` filter, from each
@@ -36,7 +36,8 @@ fn required() -> Vec<String> {
 }
 
 /// Loads the words of `codes` (the default language first) for the theme `theme` of
-/// the site at `root`: every missing file or word is a located error.
+/// the site at `root`: every missing file or word is a located error. A code with a
+/// region (`en-GB`) uses the file of its language (`en.yaml`) when it has none.
 pub fn load(root: &Path, theme: &str, codes: &[&str]) -> Result<Vec<Words>, Vec<Diagnostic>> {
     let dir = root.join("themes").join(theme).join(DIR);
     let own = dir.is_dir();
@@ -44,6 +45,18 @@ pub fn load(root: &Path, theme: &str, codes: &[&str]) -> Result<Vec<Words>, Vec<
     let mut problems = Vec::new();
     let mut out = Vec::new();
     for code in codes {
+        // `en-GB` takes `en-GB.yaml`, else `en.yaml`.
+        let primary = code.split('-').next().unwrap_or(code);
+        let code = if own {
+            [*code, primary]
+                .into_iter()
+                .find(|c| dir.join(format!("{c}.yaml")).is_file())
+                .unwrap_or(code)
+        } else if builtin(code).is_some() {
+            code
+        } else {
+            primary
+        };
         let path = dir.join(format!("{code}.yaml"));
         let display = crate::diagnostics::display_path(root, &path);
         let text = if own {

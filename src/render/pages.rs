@@ -36,7 +36,10 @@ impl<'a> Renderer<'a> {
             PageKind::Redirects => return Output::Bytes(redirect::rules(site).into_bytes()),
             PageKind::Feed => return Output::Bytes(feeds::atom(site).into_bytes()),
             PageKind::Robots => return Output::Bytes(feeds::robots(site).into_bytes()),
-            PageKind::SearchScript => return Output::Bytes(crate::search::served_script().as_bytes().to_vec()),
+            PageKind::SearchScript => {
+                let lang = crate::text::Lang::of(&self.site.config.language);
+                return Output::Bytes(crate::search::served_script_for(lang).as_bytes().to_vec());
+            }
             PageKind::SearchIndex => {
                 return Output::Bytes(crate::search::manifest(self.search_order(), self.search_shards()));
             }

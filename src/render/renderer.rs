@@ -46,7 +46,7 @@ pub struct Renderer<'a> {
     pub(super) page_paths: Vec<String>,
     search_shards: OnceLock<Arc<crate::search::Shards>>,
     search_cache: Option<&'a crate::search::ShardCache>,
-    /// The theme's words in the site's language (`t`).
+    /// The theme's words in the site's language (`words`).
     words: tera::Value,
 }
 
@@ -215,7 +215,7 @@ impl<'a> Renderer<'a> {
         c.insert_value("site", site.clone());
         c.insert("meta", &meta);
         c.insert("breadcrumbs", &crumbs);
-        c.insert_value("t", self.words.clone());
+        c.insert_value("words", self.words.clone());
         let i18n = &self.site.config.i18n;
         let versions = i18n.table.versions(i18n.index, &meta.url);
         c.insert("x_default", &i18n.table.x_default(&versions));

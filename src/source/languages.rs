@@ -412,7 +412,7 @@ pub struct PageLanguages {
     pub index: usize,
     /// Every page's versions.
     pub table: Arc<Translations>,
-    /// The theme's words in this language (`t` in templates).
+    /// The theme's words in this language (`words` in templates).
     pub words: BTreeMap<String, String>,
 }
 

@@ -135,3 +135,29 @@ fn a_missing_word_names_the_file_and_the_key() {
         .stderr_has("themes/default/i18n/es.yaml")
         .stderr_has("the word `min_read` is missing");
 }
+
+#[test]
+fn each_language_has_its_own_search_index_and_analysis() {
+    let site = Site::new("bilingual");
+    site.knead(&["build"]).ok();
+    let shards = |dir: &str| -> String {
+        (0..8)
+            .filter_map(|i| std::fs::read_to_string(site.path(&format!("public/{dir}search/shards/{i}.json"))).ok())
+            .collect()
+    };
+    // Spanish words stemmed the Spanish way ("masajes" and "masaje" meet at "masaj"),
+    // Spanish stopwords left out, and no English page in the Spanish index.
+    let es = shards("es/");
+    assert!(es.contains("\"masaj\"") && !es.contains("\"masajes\""), "{es}");
+    assert!(!es.contains("\"para\"") && !es.contains("\"stretch\""), "{es}");
+    let en = shards("");
+    assert!(en.contains("\"massag\"") && !en.contains("\"masaj\""), "{en}");
+    // Each language's page loads the script with its own stemmer.
+    let script = site.read("public/es/search/search.js");
+    assert!(script.contains("function esStem(w)"));
+    assert!(!site.read("public/search/search.js").contains("esStem"));
+    assert!(
+        site.read("public/es/search/index.html")
+            .contains("src=\"/es/search/search.js\"")
+    );
+}
