@@ -303,7 +303,9 @@ pub fn render(
             .into_offset_iter()
             .collect();
     let mut out = Rendered {
-        stats: origin.analyze.then(TextStats::default),
+        stats: origin
+            .analyze
+            .then(|| TextStats::for_language(crate::text::Lang::of(origin.language))),
         ..Rendered::default()
     };
     let error = |pos: Pos, message: String, help: String| {

@@ -161,3 +161,40 @@ fn each_language_has_its_own_search_index_and_analysis() {
             .contains("src=\"/es/search/search.js\"")
     );
 }
+
+#[test]
+fn check_warns_of_stale_translations_and_lists_untranslated_pages() {
+    let site = Site::new("bilingual");
+    let run = site.knead(&["check", "--today", "2026-12-01"]);
+    run.ok()
+        .stdout_has("2 pages not yet translated into `es`: content/articles/stretching.md, content/pages/about.md");
+    assert!(!run.stderr.contains("was updated on"), "{}", run.stderr);
+    site.edit(
+        "content/articles/massage-basics.es.md",
+        "updated: 2026-11-24",
+        "updated: 2026-10-01",
+    );
+    site.knead(&["check", "--today", "2026-12-01"])
+        .ok()
+        .stderr_has("warning: the original (content/articles/massage-basics.md) was updated on 2026-11-24 after this translation (2026-10-01)")
+        .stderr_has("content/articles/massage-basics.es.md:6:10");
+    let json = site.knead(&["check", "--today", "2026-12-01", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        report["untranslated"],
+        serde_json::json!([{ "language": "es", "files": ["content/articles/stretching.md", "content/pages/about.md"] }])
+    );
+    // Spanish text is rated by a Spanish formula, English by Flesch-Kincaid.
+    let grades = report["reading_grades"].as_array().unwrap();
+    let es = grades
+        .iter()
+        .find(|g| g["file"] == "content/articles/massage-basics.es.md")
+        .unwrap();
+    assert_eq!(es["formula"], "Fernández Huerta");
+    assert!(es["ease"].as_f64().is_some());
+    let en = grades
+        .iter()
+        .find(|g| g["file"] == "content/articles/massage-basics.md")
+        .unwrap();
+    assert_eq!(en["formula"], "Flesch-Kincaid");
+}
