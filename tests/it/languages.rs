@@ -198,3 +198,52 @@ fn check_warns_of_stale_translations_and_lists_untranslated_pages() {
         .unwrap();
     assert_eq!(en["formula"], "Flesch-Kincaid");
 }
+
+#[test]
+fn sitemaps_list_the_alternates_and_robots_names_each() {
+    let site = Site::new("bilingual");
+    site.knead(&["build"]).ok();
+    let robots = site.read("public/robots.txt");
+    assert!(
+        robots.ends_with("Sitemap: https://example.org/sitemap.xml\nSitemap: https://example.org/es/sitemap.xml\n")
+    );
+    for (file, own, other) in [
+        (
+            "public/sitemap.xml",
+            "https://example.org/articles/massage-basics/",
+            "https://example.org/es/articles/masaje-basico/",
+        ),
+        (
+            "public/es/sitemap.xml",
+            "https://example.org/es/articles/masaje-basico/",
+            "https://example.org/articles/massage-basics/",
+        ),
+    ] {
+        let text = site.read(file);
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let url = doc
+            .descendants()
+            .find(|n| n.has_tag_name("loc") && n.text() == Some(own))
+            .and_then(|n| n.parent())
+            .unwrap_or_else(|| panic!("{own} in {file}"));
+        let links: Vec<(&str, &str)> = url
+            .children()
+            .filter(|n| n.has_tag_name(("http://www.w3.org/1999/xhtml", "link")))
+            .map(|n| (n.attribute("hreflang").unwrap(), n.attribute("href").unwrap()))
+            .collect();
+        assert!(
+            links.contains(&(if file.contains("/es/") { "en" } else { "es" }, other)),
+            "{links:?}"
+        );
+        assert!(
+            links
+                .iter()
+                .any(|&(l, h)| l == "x-default" && h == "https://example.org/articles/massage-basics/")
+        );
+    }
+    // A page without versions has none.
+    assert!(
+        site.read("public/sitemap.xml")
+            .contains("<loc>https://example.org/articles/stretching/</loc><lastmod>2026-04-02</lastmod></url>")
+    );
+}
