@@ -346,10 +346,11 @@ fn plan_search(site: &Site, out: &mut Vec<Planned>) {
         kind: PageKind::Search,
         inputs: vec![Site],
     });
+    // The script holds the analysis of the site's language.
     out.push(Planned {
         path: "search/search.js".into(),
         kind: PageKind::SearchScript,
-        inputs: Vec::new(),
+        inputs: vec![Site],
     });
     // The terms (and so the shards and the manifest) come from every document, through
     // the shards made from them; a file of document records only from its own documents.

@@ -161,9 +161,18 @@ pub fn split(docs: Vec<Arc<Doc>>, config: &Config) -> Split {
         .filter(|d| code_of(&d.rel).is_none())
         .map(|d| (d.key.as_ref(), d))
         .collect();
+    // The techniques each language has a version of: `(code, slug)`.
+    let techniques: rustc_hash::FxHashSet<(&str, String)> = (docs.iter())
+        .filter(|d| d.kind == Kind::Technique)
+        .filter_map(|d| {
+            let code = code_of(&d.rel)?;
+            let stem = original_of(&d.rel).file_stem()?.to_string_lossy().into_owned();
+            Some((code, stem))
+        })
+        .collect();
     let mut place = Vec::with_capacity(docs.len());
     for d in &docs {
-        place.push(language_of(d, config, &by_key, &mut out.problems));
+        place.push(language_of(d, config, &by_key, &techniques, &mut out.problems));
     }
     drop(by_key);
     for (d, at) in docs.into_iter().zip(place) {
@@ -180,6 +189,7 @@ fn language_of(
     d: &Doc,
     config: &Config,
     originals: &FxHashMap<&str, &Arc<Doc>>,
+    techniques: &rustc_hash::FxHashSet<(&str, String)>,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<usize> {
     let Some(code) = code_of(&d.rel) else {
@@ -215,7 +225,39 @@ fn language_of(
         return None;
     };
     check_against(d, orig, problems);
+    untranslated_techniques(d, orig, code, techniques, problems);
     Some(i + 1)
+}
+
+/// A translation links the techniques it names in its own language: each must have a
+/// version in it.
+fn untranslated_techniques(
+    t: &Doc,
+    orig: &Doc,
+    code: &str,
+    techniques: &rustc_hash::FxHashSet<(&str, String)>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    use crate::source::parse::Meta;
+    let (Meta::Article(m), Meta::Article(om)) = (&t.meta, &orig.meta) else {
+        return;
+    };
+    let located = yaml::locate(&t.text);
+    let missing = |x: &&String| om.techniques.contains(x) && !techniques.contains(&(code, (*x).clone()));
+    for tech in m.techniques.iter().filter(missing) {
+        let mut d = Diagnostic::error(
+            &t.rel,
+            format!("the technique `{tech}` has no `{code}` version for this translation to link to"),
+        )
+        .help(format!(
+            "translate content/techniques/{tech}.md as content/techniques/{tech}.{code}.md, or leave `{tech}` out of this translation's `techniques`"
+        ));
+        if let Some(l) = &located {
+            let p = l.item("techniques", tech);
+            d = d.at(&t.text, p.line, p.column, p.len);
+        }
+        problems.push(d);
+    }
 }
 
 /// A translation may name only the techniques and benefits its original names.
@@ -416,17 +458,66 @@ pub struct PageLanguages {
     pub words: BTreeMap<String, String>,
 }
 
+/// site.yaml's menu for a language that has none of its own: each entry leads to the
+/// page's version in the language (`docs`) where it has one, else to the default
+/// language's page itself (`originals`), so no entry is broken.
+fn inherited_menu(root: &Config, originals: &[Arc<Doc>], docs: &[Arc<Doc>]) -> Vec<MenuItem> {
+    let translated = |key: &str| docs.iter().any(|d| original_of(&d.rel).to_string_lossy() == key);
+    (root.menu.iter())
+        .map(|item| {
+            let (target, fragment) = item
+                .url
+                .split_once('#')
+                .map_or((item.url.as_str(), ""), |(t, f)| (t, f));
+            let fragment = if fragment.is_empty() {
+                String::new()
+            } else {
+                format!("#{fragment}")
+            };
+            let original = if target.starts_with('/') {
+                if HUBS.contains(&target) || docs.iter().any(|d| &*d.path == target) {
+                    None
+                } else {
+                    originals.iter().find(|d| &*d.path == target)
+                }
+            } else if target.contains("://") || target.is_empty() {
+                None
+            } else {
+                let key = format!("content/{}", target.trim_start_matches("./"));
+                originals.iter().find(|d| *d.key == *key).filter(|_| !translated(&key))
+            };
+            match original {
+                Some(d) => MenuItem {
+                    name: item.name.clone(),
+                    url: format!("{}{}{fragment}", root.base_url, d.path.trim_start_matches('/')),
+                },
+                None => item.clone(),
+            }
+        })
+        .collect()
+}
+
 /// The configuration of each language, the default first: `root`'s, then
 /// [`config_for`] each of its `languages`, each knowing the table of versions made from
 /// `docs` (each language's documents, drafts left out unless `drafts`) and its theme
 /// `words` (whose `language_name` names it in the switcher).
 pub fn configs(root: &Config, words: &[BTreeMap<String, String>], docs: &[Vec<Arc<Doc>>], drafts: bool) -> Vec<Config> {
     let mut configs = vec![root.clone()];
-    configs.extend(root.languages.iter().map(|l| config_for(root, l)));
     let kept: Vec<Vec<Arc<Doc>>> = docs
         .iter()
         .map(|d| d.iter().filter(|d| drafts || !d.is_draft()).cloned().collect())
         .collect();
+    configs.extend(root.languages.iter().enumerate().map(|(i, l)| {
+        let mut c = config_for(root, l);
+        if l.menu.is_none() {
+            c.menu = inherited_menu(
+                root,
+                kept.first().map_or(&[][..], Vec::as_slice),
+                kept.get(i + 1).map_or(&[][..], Vec::as_slice),
+            );
+        }
+        c
+    }));
     let langs: Vec<(String, String, String, &[Arc<Doc>])> = configs
         .iter()
         .enumerate()

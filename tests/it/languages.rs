@@ -247,3 +247,26 @@ fn sitemaps_list_the_alternates_and_robots_names_each() {
             .contains("<loc>https://example.org/articles/stretching/</loc><lastmod>2026-04-02</lastmod></url>")
     );
 }
+
+#[test]
+fn a_translation_links_techniques_in_its_language_and_menus_never_break() {
+    let site = Site::new("bilingual");
+    std::fs::remove_file(site.path("content/techniques/swedish.es.md")).unwrap();
+    site.knead(&["build"])
+        .fails_with(1)
+        .stderr_has("the technique `swedish` has no `es` version for this translation to link to")
+        .stderr_has("content/techniques/swedish.es.md");
+    // Without a menu of its own, a language takes site.yaml's: entries lead to its own
+    // version of a page, else to the default language's page.
+    let site = Site::new("bilingual");
+    site.edit("site.yaml", "    menu:\n      - name: Artículos\n        url: /articles/\n      - name: Técnicas\n        url: /techniques/\n", "");
+    site.edit(
+        "site.yaml",
+        "    url: /techniques/\n",
+        "    url: /techniques/\n  - name: About\n    url: pages/about.md\n",
+    );
+    site.knead(&["build"]).ok();
+    let es = site.read("public/es/index.html");
+    assert!(es.contains("<a href=\"/es/articles/\""), "{es}");
+    assert!(es.contains("<a href=\"https://example.org/about/\""), "{es}");
+}
