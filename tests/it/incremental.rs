@@ -14,6 +14,9 @@ use knead::build::pipeline::{self, Options};
 
 use crate::support::{copy_dir, tree};
 
+#[path = "incremental_languages.rs"]
+mod languages;
+
 /// A small deterministic random number generator (xorshift64*).
 struct Rng(u64);
 
@@ -399,28 +402,7 @@ impl World {
             // Translations: written from the article (its techniques and benefits then
             // match, until the original changes), edited, removed; the site's languages
             // listed or not (an unlisted language is an error).
-            26 | 27 => {
-                let n = self.rng.below(100);
-                let new = text
-                    .replacen("title: \"", &format!("title: \"Artículo {n} "), 1)
-                    .replace("More text.", "Más texto sobre masajes.");
-                let p = self.write(&format!("content/articles/{stem}.es.md"), &new);
-                (format!("translation {stem}"), vec![p])
-            }
-            28 => {
-                let p = self.remove(&format!("content/articles/{stem}.es.md"));
-                (format!("translation {stem} removed"), vec![p])
-            }
-            29 => {
-                let yaml = std::fs::read_to_string(self.root.join("site.yaml")).unwrap_or_default();
-                let block = "languages:\n  es:\n    title: \"Sitio\"\n    description: \"Un sitio.\"\n";
-                let new = if yaml.contains(block) {
-                    yaml.replace(block, "")
-                } else {
-                    format!("{yaml}{block}")
-                };
-                ("languages".into(), vec![self.write("site.yaml", &new)])
-            }
+            26..=29 => self.language_edit(op, &stem, &text),
             _ => {
                 let n = self.rng.below(100);
                 let p = self.write(
@@ -503,22 +485,7 @@ fn new_world(root: &Path, seed: u64) -> World {
     }
     // A third of the sites are in two languages from the start, with a translation.
     if seed.is_multiple_of(3) {
-        let yaml = std::fs::read_to_string(w.root.join("site.yaml")).unwrap();
-        w.write(
-            "site.yaml",
-            &format!("{yaml}languages:\n  es:\n    title: \"Sitio\"\n    description: \"Un sitio.\"\n"),
-        );
-        let text = w.articles.get("article-1").cloned().unwrap_or_default();
-        w.write(
-            "content/articles/article-1.es.md",
-            &text.replace("More text.", "Más texto."),
-        );
-        for t in TECHNIQUES {
-            w.write(
-                &format!("content/techniques/{t}.es.md"),
-                &technique(t, &format!("Técnica {t}"), "light"),
-            );
-        }
+        w.start_in_two_languages();
     }
     w
 }
