@@ -368,6 +368,10 @@ impl Translations {
             ..Translations::default()
         };
         let n = langs.len();
+        if n < 2 {
+            // One language: no page has versions.
+            return t;
+        }
         let href = |i: usize, path: &str| format!("{}{}", t.bases[i], path.trim_start_matches('/'));
         let mut groups: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
         for hub in HUBS {

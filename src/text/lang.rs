@@ -30,10 +30,13 @@ pub const SPANISH_STOPWORDS: &str = "a al algo como con de del donde el ella ell
 impl Lang {
     /// The analysis for a BCP 47 language code (`en-GB` is English, `es-MX` Spanish).
     pub fn of(code: &str) -> Lang {
-        match code.split('-').next().unwrap_or("").to_ascii_lowercase().as_str() {
-            "en" => Lang::English,
-            "es" => Lang::Spanish,
-            _ => Lang::Other,
+        let primary = code.split('-').next().unwrap_or("");
+        if primary.eq_ignore_ascii_case("en") {
+            Lang::English
+        } else if primary.eq_ignore_ascii_case("es") {
+            Lang::Spanish
+        } else {
+            Lang::Other
         }
     }
 
