@@ -214,7 +214,7 @@ fn prepare_into(
         } else {
             format!("{}/", config.language)
         };
-        match model_language(opts, lang_ready, docs, assets.clone(), staging, &prefix) {
+        match model_language(opts, lang_ready, docs, assets.clone(), (staging, &prefix), &lap) {
             Ok((site, made, warnings)) => {
                 problems.extend(warnings);
                 sites.push((prefix, site, made));
@@ -224,7 +224,6 @@ fn prepare_into(
                 problems.extend(errs);
             }
         }
-        lap("model");
     }
     let Some(Ok(LoadedTheme {
         theme,
@@ -263,10 +262,9 @@ fn model_language(
     ready: stages::Ready<'_>,
     docs: Vec<Arc<parse::Doc>>,
     assets: Vec<discover::Asset>,
-    staging: Option<&output::Staging>,
-    prefix: &str,
+    (staging, prefix): (Option<&output::Staging>, &str),
+    lap: &dyn Fn(&str),
 ) -> Result<(Site, Made, Diagnostics), Diagnostics> {
-    let lap = laps(Instant::now());
     let mut docs = docs;
     let settings = model::Settings {
         drafts: opts.drafts,
