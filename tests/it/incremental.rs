@@ -483,10 +483,6 @@ fn new_world(root: &Path, seed: u64) -> World {
             w.write(&format!("content/benefits/{slug}.md"), &text);
         }
     }
-    // A third of the sites are in two languages from the start, with a translation.
-    if seed.is_multiple_of(3) {
-        w.start_in_two_languages();
-    }
     w
 }
 
@@ -553,6 +549,10 @@ fn edit_sequence(seed: u64) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     let mut world = new_world(&root, seed + 1);
+    // A third of the sites are in two languages from the start, with a translation.
+    if seed.is_multiple_of(3) {
+        world.start_in_two_languages();
+    }
     let mut inc = first_build(&root, &tmp.path().join("out"));
     let mut log = Vec::new();
     let steps = 3 + world.rng.below(6);
