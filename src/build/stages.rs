@@ -35,10 +35,15 @@ pub struct LoadedTheme {
 /// and loads its words in each of the site's languages.
 pub fn load_theme(root: &Path, config: &Config) -> Result<LoadedTheme, Diagnostics> {
     let name = &config.theme;
-    let theme = theme::load(root, name)?;
+    let mut theme = theme::load(root, name)?;
     let mut codes = vec![config.language.as_str()];
     codes.extend(config.languages.iter().map(|l| l.code.as_str()));
     let words = render::i18n::load(root, name, &codes);
+    // One language: its words are written into the templates once, not looked up on
+    // every page (the templates of several languages look them up).
+    if let Ok([only]) = words.as_deref() {
+        render::i18n::inline(&mut theme, only);
+    }
     let templates = match (render::compile(&theme, name), &words) {
         (Ok(mut tera), Ok(words)) => {
             let by_code = codes.iter().map(|c| c.to_string()).zip(words.iter().cloned()).collect();

@@ -134,6 +134,40 @@ fn words_of(file: &Path, text: &str, required: &[String]) -> Result<Words, Vec<D
     if problems.is_empty() { Ok(words) } else { Err(problems) }
 }
 
+/// Writes each `{{ words.KEY }}` of `theme`'s templates as the word itself, for a site
+/// of one language: the same bytes as the lookup gives (only words that HTML escaping
+/// leaves as they are), without a lookup on every page.
+pub fn inline(theme: &mut crate::source::theme::Theme, words: &Words) {
+    let plain = |w: &str| !w.contains(['&', '<', '>', '"', '\'', '/', '{', '}']);
+    for t in &mut theme.templates {
+        if !t.text.contains("{{ words.") {
+            continue;
+        }
+        let mut out = String::with_capacity(t.text.len());
+        let mut rest = t.text.as_str();
+        while let Some(at) = rest.find("{{ words.") {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + "{{ words.".len()..];
+            let key_len = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            let (key, tail) = after.split_at(key_len);
+            match (tail.strip_prefix(" }}"), words.get(key)) {
+                (Some(tail), Some(word)) if plain(word) => {
+                    out.push_str(word);
+                    rest = tail;
+                }
+                _ => {
+                    out.push_str("{{ words.");
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        t.text = out;
+    }
+}
+
 /// Registers `local_date` on `tera`: `{{ article.date | local_date(lang=site.language) }}`
 /// writes a date the way language `lang` does, with its words from `words`.
 pub fn register(tera: &mut tera::Tera, words: Arc<BTreeMap<String, Words>>) {
@@ -191,6 +225,25 @@ mod tests {
         assert_eq!(format_date("2026-11-24", &es).unwrap(), "24 de noviembre de 2026");
         let en = words_of(Path::new("en.yaml"), builtin("en").unwrap(), &required()).unwrap();
         assert_eq!(format_date("2026-03-01", &en).unwrap(), "1 March 2026");
+    }
+
+    #[test]
+    fn inlined_words_are_the_words_a_lookup_gives() {
+        let mut theme = crate::source::theme::Theme::default();
+        theme.templates.push(crate::source::theme::Template {
+            name: "t.html".into(),
+            display: "t.html".into(),
+            text: "<a>{{ words.next }}</a>{{ words.odd }}{{ words.next | upper }}{{ words.gone }}".into(),
+        });
+        let words: Words = [("next", "Siguiente"), ("odd", "a < b")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        inline(&mut theme, &words);
+        assert_eq!(
+            theme.templates[0].text,
+            "<a>Siguiente</a>{{ words.odd }}{{ words.next | upper }}{{ words.gone }}"
+        );
     }
 
     #[test]
