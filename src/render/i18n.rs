@@ -171,6 +171,8 @@ pub fn inline(theme: &mut crate::source::theme::Theme, words: &Words) {
 /// Registers `local_date` on `tera`: `{{ article.date | local_date(lang=site.language) }}`
 /// writes a date the way language `lang` does, with its words from `words`.
 pub fn register(tera: &mut tera::Tera, words: Arc<BTreeMap<String, Words>>) {
+    // Each language's month names and format, found once: list pages write many dates.
+    let formats: Vec<(String, DateWords)> = words.iter().map(|(code, w)| (code.clone(), DateWords::of(w))).collect();
     tera.register_filter(
         "local_date",
         move |value: &tera::Value, kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
@@ -180,29 +182,74 @@ pub fn register(tera: &mut tera::Tera, words: Arc<BTreeMap<String, Words>>) {
                 .and_then(|v| v.as_str())
                 .or_else(|| value.as_str())
                 .ok_or_else(|| tera::Error::message("local_date: the value is not a date"))?;
-            let w = words
-                .get(lang)
+            let (_, w) = (formats.iter())
+                .find(|(code, _)| code == lang)
                 .ok_or_else(|| tera::Error::message(format!("local_date: no words for the language `{lang}`")))?;
-            format_date(iso, w).ok_or_else(|| tera::Error::message(format!("local_date: `{iso}` is not a date")))
+            w.format(iso)
+                .ok_or_else(|| tera::Error::message(format!("local_date: `{iso}` is not a date")))
         },
     );
+}
+
+/// One language's way of writing dates: its month names and its `date_format` cut at
+/// `{day}`, `{month}` and `{year}`.
+struct DateWords {
+    months: Vec<String>,
+    /// Literal text, then a field (0 day, 1 month, 2 year), and so on; the last text.
+    pieces: Vec<(String, u8)>,
+    end: String,
+}
+
+impl DateWords {
+    fn of(words: &Words) -> Self {
+        let months = (1..=12)
+            .map(|m| words.get(&format!("month_{m}")).cloned().unwrap_or_default())
+            .collect();
+        let mut rest = words.get("date_format").map_or("{day} {month} {year}", String::as_str);
+        let mut pieces = Vec::new();
+        while let Some((at, field, len)) = ["{day}", "{month}", "{year}"]
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| rest.find(f).map(|at| (at, i as u8, f.len())))
+            .min()
+        {
+            pieces.push((rest[..at].to_owned(), field));
+            rest = &rest[at + len..];
+        }
+        DateWords {
+            months,
+            pieces,
+            end: rest.to_owned(),
+        }
+    }
+
+    fn format(&self, iso: &str) -> Option<String> {
+        let mut parts = iso.splitn(3, '-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        let month: usize = m.parse().ok()?;
+        let day: u32 = d.parse().ok()?;
+        let name = self.months.get(month.checked_sub(1)?).filter(|n| !n.is_empty())?;
+        let mut out = String::with_capacity(32);
+        for (text, field) in &self.pieces {
+            out.push_str(text);
+            match field {
+                0 => {
+                    use std::fmt::Write as _;
+                    let _ = write!(out, "{day}");
+                }
+                1 => out.push_str(name),
+                _ => out.push_str(y),
+            }
+        }
+        out.push_str(&self.end);
+        Some(out)
+    }
 }
 
 /// `iso` (`2026-11-24`) written with `words`' `date_format` and month names
 /// (`24 de noviembre de 2026`).
 pub fn format_date(iso: &str, words: &Words) -> Option<String> {
-    let mut parts = iso.splitn(3, '-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    let month: usize = m.parse().ok()?;
-    let day: u32 = d.parse().ok()?;
-    let name = words.get(&format!("month_{month}"))?;
-    let format = words.get("date_format").map_or("{day} {month} {year}", String::as_str);
-    Some(
-        format
-            .replace("{day}", &day.to_string())
-            .replace("{month}", name)
-            .replace("{year}", y),
-    )
+    DateWords::of(words).format(iso)
 }
 
 #[cfg(test)]
