@@ -1,4 +1,4 @@
-//! Embeds the default theme (themes/default/templates and static) into the binary, so a
+//! Embeds the default theme (themes/default/templates, static and i18n) into the binary, so a
 //! site without a themes/ folder still builds and `knead init` can write the theme out.
 
 use std::fmt::Write as _;
@@ -31,7 +31,7 @@ fn main() {
     let theme = Path::new(&manifest).join("themes/default");
     println!("cargo:rerun-if-changed=themes/default");
     let mut files = Vec::new();
-    for sub in ["templates", "static"] {
+    for sub in ["templates", "static", "i18n"] {
         walk(&theme.join(sub), &theme, &mut files);
     }
     files.push("README.md".to_owned());

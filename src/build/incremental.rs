@@ -26,6 +26,7 @@ use crate::render::context::Builder;
 use crate::render::{self, Renderer};
 use crate::source::config::{self, Config};
 use crate::source::discover::{self, Sources};
+use crate::source::languages;
 use crate::source::parse::{self, Doc};
 use crate::source::theme;
 
@@ -267,12 +268,8 @@ impl Incremental {
             self.config = Some(config::load(&self.root, self.opts.base_url.as_deref()));
         }
         if theme_changed {
-            let name = self
-                .config
-                .as_ref()
-                .and_then(|c| c.as_ref().ok())
-                .map(|c| c.theme.clone());
-            self.theme = name.map(|name| stages::load_theme(&self.root, &name));
+            let config = self.config.as_ref().and_then(|c| c.as_ref().ok());
+            self.theme = config.map(|c| stages::load_theme(&self.root, c));
             self.template_generation += 1;
             for p in &changed {
                 self.pending_copies.insert(p.clone());
@@ -306,12 +303,28 @@ impl Incremental {
             return Err(Diagnostics::new());
         };
         let sources = self.sources.as_ref().map_or(&[][..], |s| &s.problems[..]);
-        let content = sources.iter().chain(self.docs.values().flat_map(|p| &p.problems));
+        let all: Vec<Arc<Doc>> = self.docs.values().filter_map(|p| p.doc.clone()).collect();
+        let split = match config {
+            Ok(c) => languages::split(all, c),
+            Err(_) => languages::Split::default(),
+        };
+        let content = (sources.iter())
+            .chain(self.docs.values().flat_map(|p| &p.problems))
+            .chain(split.problems.iter());
         let mut ready = stages::gather(content, config, self.theme.as_ref())?;
+        if !ready.config.languages.is_empty() {
+            return self.rebuild_whole(start);
+        }
+        let words = (self.theme.as_ref())
+            .and_then(|t| t.as_ref().ok())
+            .map_or(&[][..], |t| t.words.as_slice());
+        let configs = languages::configs(ready.config, words, &split.docs, self.opts.drafts);
+        let problems = std::mem::take(&mut ready.problems);
+        let mut ready = ready.for_language(&configs[0], problems);
         let theme = ready.theme;
 
         // The model, reusing Markdown renders that are still valid.
-        let mut docs: Vec<Arc<Doc>> = self.docs.values().filter_map(|p| p.doc.clone()).collect();
+        let mut docs: Vec<Arc<Doc>> = split.docs.into_iter().next().unwrap_or_default();
         let assets = self.sources.as_ref().map(|s| s.assets.clone()).unwrap_or_default();
         let settings = model::Settings {
             drafts: self.opts.drafts,
@@ -586,6 +599,23 @@ impl Incremental {
 }
 
 impl Incremental {
+    /// A site of several languages is built whole on every change, by a clean build
+    /// into the output folder; the next rebuild starts afresh from what it wrote.
+    fn rebuild_whole(&mut self, start: Instant) -> Result<Outcome, Diagnostics> {
+        self.written = None;
+        self.plan = None;
+        let report = crate::build::pipeline::build_locked(&self.opts, &self.lock)?;
+        self.pending_copies.clear();
+        Ok(Outcome {
+            rendered: report.generated,
+            written: report.generated + report.copied,
+            removed: 0,
+            pages: report.generated,
+            warnings: report.warnings,
+            elapsed: start.elapsed(),
+        })
+    }
+
     /// Writes rendered pages and changed copies in place, and removes files that are no
     /// longer part of the site.
     fn write_changes(

@@ -15,7 +15,7 @@ use crate::source::theme::Theme;
 use crate::build::stages::{self, LoadedTheme};
 use crate::build::{lock, output};
 use crate::images::Catalog;
-use crate::source::{config, discover, parse};
+use crate::source::{config, discover, languages, parse};
 use crate::{model, render};
 use rayon::prelude::*;
 use tera::Tera;
@@ -104,9 +104,10 @@ pub fn check_site_folder(root: &Path) -> Result<(), Failure> {
 /// rendering; the bodies past it are read again when rendered.
 const BODIES_HELD: usize = 128 << 20;
 
-/// A site ready to render: the model, the theme and its compiled templates.
+/// A site ready to render: the model of each language, the theme and its compiled
+/// templates.
 pub struct Prepared {
-    /// The model.
+    /// The model of the default language.
     pub site: Site,
     /// The site's processed images.
     pub images: Arc<Catalog>,
@@ -118,12 +119,31 @@ pub struct Prepared {
     pub warnings: Diagnostics,
     /// How many Markdown files were read.
     pub sources: usize,
+    /// What is made already of the default language's pages.
+    main: Made,
+    /// The site's other languages, each built under `/<code>/`.
+    pub languages: Vec<Translated>,
+}
+
+/// One of the site's other languages, ready to render.
+pub struct Translated {
+    /// Its model (its configuration's base path ends with `<code>/`).
+    pub site: Site,
+    /// The folder of the output it is written to (`es/`).
+    pub prefix: String,
+    /// What is made already of its pages.
+    made: Made,
+}
+
+/// What a clean build made of a language's pages before rendering the rest.
+#[derive(Default)]
+struct Made {
     /// Whether the article pages are written already (see [`build`]).
     articles_written: bool,
     /// Template and write errors of the article pages written already.
     article_problems: Vec<Diagnostic>,
     /// The plan and the search index's shards, when made already (see [`build`]).
-    made: Option<(Vec<render::Planned>, Arc<crate::search::Shards>)>,
+    plan: Option<(Vec<render::Planned>, Arc<crate::search::Shards>)>,
 }
 
 /// Runs every stage up to (not including) rendering pages.
@@ -168,14 +188,90 @@ fn prepare_into(
         },
     );
     lap("parse and images");
-    let theme = config.as_ref().ok().map(|c| stages::load_theme(&opts.root, &c.theme));
+    let theme = config.as_ref().ok().map(|c| stages::load_theme(&opts.root, c));
+    let docs: Vec<Arc<parse::Doc>> = docs.into_iter().map(Arc::new).collect();
+    let split = match &config {
+        Ok(c) => languages::split(docs, c),
+        Err(_) => languages::Split::default(),
+    };
     let mut ready = stages::gather(
-        sources.problems.iter().chain(parse_problems.iter()),
+        (sources.problems.iter())
+            .chain(parse_problems.iter())
+            .chain(split.problems.iter()),
         &config,
         theme.as_ref(),
     )?;
     progress.modelled = true;
-    let mut docs: Vec<Arc<parse::Doc>> = docs.into_iter().map(Arc::new).collect();
+    let words = theme
+        .as_ref()
+        .and_then(|t| t.as_ref().ok())
+        .map_or(&[][..], |t| t.words.as_slice());
+    let configs = languages::configs(ready.config, words, &split.docs, opts.drafts);
+    let assets = std::mem::take(&mut sources.assets);
+    let mut problems = Diagnostics::new();
+    let mut sites = Vec::new();
+    let mut failed = false;
+    let mut first_problems = Some(std::mem::take(&mut ready.problems));
+    for (i, (config, docs)) in configs.iter().zip(split.docs).enumerate() {
+        let lang_ready = ready.for_language(config, first_problems.take().unwrap_or_default());
+        let prefix = if i == 0 {
+            String::new()
+        } else {
+            format!("{}/", config.language)
+        };
+        let inputs = (docs, assets.clone(), Arc::clone(&images));
+        match model_language(opts, lang_ready, inputs, (staging, &prefix), &lap) {
+            Ok((site, made, warnings)) => {
+                problems.extend(warnings);
+                sites.push((prefix, site, made));
+            }
+            Err(errs) => {
+                failed = true;
+                problems.extend(errs);
+            }
+        }
+    }
+    let Some(Ok(LoadedTheme {
+        theme,
+        templates: Ok(tera),
+        ..
+    })) = theme
+    else {
+        // `finish_model` builds no model without the theme and its templates.
+        return Err(problems);
+    };
+    if failed || sites.is_empty() {
+        return Err(problems);
+    }
+    let mut sites = sites.into_iter();
+    let Some((_, site, main)) = sites.next() else {
+        return Err(problems);
+    };
+    Ok(Prepared {
+        site,
+        images,
+        theme,
+        tera,
+        warnings: problems,
+        sources: sources.markdown.len(),
+        main,
+        languages: sites
+            .map(|(prefix, site, made)| Translated { site, prefix, made })
+            .collect(),
+    })
+}
+
+/// The model of one language from its documents, with its article pages written into
+/// `staging` under `prefix` as soon as each one's Markdown is rendered (see
+/// [`prepare_into`]).
+fn model_language(
+    opts: &Options,
+    mut ready: stages::Ready<'_>,
+    (docs, assets, images): (Vec<Arc<parse::Doc>>, Vec<discover::Asset>, Arc<Catalog>),
+    (staging, prefix): (Option<&output::Staging>, &str),
+    lap: &dyn Fn(&str),
+) -> Result<(Site, Made, Diagnostics), Diagnostics> {
+    let mut docs = docs;
     let settings = model::Settings {
         drafts: opts.drafts,
         analyze: opts.analyze,
@@ -183,8 +279,8 @@ fn prepare_into(
         drop_texts: !opts.analyze,
     };
     let assembly = ready
-        .start_model(&opts.root, &docs, std::mem::take(&mut sources.assets), settings, None)
-        .with_images(Arc::clone(&images));
+        .start_model(&opts.root, &docs, assets, settings, None)
+        .with_images(images);
     let early = match (staging, assembly.site(), ready.templates) {
         // Not while the content has errors: the build fails, and stand-ins are no pages.
         (Some(staging), Some(site), Some(tera)) if !opts.analyze && !ready.problems.has_errors() => {
@@ -199,9 +295,8 @@ fn prepare_into(
             let renderer = Renderer::new(site, ready.theme, tera, &[]);
             let problems = std::sync::Mutex::new(Vec::new());
             let write = |i: usize, r: &Arc<model::DocRender>| {
-                let written = staging.stream(&render::article_file(site, i), |out| {
-                    fill_of(renderer.article_into(i, r, out))
-                });
+                let path = format!("{prefix}{}", render::article_file(site, i));
+                let written = staging.stream(&path, |out| fill_of(renderer.article_into(i, r, out)));
                 if let Err(d) = written {
                     problems
                         .lock()
@@ -228,7 +323,7 @@ fn prepare_into(
     // A clean build lets go of what the pages left to render do not read: the FAQ
     // answers' Markdown, and every document's search terms, dropped as the search index
     // is made now rather than while the pages that list every article are rendered.
-    let made = articles_written.then(|| {
+    let plan = articles_written.then(|| {
         site.drop_faq_sources();
         let plan = render::plan(&site);
         let n = crate::search::layout(&site).shards;
@@ -236,25 +331,12 @@ fn prepare_into(
         (plan, Arc::new(shards))
     });
     lap("search index");
-    let Some(Ok(LoadedTheme {
-        theme,
-        templates: Ok(tera),
-    })) = theme
-    else {
-        // `finish_model` builds no model without the theme and its templates.
-        return Err(warnings);
-    };
-    Ok(Prepared {
-        site,
-        images,
-        theme,
-        tera,
-        warnings,
-        sources: sources.markdown.len(),
+    let made = Made {
         articles_written,
         article_problems,
-        made,
-    })
+        plan,
+    };
+    Ok((site, made, warnings))
 }
 
 /// What a page's rendering means for its file.
@@ -267,19 +349,50 @@ fn fill_of(rendered: Result<(), render::RenderError>) -> output::Fill {
 }
 
 impl Prepared {
-    /// Renders every planned file in parallel, each straight into its file in `staging`
-    /// (or nowhere, for `knead check`), so that no page is held whole in memory. Returns
-    /// the number of files, or every template error (and the first write error).
+    /// Renders every planned file of every language in parallel, each straight into its
+    /// file in `staging` (or nowhere, for `knead check`), so that no page is held whole
+    /// in memory. Returns the number of files, or every template error (and the first
+    /// write error).
     pub fn render_each(&self, staging: Option<&output::Staging>) -> Result<usize, Diagnostics> {
+        let mut problems = Vec::new();
+        let mut files = 0;
+        let parts = std::iter::once(("", &self.site, &self.main))
+            .chain(self.languages.iter().map(|l| (l.prefix.as_str(), &l.site, &l.made)));
+        for (prefix, site, made) in parts {
+            match self.render_language(site, made, prefix, staging) {
+                Ok(n) => files += n,
+                Err(errs) => problems.extend(errs),
+            }
+        }
+        if problems.is_empty() {
+            Ok(files)
+        } else {
+            Err(problems.into())
+        }
+    }
+
+    /// Every site of the build: the default language's, then the others'.
+    pub fn sites(&self) -> impl Iterator<Item = &Site> {
+        std::iter::once(&self.site).chain(self.languages.iter().map(|l| &l.site))
+    }
+
+    /// [`Prepared::render_each`] for one language's `site`, under `prefix`.
+    fn render_language(
+        &self,
+        site: &Site,
+        made: &Made,
+        prefix: &str,
+        staging: Option<&output::Staging>,
+    ) -> Result<usize, Vec<Diagnostic>> {
         let planned;
-        let (plan, renderer) = match &self.made {
+        let (plan, renderer) = match &made.plan {
             Some((plan, shards)) => (
                 plan,
-                Renderer::new(&self.site, &self.theme, &self.tera, plan).with_shards(Arc::clone(shards)),
+                Renderer::new(site, &self.theme, &self.tera, plan).with_shards(Arc::clone(shards)),
             ),
             None => {
-                planned = render::plan(&self.site);
-                let renderer = Renderer::new(&self.site, &self.theme, &self.tera, &planned);
+                planned = render::plan(site);
+                let renderer = Renderer::new(site, &self.theme, &self.tera, &planned);
                 (&planned, renderer)
             }
         };
@@ -287,20 +400,23 @@ impl Prepared {
         // Pages that list many others (the FAQ hub, lists, the sitemap, search files) take
         // the longest: start them first, so no core is left rendering one of them alone
         // at the end while the other has finished.
-        let written = |p: &&render::Planned| self.articles_written && matches!(p.kind, render::PageKind::Article(_));
-        let mut order: Vec<&render::Planned> = plan.iter().filter(|p| !written(p)).collect();
+        let written = |p: &&render::Planned| made.articles_written && matches!(p.kind, render::PageKind::Article(_));
+        let mut order: Vec<&render::Planned> = plan
+            .iter()
+            .filter(|p| !written(p) && (prefix.is_empty() || p.kind.in_every_language()))
+            .collect();
         order.sort_by_key(|p| p.kind.weight_rank());
         let write = |p: &render::Planned| -> Result<(), Diagnostic> {
             let fill = |out: &mut dyn std::io::Write| fill_of(renderer.render_into(p, out));
             match staging {
-                Some(staging) => staging.stream(&p.path, fill),
+                Some(staging) => staging.stream(&format!("{prefix}{}", p.path), fill),
                 None => match fill(&mut std::io::sink()) {
                     output::Fill::Failed(d) => Err(d),
                     _ => Ok(()),
                 },
             }
         };
-        let mut problems = self.article_problems.clone();
+        let mut problems = made.article_problems.clone();
         // One task per file: the pages that list many others are long, and rayon would
         // otherwise run a block of them in a row on one core while the other waits.
         problems.extend(
@@ -310,10 +426,11 @@ impl Prepared {
                 .filter_map(|p| write(p).err())
                 .collect::<Vec<_>>(),
         );
+        let written_before = if made.articles_written { site.articles.len() } else { 0 };
         if problems.is_empty() {
-            Ok(plan.len())
+            Ok(order.len() + written_before)
         } else {
-            Err(problems.into())
+            Err(problems)
         }
     }
 }
@@ -442,7 +559,19 @@ pub fn build_locked(opts: &Options, lock: &lock::Lock) -> Result<BuildReport, Di
         let mut copied = staging
             .copy_all(&prepared.site.assets, &prepared.theme.statics)
             .map_err(|d| with_warnings(d.into()))?;
-        let processed = prepared.images.files(prepared.site.shown_images());
+        for l in &prepared.languages {
+            // A translation links content files as its original does: they are under
+            // each language's folder too.
+            let assets: Vec<discover::Asset> = (l.site.assets.iter())
+                .map(|a| discover::Asset {
+                    path: a.path.clone(),
+                    out: format!("{}{}", l.prefix, a.out),
+                })
+                .collect();
+            copied += staging.copy_all(&assets, &[]).map_err(|d| with_warnings(d.into()))?;
+        }
+        let shown: Vec<&str> = prepared.sites().flat_map(Site::shown_images).collect();
+        let processed = prepared.images.files(shown);
         processed
             .par_iter()
             .try_for_each(|(rel, file)| staging.copy_file(rel, file))

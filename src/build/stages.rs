@@ -20,20 +20,49 @@ use crate::source::parse::Doc;
 use crate::source::theme::{self, Theme};
 use crate::source::theme_checks;
 
-/// A theme and its compiled templates. Template errors do not stop the model: they are
-/// reported together with the content's problems.
+/// A theme, its compiled templates and its words. Template errors (and missing words)
+/// do not stop the model: they are reported together with the content's problems.
 pub struct LoadedTheme {
     /// The theme's files.
     pub theme: Theme,
-    /// Its templates, compiled, or every template error.
+    /// Its templates, compiled, or every template error and missing word.
     pub templates: Result<Tera, Diagnostics>,
+    /// Its words in each of the site's languages, the default first (empty when some
+    /// are missing: see `templates`).
+    pub words: Vec<render::i18n::Words>,
 }
 
-/// Loads the theme `name` of the site at `root` and compiles its templates.
-pub fn load_theme(root: &Path, name: &str) -> Result<LoadedTheme, Diagnostics> {
-    let theme = theme::load(root, name)?;
-    let templates = render::compile(&theme).map_err(Diagnostics::from);
-    Ok(LoadedTheme { theme, templates })
+/// Loads the theme of the site at `root` configured by `config`, compiles its templates
+/// and loads its words in each of the site's languages.
+pub fn load_theme(root: &Path, config: &Config) -> Result<LoadedTheme, Diagnostics> {
+    let name = &config.theme;
+    let mut theme = theme::load(root, name)?;
+    let mut codes = vec![config.language.as_str()];
+    codes.extend(config.languages.iter().map(|l| l.code.as_str()));
+    let words = render::i18n::load(root, name, &codes);
+    // One language: its words are written into the templates once, not looked up on
+    // every page (the templates of several languages look them up).
+    if let Ok([only]) = words.as_deref() {
+        render::i18n::inline(&mut theme, only);
+    }
+    let templates = match (render::compile(&theme), &words) {
+        (Ok(mut tera), Ok(words)) => {
+            let by_code = codes.iter().map(|c| c.to_string()).zip(words.iter().cloned()).collect();
+            render::i18n::register(&mut tera, Arc::new(by_code));
+            Ok(tera)
+        }
+        (Ok(_), Err(w)) => Err(Diagnostics::from(w.clone())),
+        (Err(t), Ok(_)) => Err(Diagnostics::from(t)),
+        (Err(mut t), Err(w)) => {
+            t.extend(w.iter().cloned());
+            Err(Diagnostics::from(t))
+        }
+    };
+    Ok(LoadedTheme {
+        theme,
+        templates,
+        words: words.unwrap_or_default(),
+    })
 }
 
 /// The source stages' results, ready for the model: what every later stage reads, and
@@ -50,6 +79,20 @@ pub struct Ready<'a> {
     /// The files whose errors are among `problems`: the model's problems in them are
     /// left out.
     failed: rustc_hash::FxHashSet<std::path::PathBuf>,
+}
+
+impl<'a> Ready<'a> {
+    /// The same stages for one language of the site, configured by `config`, carrying
+    /// `problems` (the site's go with its first language only).
+    pub fn for_language(&self, config: &'a Config, problems: Diagnostics) -> Ready<'a> {
+        Ready {
+            config,
+            theme: self.theme,
+            templates: self.templates,
+            problems,
+            failed: self.failed.clone(),
+        }
+    }
 }
 
 /// Gathers the problems of the source stages: those of the content (`content`: finding

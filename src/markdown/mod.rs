@@ -308,7 +308,9 @@ pub fn render(
             .into_offset_iter()
             .collect();
     let mut out = Rendered {
-        stats: origin.analyze.then(TextStats::default),
+        stats: origin
+            .analyze
+            .then(|| TextStats::for_language(crate::text::Lang::of(origin.language))),
         ..Rendered::default()
     };
     let error = |pos: Pos, message: String, help: String| {
@@ -354,7 +356,7 @@ pub fn render(
     let mut in_heading = false;
     // Only a document's body gives its search excerpt (not FAQ answers, not site.yaml).
     let body = matches!(origin.placement, Placement::Body(_));
-    let mut search = crate::text::TextIndexer::new(body);
+    let mut search = crate::text::TextIndexer::new(body).in_language(crate::text::Lang::of(origin.language));
     for i in 0..events.len() {
         match &events[i].0 {
             Event::Start(Tag::Heading { level, id, .. }) => {

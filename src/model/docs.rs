@@ -146,7 +146,7 @@ fn render_doc(d: &Doc, index: &LinkIndex, (reserved, language, images): Shared<'
         _ => None,
     };
     let answers: Vec<crate::text::TermCounter> = answers.into_iter().map(|(terms, _, _)| terms).collect();
-    let search = super::terms::doc_terms(&d.meta, &mut body, answers);
+    let search = super::terms::doc_terms(&d.meta, &mut body, answers, crate::text::Lang::of(language));
     if !analyze {
         // Only `knead check` reads every heading after this (the contents keeps h2, h3).
         body.headings = Vec::new();

@@ -47,7 +47,7 @@ fn strs(v: &[String]) -> Vec<&str> {
 /// counted by the Markdown renderer), its headings and its front matter fields. Takes
 /// the body's term counts (they are not needed afterwards). The names of an article's
 /// techniques are added when the index is built: they live in other files.
-pub fn doc_terms(meta: &Meta, body: &mut Rendered, answers: Vec<TermCounter>) -> DocTerms {
+pub fn doc_terms(meta: &Meta, body: &mut Rendered, answers: Vec<TermCounter>, lang: crate::text::Lang) -> DocTerms {
     let mut counts = std::mem::take(&mut body.search.counts);
     for a in answers {
         counts.merge(a);
@@ -93,6 +93,7 @@ pub fn doc_terms(meta: &Meta, body: &mut Rendered, answers: Vec<TermCounter>) ->
     }
     let mut weights: Vec<(TermId, f32)> = Vec::new();
     FIELD.with_borrow_mut(|field| {
+        field.set_language(lang);
         for (w, texts) in fields {
             field.clear();
             for t in texts {

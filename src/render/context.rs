@@ -53,6 +53,11 @@ pub struct SiteCtx<'a> {
     pub base_url: &'a str,
     /// The path part of `base_url`, starting and ending with `/`.
     pub base_path: &'a str,
+    /// The path the whole site is published at, where the theme's static files are:
+    /// `base_path` but for a language under `/<code>/`.
+    pub root_path: &'a str,
+    /// `ltr`, or `rtl` for a language written right to left.
+    pub dir: &'static str,
     /// The main navigation, from site.yaml.
     pub menu: Vec<Link>,
     /// The site disclaimer rendered from Markdown (HTML, may be empty).
@@ -359,6 +364,8 @@ impl<'a> Builder<'a> {
             author: s.config.author.as_deref(),
             base_url: &s.config.base_url,
             base_path: &s.config.base_path,
+            root_path: &s.config.root_path,
+            dir: crate::source::languages::dir(&s.config.language),
             menu: s
                 .menu
                 .iter()
@@ -508,7 +515,7 @@ impl<'a> Builder<'a> {
     /// Breadcrumbs: home, then each `(name, site path)` of `sections`.
     pub fn trail(&self, sections: &[(&str, &str)]) -> Vec<Link> {
         let mut v = vec![Link {
-            name: "Home".into(),
+            name: self.site.config.word("nav_home", "Home").into(),
             url: self.href("/"),
         }];
         v.extend(sections.iter().map(|(name, path)| Link {

@@ -75,12 +75,17 @@ pub fn sitemap_part(site: &Site, pages: &[String], k: usize) -> String {
     urlset(site, &pages[start..pages.len().min(start + SITEMAP_URLS)])
 }
 
-/// A `<urlset>` of `pages`, with `lastmod` for articles.
+/// A `<urlset>` of `pages`, with `lastmod` for articles and, on a site of several
+/// languages, each page's versions as `xhtml:link` alternates.
 fn urlset(site: &Site, pages: &[String]) -> String {
     let mut out = String::with_capacity(80 * pages.len() + 160);
-    out.push_str(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
+    let i18n = &site.config.i18n;
+    let multilingual = i18n.table.is_multilingual();
+    out.push_str(if multilingual {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n"
+    } else {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+    });
     let lastmod: std::collections::HashMap<&str, String> = site
         .articles
         .iter()
@@ -90,6 +95,24 @@ fn urlset(site: &Site, pages: &[String]) -> String {
         let _ = write!(out, "  <url><loc>{}</loc>", xml_escape(&permalink(site, p)));
         if let Some(d) = lastmod.get(p.as_str()) {
             let _ = write!(out, "<lastmod>{d}</lastmod>");
+        }
+        if multilingual {
+            let versions = i18n.table.versions(i18n.index, &site.links.href(p));
+            for v in &versions {
+                let _ = write!(
+                    out,
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                    xml_escape(&v.code),
+                    xml_escape(&v.permalink)
+                );
+            }
+            if let Some(x) = i18n.table.x_default(&versions) {
+                let _ = write!(
+                    out,
+                    "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
+                    xml_escape(&x)
+                );
+            }
         }
         out.push_str("</url>\n");
     }
@@ -139,12 +162,17 @@ pub fn atom(site: &Site) -> String {
     out
 }
 
-/// robots.txt: allow everything and point at the sitemap.
+/// robots.txt: allow everything and point at the sitemap, and at each other
+/// language's.
 pub fn robots(site: &Site) -> String {
-    format!(
+    let mut out = format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
         site.config.base_url
-    )
+    );
+    for l in &site.config.languages {
+        let _ = writeln!(out, "Sitemap: {}{}/sitemap.xml", site.config.base_url, l.code);
+    }
+    out
 }
 
 #[cfg(test)]

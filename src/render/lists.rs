@@ -61,8 +61,8 @@ impl List {
     /// The list's name, as its pages show it.
     pub fn name(self, site: &Site) -> &str {
         match self {
-            List::Articles => "Articles",
-            List::Faq => "Frequently asked questions",
+            List::Articles => site.config.word("nav_articles", "Articles"),
+            List::Faq => site.config.word("faq_title", "Frequently asked questions"),
             List::Technique(i) => &site.techniques[i].meta.title,
             List::Benefit(i) => &site.benefits[i].name,
             List::Tag(i) => &site.tags[i].name,

@@ -16,12 +16,13 @@
 //!   evidence grades, sources and review dates; [`jsonld`]: an article's JSON-LD;
 //!   [`feeds`]: the sitemap, the feed and robots.txt; [`limits`]: the render limits;
 //!   [`statics`]: theme static files as published; [`dates`]: the templates' `date`
-//!   filter.
+//!   filter; [`i18n`]: the theme's words in each language and the `local_date` filter.
 
 pub mod context;
 pub mod dates;
 pub mod evidence;
 pub mod feeds;
+pub mod i18n;
 pub mod jsonld;
 pub mod limits;
 mod lists;

@@ -36,7 +36,10 @@ impl<'a> Renderer<'a> {
             PageKind::Redirects => return Output::Bytes(redirect::rules(site).into_bytes()),
             PageKind::Feed => return Output::Bytes(feeds::atom(site).into_bytes()),
             PageKind::Robots => return Output::Bytes(feeds::robots(site).into_bytes()),
-            PageKind::SearchScript => return Output::Bytes(crate::search::served_script().as_bytes().to_vec()),
+            PageKind::SearchScript => {
+                let lang = crate::text::Lang::of(&self.site.config.language);
+                return Output::Bytes(crate::search::served_script_for(lang).as_bytes().to_vec());
+            }
             PageKind::SearchIndex => {
                 return Output::Bytes(crate::search::manifest(self.search_order(), self.search_shards()));
             }
@@ -61,7 +64,11 @@ impl<'a> Renderer<'a> {
     fn search_page(&self) -> Context {
         let b = &self.b;
         self.base(
-            b.meta("Search", &self.site.config.description, "/search/"),
+            b.meta(
+                self.site.config.word("search_title", "Search"),
+                &self.site.config.description,
+                "/search/",
+            ),
             b.crumbs(None),
         )
     }
@@ -105,22 +112,32 @@ impl<'a> Renderer<'a> {
         let (name, path, pages) = (list.name(site), list.path(site), list.pages(site));
         let title = match n {
             1 => name.to_owned(),
-            _ => format!("{name}, page {n} of {pages}"),
+            _ => (site.config.word("page_n_of", "{name}, page {n} of {pages}"))
+                .replace("{name}", name)
+                .replace("{n}", &n.to_string())
+                .replace("{pages}", &pages.to_string()),
         };
         let description = match list {
             List::Technique(i) => site.techniques[i].meta.summary.clone(),
             List::Benefit(i) => match &site.benefits[i].profile {
                 Some(p) => p.meta.summary.clone(),
-                None => format!("Articles about massage for back pain and {}.", name.to_lowercase()),
+                None => (site.config)
+                    .word(
+                        "benefit_description",
+                        "Articles about massage for back pain and {name}.",
+                    )
+                    .replace("{name}", &name.to_lowercase()),
             },
-            List::Tag(_) => format!("Articles tagged {name}."),
+            List::Tag(_) => (site.config)
+                .word("tag_description", "Articles tagged {name}.")
+                .replace("{name}", name),
             List::Articles | List::Faq => site.config.description.clone(),
         };
         let section = match list {
             List::Articles | List::Faq => None,
-            List::Technique(_) => Some(("Techniques", "/techniques/")),
-            List::Benefit(_) => Some(("Benefits", "/benefits/")),
-            List::Tag(_) => Some(("Tags", "/tags/")),
+            List::Technique(_) => Some((site.config.word("nav_techniques", "Techniques"), "/techniques/")),
+            List::Benefit(_) => Some((site.config.word("nav_benefits", "Benefits"), "/benefits/")),
+            List::Tag(_) => Some((site.config.word("nav_tags", "Tags"), "/tags/")),
         };
         let mut trail: Vec<(&str, &str)> = section.into_iter().collect();
         if n > 1 {
@@ -167,7 +184,11 @@ impl<'a> Renderer<'a> {
     fn technique_list(&self) -> Context {
         let b = &self.b;
         let mut c = self.base(
-            b.meta("Techniques", &self.site.config.description, "/techniques/"),
+            b.meta(
+                self.site.config.word("nav_techniques", "Techniques"),
+                &self.site.config.description,
+                "/techniques/",
+            ),
             b.crumbs(None),
         );
         c.insert_value("techniques", tera::Value::from(self.technique_links().to_vec()));
@@ -198,7 +219,11 @@ impl<'a> Renderer<'a> {
     fn benefit_list(&self) -> Context {
         let b = &self.b;
         let mut c = self.base(
-            b.meta("Benefits", &self.site.config.description, "/benefits/"),
+            b.meta(
+                self.site.config.word("nav_benefits", "Benefits"),
+                &self.site.config.description,
+                "/benefits/",
+            ),
             b.crumbs(None),
         );
         let list: Vec<BenefitItem<'_>> = (self.site.benefits.iter())
@@ -217,7 +242,10 @@ impl<'a> Renderer<'a> {
     /// `/tags/`: every tag with its number of articles.
     fn tag_list(&self) -> Context {
         let (site, b) = (self.site, &self.b);
-        let mut c = self.base(b.meta("Tags", &site.config.description, "/tags/"), b.crumbs(None));
+        let mut c = self.base(
+            b.meta(site.config.word("nav_tags", "Tags"), &site.config.description, "/tags/"),
+            b.crumbs(None),
+        );
         let list: Vec<CountedLink<'_>> = (site.tags.iter())
             .map(|x| CountedLink {
                 name: &x.name,
@@ -276,7 +304,11 @@ impl<'a> Renderer<'a> {
     fn not_found(&self) -> Context {
         let b = &self.b;
         self.base(
-            b.meta("Page not found", &self.site.config.description, "/404.html"),
+            b.meta(
+                self.site.config.word("not_found_title", "Page not found"),
+                &self.site.config.description,
+                "/404.html",
+            ),
             Vec::new(),
         )
     }
@@ -288,7 +320,7 @@ impl<'a> Renderer<'a> {
         let permalink = b.permalink(a.path());
         let mut c = self.base(
             b.meta(&a.meta.title, &a.meta.description, a.path()),
-            b.crumbs(Some(("Articles", "/articles/"))),
+            b.crumbs(Some((self.site.config.word("nav_articles", "Articles"), "/articles/"))),
         );
         let image = a.meta.image.as_ref().map(|img| {
             let src = match site.links.resolve(&img.src, "articles/", a.path(), true) {

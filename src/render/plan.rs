@@ -133,6 +133,12 @@ impl PageKind {
         }
     }
 
+    /// False for the files only the site's root has (`robots.txt`, `_redirects`): a
+    /// language under `/<code>/` has every other one.
+    pub fn in_every_language(&self) -> bool {
+        !matches!(self, PageKind::Robots | PageKind::Redirects)
+    }
+
     /// True for the HTML pages the sitemap lists: not the search page, the redirects or
     /// the pages after the first of a list (see `docs/writing.md`).
     pub fn in_sitemap(&self) -> bool {
@@ -340,10 +346,11 @@ fn plan_search(site: &Site, out: &mut Vec<Planned>) {
         kind: PageKind::Search,
         inputs: vec![Site],
     });
+    // The script holds the analysis of the site's language.
     out.push(Planned {
         path: "search/search.js".into(),
         kind: PageKind::SearchScript,
-        inputs: Vec::new(),
+        inputs: vec![Site],
     });
     // The terms (and so the shards and the manifest) come from every document, through
     // the shards made from them; a file of document records only from its own documents.

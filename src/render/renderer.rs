@@ -45,6 +45,8 @@ pub struct Renderer<'a> {
     pub(super) page_paths: Vec<String>,
     search_shards: OnceLock<Arc<crate::search::Shards>>,
     search_cache: Option<&'a crate::search::ShardCache>,
+    /// The theme's words in the site's language (`words`).
+    words: tera::Value,
 }
 
 /// A thread's copy of the values that many pages show (see `Renderer::copies`).
@@ -79,6 +81,7 @@ impl<'a> Renderer<'a> {
                 .collect(),
             search_shards: OnceLock::new(),
             search_cache: None,
+            words: tera::Value::from_serializable(&site.config.i18n.words),
         }
     }
 
@@ -211,6 +214,12 @@ impl<'a> Renderer<'a> {
         c.insert_value("site", site.clone());
         c.insert("meta", &meta);
         c.insert("breadcrumbs", &crumbs);
+        c.insert_value("words", self.words.clone());
+        let i18n = &self.site.config.i18n;
+        let versions = i18n.table.versions(i18n.index, &meta.url);
+        c.insert("x_default", &i18n.table.x_default(&versions));
+        c.insert("alternates", &versions);
+        c.insert("languages", &i18n.table.switcher(i18n.index, &meta.url));
         c
     }
 

@@ -58,6 +58,8 @@ pub fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     tera.register_filter("date", super::dates::filter);
     tera.register_filter("default", default);
     tera.register_function("range", super::limits::range);
+    // Known when templates compile; the site's words replace it (`stages::load_theme`).
+    super::i18n::register(&mut tera, Default::default());
     tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
         .map_err(|e| compile_errors(&e, &display, &theme.full_names))?;
     Ok(tera)

@@ -75,15 +75,32 @@ pub const SCRIPT: &str = include_str!("search.js");
 /// indentation (a fifth smaller; the file has no template literals or multi-line
 /// strings, so no text changes meaning).
 pub fn served_script() -> &'static str {
-    static SERVED: OnceLock<String> = OnceLock::new();
-    SERVED.get_or_init(|| {
+    served_script_for(crate::text::Lang::English)
+}
+
+/// [`served_script`] for a site in a language analysed as `lang`: the script keeps the
+/// block of steps 3 and 4 marked for it (`// @en`, `// @es`, `// @other`; `// @all`
+/// ends them), so each language's page loads its own stemmer only.
+pub fn served_script_for(lang: crate::text::Lang) -> &'static str {
+    use crate::text::Lang;
+    static SERVED: [OnceLock<String>; crate::text::lang::LANGS] = [const { OnceLock::new() }; crate::text::lang::LANGS];
+    SERVED[lang.index()].get_or_init(|| {
         let body = SCRIPT
             .strip_prefix("/*")
             .and_then(|s| s.split_once("*/"))
             .map_or(SCRIPT, |(_, rest)| rest);
+        let mine = match lang {
+            Lang::English => "// @en",
+            Lang::Spanish => "// @es",
+            Lang::Other => "// @other",
+        };
         let mut out = String::from("/* knead site search */\n");
+        let mut keep = true;
         for line in body.lines().map(str::trim_start) {
-            if !line.is_empty() && !line.starts_with("//") {
+            if let Some(tag) = line.strip_prefix("// @") {
+                keep = tag == "all" || line == mine;
+            }
+            if keep && !line.is_empty() && !line.starts_with("//") {
                 out.push_str(line);
                 out.push('\n');
             }
@@ -164,7 +181,7 @@ pub fn build_with(site: &Site, n: usize) -> IndexFiles {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::{FOLD, STOPWORDS, terms};
+    use crate::text::{FOLD, STOPWORDS};
 
     /// Reports that `node` could not be started, so `what` went unchecked: a failure
     /// when the environment variable `CI` is set (the check must run there), a note
@@ -180,7 +197,12 @@ mod tests {
 
     #[test]
     fn script_shares_the_tables() {
-        for table in [FOLD, STOPWORDS, std::str::from_utf8(DIGITS).unwrap()] {
+        for table in [
+            FOLD,
+            STOPWORDS,
+            crate::text::SPANISH_STOPWORDS,
+            std::str::from_utf8(DIGITS).unwrap(),
+        ] {
             assert!(
                 SCRIPT.contains(&format!("\"{table}\"")) || SCRIPT.contains(&format!("'{table}'")),
                 "search.js lacks {table}"
@@ -199,9 +221,16 @@ mod tests {
         );
         assert!(served.lines().all(|l| !l.starts_with(' ') && !l.starts_with("//")));
         // Every code line of the source is there, in order.
+        let mut keep = true;
         let code: Vec<&str> = SCRIPT
             .lines()
             .map(str::trim_start)
+            .filter(|l| {
+                if let Some(tag) = l.strip_prefix("// @") {
+                    keep = tag == "all" || tag == "en";
+                }
+                keep
+            })
             .filter(|l| !l.is_empty() && !l.starts_with("//"))
             .skip_while(|l| !l.starts_with("(function"))
             .collect();
@@ -223,11 +252,14 @@ mod tests {
     /// (`CI` set), where a missing `node` fails the test.
     #[test]
     fn script_analyses_text_like_rust() {
-        // The served script, as browsers get it.
-        let script = served_script();
-        let start = script.find("'use strict';").unwrap();
-        let end = script.find("\nvar form = document").unwrap();
-        let code = &script[start..end];
+        // The served scripts, as browsers get them.
+        let code_of = |lang| {
+            let script = served_script_for(lang);
+            let start = script.find("'use strict';").unwrap();
+            let end = script.find("\nvar form = document").unwrap();
+            &script[start..end]
+        };
+        let (en, es) = (code_of(crate::text::Lang::English), code_of(crate::text::Lang::Spanish));
         let mut texts: Vec<String> = vec![
             "Runner's ÜBER-café naïve Straße ΟΔΟΣ Ὀδυσσεύς 腰痛 İstanbul ǅ ﬁ Ⅻ ①".into(),
             "massages massaging rollers stretches aches injuries stress stenosis knees 2024 l5-s1".into(),
@@ -238,11 +270,49 @@ mod tests {
                 texts.push(std::fs::read_to_string(e.path()).unwrap());
             }
         }
+        // Spanish: the fixture's translations, and every suffix the stemmer knows after
+        // stems of every shape (vowel or consonant first, short and long, `gu`).
+        let mut spanish: Vec<String> = Vec::new();
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bilingual/content");
+        for e in walkdir::WalkDir::new(fixture).sort_by_file_name().into_iter().flatten() {
+            if e.path().to_string_lossy().ends_with(".es.md") {
+                spanish.push(std::fs::read_to_string(e.path()).unwrap());
+            }
+        }
+        let suffixes = SCRIPT[SCRIPT.find("var PRON").unwrap()..SCRIPT.find("// The longest suffix").unwrap()]
+            .split(['\'', '|', ' ', '\n', '(', ')', ';'])
+            .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+            .collect::<Vec<_>>();
+        for stem in [
+            "", "a", "ab", "habl", "com", "viv", "arg", "segu", "nacion", "oiv", "masaj", "terap", "ue", "dic", "pag",
+            "lleg", "constitu", "perpetu", "rapid", "abilid", "ic",
+        ] {
+            let words: Vec<String> = suffixes
+                .iter()
+                .flat_map(|s| {
+                    [
+                        format!("{stem}{s}"),
+                        format!("{stem}{s}la"),
+                        format!("{stem}{s}mente"),
+                        format!("{stem}ic{s}"),
+                        format!("{stem}iv{s}"),
+                        format!("{stem}at{s}"),
+                        format!("{stem}gu{s}"),
+                    ]
+                })
+                .collect();
+            spanish.push(words.join(" "));
+        }
+        spanish.push("Los masajes alivian el dolor de espalda: ¿Qué dice la evidencia? Ciática, lumbago, terapeutas, acuéstese, diciéndole, construyendo, constructor, constructores, averigüé, pingüino, niños".into());
+        let texts: Vec<(&str, String)> = (texts.into_iter().map(|t| ("en", t)))
+            .chain(spanish.into_iter().map(|t| ("es", t)))
+            .collect();
         let program = format!(
-            "const f = new Function({code:?} + '; return {{ term, tokens }};')();\n\
+            "const f = {{ en: new Function({en:?} + '; return {{ term, tokens }};')(),\n\
+             es: new Function({es:?} + '; return {{ term, tokens }};')() }};\n\
              let input = ''; process.stdin.on('data', d => input += d).on('end', () => {{\n\
              const texts = JSON.parse(input);\n\
-             console.log(JSON.stringify(texts.map(t => f.tokens(t).map(f.term).filter(Boolean))));\n}});"
+             console.log(JSON.stringify(texts.map(([l, t]) => f[l].tokens(t).map(f[l].term).filter(Boolean))));\n}});"
         );
         let child = std::process::Command::new("node")
             .arg("-e")
@@ -265,12 +335,21 @@ mod tests {
         assert!(out.status.success());
         let js: Vec<Vec<String>> = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(js.len(), texts.len());
-        for (text, js_terms) in texts.iter().zip(js) {
-            let rust_terms = terms(text);
+        for ((lang, text), js_terms) in texts.iter().zip(js) {
+            let rust_terms = crate::text::terms_in(crate::text::Lang::of(lang), text);
             if rust_terms != js_terms {
                 let at = rust_terms.iter().zip(&js_terms).position(|(a, b)| a != b).unwrap_or(0);
+                let lang = crate::text::Lang::of(lang);
+                let mut words = Vec::new();
+                let mut buf = String::new();
+                crate::text::for_each_token(text, |t| {
+                    if crate::text::term_in(lang, t, &mut buf).is_some() {
+                        words.push(t.to_owned());
+                    }
+                });
                 panic!(
-                    "search.js and Rust disagree at term {at}: {:?} vs {:?}",
+                    "search.js and Rust disagree at term {at} ({lang:?}, word {:?}): {:?} vs {:?}",
+                    words.get(at),
                     &rust_terms[at..(at + 5).min(rust_terms.len())],
                     &js_terms[at..(at + 5).min(js_terms.len())]
                 );

@@ -156,7 +156,7 @@ pub(super) fn technique_names(site: &Site) -> Vec<Vec<(TermId, u16)>> {
     site.techniques
         .iter()
         .map(|t| {
-            let mut c = TermCounter::default();
+            let mut c = TermCounter::in_language(crate::text::Lang::of(&site.config.language));
             c.add(&t.meta.title);
             c.term_counts().collect()
         })

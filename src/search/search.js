@@ -5,12 +5,16 @@
 (function () {
 'use strict';
 var FOLD = "àa áa âa ãa äa åa āa ăa ąa æae çc ćc čc ďd đd ðd èe ée êe ëe ēe ėe ęe ěe ğg ìi íi îi ïi īi įi ıi ķk ĺl ļl ľl łl ñn ńn ņn ňn òo óo ôo õo öo øo ōo őo œoe ŕr řr śs şs šs ßss ţt ťt ùu úu ûu üu ūu ůu űu ųu ýy ÿy źz żz žz þth ςσ";
+// @en
 var STOP = "a about all also an and any are as at be been but by can could did do does for from had has have he her his how i if in into is it its just me more most my no not of on or our out over she should so some such than that the their them then there these they this those to too up us very was we were what when where which while who why will with would you your";
+// @all
 var DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
 var PAGE = 10;
 var fold = {}, stop = {}, dv = new Int8Array(128);
 FOLD.split(' ').forEach(function (e) { fold[e[0]] = e.slice(1); });
+// @en
 STOP.split(' ').forEach(function (w) { stop[w] = 1; });
+// @all
 for (var i = 0; i < 64; i++) dv[DIGITS.charCodeAt(i)] = i;
 var WORD = /[\p{Alphabetic}\p{N}'’ʼ]+/gu;
 
@@ -20,6 +24,7 @@ function norm(run, lower) {
   for (var c of lower ? run : run.toLowerCase()) if (c !== "'" && c !== '’' && c !== 'ʼ') out += fold[c] || c;
   return out;
 }
+// @en
 function undouble(w) {
   var n = w.length;
   return n >= 2 && w[n - 1] === w[n - 2] && !/[aeiouylsz]/.test(w[n - 1]) ? w.slice(0, -1) : w;
@@ -38,11 +43,94 @@ function stem(w) {
   if (e('e') && w.length > 3) w = w.slice(0, -1);
   return w;
 }
+// @all
+// Steps 3-4 (src/text/lang.rs): knead writes each language's copy of this script with
+// one of the blocks below, the one of the site's language: @en, @es, or @other (words as
+// they are).
+// @en
 // Steps 3-4: the index term of a normalized token, or null.
 function term(t) {
   var n = [...t].length;
   return n < 2 || n > 32 || stop[t] ? null : stem(t);
 }
+// @es
+// Spanish (src/text/lang.rs): the Snowball Spanish stemmer, on folded words, so only
+// its unaccented suffixes can match. Each table: action code, then suffixes.
+var ES_STOP = "a al algo como con de del donde el ella ellas ellos en entre era es esa ese eso esta este esto estos fue ha han hay la las le les lo los mas me mi muy no nos o para pero por que se si sin sobre su sus te tu un una unas uno unos y ya yo";
+var esStop = tab(ES_STOP);
+// A table of suffixes: the number of its group (split by '|') by suffix.
+function tab(s) {
+  var t = Object.create(null);
+  s.split('|').forEach(function (g, c) { g.split(' ').forEach(function (x) { if (x) t[x] = c; }); });
+  return t;
+}
+var PRON = tab('la sela le me se lo selo las selas les los selos nos');
+var GER = tab('ando iendo ar er ir|yendo');
+var STD = tab('|ica osa ista anza able ible ico ismo oso amiento imiento icas osas istas anzas ables ibles icos ismos osos amientos imientos|ancia adora ante ador ancias adoras aciones adores antes||uciones|encia encias|amente|mente|idad idades|iva ivo ivas ivos');
+var YV = tab('ya ye yan yen yeron yendo yo yas yes yais yamos');
+var VERB = tab('aba ada ida ara iera ad ed id ase iese aste iste an aban aran ieran asen iesen aron ieron ado ido ando iendo ar er ir as abas adas idas aras ieras ases ieses abais arais ierais aseis ieseis asteis isteis ados idos amos aremos eremos iremos imos|en es emos');
+var RES = tab('a o os|e');
+// The longest suffix of w in table t that starts at f or later ('' if none).
+function suf(w, t, f) {
+  var b = '';
+  for (var x in t) if (x.length > b.length && w.length - x.length >= f && w.endsWith(x)) b = x;
+  return b;
+}
+// The Snowball Spanish stemmer: regions, then pronoun, standard, verb, residual suffix.
+function esStem(w) {
+  if (!/^[a-z]+$/.test(w)) return w;
+  var n = w.length, V = function (i) { return 'aeiou'.indexOf(w[i] || '-') >= 0; };
+  var go = function (i, v) { for (; i >= 0 && i < n; i++) if (V(i) === v) return i + 1; return -1; };
+  var pV = n, p1 = n, p2 = n, r = -1, s, k, c, g, done;
+  if (n > 1) r = !V(1) ? go(2, true) : V(0) ? go(2, false) : n > 2 ? 3 : -1;
+  if (r >= 0) pV = r;
+  r = go(go(0, true), false);
+  if (r >= 0) { p1 = r; r = go(go(r, true), false); if (r >= 0) p2 = r; }
+  var cut = function (i) { w = w.slice(0, i); };
+  var tail = function (x, f) { return w.endsWith(x) && w.length - x.length >= f; };
+  if ((s = suf(w, PRON, 0))) {
+    var b = w.slice(0, -s.length);
+    g = suf(b, GER, 0);
+    k = b.length - g.length;
+    if (g && k >= pV && (!GER[g] || b[k - 1] === 'u')) w = b;
+  }
+  s = suf(w, STD, 0);
+  k = w.length - s.length;
+  c = STD[s];
+  if (s && k >= (c === 6 ? p1 : p2)) {
+    done = cut(k) || 1;
+    if (c === 2 && tail('ic', p2)) cut(w.length - 2);
+    if (c === 4) w += 'u';
+    if (c === 5) w += 'ente';
+    if (c === 9 && tail('at', p2)) cut(w.length - 2);
+    var t = c === 6 ? { ic: 0, ad: 0, os: 0, iv: 1 } : c === 7 ? { able: 0, ible: 0, ante: 0 } : c === 8 ? { ic: 0, abil: 0, iv: 0 } : {};
+    if ((g = suf(w, t, p2))) {
+      cut(w.length - g.length);
+      if (t[g] && tail('at', p2)) cut(w.length - 2);
+    }
+  }
+  if (!done && (s = suf(w, YV, pV)) && w[w.length - s.length - 1] === 'u') done = cut(w.length - s.length) || 1;
+  if (!done && (s = suf(w, VERB, pV))) {
+    k = w.length - s.length;
+    cut(VERB[s] && w[k - 1] === 'u' && w[k - 2] === 'g' ? k - 1 : k);
+  }
+  s = suf(w, RES, 0);
+  if (s && w.length - s.length >= pV) {
+    cut(w.length - s.length);
+    if (RES[s] && tail('u', pV) && w[w.length - 2] === 'g') cut(w.length - 1);
+  }
+  return w;
+}
+function term(t) {
+  var n = [...t].length;
+  return n < 2 || n > 32 || esStop[t] >= 0 ? null : esStem(t);
+}
+// @other
+function term(t) {
+  var n = [...t].length;
+  return n < 2 || n > 32 ? null : t;
+}
+// @all
 function tokens(text) {
   return (text.toLowerCase().match(WORD) || []).map(function (r) { return norm(r, 1); }).filter(Boolean);
 }

@@ -27,6 +27,8 @@ pub struct RawConfig {
     menu: Vec<MenuItem>,
     #[serde(default)]
     extra: Extra,
+    #[serde(default)]
+    languages: std::collections::BTreeMap<String, crate::source::languages::RawLanguage>,
 }
 
 const KEYS: &[&str] = &[
@@ -43,6 +45,7 @@ const KEYS: &[&str] = &[
     "images",
     "menu",
     "extra",
+    "languages",
 ];
 
 /// One entry of the main navigation, as written in site.yaml.
@@ -88,6 +91,13 @@ pub struct Config {
     pub extra: Extra,
     /// The text of site.yaml, for locating menu problems.
     pub source: String,
+    /// The extra languages (`languages`), built under `/<code>/`.
+    pub languages: Vec<crate::source::languages::Language>,
+    /// The path the whole site is published at (the default language's `base_path`):
+    /// where the theme's static files are.
+    pub root_path: String,
+    /// Which language of the site this configuration is for, and every page's versions.
+    pub i18n: std::sync::Arc<crate::source::languages::PageLanguages>,
 }
 
 /// Articles per list page when site.yaml does not say.
@@ -238,10 +248,22 @@ fn read(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diag
             );
         }
     }
+    let (languages, bad) = crate::source::languages::read(raw.languages, &language);
+    for (code, message) in bad {
+        let pos = located.item("languages", &code);
+        errors.push(
+            Diagnostic::error(file, message)
+                .at(&source, pos.line, pos.column, pos.len)
+                .help("use a code such as `es`, `pt-br` or `ar`, different from `language`"),
+        );
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
     Ok(Config {
+        root_path: base_path.clone(),
+        languages,
+        i18n: Default::default(),
         title: raw.title,
         base_url,
         base_path,

@@ -107,13 +107,21 @@ fn is_vim_probe(name: &str) -> bool {
             .is_ok_and(|n| n >= 4913 && (n - 4913).is_multiple_of(123))
 }
 
+/// `index.md`, or a translation of it (`index.es.md`).
+fn is_home(name: &std::ffi::OsStr) -> bool {
+    let Some(stem) = name.to_str().and_then(|n| n.strip_suffix(".md")) else {
+        return false;
+    };
+    crate::source::languages::split_stem(stem).0 == "index"
+}
+
 fn kind_of(rel_in_content: &Path) -> Option<Kind> {
     if rel_in_content.extension().is_none_or(|e| e != "md") {
         return None;
     }
     let mut parts = rel_in_content.components().map(|c| c.as_os_str());
     match (parts.next(), parts.next(), parts.next()) {
-        (Some(f), None, _) if f == "index.md" => Some(Kind::Home),
+        (Some(f), None, _) if is_home(f) => Some(Kind::Home),
         (Some(dir), Some(_), None) if dir == "articles" => Some(Kind::Article),
         (Some(dir), Some(_), None) if dir == "techniques" => Some(Kind::Technique),
         (Some(dir), Some(_), None) if dir == "pages" => Some(Kind::Page),

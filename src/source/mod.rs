@@ -4,12 +4,14 @@
 //! `yaml_hints`' words for tabs, indentation and booleans, into the
 //! [`meta`] types, with [`references`] checking each file's sources), and [`theme`]
 //! loads the templates, the static files and the ids the theme reserves ([`theme_checks`]:
-//! what it warns about).
+//! what it warns about). [`languages`] says which file is a translation of which, and
+//! sorts the documents by language.
 
 pub mod config;
 pub mod date;
 pub mod discover;
 pub mod image_settings;
+pub mod languages;
 pub mod meta;
 pub mod parse;
 pub mod references;

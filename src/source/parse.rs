@@ -276,7 +276,7 @@ fn stand_in(source: &SourceFile, text: String) -> Option<Doc> {
         Kind::Home => String::new(),
         _ => written.unwrap_or_else(|| {
             (source.path.file_stem())
-                .map(|s| s.to_string_lossy().into_owned())
+                .map(|s| crate::source::languages::split_stem(&s.to_string_lossy()).0.to_owned())
                 .unwrap_or_default()
         }),
     };
@@ -287,8 +287,9 @@ fn stand_in(source: &SourceFile, text: String) -> Option<Doc> {
 /// `body` (byte offset, first line); `stand_in` for a [`stand_in`].
 fn doc_of(source: &SourceFile, meta: Meta, slug: String, text: String, body: (usize, usize), stand_in: bool) -> Doc {
     let (body_start, body_first_line) = body;
-    let content_path = source
-        .rel
+    // A translation resolves links as its original does (`x.es.md` as `x.md`).
+    let content_path = crate::source::languages::original_of(&source.rel);
+    let content_path = content_path
         .strip_prefix("content")
         .ok()
         .and_then(crate::source::discover::utf8_rel)
@@ -357,6 +358,8 @@ fn slug_of(source: &SourceFile, meta: &Meta, located: &Located<'_>, problems: &m
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
+            // A translation (`x.es.md`) takes its original's slug.
+            let stem = crate::source::languages::split_stem(&stem).0.to_owned();
             if !slug::is_valid(&stem) {
                 let suggestion = slug::slugify(&stem);
                 let suggestion = if suggestion.is_empty() {

@@ -44,12 +44,27 @@ pub struct TermCounter {
     /// terms have none).
     extra: Vec<f32>,
     buf: String,
+    /// The language whose analysis turns words into terms.
+    lang: super::Lang,
 }
 
 impl TermCounter {
     /// Counts the terms of `text`.
     pub fn add(&mut self, text: &str) {
-        self.counts.add_text(text, &mut self.buf);
+        self.counts.add_text(text, &mut self.buf, self.lang);
+    }
+
+    /// A counter of texts in language `lang`.
+    pub fn in_language(lang: super::Lang) -> Self {
+        TermCounter {
+            lang,
+            ..TermCounter::default()
+        }
+    }
+
+    /// Counts the texts added from now on in language `lang`.
+    pub fn set_language(&mut self, lang: super::Lang) {
+        self.lang = lang;
     }
 
     /// Forgets everything counted (keeping the memory for the next use).
@@ -160,6 +175,12 @@ impl TextIndexer {
             pending: PENDING.take(),
             ..TextIndexer::default()
         }
+    }
+
+    /// Counts the text in language `lang` (English unless said).
+    pub fn in_language(mut self, lang: super::Lang) -> Self {
+        self.counter.set_language(lang);
+        self
     }
 
     /// Adds a piece of text; `prose` says whether it may go into the excerpt.

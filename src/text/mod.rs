@@ -15,6 +15,9 @@
 //! 4. Each remaining token of ASCII letters only is stemmed by [`stem`], a light English
 //!    suffix stripper (`massages`, `massaging`, `massage` -> `massag`).
 //!
+//! Steps 3 and 4 depend on the language ([`Lang`]: `lang.rs`): Spanish text has its own
+//! stopwords and the Snowball Spanish stemmer (`masajes`, `masaje` -> `masaj`).
+//!
 //! Queries go through the same steps; the last query word also matches every term that
 //! starts with it (prefix search while typing). Ranking is described with the search
 //! index, which is built from these terms.
@@ -27,6 +30,7 @@
 
 pub mod hash;
 mod index;
+pub mod lang;
 pub mod readability;
 pub mod slug;
 mod stemmer;
@@ -34,6 +38,7 @@ mod tokenize;
 pub mod vocab;
 
 pub use index::{DocTerms, EXCERPT_CHARS, TermCounter, TextIndex, TextIndexer, excerpt};
+pub use lang::{Lang, SPANISH_STOPWORDS};
 pub use stemmer::stem;
 pub use tokenize::{FOLD, MAX_TOKEN, STOPWORDS, fold, for_each_token, for_each_token_in, is_stopword};
 pub use vocab::TermId;
@@ -41,14 +46,31 @@ pub use vocab::TermId;
 /// Steps 3 and 4: the index term of a normalized token, or `None` for a token that is
 /// not indexed (too short, too long, a stopword). `out` receives the term.
 pub fn term_of<'a>(token: &str, out: &'a mut String) -> Option<&'a str> {
+    term_in(Lang::English, token, out)
+}
+
+/// [`term_of`] with the stopwords and stemmer of `lang`.
+pub fn term_in<'a>(lang: Lang, token: &str, out: &'a mut String) -> Option<&'a str> {
     let n = token.bytes().filter(|b| b & 0xC0 != 0x80).count();
-    if !(2..=MAX_TOKEN).contains(&n) || is_stopword(token) {
+    if !(2..=MAX_TOKEN).contains(&n) || lang.is_stopword(token) {
         return None;
     }
     out.clear();
     out.push_str(token);
-    stemmer::stem_in_place(out);
+    lang.stem_in_place(out);
     Some(out)
+}
+
+/// The index terms of `text` in the analysis of `lang`, in order.
+pub fn terms_in(lang: Lang, text: &str) -> Vec<String> {
+    let mut v = Vec::new();
+    let mut out = String::with_capacity(32);
+    for_each_token(text, |t| {
+        if let Some(term) = term_in(lang, t, &mut out) {
+            v.push(term.to_owned());
+        }
+    });
+    v
 }
 
 /// Calls `f` with every index term of `text`, in order.

@@ -15,8 +15,8 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 
 use rustc_hash::FxHashMap;
 
-use super::term_of;
 use super::tokenize::{prefix_of, scan};
+use super::{Lang, term_in};
 
 /// The number of an index term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -118,6 +118,8 @@ struct Words {
     words: Vec<Word>,
     /// Open addressing with linear probing; the length is a power of 2.
     slots: Vec<Slot>,
+    /// The language whose analysis gives each word its term.
+    lang: Lang,
 }
 
 /// A thread forgets its words past this many (their terms keep their numbers): junk
@@ -166,9 +168,12 @@ impl Words {
             i = (i + 1) & mask;
         }
         let mut out = String::new();
-        let term = term_of(s, &mut out).map_or(NONE, |t| intern(t).0);
+        let term = term_in(self.lang, s, &mut out).map_or(NONE, |t| intern(t).0);
         if self.words.len() >= MAX_WORDS {
-            *self = Words::default();
+            *self = Words {
+                lang: self.lang,
+                ..Words::default()
+            };
             return term;
         }
         self.words.push(Word {
@@ -214,11 +219,24 @@ struct Places {
 
 static STAMPS: AtomicU64 = AtomicU64::new(1);
 
-/// What each thread keeps for counting.
-#[derive(Debug, Default)]
+/// What each thread keeps for counting: the words it met, in each language's analysis.
+#[derive(Debug)]
 struct Counting {
-    words: Words,
+    words: [Words; super::lang::LANGS],
     places: Places,
+}
+
+impl Default for Counting {
+    fn default() -> Self {
+        let of = |lang| Words {
+            lang,
+            ..Words::default()
+        };
+        Counting {
+            words: [of(Lang::English), of(Lang::Spanish), of(Lang::Other)],
+            places: Places::default(),
+        }
+    }
 }
 
 thread_local! {
@@ -289,13 +307,13 @@ impl Places {
 
 impl Counts {
     /// Counts the terms of `text`.
-    pub fn add_text(&mut self, text: &str, buf: &mut String) {
+    pub fn add_text(&mut self, text: &str, buf: &mut String, lang: Lang) {
         COUNTING.with_borrow_mut(|c| {
             let Counting { words, places } = c;
             places.enter(self);
             scan(text, buf, |t, prefix| {
                 if t.len() >= 2 {
-                    let term = words.term_of(t, prefix);
+                    let term = words[lang.index()].term_of(t, prefix);
                     if term != NONE {
                         places.add(self, TermId(term), 1);
                     }
@@ -326,6 +344,7 @@ impl Counts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::term_of;
 
     #[test]
     fn places_cover_every_number() {
@@ -372,8 +391,8 @@ mod tests {
         // Twice: once as the thread first meets the words, once from its table.
         for _ in 0..2 {
             let mut c = Counts::default();
-            c.add_text(&text, &mut buf);
-            c.add_text(&text, &mut buf);
+            c.add_text(&text, &mut buf, Lang::English);
+            c.add_text(&text, &mut buf, Lang::English);
             let got: Vec<(&str, u16)> = c.items.iter().map(|&(id, n)| (id.text(), n)).collect();
             let mut out = String::new();
             let want: Vec<(String, u16)> = words
@@ -399,8 +418,8 @@ mod tests {
         let long: Vec<String> = short.iter().map(|w| format!("{w}q")).collect();
         let mut buf = String::new();
         let mut c = Counts::default();
-        c.add_text(&long.join(" "), &mut buf);
-        c.add_text(&short.join(" "), &mut buf);
+        c.add_text(&long.join(" "), &mut buf, Lang::English);
+        c.add_text(&short.join(" "), &mut buf, Lang::English);
         let mut out = String::new();
         let mut want: Vec<String> = long
             .iter()
@@ -419,20 +438,20 @@ mod tests {
         let mut buf = String::new();
         let mut a = Counts::default();
         let mut b = Counts::default();
-        a.add_text("massage eases pain", &mut buf);
-        b.add_text("pain pain", &mut buf);
-        a.add_text("massage", &mut buf);
+        a.add_text("massage eases pain", &mut buf, Lang::English);
+        b.add_text("pain pain", &mut buf, Lang::English);
+        a.add_text("massage", &mut buf, Lang::English);
         let mut a = std::thread::scope(|s| {
             s.spawn(move || {
                 let mut buf = String::new();
-                a.add_text("pain", &mut buf);
+                a.add_text("pain", &mut buf, Lang::English);
                 a
             })
             .join()
             .unwrap_or_default()
         });
-        b.add_text("massage", &mut buf);
-        a.add_text("eases", &mut buf);
+        b.add_text("massage", &mut buf, Lang::English);
+        a.add_text("eases", &mut buf, Lang::English);
         let text = |c: &Counts| c.items.iter().map(|&(id, n)| (id.text(), n)).collect::<Vec<_>>();
         assert_eq!(text(&a), [("massag", 2), ("eas", 2), ("pain", 2)]);
         assert_eq!(text(&b), [("pain", 2), ("massag", 1)]);

@@ -72,11 +72,13 @@ const HEIGHT = 900;
 const argv = process.argv.slice(2);
 let kneadBin = process.env.KNEAD_BIN || '';
 let all = process.env.BROWSER_TEST_QUICK !== '1';
+let onlyLanguages = false;
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--knead' && i + 1 < argv.length) kneadBin = path.resolve(argv[++i]);
   else if (argv[i] === '--quick') all = false;
+  else if (argv[i] === '--languages') onlyLanguages = true;
   else {
-    console.error(`usage: node run.mjs [--knead PATH] [--quick]  (unknown argument: ${argv[i]})`);
+    console.error(`usage: node run.mjs [--knead PATH] [--quick] [--languages]  (unknown argument: ${argv[i]})`);
     process.exit(2);
   }
 }
@@ -785,6 +787,123 @@ function themeAssets(theme, out) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Languages: the two-language fixture in each theme, and the same site right to left
+
+/** The fixture `tests/fixtures/bilingual` with the repository's themes, using `theme`;
+ * with `rtl`, its Spanish turned into Arabic (`ar`, words copied from `es`). Built into
+ * `<tmp>/<name>/public`. */
+function buildBilingual(theme, tmp, rtl = false) {
+  const name = `${theme}-${rtl ? 'rtl' : 'bilingual'}`;
+  const root = path.join(tmp, name, 'site');
+  fs.cpSync(path.join(REPO, 'tests', 'fixtures', 'bilingual'), root, { recursive: true });
+  fs.cpSync(path.join(REPO, 'themes'), path.join(root, 'themes'), { recursive: true });
+  let yaml = fs.readFileSync(path.join(root, 'site.yaml'), 'utf8');
+  yaml = `${yaml.trimEnd()}\ntheme: ${theme}\n`;
+  if (rtl) {
+    yaml = yaml.replace('\n  es:\n', '\n  ar:\n');
+    const words = fs.readFileSync(path.join(root, 'themes', theme, 'i18n', 'es.yaml'), 'utf8');
+    fs.writeFileSync(path.join(root, 'themes', theme, 'i18n', 'ar.yaml'), words.replace('language_name: Español', 'language_name: العربية'));
+    for (const f of ['index', 'articles/massage-basics', 'techniques/swedish']) {
+      fs.renameSync(path.join(root, 'content', `${f}.es.md`), path.join(root, 'content', `${f}.ar.md`));
+    }
+  }
+  fs.writeFileSync(path.join(root, 'site.yaml'), yaml);
+  const out = path.join(tmp, name, 'public');
+  const [cmd, pre] = kneadCommand();
+  const r = run(cmd, [...pre, 'build', '--root', root, '--output', out], { cwd: REPO });
+  const ok = r.status === 0 && fs.existsSync(path.join(out, 'index.html'));
+  record(`${theme} · knead build of the ${rtl ? 'right-to-left' : 'two-language'} site`, ok, ok ? '' : r.out.trim());
+  return ok ? out : null;
+}
+
+const SPANISH_PAGES = ['/es/', '/es/articles/', '/es/articles/masaje-basico/', '/es/techniques/', '/es/techniques/swedish/', '/es/faq/', '/es/search/'];
+
+/** Spanish pages: axe in both schemes and widths, no horizontal scrolling, the
+ * language's words; search for "masajes" finds Spanish pages only. */
+async function spanishChecks(context, theme, origin, axeSource, net) {
+  for (const url of SPANISH_PAGES) {
+    const label = `${theme} · Spanish ${url}`;
+    const page = await context.newPage();
+    net.reset(null);
+    try {
+      await page.goto(`${origin}${url}`, { waitUntil: 'load' });
+      const lang = await page.evaluate(() => document.documentElement.lang);
+      const skip = await page.evaluate(() => document.querySelector('a[href="#main"]')?.textContent.trim());
+      record(`${label}: lang="es" and Spanish theme words`, lang === 'es' && skip === 'Saltar al contenido principal', `lang ${lang}, skip link "${skip}"`);
+      for (const width of OVERFLOW_WIDTHS) {
+        await page.setViewportSize({ width, height: HEIGHT });
+        const o = await page.evaluate(overflowInPage);
+        record(`${label}: no horizontal scrolling at ${width}px`, o.scrollWidth <= o.clientWidth, o.offenders.join(', '));
+      }
+      await page.addScriptTag({ content: axeSource });
+      for (const scheme of SCHEMES) {
+        await page.emulateMedia({ colorScheme: scheme });
+        for (const width of AXE_WIDTHS) {
+          await page.setViewportSize({ width, height: HEIGHT });
+          const axe = await page.evaluate(
+            (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+            AXE_TAGS,
+          );
+          const detail = axe.violations.map((v) => `${v.id}: ${v.help} ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`).join('\n');
+          record(`${label}: axe, ${scheme} scheme, ${width}px: no violations`, axe.violations.length === 0, detail);
+        }
+      }
+      record(`${label}: no external or failed requests`, net.problems().length === 0, net.problems().join('\n'));
+    } catch (e) {
+      record(`${label}: browser checks ran`, false, e.stack || String(e));
+    } finally {
+      await page.close().catch(() => {});
+    }
+  }
+  const page = await context.newPage();
+  try {
+    await page.goto(`${origin}/es/search/?q=masajes`, { waitUntil: 'load' });
+    const r = await searchAnswered(page);
+    const hrefs = r.results.map((x) => x.href);
+    record(
+      `${theme} · Spanish search: "masajes" finds Spanish pages only`,
+      hrefs.length > 0 && hrefs.includes('/es/articles/masaje-basico/') && hrefs.every((h) => h.startsWith('/es/')),
+      JSON.stringify(r).slice(0, 500),
+    );
+  } catch (e) {
+    record(`${theme} · Spanish search ran`, false, e.stack || String(e));
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
+/** The right-to-left site: dir="rtl", the header mirrored (the site's name on the right),
+ * and no horizontal scrolling. */
+async function rtlChecks(context, theme, origin) {
+  const page = await context.newPage();
+  try {
+    for (const url of ['/ar/', '/ar/articles/masaje-basico/']) {
+      await page.goto(`${origin}${url}`, { waitUntil: 'load' });
+      for (const width of OVERFLOW_WIDTHS) {
+        await page.setViewportSize({ width, height: HEIGHT });
+        const o = await page.evaluate(overflowInPage);
+        record(`${theme} · right to left ${url}: no horizontal scrolling at ${width}px`, o.scrollWidth <= o.clientWidth, o.offenders.join(', '));
+      }
+      await page.setViewportSize({ width: 1280, height: HEIGHT });
+      const m = await page.evaluate(() => {
+        const title = document.querySelector('header a[href="/ar/"]');
+        const r = title?.getBoundingClientRect();
+        return { dir: document.documentElement.dir, direction: getComputedStyle(document.body).direction, right: r ? r.right : 0, left: r ? r.left : 0, width: document.documentElement.clientWidth };
+      });
+      record(
+        `${theme} · right to left ${url}: dir="rtl", mirrored (the site's name on the right)`,
+        m.dir === 'rtl' && m.direction === 'rtl' && m.left > m.width / 2,
+        JSON.stringify(m),
+      );
+    }
+  } catch (e) {
+    record(`${theme} · right-to-left checks ran`, false, e.stack || String(e));
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Site search
 
 /** Waits until the search page has answered (results or a message). */
@@ -1308,7 +1427,12 @@ async function main() {
     const builds = [];
     const SUBPATH = '/backcare/';
     const subpaths = [];
+    const languages = [];
     for (const theme of themesInRepo()) {
+      const bilingual = buildBilingual(theme, tmp);
+      const rtl = buildBilingual(theme, tmp, true);
+      if (bilingual && rtl) languages.push({ theme, out: bilingual, rtlOut: rtl });
+      if (onlyLanguages) continue;
       const out = buildWithTheme(theme, tmp);
       themeAssets(theme, out);
       if (out) builds.push({ theme, out });
@@ -1329,7 +1453,14 @@ async function main() {
       servers.push(server);
       b.origin = `http://127.0.0.1:${server.address().port}`;
     }
-    const origins = new Set([...builds, ...subpaths].map((b) => b.origin));
+    for (const b of languages) {
+      for (const [key, dir] of [['origin', b.out], ['rtlOrigin', b.rtlOut]]) {
+        const server = await serve(dir);
+        servers.push(server);
+        b[key] = `http://127.0.0.1:${server.address().port}`;
+      }
+    }
+    const origins = new Set([...builds, ...subpaths, ...languages.flatMap((b) => [{ origin: b.origin }, { origin: b.rtlOrigin }])].map((b) => b.origin));
     if (SCREENSHOTS_DIR) fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
 
     context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
@@ -1393,8 +1524,14 @@ async function main() {
       await searchChecks(context, b.theme, b.origin, SUBPATH, axeSource, net);
       await paginationChecks(context, b.theme, b.origin, SUBPATH, axeSource, net);
     }
-    await liveReload(context, tmp, origins);
-    await firstBuildFails(context, tmp, origins);
+    for (const b of languages) {
+      await spanishChecks(context, b.theme, b.origin, axeSource, net);
+      await rtlChecks(context, b.theme, b.rtlOrigin);
+    }
+    if (!onlyLanguages) {
+      await liveReload(context, tmp, origins);
+      await firstBuildFails(context, tmp, origins);
+    }
   } catch (e) {
     record('browser tests ran to the end', false, e.stack || String(e));
   } finally {

@@ -14,6 +14,9 @@ use knead::build::pipeline::{self, Options};
 
 use crate::support::{copy_dir, tree};
 
+#[path = "incremental_languages.rs"]
+mod languages;
+
 /// A small deterministic random number generator (xorshift64*).
 struct Rng(u64);
 
@@ -151,7 +154,7 @@ impl World {
 
     /// Applies one random edit and returns the paths it touched.
     fn random_edit(&mut self) -> (String, Vec<PathBuf>) {
-        let op = self.rng.below(27);
+        let op = self.rng.below(30);
         let stems = self.stems();
         if stems.is_empty() && op < 12 {
             return self.add_article();
@@ -421,6 +424,10 @@ impl World {
                 let new = regex_line(&text, "tags: ", &format!("tags: [{}]", tags.join(", ")));
                 set(self, new, "tags")
             }
+            // Translations: written from the article (its techniques and benefits then
+            // match, until the original changes), edited, removed; the site's languages
+            // listed or not (an unlisted language is an error).
+            26..=29 => self.language_edit(op, &stem, &text),
             _ => {
                 let n = self.rng.below(100);
                 let p = self.write(
@@ -567,6 +574,10 @@ fn edit_sequence(seed: u64) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     let mut world = new_world(&root, seed + 1);
+    // A third of the sites are in two languages from the start, with a translation.
+    if seed.is_multiple_of(3) {
+        world.start_in_two_languages();
+    }
     let mut inc = first_build(&root, &tmp.path().join("out"));
     let mut log = Vec::new();
     let steps = 3 + world.rng.below(6);

@@ -23,6 +23,7 @@ mod guide;
 mod idle;
 mod images;
 mod incremental;
+mod languages;
 mod messages;
 mod one_writer;
 mod pagination;

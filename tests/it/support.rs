@@ -387,3 +387,9 @@ pub(crate) fn wait_same_as_clean_build(site: &Site) {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// The words of the repository's default theme in `code` (`themes/default/i18n/`).
+pub(crate) fn read_theme_words(code: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("themes/default/i18n/{code}.yaml")))
+        .expect("the default theme's words")
+}

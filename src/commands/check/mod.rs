@@ -7,6 +7,7 @@
 mod evidence;
 pub mod external;
 pub mod rules;
+pub mod translations;
 
 use std::path::PathBuf;
 
@@ -21,8 +22,14 @@ use crate::source::date::Date;
 pub struct Grade {
     /// The article's file.
     pub file: PathBuf,
-    /// Flesch-Kincaid grade, rounded to one decimal.
+    /// The school grade its text reads at, rounded to one decimal: Flesch-Kincaid's, or
+    /// the band of the reading ease for Spanish.
     pub grade: f64,
+    /// The formula of the article's language.
+    pub formula: &'static str,
+    /// The Fernández Huerta reading ease (0 to 100, higher is easier) of Spanish text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ease: Option<f64>,
 }
 
 /// Everything `knead check` found.
@@ -42,6 +49,10 @@ pub struct Report {
     /// What `--external` found (`None` without it, or when the site has errors that
     /// stop it from loading).
     pub external: Option<external::Summary>,
+    /// The pages not yet translated, for each language besides the default.
+    pub untranslated: Vec<translations::Untranslated>,
+    /// The languages of the site that have no reading-level formula.
+    pub unrated: Vec<String>,
 }
 
 /// The size past which an original image is worth making smaller before it is added:
@@ -80,8 +91,19 @@ pub fn check_with(opts: &Options, today: Date, external: Option<external::Settin
     };
     match pipeline::check(&opts) {
         Ok(rendered) => {
-            let mut diagnostics = rendered.warnings;
-            let (found, grades) = rules::run(&rendered.site, &opts.root, today);
+            let mut diagnostics = rendered.warnings.clone();
+            let mut grades = Vec::new();
+            let mut unrated = Vec::new();
+            for site in rendered.sites() {
+                let (found, g) = rules::run(site, &opts.root, today);
+                diagnostics.extend(found);
+                grades.extend(g);
+                if crate::text::Lang::of(&site.config.language) == crate::text::Lang::Other {
+                    unrated.push(site.config.language.clone());
+                }
+            }
+            let others: Vec<&crate::model::Site> = rendered.sites().skip(1).collect();
+            let (found, untranslated) = translations::run(&rendered.site, &others, &opts.root);
             diagnostics.extend(found);
             diagnostics.extend(heavy_images(&rendered.images));
             let external = external.map(|settings| {
@@ -96,6 +118,8 @@ pub fn check_with(opts: &Options, today: Date, external: Option<external::Settin
                 diagnostics,
                 grades,
                 external,
+                untranslated,
+                unrated,
             }
         }
         Err(stopped) => Report {
@@ -105,6 +129,8 @@ pub fn check_with(opts: &Options, today: Date, external: Option<external::Settin
             diagnostics: stopped.problems,
             grades: Vec::new(),
             external: None,
+            untranslated: Vec::new(),
+            unrated: Vec::new(),
         },
     }
 }
@@ -130,6 +156,10 @@ struct JsonReport<'a> {
     reading_grades: &'a [Grade],
     #[serde(skip_serializing_if = "Option::is_none")]
     external: Option<&'a external::Summary>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    untranslated: &'a [translations::Untranslated],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    no_reading_formula: &'a [String],
 }
 
 impl Report {
@@ -159,6 +189,8 @@ impl Report {
             diagnostics,
             reading_grades: &self.grades,
             external: self.external.as_ref(),
+            untranslated: &self.untranslated,
+            no_reading_formula: &self.unrated,
         };
         serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
@@ -168,6 +200,34 @@ impl Report {
     pub fn error_count(&self) -> usize {
         let offline = self.external.as_ref().is_some_and(|e| e.unreachable.is_some());
         self.diagnostics.error_count() + usize::from(offline)
+    }
+
+    /// What the check says of the site's languages, a line each: the pages not yet
+    /// translated into each, and the languages without a reading-level formula.
+    pub fn languages(&self) -> String {
+        let mut out = String::new();
+        for u in &self.untranslated {
+            if u.files.is_empty() {
+                out.push_str(&format!("every page is translated into `{}`\n", u.language));
+            } else {
+                let files: Vec<String> = u.files.iter().map(|f| f.display().to_string()).collect();
+                out.push_str(&format!(
+                    "{} not yet translated into `{}`: {}\n",
+                    match files.len() {
+                        1 => "1 page".to_owned(),
+                        n => format!("{n} pages"),
+                    },
+                    u.language,
+                    files.join(", ")
+                ));
+            }
+        }
+        for code in &self.unrated {
+            out.push_str(&format!(
+                "no reading-level formula for `{code}`: its pages' reading grade is not checked\n"
+            ));
+        }
+        out
     }
 
     /// The summary line: files checked, errors, warnings, web addresses, and whether it

@@ -178,6 +178,58 @@ fn dates(m: &crate::source::meta::ArticleMeta, today: Date, file: &mut Lazy<'_>,
     }
 }
 
+/// The reading level of an article's text by the formula of its language, and the
+/// warning when it is harder than `target` (a grade) asks: Flesch-Kincaid for English,
+/// Fernández Huerta for Spanish; `None` for a language without a formula.
+fn reading(s: &crate::text::readability::TextStats, target: f64) -> Option<(Grade, Option<(String, String)>)> {
+    use crate::text::readability::{ease_for_grade, fernandez_huerta};
+    let round = |x: f64| (x * 10.0).round() / 10.0;
+    if let Some(g) = s.grade() {
+        let grade = Grade {
+            file: PathBuf::new(),
+            grade: round(g),
+            formula: "Flesch-Kincaid",
+            ease: None,
+        };
+        let problem = (g > target).then(|| {
+            (
+                format!(
+                    "the reading grade is {:.1}, above the site's target of {target}",
+                    round(g)
+                ),
+                "use shorter sentences and everyday words (Flesch-Kincaid grade level)".to_owned(),
+            )
+        });
+        return Some((grade, problem));
+    }
+    let ease = fernandez_huerta(s)?;
+    let least = ease_for_grade(target);
+    let grade = Grade {
+        file: PathBuf::new(),
+        grade: round(match ease {
+            e if e >= 90.0 => 5.0,
+            e if e >= 80.0 => 6.0,
+            e if e >= 70.0 => 7.0,
+            e if e >= 60.0 => 8.5,
+            e if e >= 50.0 => 11.0,
+            e if e >= 30.0 => 15.0,
+            _ => 17.0,
+        }),
+        formula: "Fernández Huerta",
+        ease: Some(round(ease)),
+    };
+    let problem = (ease < least).then(|| {
+        (
+            format!(
+                "the reading ease is {:.1} (Fernández Huerta), below the {least} that the site's target grade of {target} asks for",
+                round(ease)
+            ),
+            "use shorter sentences and everyday words (Fernández Huerta reading ease: higher is easier)".to_owned(),
+        )
+    });
+    Some((grade, problem))
+}
+
 /// Runs every editorial rule. Returns the problems and each article's reading grade.
 pub fn run(site: &Site, root: &Path, today: Date) -> (Vec<Diagnostic>, Vec<Grade>) {
     let mut out = Vec::new();
@@ -234,18 +286,13 @@ pub fn run(site: &Site, root: &Path, today: Date) -> (Vec<Diagnostic>, Vec<Grade
             }
         }
         outline(a.body(), &mut file, &mut out);
-        if let Some(g) = a.body().stats.and_then(|s| s.grade()) {
-            let rounded = (g * 10.0).round() / 10.0;
+        if let Some((grade, problem)) = a.body().stats.as_ref().and_then(|s| reading(s, target)) {
             grades.push(Grade {
                 file: a.rel().to_path_buf(),
-                grade: rounded,
+                ..grade
             });
-            if g > target {
-                let mut d = Diagnostic::warning(
-                    a.rel(),
-                    format!("the reading grade is {rounded:.1}, above the site's target of {target}"),
-                )
-                .help("use shorter sentences and everyday words (Flesch-Kincaid grade level)");
+            if let Some((message, help)) = problem {
+                let mut d = Diagnostic::warning(a.rel(), message).help(help);
                 let text = file.text();
                 let first = yaml::locate(text).map_or(1, |l| l.split().body_first_line);
                 // The first line of prose, not the blank line after the front matter.

@@ -53,6 +53,7 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     } else {
         print_problems(&report.diagnostics);
         print_external(report.external.as_ref());
+        print!("{}", report.languages());
         println!("{}", report.summary());
     }
     let (errors, warnings) = (report.error_count(), report.diagnostics.warning_count());
