@@ -2,13 +2,14 @@
 """Reading ease of Spanish Markdown files (Fernández Huerta, with Szigriszt-Pazos beside it).
 
     python3 bench/readability_es.py content/**/*.es.md
+    python3 bench/readability_es.py --strict FILE...   # headings dropped, only . ? ! end sentences
 
 Fernández Huerta: 206.84 - 0.60 * P - 1.02 * F, where P is syllables per 100 words and
 F is sentences per 100 words. Szigriszt-Pazos (INFLESZ): 206.835 - 62.3 * S/W - W/F.
 Both run from 0 (very hard) to 100 (very easy); 60 to 70 is "normal", above 70 "fairly
 easy". The text scored is the body plus the FAQ questions and answers (the front matter's
 other fields are left out). Headings and list items each count as a sentence, as they
-are read as separate units; link targets, citations (`[@id]`), callout markers and
+are read as separate units (--strict: headings dropped, only . ? ! end sentences); link targets, citations (`[@id]`), callout markers and
 Markdown punctuation are removed first; tokens without letters (numbers) are not words.
 
 Syllables are counted by Spanish rules: one per vowel nucleus, where two strong vowels
@@ -78,8 +79,18 @@ def clean(md: str) -> str:
     return md
 
 
+STRICT = False
+
+
 def units(md: str):
-    """Sentences: headings and list items are units of their own; paragraphs split at . ! ? : ;"""
+    """Sentences: headings and list items are units of their own; paragraphs split at . ! ?
+
+    With --strict, headings are dropped and list items without a full stop run on into
+    the next one, so only . ? ! end a sentence (a harsher count)."""
+    if STRICT:
+        kept = [l for l in md.splitlines() if not re.match(r"^\s*#{1,6}\s", l)]
+        text = " ".join(re.sub(r"^\s*(>\s?)?([-*+]\s|\d+[.)]\s)?", "", l) for l in kept)
+        return [u for u in split_sentences(text) if words(u)]
     out = []
     para = []
 
@@ -105,9 +116,8 @@ def units(md: str):
 
 
 def split_sentences(text: str):
-    # A full stop, ? or ! (Spanish ¿¡ open them) ends a sentence; so does a colon before a
-    # list-like run? No: only . ? ! and the end of the unit. Decimal points (3.000) are not
-    # sentence ends.
+    # A full stop, ? or ! (Spanish ¿ and ¡ open them) or the end of the unit ends a
+    # sentence; a point between digits (3.000) does not.
     parts = re.split(r"(?<!\d)[.?!…]+(?!\d)", text)
     return [p for p in parts if p.strip()]
 
@@ -147,6 +157,10 @@ def file_text(path: str) -> str:
 
 
 def main(paths):
+    global STRICT
+    if paths and paths[0] == "--strict":
+        STRICT = True
+        paths = paths[1:]
     if not paths:
         print(__doc__)
         return 2
