@@ -532,7 +532,11 @@ async function screenshots(context, theme, origin, best) {
 // ---------------------------------------------------------------------------------------
 // Callouts
 
-const CALLOUT_TITLES = { note: 'Note', tip: 'Tip', important: 'Important', warning: 'Warning', caution: 'Caution' };
+// By the page's language, as src/markdown/callouts.rs writes them.
+const CALLOUT_TITLES_BY_LANG = {
+  en: { note: 'Note', tip: 'Tip', important: 'Important', warning: 'Warning', caution: 'Caution' },
+  es: { note: 'Nota', tip: 'Consejo', important: 'Importante', warning: 'Advertencia', caution: 'Precaución' },
+};
 
 /** The callouts of the page as drawn: their kind, title and the colours that make them. */
 function calloutsInPage() {
@@ -545,6 +549,7 @@ function calloutsInPage() {
     const r = title && title.getBoundingClientRect();
     return {
       kind: ([...el.classList].find((c) => c !== 'callout' && c.startsWith('callout-')) || '').slice(8),
+      lang: (el.closest('[lang]')?.getAttribute('lang') || 'en').split('-')[0],
       role: el.getAttribute('role'),
       title: title ? title.textContent.trim() : '',
       titleShown: !!r && r.width > 0 && r.height > 0 && t.visibility !== 'hidden' && t.display !== 'none',
@@ -580,7 +585,8 @@ async function calloutChecks(context, theme, out, origin, axeSource) {
           kinds.add(c.kind);
           const name = `the ${c.kind || '?'} callout`;
           if (c.role !== 'note') problems.push(`${name} has role=${c.role}, not note`);
-          if (c.title !== CALLOUT_TITLES[c.kind]) problems.push(`${name} is titled "${c.title}", not "${CALLOUT_TITLES[c.kind]}"`);
+          const want = (CALLOUT_TITLES_BY_LANG[c.lang] || CALLOUT_TITLES_BY_LANG.en)[c.kind];
+          if (c.title !== want) problems.push(`${name} is titled "${c.title}", not "${want}"`);
           if (!c.titleShown || c.titleWeight < 600) problems.push(`${name}'s title is not shown in bold (weight ${c.titleWeight})`);
           if (c.borderWidth < 2) problems.push(`${name} has no border to box it (${c.borderWidth}px)`);
           if (['warning', 'caution'].includes(c.kind)) {

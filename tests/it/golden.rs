@@ -26,6 +26,14 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// What the snapshot of the output file `rel` holds.
 fn describe(rel: &str, bytes: &[u8]) -> String {
+    // A resized image's bytes depend on the SIMD code the resizer and the encoder pick
+    // on this CPU: its format and size are pinned here, its pixels by tests/it/images.rs.
+    if rel.starts_with("processed/") {
+        let reader = image::ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format();
+        let format = reader.as_ref().ok().and_then(image::ImageReader::format);
+        let size = reader.ok().and_then(|r| r.into_dimensions().ok());
+        return format!("{rel}: {format:?}, {size:?} pixels, binary");
+    }
     let mut s = format!("{rel}: {} bytes, FNV-1a {:016x}", bytes.len(), fnv1a(bytes));
     match std::str::from_utf8(bytes) {
         Ok(text) => {
