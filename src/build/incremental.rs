@@ -647,7 +647,7 @@ impl Incremental {
                         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                         Err(e) => return Err(fail("remove", &p, e)),
                     }
-                    prune_empty_dirs(&self.out, &p);
+                    output::prune_empty_dirs(&self.out, &p);
                 }
             }
         }
@@ -690,16 +690,5 @@ impl Incremental {
             pages: plan.len(),
             ..Outcome::default()
         })
-    }
-}
-
-/// Removes the folders above a removed file that are now empty, up to the output root.
-fn prune_empty_dirs(out: &Path, removed: &Path) {
-    let mut dir = removed.parent();
-    while let Some(d) = dir {
-        if d == out || !d.starts_with(out) || std::fs::remove_dir(d).is_err() {
-            break;
-        }
-        dir = d.parent();
     }
 }

@@ -429,6 +429,17 @@ fn swap_in(staging: &Path, out: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Removes the folders above a removed file that are now empty, up to the output root.
+pub(crate) fn prune_empty_dirs(out: &Path, removed: &Path) {
+    let mut dir = removed.parent();
+    while let Some(d) = dir {
+        if d == out || !d.starts_with(out) || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
