@@ -307,7 +307,13 @@ function el(tag, cls, parent) {
 }
 
 var seq = 0, current = null, more = null;
-var sorry = 'Sorry, search is not available right now. Please try again later.';
+// The messages, in the page's language: the theme writes them on #search-status.
+var said = status.dataset;
+function say(key, fallback, q, n) {
+  // Functions, so that a `$` in the query is not read as a replacement pattern.
+  return (said[key] || fallback).replace('{q}', function () { return q; }).replace('{n}', function () { return n; });
+}
+var sorry = say('sorry', 'Sorry, search is not available right now. Please try again later.');
 // Puts the best `k` hits first, in order: a full sort only when more are asked for.
 function order(r, k) {
   if (r.sorted >= k) return;
@@ -376,7 +382,7 @@ async function show(from) {
   if (from + PAGE < r.hits.length) {
     next = el('button', 'search-more');
     next.type = 'button';
-    next.textContent = 'Show more results';
+    next.textContent = say('more', 'Show more results');
     // Not once a newer query has started: its results would join this list.
     next.onclick = function () { if (r === current) showMore(from + PAGE); };
   }
@@ -439,8 +445,9 @@ async function run(q, push) {
   var n = r.hits.length, quoted = '“' + q.trim() + '”';
   // Announced once the results are there.
   status.textContent = !n
-    ? 'No results for ' + quoted + '. Try fewer or other words.'
-    : n + (n === 1 ? ' result' : ' results') + ' for ' + quoted + (r.all || r.count < 2 ? '' : ' (no page has every word; these have some)');
+    ? say('none', 'No results for {q}. Try fewer or other words.', quoted)
+    : (n === 1 ? say('one', '1 result for {q}', quoted) : say('many', '{n} results for {q}', quoted, n)) +
+      (r.all || r.count < 2 ? '' : ' ' + say('partial', '(no page has every word; these have some)'));
 }
 
 var timer = 0;

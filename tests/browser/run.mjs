@@ -871,6 +871,11 @@ async function spanishChecks(context, theme, origin, axeSource, net) {
       hrefs.length > 0 && hrefs.includes('/es/articles/masaje-basico/') && hrefs.every((h) => h.startsWith('/es/')),
       JSON.stringify(r).slice(0, 500),
     );
+    record(
+      `${theme} · Spanish search: the count is announced in Spanish`,
+      /^\d+ resultados? para “masajes”/.test(r.status),
+      r.status,
+    );
   } catch (e) {
     record(`${theme} · Spanish search ran`, false, e.stack || String(e));
   } finally {
