@@ -48,6 +48,7 @@
 //! script's ranking, `threads.rs` runs the parallel parts; `search.js` is the script.
 
 mod cache;
+mod compact;
 #[cfg(test)]
 mod fixtures;
 mod postings;
@@ -71,9 +72,10 @@ pub use shards::{Shards, js_cmp, shards, shards_taking_terms};
 /// The browser script's source.
 pub const SCRIPT: &str = include_str!("search.js");
 
-/// The script as written to `/search/search.js`: [`SCRIPT`] without its comments and
-/// indentation (a fifth smaller; the file has no template literals or multi-line
-/// strings, so no text changes meaning).
+/// The script as written to `/search/search.js`: [`SCRIPT`] without its comments,
+/// indentation and the spaces and line breaks that punctuation makes useless (see
+/// `compact.rs`; the file has no template literals or multi-line strings, so no text
+/// changes meaning).
 pub fn served_script() -> &'static str {
     served_script_for(crate::text::Lang::English)
 }
@@ -94,18 +96,18 @@ pub fn served_script_for(lang: crate::text::Lang) -> &'static str {
             Lang::Spanish => "// @es",
             Lang::Other => "// @other",
         };
-        let mut out = String::from("/* knead site search */\n");
+        let mut code = String::new();
         let mut keep = true;
         for line in body.lines().map(str::trim_start) {
             if let Some(tag) = line.strip_prefix("// @") {
                 keep = tag == "all" || line == mine;
             }
             if keep && !line.is_empty() && !line.starts_with("//") {
-                out.push_str(line);
-                out.push('\n');
+                code.push_str(line);
+                code.push('\n');
             }
         }
-        out
+        format!("/* knead site search */\n{}", compact::compact(&code))
     })
 }
 
@@ -211,7 +213,7 @@ mod tests {
     }
 
     #[test]
-    fn served_script_drops_only_comments_and_indentation() {
+    fn served_script_drops_only_comments_and_spaces() {
         let served = served_script();
         assert!(
             served.len() < SCRIPT.len() * 9 / 10,
@@ -234,8 +236,10 @@ mod tests {
             .filter(|l| !l.is_empty() && !l.starts_with("//"))
             .skip_while(|l| !l.starts_with("(function"))
             .collect();
-        let served_code: Vec<&str> = served.lines().skip_while(|l| !l.starts_with("(function")).collect();
-        assert_eq!(code, served_code);
+        // Only whitespace and the ends of lines differ.
+        let squeezed = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let served_code = &served[served.find("(function").unwrap_or(0)..];
+        assert_eq!(squeezed(&code.join("\n")), squeezed(served_code));
         // And node (when installed) finds it valid.
         let file = std::env::temp_dir().join(format!("knead-search-{}.js", std::process::id()));
         std::fs::write(&file, served).unwrap();
@@ -256,7 +260,7 @@ mod tests {
         let code_of = |lang| {
             let script = served_script_for(lang);
             let start = script.find("'use strict';").unwrap();
-            let end = script.find("\nvar form = document").unwrap();
+            let end = script.find("var form=document").unwrap();
             &script[start..end]
         };
         let (en, es) = (code_of(crate::text::Lang::English), code_of(crate::text::Lang::Spanish));

@@ -778,8 +778,12 @@ function themeAssets(theme, out) {
   // The search script is knead's own (written to /search/search.js), but every page of
   // the theme's search needs it: it counts against the theme's budget, as browsers get
   // it (knead writes it without the source's comments and indentation).
-  const built = out && path.join(out, 'search', 'search.js');
-  const script = fs.readFileSync(built && fs.existsSync(built) ? built : path.join(REPO, 'src', 'search', 'search.js'), 'utf8');
+  // Each language gets its own copy (with its own stemmer): the largest counts.
+  const copies = out && fs.existsSync(out)
+    ? [path.join(out, 'search', 'search.js'), ...fs.readdirSync(out).map((d) => path.join(out, d, 'search', 'search.js'))].filter((f) => fs.existsSync(f))
+    : [];
+  const built = copies.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
+  const script = fs.readFileSync(built || path.join(REPO, 'src', 'search', 'search.js'), 'utf8');
   bytes += Buffer.byteLength(script);
   files.push('search/search.js');
   // It may fetch, but only its own files: no absolute URLs.
