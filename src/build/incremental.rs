@@ -343,6 +343,7 @@ impl Incremental {
         let mut problems = Diagnostics::new();
         let mut failed = false;
         let mut sites = Vec::with_capacity(configs.len());
+        let mut caches = Vec::with_capacity(configs.len());
         let count = configs.len();
         for (i, (config, mut docs)) in configs.iter().zip(split.docs).enumerate() {
             let mut ready = ready.for_language(config, site_problems.take().unwrap_or_default());
@@ -358,7 +359,8 @@ impl Incremental {
             match ready.finish_model(assembly, &docs, renders) {
                 Ok(m) => {
                     problems.extend(m.problems);
-                    sites.push((m.site, m.templates, m.cache, docs));
+                    sites.push((m.site, m.templates, docs));
+                    caches.push(m.cache);
                 }
                 Err(errs) => {
                     failed = true;
@@ -376,9 +378,9 @@ impl Incremental {
         // unchanged (the plan depends on nothing else).
         let mut plans = Vec::with_capacity(sites.len());
         let mut listings = Vec::with_capacity(sites.len());
-        for (i, (site, _, cache, docs)) in sites.iter_mut().enumerate() {
+        let mut versions = Vec::with_capacity(sites.len());
+        for (i, ((site, _, docs), markdown)) in sites.iter().zip(caches).enumerate() {
             let state = &mut self.langs[i];
-            let markdown = std::mem::take(cache);
             if markdown.index() != state.markdown.index() {
                 state.index_generation += 1;
             }
@@ -389,17 +391,18 @@ impl Incremental {
                 Some((was, plan)) if same_outline && was == shape && !first => plan,
                 _ => render::plan(site),
             };
-            let versions: FxHashMap<&str, u64> = docs.iter().map(|d| (d.key.as_ref(), d.version)).collect();
+            let doc_versions: FxHashMap<&str, u64> = docs.iter().map(|d| (d.key.as_ref(), d.version)).collect();
             let benefit_listings = benefit_listings(site);
             update_fingerprints(
                 &mut state.fingerprints,
                 state.index_generation,
                 site,
-                &versions,
+                &doc_versions,
                 &benefit_listings,
             );
             plans.push((shape, plan));
             listings.push(benefit_listings);
+            versions.push(doc_versions);
         }
         lap("plan and fingerprints");
         // The hreflang alternates, the switcher and the sitemap of every language read the
@@ -416,8 +419,8 @@ impl Incremental {
         let mut paths: Vec<Cow<'_, str>> = Vec::new();
         let mut stamps: Vec<u64> = Vec::new();
         let mut at: Vec<(usize, usize)> = Vec::new();
-        for (i, (((site, tera, _, docs), (_, plan)), benefit_listings)) in
-            sites.iter().zip(&plans).zip(listings).enumerate()
+        for (i, ((((site, tera, _), (_, plan)), benefit_listings), versions)) in
+            sites.iter().zip(&plans).zip(listings).zip(&versions).enumerate()
         {
             let state = &self.langs[i];
             let renderer = Renderer::new(site, theme, tera, plan).with_search_cache(&state.search);
@@ -426,10 +429,9 @@ impl Incremental {
                 serde_json::to_string(&Builder { site }.site()).ok(),
                 table,
             ));
-            let versions: FxHashMap<&str, u64> = docs.iter().map(|d| (d.key.as_ref(), d.version)).collect();
             let values = Values::new(
                 site,
-                &versions,
+                versions,
                 &state.fingerprints,
                 state.index_generation,
                 site_stamp,
