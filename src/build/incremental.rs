@@ -5,20 +5,23 @@
 //!
 //! Every planned page lists its inputs ([`render::Input`]); `build/inputs.rs` gives each
 //! input a value per build, and a page is rendered again exactly when the values of its
-//! inputs changed.
+//! inputs changed. Each language of the site is planned and stamped as a site of its
+//! own (its pages under `<code>/`), with its own state kept between rebuilds.
 
-use std::collections::{BTreeMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashSet;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::build::inputs::{Fingerprints, Values, benefit_listings, hash_of, update_fingerprints};
 use crate::build::pipeline::Options;
 use crate::build::stages::{self, LoadedTheme};
+use crate::build::written::{self, CopyStamp, Written};
 use crate::build::{lock, output};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{self, MarkdownCache};
@@ -54,21 +57,18 @@ struct Parsed {
     problems: Vec<Diagnostic>,
 }
 
-/// Where a file of the output is copied from, and how it looked when copied.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct CopyStamp {
-    from: String,
-    len: u64,
-    modified: Option<SystemTime>,
-}
-
-/// What the output folder holds after the last successful build.
+/// What a rebuild keeps of one language's site for the next.
 #[derive(Default)]
-struct Written {
-    /// Generated files and the fingerprint of their inputs.
-    pages: FxHashMap<String, u64>,
-    /// Copied files.
-    copies: FxHashMap<String, CopyStamp>,
+struct Language {
+    /// Its code (the default language's too).
+    code: String,
+    markdown: MarkdownCache,
+    /// The last build's plan, with its number of search shards and `paginate_by`.
+    plan: Option<((usize, usize), Vec<render::Planned>)>,
+    index_generation: u64,
+    fingerprints: Fingerprints,
+    /// The search index's terms, updated in place by the next rebuild.
+    search: crate::search::ShardCache,
 }
 
 /// The state of a watched site between rebuilds.
@@ -82,19 +82,14 @@ pub struct Incremental {
     sources: Option<Sources>,
     docs: FxHashMap<Arc<str>, Parsed>,
     next_version: u64,
-    markdown: MarkdownCache,
-    /// The last build's plan, with its number of search shards and `paginate_by`.
-    plan: Option<((usize, usize), Vec<render::Planned>)>,
-    index_generation: u64,
-    fingerprints: Fingerprints,
+    /// Each language's state, the default first.
+    langs: Vec<Language>,
     written: Option<Written>,
     /// The output folder as the last successful build left it: when something else
     /// removed, emptied or replaced it, the next rebuild writes it whole.
     mark: Option<output::Mark>,
     /// Copied files whose source changed since the last successful build.
     pending_copies: HashSet<PathBuf>,
-    /// The search index's terms, updated in place by the next rebuild.
-    search: crate::search::ShardCache,
     /// The processed images of the last rebuild: unchanged files are not read again.
     images: Option<Arc<crate::images::Catalog>>,
     /// The output folder's lock, held from start to end (and handed on to the state
@@ -130,14 +125,10 @@ impl Incremental {
             sources: None,
             docs: FxHashMap::default(),
             next_version: 1,
-            markdown: MarkdownCache::default(),
-            plan: None,
-            index_generation: 0,
-            fingerprints: Fingerprints::default(),
+            langs: Vec::new(),
             written: None,
             mark: None,
             pending_copies: HashSet::new(),
-            search: Default::default(),
             images: None,
             lock,
         }
@@ -312,20 +303,27 @@ impl Incremental {
             .chain(self.docs.values().flat_map(|p| &p.problems))
             .chain(split.problems.iter());
         let mut ready = stages::gather(content, config, self.theme.as_ref())?;
-        if !ready.config.languages.is_empty() {
-            return self.rebuild_whole(start);
-        }
         let words = (self.theme.as_ref())
             .and_then(|t| t.as_ref().ok())
             .map_or(&[][..], |t| t.words.as_slice());
         let configs = languages::configs(ready.config, words, &split.docs, self.opts.drafts);
-        let problems = std::mem::take(&mut ready.problems);
-        let mut ready = ready.for_language(&configs[0], problems);
+        // Each language is a site of its own, with its own state; a change in the set of
+        // languages writes the output folder whole.
+        let mut first = first;
+        if self.langs.len() != configs.len() || self.langs.iter().zip(&configs).any(|(l, c)| l.code != c.language) {
+            self.langs = (configs.iter())
+                .map(|c| Language {
+                    code: c.language.clone(),
+                    ..Language::default()
+                })
+                .collect();
+            self.written = None;
+            first = true;
+        }
         let theme = ready.theme;
 
-        // The model, reusing Markdown renders that are still valid.
-        let mut docs: Vec<Arc<Doc>> = split.docs.into_iter().next().unwrap_or_default();
-        let assets = self.sources.as_ref().map(|s| s.assets.clone()).unwrap_or_default();
+        // Each language's model, reusing Markdown renders that are still valid.
+        let mut assets = self.sources.as_ref().map(|s| s.assets.clone()).unwrap_or_default();
         let settings = model::Settings {
             drafts: self.opts.drafts,
             analyze: false,
@@ -340,73 +338,142 @@ impl Incremental {
         ));
         self.images = Some(Arc::clone(&images));
         lap("images");
-        let assembly = ready
-            .start_model(&self.root, &docs, assets, settings, Some(&self.markdown))
-            .with_images(Arc::clone(&images));
-        let renders = assembly.render(&mut docs, None);
-        let modelled = ready.finish_model(assembly, &docs, renders)?;
-        let (site, tera, markdown, mut problems) =
-            (modelled.site, modelled.templates, modelled.cache, modelled.problems);
-        lap("model");
-        if markdown.index() != self.markdown.index() {
-            self.index_generation += 1;
+        // The site's own problems go with its first language, as in a clean build.
+        let mut site_problems = Some(std::mem::take(&mut ready.problems));
+        let mut problems = Diagnostics::new();
+        let mut failed = false;
+        let mut sites = Vec::with_capacity(configs.len());
+        let mut caches = Vec::with_capacity(configs.len());
+        let count = configs.len();
+        for (i, (config, mut docs)) in configs.iter().zip(split.docs).enumerate() {
+            let mut ready = ready.for_language(config, site_problems.take().unwrap_or_default());
+            let assets = if i + 1 == count {
+                std::mem::take(&mut assets)
+            } else {
+                assets.clone()
+            };
+            let assembly = ready
+                .start_model(&self.root, &docs, assets, settings, Some(&self.langs[i].markdown))
+                .with_images(Arc::clone(&images));
+            let renders = assembly.render(&mut docs, None);
+            match ready.finish_model(assembly, &docs, renders) {
+                Ok(m) => {
+                    problems.extend(m.problems);
+                    sites.push((m.site, m.templates, docs));
+                    caches.push(m.cache);
+                }
+                Err(errs) => {
+                    failed = true;
+                    problems.extend(errs);
+                }
+            }
         }
-        let same_outline = markdown.same_outline(&self.markdown);
-        self.markdown = markdown;
+        if failed {
+            return Err(problems);
+        }
+        lap("model");
 
-        // Every output and its inputs: the last build's plan while the front-matter stage,
-        // the number of search shards and the size of list pages are unchanged (the plan
-        // depends on nothing else).
-        let shape = (crate::search::layout(&site).shards, site.config.paginate_by);
-        let plan = match self.plan.take() {
-            Some((was, plan)) if same_outline && was == shape && !first => plan,
-            _ => render::plan(&site),
+        // Every output of each language and its inputs: the last build's plan while the
+        // front-matter stage, the number of search shards and the size of list pages are
+        // unchanged (the plan depends on nothing else).
+        let mut plans = Vec::with_capacity(sites.len());
+        let mut listings = Vec::with_capacity(sites.len());
+        let mut versions = Vec::with_capacity(sites.len());
+        for (i, ((site, _, docs), markdown)) in sites.iter().zip(caches).enumerate() {
+            let state = &mut self.langs[i];
+            if markdown.index() != state.markdown.index() {
+                state.index_generation += 1;
+            }
+            let same_outline = markdown.same_outline(&state.markdown);
+            state.markdown = markdown;
+            let shape = (crate::search::layout(site).shards, site.config.paginate_by);
+            let plan = match state.plan.take() {
+                Some((was, plan)) if same_outline && was == shape && !first => plan,
+                _ => render::plan(site),
+            };
+            let doc_versions: FxHashMap<&str, u64> = docs.iter().map(|d| (d.key.as_ref(), d.version)).collect();
+            let benefit_listings = benefit_listings(site);
+            update_fingerprints(
+                &mut state.fingerprints,
+                state.index_generation,
+                site,
+                &doc_versions,
+                &benefit_listings,
+            );
+            plans.push((shape, plan));
+            listings.push(benefit_listings);
+            versions.push(doc_versions);
+        }
+        lap("plan and fingerprints");
+        // The hreflang alternates, the switcher and the sitemap of every language read the
+        // table of versions: a change in it (a translation added, removed or moved) is a
+        // change to the site of each.
+        let table = match configs.first() {
+            Some(c) if c.i18n.table.is_multilingual() => hash_of(&*c.i18n.table),
+            _ => 0,
         };
-        lap("plan");
-        let renderer = Renderer::new(&site, theme, tera, &plan).with_search_cache(&self.search);
-        lap("renderer");
-        let site_stamp = hash_of((
-            self.template_generation,
-            serde_json::to_string(&Builder { site: &site }.site()).ok(),
-        ));
-        let versions: FxHashMap<&str, u64> = docs.iter().map(|d| (d.key.as_ref(), d.version)).collect();
-        let benefit_listings = benefit_listings(&site);
-        update_fingerprints(
-            &mut self.fingerprints,
-            self.index_generation,
-            &site,
-            &versions,
-            &benefit_listings,
-        );
-        lap("fingerprints");
-        let search_values = renderer.search_values();
-        lap("search index");
-        let values = Values::new(
-            &site,
-            &versions,
-            &self.fingerprints,
-            self.index_generation,
-            site_stamp,
-            search_values,
-            benefit_listings,
-        );
-        let previous = self.written.as_ref().map(|w| &w.pages);
-        // A page's stamp hashes the values of its inputs, in order. Values identify their
-        // source (versions are never reused; listings include the URL), so the stamp
-        // changes whenever the set, the order or the content of the inputs does.
-        let stamps: Vec<u64> = plan.par_iter().map(|p| values.stamp(&p.inputs)).collect();
+
+        // Each language's renderer, and every output file with the stamp of its inputs;
+        // the other languages have no robots.txt or redirects of their own.
+        let mut parts = Vec::with_capacity(sites.len());
+        let mut paths: Vec<Cow<'_, str>> = Vec::new();
+        let mut stamps: Vec<u64> = Vec::new();
+        let mut at: Vec<(usize, usize)> = Vec::new();
+        for (i, ((((site, tera, _), (_, plan)), benefit_listings), versions)) in
+            sites.iter().zip(&plans).zip(listings).zip(&versions).enumerate()
+        {
+            let state = &self.langs[i];
+            let renderer = Renderer::new(site, theme, tera, plan).with_search_cache(&state.search);
+            let site_stamp = hash_of((
+                self.template_generation,
+                serde_json::to_string(&Builder { site }.site()).ok(),
+                table,
+            ));
+            let values = Values::new(
+                site,
+                versions,
+                &state.fingerprints,
+                state.index_generation,
+                site_stamp,
+                renderer.search_values(),
+                benefit_listings,
+            );
+            // A page's stamp hashes the values of its inputs, in order. Values identify
+            // their source (versions are never reused; listings include the URL), so the
+            // stamp changes whenever the set, the order or the content of the inputs does.
+            if i == 0 {
+                stamps.par_extend(plan.par_iter().map(|p| values.stamp(&p.inputs)));
+                paths.extend(plan.iter().map(|p| Cow::Borrowed(p.path.as_str())));
+                at.extend((0..plan.len()).map(|j| (i, j)));
+            } else {
+                let outputs: Vec<usize> = (0..plan.len()).filter(|&j| plan[j].kind.in_every_language()).collect();
+                stamps.par_extend(outputs.par_iter().map(|&j| values.stamp(&plan[j].inputs)));
+                let prefix = &site.config.language;
+                paths.extend(
+                    outputs
+                        .iter()
+                        .map(|&j| Cow::Owned(format!("{prefix}/{}", plan[j].path))),
+                );
+                at.extend(outputs.iter().map(|&j| (i, j)));
+            }
+            parts.push((renderer, plan.as_slice()));
+        }
         lap("stamps");
-        let dirty: Vec<usize> = (0..plan.len())
-            .filter(|&i| previous.and_then(|w| w.get(&plan[i].path)) != Some(&stamps[i]))
+        let previous = self.written.as_ref().map(|w| &w.pages);
+        let dirty: Vec<usize> = (0..paths.len())
+            .filter(|&e| previous.and_then(|w| w.get(paths[e].as_ref())) != Some(&stamps[e]))
             .collect();
+        let render_one = |e: usize| {
+            let (part, j) = at[e];
+            let (renderer, plan) = &parts[part];
+            renderer.render(&plan[j])
+        };
         // After the first build, dirty pages are rendered into memory (there are few) and
         // compared with what is on disk; the first build streams into a staging folder.
         let mut files = Vec::new();
         if !first {
-            let rendered: Vec<Result<(usize, Vec<u8>), Diagnostic>> = dirty
-                .par_iter()
-                .map(|&i| renderer.render(&plan[i]).map(|b| (i, b)))
-                .collect();
+            let rendered: Vec<Result<(usize, Vec<u8>), Diagnostic>> =
+                dirty.par_iter().map(|&e| render_one(e).map(|b| (e, b))).collect();
             let mut failed = false;
             for r in rendered {
                 match r {
@@ -423,55 +490,43 @@ impl Incremental {
             }
         }
 
-        // Copied files: content assets win over theme static files of the same path.
-        let mut copies: BTreeMap<String, (CopyStamp, Option<&theme::StaticFile>, Option<PathBuf>)> = BTreeMap::new();
-        for s in &theme.statics {
-            let (from, meta) = match &s.origin {
-                theme::FileOrigin::Disk(p) => (p.display().to_string(), std::fs::metadata(p).ok()),
-                theme::FileOrigin::Embedded => (format!("<embedded>/{}", s.out), None),
-            };
-            let stamp = CopyStamp {
-                from,
-                len: meta.as_ref().map_or(s.bytes.len() as u64, |m| m.len()),
-                modified: meta.and_then(|m| m.modified().ok()),
-            };
-            copies.insert(s.out.clone(), (stamp, Some(s), None));
-        }
-        for a in &site.assets {
-            let meta = std::fs::metadata(&a.path).ok();
-            let stamp = CopyStamp {
-                from: a.path.display().to_string(),
-                len: meta.as_ref().map_or(0, |m| m.len()),
-                modified: meta.and_then(|m| m.modified().ok()),
-            };
-            copies.insert(a.out.clone(), (stamp, None, Some(a.path.clone())));
-        }
-
-        // Processed images: copied from the cache, named by their content.
-        let processed = images.files(site.shown_images());
-        for (out, file) in &processed {
-            let meta = std::fs::metadata(file).ok();
-            let stamp = CopyStamp {
-                from: file.display().to_string(),
-                len: meta.as_ref().map_or(0, |m| m.len()),
-                modified: meta.and_then(|m| m.modified().ok()),
-            };
-            copies.insert(out.clone(), (stamp, None, Some(file.clone())));
-        }
+        // Copied files, and processed images named by their content.
+        let prefixed: Vec<(String, &crate::model::Site)> = (sites.iter().enumerate())
+            .map(|(i, (site, ..))| {
+                let prefix = if i == 0 {
+                    String::new()
+                } else {
+                    format!("{}/", site.config.language)
+                };
+                (prefix, site)
+            })
+            .collect();
+        let prefixed: Vec<(&str, &crate::model::Site)> = prefixed.iter().map(|(p, s)| (p.as_str(), *s)).collect();
+        let processed = written::processed(&images, &prefixed);
+        let copies = written::copies(&theme.statics, &prefixed, &processed);
 
         let outcome = if first {
             let written = output::write_with(&self.lock, |staging| {
-                let mut copied = staging.copy_all(&site.assets, &theme.statics).map_err(|d| vec![d])?;
+                let mut copied = 0;
+                for (i, (prefix, site)) in prefixed.iter().enumerate() {
+                    let statics = if i == 0 { &theme.statics[..] } else { &[] };
+                    let assets: Vec<discover::Asset> = (site.assets.iter())
+                        .map(|a| discover::Asset {
+                            path: a.path.clone(),
+                            out: format!("{prefix}{}", a.out),
+                        })
+                        .collect();
+                    copied += staging.copy_all(&assets, statics).map_err(|d| vec![d])?;
+                }
                 for (out, file) in &processed {
                     staging.copy_file(out, file).map_err(|d| vec![d])?;
                 }
                 copied += processed.len();
                 let errors: Vec<Diagnostic> = dirty
                     .par_iter()
-                    .filter_map(|&i| {
-                        renderer
-                            .render(&plan[i])
-                            .and_then(|b| staging.write_file(&plan[i].path, &b))
+                    .filter_map(|&e| {
+                        render_one(e)
+                            .and_then(|b| staging.write_file(paths[e].as_ref(), &b))
                             .err()
                     })
                     .collect();
@@ -484,7 +539,6 @@ impl Incremental {
             match written {
                 Ok(n) => Outcome {
                     written: n,
-                    pages: plan.len(),
                     ..Outcome::default()
                 },
                 Err(errs) => {
@@ -493,29 +547,47 @@ impl Incremental {
                 }
             }
         } else {
-            self.write_changes(&plan, &files, &copies)?
+            let (written, removed) = written::write_changes(
+                &self.out,
+                self.written.as_ref(),
+                &self.pending_copies,
+                &paths,
+                &files,
+                &copies,
+            )?;
+            Outcome {
+                written,
+                removed,
+                ..Outcome::default()
+            }
         };
         let copies: FxHashMap<String, CopyStamp> = copies.into_iter().map(|(k, (stamp, _, _))| (k, stamp)).collect();
         match &mut self.written {
             // Update the stamps in place; only a change in the set of pages rebuilds the map.
-            Some(w) if w.pages.len() == plan.len() && plan.iter().all(|p| w.pages.contains_key(&p.path)) => {
-                for &i in &dirty {
-                    if let Some(stamp) = w.pages.get_mut(&plan[i].path) {
-                        *stamp = stamps[i];
+            Some(w) if w.pages.len() == paths.len() && paths.iter().all(|p| w.pages.contains_key(p.as_ref())) => {
+                for &e in &dirty {
+                    if let Some(stamp) = w.pages.get_mut(paths[e].as_ref()) {
+                        *stamp = stamps[e];
                     }
                 }
                 w.copies = copies;
             }
             _ => {
-                let pages = plan.iter().zip(stamps).map(|(p, s)| (p.path.clone(), s)).collect();
+                let pages = paths.iter().zip(&stamps).map(|(p, &s)| (p.to_string(), s)).collect();
                 self.written = Some(Written { pages, copies });
             }
         }
-        self.plan = Some((shape, plan));
+        let pages = paths.len();
+        drop(paths);
+        drop(parts);
+        for (state, plan) in self.langs.iter_mut().zip(plans) {
+            state.plan = Some(plan);
+        }
         self.mark = output::Mark::of(&self.out);
         self.pending_copies.clear();
         Ok(Outcome {
             rendered: dirty.len(),
+            pages,
             warnings: problems,
             elapsed: start.elapsed(),
             ..outcome
@@ -595,100 +667,5 @@ impl Incremental {
             });
             self.docs.insert(key, Parsed { source, doc, problems });
         }
-    }
-}
-
-impl Incremental {
-    /// A site of several languages is built whole on every change, by a clean build
-    /// into the output folder; the next rebuild starts afresh from what it wrote.
-    fn rebuild_whole(&mut self, start: Instant) -> Result<Outcome, Diagnostics> {
-        self.written = None;
-        self.plan = None;
-        let report = crate::build::pipeline::build_locked(&self.opts, &self.lock)?;
-        self.pending_copies.clear();
-        Ok(Outcome {
-            rendered: report.generated,
-            written: report.generated + report.copied,
-            removed: 0,
-            pages: report.generated,
-            warnings: report.warnings,
-            elapsed: start.elapsed(),
-        })
-    }
-
-    /// Writes rendered pages and changed copies in place, and removes files that are no
-    /// longer part of the site.
-    fn write_changes(
-        &self,
-        plan: &[render::Planned],
-        files: &[(usize, Vec<u8>)],
-        copies: &BTreeMap<String, (CopyStamp, Option<&theme::StaticFile>, Option<PathBuf>)>,
-    ) -> Result<Outcome, Diagnostics> {
-        let fail = |what: &str, p: &Path, e: std::io::Error| {
-            Diagnostics::from(vec![Diagnostic::error(
-                &self.out,
-                format!("cannot {what} {}: {e}", p.display()),
-            )])
-        };
-        let written_before = self.written.as_ref();
-        let mut written = 0;
-        let new_paths: FxHashSet<&str> = plan
-            .iter()
-            .map(|p| p.path.as_str())
-            .chain(copies.keys().map(String::as_str))
-            .collect();
-        let mut removed = 0;
-        if let Some(w) = written_before {
-            for old in w.pages.keys().chain(w.copies.keys()) {
-                if !new_paths.contains(old.as_str()) {
-                    let p = self.out.join(old);
-                    match std::fs::remove_file(&p) {
-                        Ok(()) => removed += 1,
-                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                        Err(e) => return Err(fail("remove", &p, e)),
-                    }
-                    output::prune_empty_dirs(&self.out, &p);
-                }
-            }
-        }
-        for (path, (stamp, statik, asset)) in copies {
-            let unchanged = written_before.and_then(|w| w.copies.get(path)) == Some(stamp)
-                && !asset.as_ref().is_some_and(|a| self.pending_copies.contains(a));
-            if unchanged {
-                continue;
-            }
-            let dest = self.out.join(path);
-            if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| fail("create", parent, e))?;
-            }
-            match (statik, asset) {
-                (_, Some(src)) => std::fs::copy(src, &dest)
-                    .map(|_| ())
-                    .map_err(|e| fail("copy", src, e))?,
-                (Some(s), None) => {
-                    let bytes = crate::render::statics::published(s).map_err(|e| fail("read", &s.source(), e))?;
-                    std::fs::write(&dest, &bytes).map_err(|e| fail("write", &dest, e))?;
-                }
-                (None, None) => {}
-            }
-            written += 1;
-        }
-        for (i, bytes) in files {
-            let dest = self.out.join(&plan[*i].path);
-            if std::fs::read(&dest).is_ok_and(|old| &old == bytes) {
-                continue;
-            }
-            if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| fail("create", parent, e))?;
-            }
-            std::fs::write(&dest, bytes).map_err(|e| fail("write", &dest, e))?;
-            written += 1;
-        }
-        Ok(Outcome {
-            written,
-            removed,
-            pages: plan.len(),
-            ..Outcome::default()
-        })
     }
 }

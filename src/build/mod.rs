@@ -8,3 +8,4 @@ pub mod lock;
 pub mod output;
 pub mod pipeline;
 pub mod stages;
+mod written;

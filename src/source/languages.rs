@@ -353,6 +353,14 @@ const HUBS: &[&str] = &[
     "/search/",
 ];
 
+/// Hashes what the pages read of the table: every group's versions, with each
+/// language's code, name and base (the lookup by href follows from the groups).
+impl std::hash::Hash for Translations {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (&self.codes, &self.names, &self.origin, &self.bases, &self.groups).hash(h);
+    }
+}
+
 impl Translations {
     /// The table for a site whose languages are `langs` (code, name, base path, docs),
     /// the default first. `base_url` is the site's own.

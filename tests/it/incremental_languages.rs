@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{TECHNIQUES, World, technique};
+use super::{TECHNIQUES, World, assert_same, clean_build, first_build, new_world, technique};
 
 /// site.yaml's list of languages: Spanish.
 const SPANISH: &str = "languages:\n  es:\n    title: \"Sitio\"\n    description: \"Un sitio.\"\n";
@@ -47,4 +47,43 @@ impl World {
             }
         }
     }
+}
+
+/// In watch mode an edit to the body of one translation renders again that page and the
+/// Spanish pages that list or index it, not the site, and leaves the other language's
+/// pages alone; the output still equals a clean build's.
+#[test]
+fn a_translation_edit_renders_only_what_reads_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let mut world = new_world(&root, 7);
+    world.start_in_two_languages();
+    let stems: Vec<String> = world.articles.keys().cloned().collect();
+    for stem in &stems {
+        let text = world.articles[stem].clone();
+        world.language_edit(26, stem, &text);
+    }
+    let out = tmp.path().join("out");
+    let mut inc = first_build(&root, &out);
+    let rel = "content/articles/article-2.es.md";
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    let edited = world.write(rel, &text.replace("Más texto.", "Más texto, ahora editado."));
+    let english = |dir: &std::path::Path| {
+        let mut t = crate::support::tree(dir);
+        t.retain(|k, _| !k.starts_with("es/"));
+        t
+    };
+    let before = english(&out);
+    let got = inc.rebuild(&[edited]).unwrap();
+    eprintln!(
+        "edit of {rel}: rendered {} of {} pages, wrote {}",
+        got.rendered, got.pages, got.written
+    );
+    assert!(got.pages > 60, "both languages are planned: {}", got.pages);
+    assert!(got.rendered <= 8, "rendered {} of {} pages", got.rendered, got.pages);
+    assert!(got.written >= 1 && got.written <= got.rendered, "wrote {}", got.written);
+    assert_eq!(english(&out), before, "the English pages did not change");
+    let clean = tmp.path().join("clean");
+    clean_build(&root, &clean).unwrap();
+    assert_same(&out, &clean, "a translation's body edit");
 }
