@@ -392,6 +392,19 @@ function backgroundInPage() {
 // ---------------------------------------------------------------------------------------
 // Browser checks of one theme's build
 
+/** Runs axe (the AXE_TAGS rules) on the page, or on the elements `selector` names. */
+function axeRun(page, selector) {
+  return page.evaluate(
+    ([sel, tags]) => window.axe.run(sel || document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+    [selector || null, AXE_TAGS],
+  );
+}
+
+/** A line per violation: the rule, its help and the first three places. */
+function violationLines(violations) {
+  return violations.map((v) => `${v.id}: ${v.help} ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`).join('\n');
+}
+
 async function checkTheme(context, theme, out, origin, axeSource, net) {
   const { pages, best, missing } = pagesOf(out);
   record(
@@ -458,10 +471,7 @@ async function checkTheme(context, theme, out, origin, axeSource, net) {
         colours[scheme] = await page.evaluate(backgroundInPage);
         for (const width of AXE_WIDTHS) {
           await page.setViewportSize({ width, height: HEIGHT });
-          const axe = await page.evaluate(
-            (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-            AXE_TAGS,
-          );
+          const axe = await axeRun(page);
           for (const inc of axe.incomplete) {
             for (const n of inc.nodes.slice(0, 3)) {
               note(`${theme}: axe could not decide ${inc.id} for ${n.target.join(' ')}${n.any?.[0]?.message ? ` (${n.any[0].message})` : ''}`, p.url, `${scheme} ${width}px`);
@@ -596,8 +606,8 @@ async function calloutChecks(context, theme, out, origin, axeSource) {
           }
         }
         record(`${label}: ${found.length} drawn as their kind, ${scheme} scheme`, found.length > 0 && problems.length === 0, problems.join('\n') || 'no callout on the page');
-        const axe = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), AXE_TAGS);
-        const detail = axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`).join('\n');
+        const axe = await axeRun(page);
+        const detail = violationLines(axe.violations);
         record(`${label}: axe, ${scheme} scheme: no violations`, axe.violations.length === 0, detail);
       }
     } catch (e) {
@@ -850,11 +860,8 @@ async function spanishChecks(context, theme, origin, axeSource, net) {
         await page.emulateMedia({ colorScheme: scheme });
         for (const width of AXE_WIDTHS) {
           await page.setViewportSize({ width, height: HEIGHT });
-          const axe = await page.evaluate(
-            (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-            AXE_TAGS,
-          );
-          const detail = axe.violations.map((v) => `${v.id}: ${v.help} ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`).join('\n');
+          const axe = await axeRun(page);
+          const detail = violationLines(axe.violations);
           record(`${label}: axe, ${scheme} scheme, ${width}px: no violations`, axe.violations.length === 0, detail);
         }
       }
@@ -1074,10 +1081,7 @@ async function paginationChecks(context, theme, origin, base, axeSource, net) {
     if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ content: axeSource });
     for (const scheme of SCHEMES) {
       await page.emulateMedia({ colorScheme: scheme });
-      const axe = await page.evaluate(
-        (tags) => window.axe.run('nav[aria-label="Pagination"]', { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-        AXE_TAGS,
-      );
+      const axe = await axeRun(page, 'nav[aria-label="Pagination"]');
       record(
         `${label}: axe on the nav, ${scheme} scheme: no violations`,
         axe.violations.length === 0,
@@ -1171,11 +1175,8 @@ async function searchChecks(context, theme, origin, base, axeSource, net) {
         await page.emulateMedia({ colorScheme: scheme });
         for (const width of AXE_WIDTHS) {
           await page.setViewportSize({ width, height: HEIGHT });
-          const axe = await page.evaluate(
-            (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-            AXE_TAGS,
-          );
-          const detail = axe.violations.map((v) => `${v.id}: ${v.help} ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`).join('\n');
+          const axe = await axeRun(page);
+          const detail = violationLines(axe.violations);
           record(`${label}: results page, axe, ${scheme} scheme, ${width}px: no violations`, axe.violations.length === 0, detail);
           const o = await page.evaluate(overflowInPage);
           record(`${label}: results page, no horizontal scrolling at ${width}px`, o.scrollWidth <= o.clientWidth, o.offenders.join(', '));
@@ -1401,11 +1402,8 @@ async function slimTheme(context, tmp, origins, servers, axeSource, net) {
       await page.addScriptTag({ content: axeSource });
       for (const scheme of SCHEMES) {
         await page.emulateMedia({ colorScheme: scheme });
-        const axe = await page.evaluate(
-          (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-          AXE_TAGS,
-        );
-        const detail = axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`).join('\n');
+        const axe = await axeRun(page);
+        const detail = violationLines(axe.violations);
         record(`${label}: axe, ${scheme} scheme: no violations`, axe.violations.length === 0, detail);
       }
       const problems = net.problems();
