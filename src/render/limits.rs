@@ -19,12 +19,12 @@
 //!
 //! The time limit is 30 s per page, or `KNEAD_RENDER_TIMEOUT` seconds.
 
-use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::cell::Cell;
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
 use tera::{Context, Tera};
@@ -86,16 +86,8 @@ impl Stuck {
 thread_local! {
     /// The build of the renders made on this thread.
     static BUILD: Cell<u64> = const { Cell::new(0) };
-    /// The page being rendered on this thread: when it must be done, and what it is.
-    static RENDERING: RefCell<Option<Rendering>> = const { RefCell::new(None) };
-}
-
-/// What [`range`] needs to know of the page being rendered on its thread.
-struct Rendering {
-    deadline: Instant,
-    limit: Duration,
-    template: String,
-    page: String,
+    /// The page being rendered on this thread, shared with the watchdog.
+    static SLOT: Slot = register();
 }
 
 /// Why a page was stopped, in the words of every limit.
@@ -110,8 +102,8 @@ fn stopped(template: &str, page: &str, why: &str) -> String {
 /// for every inner loop, so it ends there with an error at the loop rather than running
 /// on after the watchdog has given up on it.
 pub fn range(kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<Vec<i128>> {
-    let overdue = RENDERING.with_borrow(|r| {
-        r.as_ref().filter(|r| Instant::now() > r.deadline).map(|r| {
+    let overdue = current(|r| {
+        r.filter(|r| r.start.elapsed() > r.limit).map(|r| {
             let why = format!(
                 "it took more than {:.0} s, and was stopped at this loop",
                 r.limit.as_secs_f64()
@@ -158,15 +150,6 @@ pub fn range(kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<Vec<i128
 /// Tera's bound on the length of a `range`.
 const MAX_RANGE_LEN: i128 = 100_000;
 
-/// Forgets this thread's page when its render ends (or unwinds).
-struct Rendered;
-
-impl Drop for Rendered {
-    fn drop(&mut self) {
-        RENDERING.set(None);
-    }
-}
-
 /// Tags the renders made on this thread from now on as part of `build` (for the pool
 /// threads of one rebuild), so that [`abandon`] can tell them apart; threads start at 0.
 pub fn tag_thread(build: u64) {
@@ -188,7 +171,7 @@ pub fn on_stuck(report: impl Fn(Stuck) + Send + Sync + 'static) {
     if let Ok(mut r) = reporter().lock() {
         *r = Some(Box::new(report));
     }
-    active();
+    watchdog_started();
 }
 
 fn abandoned() -> &'static Mutex<HashSet<u64>> {
@@ -196,8 +179,11 @@ fn abandoned() -> &'static Mutex<HashSet<u64>> {
     ABANDONED.get_or_init(|| Mutex::new(HashSet::new()))
 }
 
+/// Set once any build is abandoned: until then no render needs the lock to know.
+static ANY_ABANDONED: AtomicBool = AtomicBool::new(false);
+
 fn is_abandoned(build: u64) -> bool {
-    abandoned().lock().is_ok_and(|a| a.contains(&build))
+    ANY_ABANDONED.load(Ordering::Acquire) && abandoned().lock().is_ok_and(|a| a.contains(&build))
 }
 
 /// Gives up on every render of `build`, for good: a render of it that finishes, and
@@ -207,6 +193,7 @@ pub fn abandon(build: u64) {
     if let Ok(mut a) = abandoned().lock() {
         a.insert(build);
     }
+    ANY_ABANDONED.store(true, Ordering::Release);
 }
 
 /// Parks the thread of an abandoned render for the rest of the process.
@@ -228,55 +215,101 @@ struct Render {
     reported: bool,
 }
 
-/// Pages being rendered now, by id.
-type Active = Mutex<HashMap<u64, Render>>;
+/// One thread's page being rendered, if any. Each thread has its own, so a render
+/// takes no lock another render holds: the watchdog alone looks at every slot.
+type Slot = Arc<SlotCell>;
+type SlotCell = Mutex<Option<Render>>;
 
-/// Signalled when the first page starts rendering, so the watchdog need not tick while
-/// nothing renders.
+/// The slots of the threads that have rendered, for the watchdog; a thread's slot goes
+/// with the thread (`knead watch` makes a pool per rebuild).
+fn slots() -> &'static Mutex<Vec<Weak<SlotCell>>> {
+    static SLOTS: OnceLock<Mutex<Vec<Weak<SlotCell>>>> = OnceLock::new();
+    SLOTS.get_or_init(Default::default)
+}
+
+fn register() -> Slot {
+    let slot = Slot::default();
+    let mut all = slots().lock().unwrap_or_else(PoisonError::into_inner);
+    all.retain(|w| w.strong_count() > 0);
+    all.push(Arc::downgrade(&slot));
+    watchdog_started();
+    slot
+}
+
+/// `f` of this thread's page being rendered.
+fn current<T>(f: impl FnOnce(Option<&Render>) -> T) -> T {
+    SLOT.with(|s| f(s.lock().unwrap_or_else(PoisonError::into_inner).as_ref()))
+}
+
+/// How many pages are being rendered now.
+static RENDERS: AtomicUsize = AtomicUsize::new(0);
+/// True while the watchdog waits for a render to start (see [`watchdog`]).
+static WAITING: AtomicBool = AtomicBool::new(false);
+/// What the watchdog waits on while no page renders, so a quiet watch stays asleep.
+static IDLE: Mutex<()> = Mutex::new(());
 static BUSY: Condvar = Condvar::new();
 
-fn active() -> &'static Active {
-    static ACTIVE: OnceLock<Active> = OnceLock::new();
+fn watchdog_started() {
     static WATCHDOG: std::sync::Once = std::sync::Once::new();
-    let map = ACTIVE.get_or_init(|| Mutex::new(HashMap::new()));
     WATCHDOG.call_once(|| {
         let _ = std::thread::Builder::new()
             .name("knead-render-watchdog".into())
-            .spawn(|| watchdog(map));
+            .spawn(watchdog);
     });
-    map
 }
 
-fn watchdog(map: &'static Active) {
+/// Counts a render that starts, waking the watchdog if it waits for one.
+fn started() {
+    // With `WAITING` set before the watchdog reads `RENDERS` (both sequentially
+    // consistent), either it sees this render or this render sees it waiting.
+    RENDERS.fetch_add(1, Ordering::SeqCst);
+    if WAITING.load(Ordering::SeqCst) {
+        let _idle = IDLE.lock().unwrap_or_else(PoisonError::into_inner);
+        BUSY.notify_one();
+    }
+}
+
+fn watchdog() {
     // The writer stops pages that keep writing; this catches those that write nothing.
     let grace = |limit: Duration| limit + Duration::from_secs(2).min(limit);
+    let live = || -> Vec<Slot> {
+        let all = slots().lock().unwrap_or_else(PoisonError::into_inner);
+        all.iter().filter_map(Weak::upgrade).collect()
+    };
     loop {
-        let shortest = {
-            let mut m = map.lock().unwrap_or_else(PoisonError::into_inner);
-            // Idle (no page rendering): sleep until one starts, so a quiet watch stays asleep.
-            while m.is_empty() {
-                m = BUSY.wait(m).unwrap_or_else(PoisonError::into_inner);
+        {
+            let mut idle = IDLE.lock().unwrap_or_else(PoisonError::into_inner);
+            WAITING.store(true, Ordering::SeqCst);
+            while RENDERS.load(Ordering::SeqCst) == 0 {
+                idle = BUSY.wait(idle).unwrap_or_else(PoisonError::into_inner);
             }
-            m.values().map(|r| r.limit).min().unwrap_or_else(time_limit)
-        };
+            WAITING.store(false, Ordering::SeqCst);
+        }
+        let slots = live();
+        let shortest = slots
+            .iter()
+            .filter_map(|s| s.lock().ok().and_then(|r| r.as_ref().map(|r| r.limit)))
+            .min()
+            .unwrap_or_else(time_limit);
         std::thread::sleep((shortest / 4).clamp(Duration::from_millis(50), Duration::from_secs(1)));
-        let stuck: Vec<Stuck> = match map.lock() {
-            Ok(mut m) => m
-                .values_mut()
-                .filter(|r| !r.reported && r.start.elapsed() > grace(r.limit))
-                .map(|r| {
-                    r.reported = true;
-                    Stuck {
-                        build: r.build,
-                        page: r.page.clone(),
-                        template: r.template.clone(),
-                        file: r.file.clone(),
-                        took: r.start.elapsed(),
-                    }
+        let stuck: Vec<Stuck> = slots
+            .iter()
+            .filter_map(|s| {
+                let mut r = s.lock().ok()?;
+                let r = r
+                    .as_mut()
+                    .filter(|r| !r.reported && r.start.elapsed() > grace(r.limit))?;
+                r.reported = true;
+                Some(Stuck {
+                    build: r.build,
+                    page: r.page.clone(),
+                    template: r.template.clone(),
+                    file: r.file.clone(),
+                    took: r.start.elapsed(),
                 })
-                .collect(),
-            Err(_) => Vec::new(),
-        };
+            })
+            .collect();
+        drop(slots);
         for s in stuck {
             match reporter().lock().as_deref() {
                 Ok(Some(report)) => report(s),
@@ -299,14 +332,13 @@ fn watchdog(map: &'static Active) {
     }
 }
 
-/// Removes its page from the active list when rendering ends (or unwinds).
-struct Registered(u64);
+/// Clears this thread's slot when its render ends (or unwinds).
+struct Registered;
 
 impl Drop for Registered {
     fn drop(&mut self) {
-        if let Ok(mut m) = active().lock() {
-            m.remove(&self.0);
-        }
+        SLOT.with(|s| *s.lock().unwrap_or_else(PoisonError::into_inner) = None);
+        RENDERS.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -400,38 +432,24 @@ fn render_within(
     limit: Duration,
     out: impl Write,
 ) -> Result<(), Failure> {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
     let build = BUILD.with(Cell::get);
     if build != 0 && is_abandoned(build) {
         wait_forever();
     }
-    let id = NEXT.fetch_add(1, Ordering::Relaxed);
     let start = Instant::now();
-    if let Ok(mut m) = active().lock() {
-        if m.is_empty() {
-            BUSY.notify_one();
-        }
-        m.insert(
-            id,
-            Render {
-                start,
-                limit,
-                build,
-                page: page.to_owned(),
-                template: template.name.to_owned(),
-                file: template.file.to_path_buf(),
-                reported: false,
-            },
-        );
-    }
-    let _registered = Registered(id);
-    RENDERING.set(Some(Rendering {
-        deadline: start + limit,
-        limit,
-        template: template.name.to_owned(),
-        page: page.to_owned(),
-    }));
-    let _rendered = Rendered;
+    SLOT.with(|s| {
+        *s.lock().unwrap_or_else(PoisonError::into_inner) = Some(Render {
+            start,
+            limit,
+            build,
+            page: page.to_owned(),
+            template: template.name.to_owned(),
+            file: template.file.to_path_buf(),
+            reported: false,
+        });
+    });
+    started();
+    let _registered = Registered;
     let template = template.name;
     let mut out = Bounded {
         out,
@@ -498,14 +516,8 @@ mod tests {
         assert!(msg.contains("grew past 1 MiB"), "{msg}");
         let msg = stopped(1 << 40, Duration::from_millis(100));
         assert!(msg.contains("took more than 0 s"), "{msg}");
-        // Its renders are off the watchdog's list (other tests' may be on it).
-        assert!(
-            !active()
-                .lock()
-                .unwrap()
-                .values()
-                .any(|r| r.page.starts_with("x/") || r.page.starts_with("ok/"))
-        );
+        // Its renders are off the watchdog's list.
+        assert!(current(|r| r.is_none()));
     }
 
     #[test]
@@ -574,7 +586,7 @@ mod tests {
             other => panic!("not stopped: {other:?}"),
         }
         assert!(took < Duration::from_secs(10), "ended after {took:?}");
-        assert!(RENDERING.with_borrow(Option::is_none), "forgotten with the render");
+        assert!(current(|r| r.is_none()), "forgotten with the render");
     }
 
     /// A writer that fails after `left` bytes.
