@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::markdown::TocEntry;
 use crate::model::{Article, Site, Sourced};
-use crate::source::date::Date;
+use crate::source::date::{Date, Dated};
 use crate::source::meta::{Extra, Pressure, Reviewer};
 
 use super::evidence::{BenefitLink, EvidenceCtx, Review, SourceCtx};
@@ -107,9 +107,9 @@ pub struct ArticleSummary<'a, T = TechniqueLink<'a>, B = BenefitLink> {
     /// Site path of the article, base path included.
     pub url: String,
     /// When the article was first published.
-    pub date: Date,
+    pub date: Dated<'a>,
     /// When the article last changed substantively, if given.
-    pub updated: Option<Date>,
+    pub updated: Option<Dated<'a>>,
     /// The article's author, else the site's, if any.
     pub author: Option<&'a str>,
     /// Minutes it takes to read the article.
@@ -152,17 +152,17 @@ pub struct ArticleCtx<'a> {
     /// Absolute URL of the article.
     pub permalink: String,
     /// When the article was first published.
-    pub date: Date,
+    pub date: Dated<'a>,
     /// When the article last changed substantively, if given.
-    pub updated: Option<Date>,
+    pub updated: Option<Dated<'a>>,
     /// The article's author, else the site's, if any.
     pub author: Option<&'a str>,
     /// The clinical reviewer, if given.
     pub reviewed_by: Option<&'a Reviewer>,
     /// When the article was last reviewed, if given.
-    pub last_reviewed: Option<Date>,
+    pub last_reviewed: Option<Dated<'a>>,
     /// When the next review is due, if the article was reviewed.
-    pub next_review: Option<Date>,
+    pub next_review: Option<Dated<'a>>,
     /// Minutes it takes to read the article.
     pub reading_time: usize,
     /// Number of words in the body.
@@ -483,6 +483,11 @@ impl<'a> Builder<'a> {
         a.meta.author.as_deref().or(self.site.config.author.as_deref())
     }
 
+    /// `date` as this site's language writes it.
+    pub fn dated(&self, date: Date) -> Dated<'a> {
+        Dated(date, &self.site.config.i18n.dates)
+    }
+
     /// An article summary by index.
     pub fn summary(&self, i: usize) -> ArticleSummary<'a> {
         let a = &self.site.articles[i];
@@ -497,8 +502,8 @@ impl<'a> Builder<'a> {
             title: &a.meta.title,
             description: &a.meta.description,
             url: self.href(a.path()),
-            date: a.meta.date,
-            updated: a.meta.updated,
+            date: self.dated(a.meta.date),
+            updated: a.meta.updated.map(|d| self.dated(d)),
             author: self.author(a),
             reading_time: a.reading_time(),
             techniques,

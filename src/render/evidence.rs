@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::model::{Benefit, Site};
-use crate::source::date::Date;
+use crate::source::date::{Date, Dated};
 use crate::source::meta::{Evidence, Reference, Reviewer};
 
 /// A benefit's evidence grade: `{ grade, label, level }`.
@@ -92,19 +92,20 @@ pub fn sources<'a>(references: &'a [Reference], cited: &[Vec<String>]) -> Vec<So
 #[derive(Debug, Clone, Serialize)]
 pub struct Review<'a> {
     /// When the page was last reviewed.
-    pub last_reviewed: Option<Date>,
+    pub last_reviewed: Option<Dated<'a>>,
     /// When the next review is due: `last_reviewed` plus the site's review interval.
-    pub next_review: Option<Date>,
+    pub next_review: Option<Dated<'a>>,
     /// Who reviewed it.
     pub reviewed_by: Option<&'a Reviewer>,
 }
 
 /// The review dates of a page reviewed on `last_reviewed` by `reviewed_by`.
-pub fn review<'a>(site: &Site, last_reviewed: Option<Date>, reviewed_by: Option<&'a Reviewer>) -> Review<'a> {
+pub fn review<'a>(site: &'a Site, last_reviewed: Option<Date>, reviewed_by: Option<&'a Reviewer>) -> Review<'a> {
     let interval = i64::from(site.config.review_interval_days);
+    let dates = &site.config.i18n.dates;
     Review {
-        last_reviewed,
-        next_review: last_reviewed.map(|d| d.plus_days(interval)),
+        last_reviewed: last_reviewed.map(|d| Dated(d, dates)),
+        next_review: last_reviewed.map(|d| Dated(d.plus_days(interval), dates)),
         reviewed_by,
     }
 }
@@ -150,7 +151,7 @@ pub struct BenefitPage<'a> {
 
 impl<'a> BenefitPage<'a> {
     /// The page of benefit `x`, at `url` (`permalink` absolute).
-    pub fn new(site: &Site, x: &'a Benefit, url: String, permalink: String) -> Self {
+    pub fn new(site: &'a Site, x: &'a Benefit, url: String, permalink: String) -> Self {
         let p = x.profile.as_ref();
         BenefitPage {
             name: &x.name,

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostics::Diagnostic;
+use crate::source::date::DateWords;
 
 /// One language's words, by key.
 pub type Words = BTreeMap<String, String>;
@@ -189,61 +190,6 @@ pub fn register(tera: &mut tera::Tera, words: Arc<BTreeMap<String, Words>>) {
                 .ok_or_else(|| tera::Error::message(format!("local_date: `{iso}` is not a date")))
         },
     );
-}
-
-/// One language's way of writing dates: its month names and its `date_format` cut at
-/// `{day}`, `{month}` and `{year}`.
-struct DateWords {
-    months: Vec<String>,
-    /// Literal text, then a field (0 day, 1 month, 2 year), and so on; the last text.
-    pieces: Vec<(String, u8)>,
-    end: String,
-}
-
-impl DateWords {
-    fn of(words: &Words) -> Self {
-        let months = (1..=12)
-            .map(|m| words.get(&format!("month_{m}")).cloned().unwrap_or_default())
-            .collect();
-        let mut rest = words.get("date_format").map_or("{day} {month} {year}", String::as_str);
-        let mut pieces = Vec::new();
-        while let Some((at, field, len)) = ["{day}", "{month}", "{year}"]
-            .iter()
-            .enumerate()
-            .filter_map(|(i, f)| rest.find(f).map(|at| (at, i as u8, f.len())))
-            .min()
-        {
-            pieces.push((rest[..at].to_owned(), field));
-            rest = &rest[at + len..];
-        }
-        DateWords {
-            months,
-            pieces,
-            end: rest.to_owned(),
-        }
-    }
-
-    fn format(&self, iso: &str) -> Option<String> {
-        let mut parts = iso.splitn(3, '-');
-        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-        let month: usize = m.parse().ok()?;
-        let day: u32 = d.parse().ok()?;
-        let name = self.months.get(month.checked_sub(1)?).filter(|n| !n.is_empty())?;
-        let mut out = String::with_capacity(32);
-        for (text, field) in &self.pieces {
-            out.push_str(text);
-            match field {
-                0 => {
-                    use std::fmt::Write as _;
-                    let _ = write!(out, "{day}");
-                }
-                1 => out.push_str(name),
-                _ => out.push_str(y),
-            }
-        }
-        out.push_str(&self.end);
-        Some(out)
-    }
 }
 
 /// `iso` (`2026-11-24`) written with `words`' `date_format` and month names

@@ -176,6 +176,93 @@ impl Date {
     }
 }
 
+/// One language's way of writing dates: its month names (`month_1` to `month_12`) and
+/// its `date_format` (`{day} {month} {year}`) from the theme's words, cut at the fields.
+#[derive(Debug, Clone, Default)]
+pub struct DateWords {
+    months: Vec<String>,
+    /// Literal text, then a field (0 day, 1 month, 2 year), and so on; the last text.
+    pieces: Vec<(String, u8)>,
+    end: String,
+}
+
+impl DateWords {
+    /// The way of the language whose theme words are `words`.
+    pub fn of(words: &std::collections::BTreeMap<String, String>) -> Self {
+        let months = (1..=12)
+            .map(|m| words.get(&format!("month_{m}")).cloned().unwrap_or_default())
+            .collect();
+        let mut rest = words.get("date_format").map_or("{day} {month} {year}", String::as_str);
+        let mut pieces = Vec::new();
+        while let Some((at, field, len)) = ["{day}", "{month}", "{year}"]
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| rest.find(f).map(|at| (at, i as u8, f.len())))
+            .min()
+        {
+            pieces.push((rest[..at].to_owned(), field));
+            rest = &rest[at + len..];
+        }
+        DateWords {
+            months,
+            pieces,
+            end: rest.to_owned(),
+        }
+    }
+
+    /// `iso` (`2026-11-24`) the language's way (`24 de noviembre de 2026`); `None` when
+    /// it is no date or the language has no name for its month.
+    pub fn format(&self, iso: &str) -> Option<String> {
+        let mut parts = iso.splitn(3, '-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        let month: usize = m.parse().ok()?;
+        let day: u32 = d.parse().ok()?;
+        let name = self.months.get(month.checked_sub(1)?).filter(|n| !n.is_empty())?;
+        let mut out = String::with_capacity(32);
+        for (text, field) in &self.pieces {
+            out.push_str(text);
+            match field {
+                0 => {
+                    use std::fmt::Write as _;
+                    let _ = write!(out, "{day}");
+                }
+                1 => out.push_str(name),
+                _ => out.push_str(y),
+            }
+        }
+        out.push_str(&self.end);
+        Some(out)
+    }
+}
+
+/// A date as a page in a language shows it: `{ iso, human, local }`, `local` written the
+/// language's way (its `human`, in English, when the language has no month names).
+/// Written once into the page's context, so templates need no filter call per date.
+#[derive(Debug, Clone, Copy)]
+pub struct Dated<'a>(pub Date, pub &'a DateWords);
+
+impl Serialize for Dated<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Date", 3)?;
+        let texts = self.0.texts();
+        let owned = texts.is_none().then(|| (self.0.iso(), self.0.human()));
+        let (iso, human) = match (&texts, &owned) {
+            (Some((iso, human, len)), _) => (
+                std::str::from_utf8(iso).unwrap_or_default(),
+                std::str::from_utf8(&human[..*len]).unwrap_or_default(),
+            ),
+            (None, Some((iso, human))) => (iso.as_str(), human.as_str()),
+            (None, None) => ("", ""),
+        };
+        let local = self.1.format(iso);
+        st.serialize_field("iso", iso)?;
+        st.serialize_field("local", local.as_deref().unwrap_or(human))?;
+        st.serialize_field("human", human)?;
+        st.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,5 +453,23 @@ mod tests {
         if let Ok(la) = TimeZone::get("America/Los_Angeles") {
             assert_eq!(Date::local(at, &la).iso(), "2026-12-06");
         }
+    }
+
+    #[test]
+    fn a_dated_date_carries_its_language_s_text() {
+        let d = Date::parse("2026-11-24").unwrap();
+        let es: std::collections::BTreeMap<String, String> =
+            [("date_format", "{day} de {month} de {year}"), ("month_11", "noviembre")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+        let json = serde_json::to_value(Dated(d, &DateWords::of(&es))).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({ "iso": "2026-11-24", "local": "24 de noviembre de 2026", "human": "24 November 2026" })
+        );
+        // Without month names (a model made without theme words): the English text.
+        let json = serde_json::to_value(Dated(d, &DateWords::default())).unwrap();
+        assert_eq!(json["local"], "24 November 2026");
     }
 }

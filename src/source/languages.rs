@@ -468,6 +468,8 @@ pub struct PageLanguages {
     pub table: Arc<Translations>,
     /// The theme's words in this language (`words` in templates).
     pub words: BTreeMap<String, String>,
+    /// How this language writes dates, from its words (each date's `local`).
+    pub dates: crate::source::date::DateWords,
 }
 
 /// site.yaml's menu for a language that has none of its own: each entry leads to the
@@ -549,6 +551,7 @@ pub fn configs(root: &Config, words: &[BTreeMap<String, String>], docs: &[Vec<Ar
             index: i,
             table: Arc::clone(&table),
             words: words.get(i).cloned().unwrap_or_default(),
+            dates: words.get(i).map(crate::source::date::DateWords::of).unwrap_or_default(),
         });
     }
     configs
