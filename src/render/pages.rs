@@ -154,15 +154,27 @@ impl<'a> Renderer<'a> {
                 return ("faq.html", c);
             }
             List::Technique(i) => {
-                c.insert("technique", &self.technique_ctx(i));
+                let made = self.subjects.0.get(i).map(|v| {
+                    v.get_or_init(|| tera::Value::from_serializable(&self.technique_ctx(i)))
+                        .clone()
+                });
+                c.insert_value("technique", made.unwrap_or_else(|| tera::Value::from(())));
                 "technique.html"
             }
             List::Benefit(i) => {
-                let x = &site.benefits[i];
-                c.insert(
-                    "benefit",
-                    &BenefitPage::new(site, x, b.href(&x.path), b.permalink(&x.path)),
-                );
+                let made = self.subjects.1.get(i).map(|v| {
+                    v.get_or_init(|| {
+                        let x = &site.benefits[i];
+                        tera::Value::from_serializable(&BenefitPage::new(
+                            site,
+                            x,
+                            b.href(&x.path),
+                            b.permalink(&x.path),
+                        ))
+                    })
+                    .clone()
+                });
+                c.insert_value("benefit", made.unwrap_or_else(|| tera::Value::from(())));
                 "benefit.html"
             }
             List::Tag(i) => {

@@ -41,6 +41,9 @@ pub struct Renderer<'a> {
     copies: Vec<OnceLock<Copies>>,
     summaries: OnceLock<Vec<tera::Value>>,
     technique_links: OnceLock<Vec<tera::Value>>,
+    /// `technique` and `benefit` of each technique's and benefit's list pages, made
+    /// once: a list of many pages shows the same profile on each.
+    pub(super) subjects: (Vec<OnceLock<tera::Value>>, Vec<OnceLock<tera::Value>>),
     /// The site path of every page the sitemap lists.
     pub(super) page_paths: Vec<String>,
     search_shards: OnceLock<Arc<crate::search::Shards>>,
@@ -74,6 +77,10 @@ impl<'a> Renderer<'a> {
             copies: (0..rayon::current_num_threads()).map(|_| OnceLock::new()).collect(),
             summaries: OnceLock::new(),
             technique_links: OnceLock::new(),
+            subjects: (
+                site.techniques.iter().map(|_| OnceLock::new()).collect(),
+                site.benefits.iter().map(|_| OnceLock::new()).collect(),
+            ),
             page_paths: plan
                 .iter()
                 .filter(|p| p.path.ends_with("index.html") && p.kind.in_sitemap())
