@@ -198,17 +198,22 @@ function postings(shard, t) {
 function plan_(q) {
   var toks = [];
   tokens(q).forEach(function (t) { if (toks.indexOf(t) < 0 && term(t)) toks.push(t); });
-  var need = {}, ranges = [];
+  // `words[i]`: the shards word i needs; `order`: all of them, in the order of the words.
+  var need = {}, ranges = [], words = [], order = [];
   toks.forEach(function (t, i) {
-    var ex = term(t);
-    need[shardOf(ex)] = 1;
+    var ex = term(t), ks = [shardOf(ex)];
     if (i === toks.length - 1) [t, ex].forEach(function (p) {
       if ([...p].length < 3) return;
       ranges.push(p);
-      for (var k = shardOf(p), end = shardOf(p + '\uffff'); k <= end; k++) need[k] = 1;
+      for (var k = shardOf(p), end = shardOf(p + '\uffff'); k <= end; k++) ks.push(k);
     });
+    ks.forEach(function (k) {
+      if (!need[k]) order.push(k);
+      need[k] = 1;
+    });
+    words.push(ks);
   });
-  return { toks: toks, need: need, ranges: ranges };
+  return { toks: toks, need: need, ranges: ranges, words: words, order: order };
 }
 
 async function loadManifest() {
@@ -217,26 +222,60 @@ async function loadManifest() {
 }
 async function search(q) {
   await loadManifest();
-  var plan = plan_(q), shards = {};
-  await Promise.all(Object.keys(plan.need).map(function (k) {
-    return file('search/shards/' + k + '.json').then(function (s) { shards[k] = s; });
+  var plan = plan_(q), shards = {}, s = scoring(plan, shards);
+  // Asked for in the order of the words, and each word scored as soon as its shards are
+  // in, so that little is left to do when the last one comes.
+  await Promise.all(plan.order.map(function (k) {
+    return file('search/shards/' + k + '.json').then(function (j) {
+      shards[k] = j;
+      s.step();
+    });
   }));
-  return score(plan, shards);
+  return s.done();
+}
+// Adds a term's postings, weighted `w`, to the scores in `st` (see score()); `hard` is 1
+// for a required word. A function of its own, so that the code the warm-up compiles is
+// the code the first query runs.
+function add(st, p, w, hard) {
+  var docs = p.docs, qs = p.qs, total = st.total, count = st.count, best = st.best;
+  for (var j = 0; j < docs.length; j++) {
+    var d = docs[j], s = w * qs[j], b = best[d];
+    if (s > b) {
+      if (!b) {
+        count[d] += hard;
+        st.mark.push(d);
+        if (!total[d]) st.seen.push(d);
+      }
+      total[d] += s - b;
+      best[d] = s;
+    }
+  }
 }
 // Ranking: see src/search/mod.rs. `shards` holds the shards the plan needs.
 function score(plan, shards) {
-  var toks = plan.toks, ranges = plan.ranges;
+  var s = scoring(plan, shards);
+  s.step();
+  return s.done();
+}
+// The scoring of a plan's words over `shards`, which fills as they come: step() scores
+// the next words whose shards are all in, in the order of the words (so that the sums
+// are the same whatever order the shards come in); done() gives the hits.
+function scoring(plan, shards) {
+  var toks = plan.toks, ranges = plan.ranges, next = 0;
   // A term in more documents than its entry lists has its number of documents in the
   // manifest's `df`: a word that is such a term is not required, only scored.
   var n = manifest.docs, matched = new Set(), df = manifest.dfs, req = 0;
-  var total = new Float64Array(n), count = new Uint8Array(n), best = new Float64Array(n);
-  // The documents scored, and those scored for the current word: the work follows the
-  // postings read, never the size of the site.
-  var seen = [], mark = [];
-  toks.forEach(function (t, i) {
+  // `seen`: the documents scored; `mark`: those scored for the current word. The work
+  // follows the postings read, never the size of the site.
+  var st = { total: new Float64Array(n), count: new Uint8Array(n), best: new Float64Array(n), seen: [], mark: [] };
+  var total = st.total, count = st.count, seen = st.seen, mark = st.mark;
+  function step() {
+    while (next < toks.length && plan.words[next].every(function (k) { return shards[k]; })) word(toks[next], next++);
+  }
+  function word(t, i) {
     var ex = term(t), m = [], soft = df.has(ex);
     req += !soft;
-    for (var j = 0; j < mark.length; j++) best[mark[j]] = 0;
+    for (var j = 0; j < mark.length; j++) st.best[mark[j]] = 0;
     mark.length = 0;
     var p = postings(shards[shardOf(ex)], ex);
     if (p) m.push([ex, p, 1]);
@@ -253,30 +292,21 @@ function score(plan, shards) {
     // ones come (no pass over every document per word).
     m.forEach(function (x) {
       matched.add(x[0]);
-      var docs = x[1].docs, qs = x[1].qs, w = x[2] * Math.log(1 + n / (df.get(x[0]) || docs.length));
-      for (var j = 0; j < docs.length; j++) {
-        var d = docs[j], s = w * qs[j], b = best[d];
-        if (s > b) {
-          if (!b) {
-            count[d] += !soft;
-            mark.push(d);
-            if (!total[d]) seen.push(d);
-          }
-          total[d] += s - b;
-          best[d] = s;
-        }
-      }
+      add(st, x[1], x[2] * Math.log(1 + n / (df.get(x[0]) || x[1].docs.length)), soft ? 0 : 1);
     });
-  });
-  var hits = [], all = true;
-  for (var j = 0; j < seen.length; j++) if (count[seen[j]] === req) hits.push(seen[j]);
-  if (!hits.length) {
-    all = false;
-    hits = seen;
   }
-  // Best first, ties in document (title) order; sorted as far as shown (see order()).
-  var by = function (a, b) { return total[b] - total[a] || a - b; };
-  return { hits: hits, total: total, by: by, sorted: 0, all: all, matched: matched, count: toks.length };
+  function done() {
+    var hits = [], all = true;
+    for (var j = 0; j < seen.length; j++) if (count[seen[j]] === req) hits.push(seen[j]);
+    if (!hits.length) {
+      all = false;
+      hits = seen;
+    }
+    // Best first, ties in document (title) order; sorted as far as shown (see order()).
+    var by = function (a, b) { return total[b] - total[a] || a - b; };
+    return { hits: hits, total: total, by: by, sorted: 0, all: all, matched: matched, count: toks.length };
+  }
+  return { step: step, done: done };
 }
 
 function highlight(el, text, matched) {
@@ -467,13 +497,17 @@ form.addEventListener('submit', function (e) {
 // The first query would run the scoring, ranking and drawing code for the first time,
 // interpreted; running them on made-up postings while the page waits compiles them.
 function warm() {
-  var n = Math.min(manifest.docs, 4000), p = '', fake = {}, keep = decoded;
+  var n = Math.min(manifest.docs, 2000), p = '', fake = {}, keep = decoded, r;
   for (var i = 0; i < n; i++) p += '0' + DIGITS[1 + (i % 9)];
   ['massag', 'back', 'pain', 'painful'].forEach(function (t) { fake[t] = p; });
   var plan = plan_('massages back pain'), shards = {};
   Object.keys(plan.need).forEach(function (k) { shards[k] = fake; });
-  decoded = {};
-  var r = score(plan, shards);
+  // Often enough that the engine compiles the scoring functions as a whole, not only
+  // their loops.
+  for (var k = 0; k < 12; k++) {
+    decoded = {};
+    r = score(plan, shards);
+  }
   order(r, PAGE);
   decoded = keep;
   sortedKeys.delete(fake);
