@@ -251,6 +251,9 @@ function add(st, p, w, hard) {
     }
   }
 }
+// Score arrays for the first query, written by the warm-up: new memory is mapped page by
+// page as it is first written, which would otherwise happen during that query.
+var spare = null;
 // Ranking: see src/search/mod.rs. `shards` holds the shards the plan needs.
 function score(plan, shards) {
   var s = scoring(plan, shards);
@@ -267,7 +270,10 @@ function scoring(plan, shards) {
   var n = manifest.docs, matched = new Set(), df = manifest.dfs, req = 0;
   // `seen`: the documents scored; `mark`: those scored for the current word. The work
   // follows the postings read, never the size of the site.
-  var st = { total: new Float64Array(n), count: new Uint8Array(n), best: new Float64Array(n), seen: [], mark: [] };
+  var st = spare && spare.total.length === n ? spare : { total: new Float64Array(n), count: new Uint8Array(n), best: new Float64Array(n) };
+  spare = null;
+  st.seen = [];
+  st.mark = [];
   var total = st.total, count = st.count, seen = st.seen, mark = st.mark;
   function step() {
     while (next < toks.length && plan.words[next].every(function (k) { return shards[k]; })) word(toks[next], next++);
@@ -509,6 +515,8 @@ function warm() {
     r = score(plan, shards);
   }
   order(r, PAGE);
+  n = manifest.docs;
+  spare = { total: new Float64Array(n).fill(0), count: new Uint8Array(n).fill(0), best: new Float64Array(n).fill(0) };
   decoded = keep;
   sortedKeys.delete(fake);
   var doc = ['Warming massages', 'warm/', 'Massage for back pain.', 'A warm start.', ['Back pain'], ['Does massage help?']];
