@@ -135,10 +135,8 @@ function tokens(text) {
   return (text.toLowerCase().match(WORD) || []).map(function (r) { return norm(r, 1); }).filter(Boolean);
 }
 
-var form = document.getElementById('search-form');
-var input = document.getElementById('search-input');
-var status = document.getElementById('search-status');
-var list = document.getElementById('search-results');
+function byId(id) { return document.getElementById('search-' + id); }
+var form = byId('form'), input = byId('input'), status = byId('status'), list = byId('results');
 if (!form || !input || !status || !list) return;
 var root = new URL('../', document.currentScript.src);
 var files = {};
@@ -151,6 +149,7 @@ function get(path) {
 }
 var manifest = null;
 function file(path) { return get(path + '?v=' + manifest.hash); }
+function shard(k) { return file('search/shards/' + k + '.json'); }
 function shardOf(t) {
   var s = manifest.shards, lo = 0, hi = s.length - 1;
   while (lo < hi) {
@@ -198,8 +197,8 @@ function postings(shard, t) {
 function plan_(q) {
   var toks = [];
   tokens(q).forEach(function (t) { if (toks.indexOf(t) < 0 && term(t)) toks.push(t); });
-  // `words[i]`: the shards word i needs; `order`: all of them, in the order of the words.
-  var need = {}, ranges = [], words = [], order = [];
+  // `words[i]`: the shards word i needs; `need`: all of them, in the order of the words.
+  var need = [], ranges = [], words = [];
   toks.forEach(function (t, i) {
     var ex = term(t), ks = [shardOf(ex)];
     if (i === toks.length - 1) [t, ex].forEach(function (p) {
@@ -207,13 +206,10 @@ function plan_(q) {
       ranges.push(p);
       for (var k = shardOf(p), end = shardOf(p + '\uffff'); k <= end; k++) ks.push(k);
     });
-    ks.forEach(function (k) {
-      if (!need[k]) order.push(k);
-      need[k] = 1;
-    });
+    ks.forEach(function (k) { if (need.indexOf(k) < 0) need.push(k); });
     words.push(ks);
   });
-  return { toks: toks, need: need, ranges: ranges, words: words, order: order };
+  return { toks: toks, need: need, ranges: ranges, words: words };
 }
 
 async function loadManifest() {
@@ -221,46 +217,20 @@ async function loadManifest() {
   manifest.dfs = manifest.dfs || new Map(Object.entries(manifest.df));
 }
 async function search(q) {
-  await loadManifest();
+  if (!manifest) await loadManifest();
   var plan = plan_(q), shards = {}, s = scoring(plan, shards);
   // Asked for in the order of the words, and each word scored as soon as its shards are
   // in, so that little is left to do when the last one comes.
-  await Promise.all(plan.order.map(function (k) {
-    return file('search/shards/' + k + '.json').then(function (j) {
+  await Promise.all(plan.need.map(function (k) {
+    return shard(k).then(function (j) {
       shards[k] = j;
       s.step();
     });
   }));
   return s.done();
 }
-// Adds a term's postings, weighted `w`, to the scores in `st` (see score()); `hard` is 1
-// for a required word. A function of its own, so that the code the warm-up compiles is
-// the code the first query runs.
-function add(st, p, w, hard) {
-  var docs = p.docs, qs = p.qs, total = st.total, count = st.count, best = st.best;
-  for (var j = 0; j < docs.length; j++) {
-    var d = docs[j], s = w * qs[j], b = best[d];
-    if (s > b) {
-      if (!b) {
-        count[d] += hard;
-        st.mark.push(d);
-        if (!total[d]) st.seen.push(d);
-      }
-      total[d] += s - b;
-      best[d] = s;
-    }
-  }
-}
-// Score arrays for the first query, written by the warm-up: new memory is mapped page by
-// page as it is first written, which would otherwise happen during that query.
-var spare = null;
-// Ranking: see src/search/mod.rs. `shards` holds the shards the plan needs.
-function score(plan, shards) {
-  var s = scoring(plan, shards);
-  s.step();
-  return s.done();
-}
-// The scoring of a plan's words over `shards`, which fills as they come: step() scores
+// Ranking: see src/search/mod.rs. The scoring of a plan's words over `shards`, which
+// fills as they come: step() scores
 // the next words whose shards are all in, in the order of the words (so that the sums
 // are the same whatever order the shards come in); done() gives the hits.
 function scoring(plan, shards) {
@@ -268,20 +238,17 @@ function scoring(plan, shards) {
   // A term in more documents than its entry lists has its number of documents in the
   // manifest's `df`: a word that is such a term is not required, only scored.
   var n = manifest.docs, matched = new Set(), df = manifest.dfs, req = 0;
-  // `seen`: the documents scored; `mark`: those scored for the current word. The work
-  // follows the postings read, never the size of the site.
-  var st = spare && spare.total.length === n ? spare : { total: new Float64Array(n), count: new Uint8Array(n), best: new Float64Array(n) };
-  spare = null;
-  st.seen = [];
-  st.mark = [];
-  var total = st.total, count = st.count, seen = st.seen, mark = st.mark;
+  var total = new Float64Array(n), count = new Uint8Array(n), best = new Float64Array(n);
+  // The documents scored, and those scored for the current word: the work follows the
+  // postings read, never the size of the site.
+  var seen = [], mark = [];
   function step() {
     while (next < toks.length && plan.words[next].every(function (k) { return shards[k]; })) word(toks[next], next++);
   }
   function word(t, i) {
     var ex = term(t), m = [], soft = df.has(ex);
     req += !soft;
-    for (var j = 0; j < mark.length; j++) st.best[mark[j]] = 0;
+    for (var j = 0; j < mark.length; j++) best[mark[j]] = 0;
     mark.length = 0;
     var p = postings(shards[shardOf(ex)], ex);
     if (p) m.push([ex, p, 1]);
@@ -298,7 +265,19 @@ function scoring(plan, shards) {
     // ones come (no pass over every document per word).
     m.forEach(function (x) {
       matched.add(x[0]);
-      add(st, x[1], x[2] * Math.log(1 + n / (df.get(x[0]) || x[1].docs.length)), soft ? 0 : 1);
+      var docs = x[1].docs, qs = x[1].qs, w = x[2] * Math.log(1 + n / (df.get(x[0]) || docs.length));
+      for (var j = 0; j < docs.length; j++) {
+        var d = docs[j], s = w * qs[j], b = best[d];
+        if (s > b) {
+          if (!b) {
+            count[d] += !soft;
+            mark.push(d);
+            if (!total[d]) seen.push(d);
+          }
+          total[d] += s - b;
+          best[d] = s;
+        }
+      }
     });
   }
   function done() {
@@ -455,6 +434,8 @@ async function showMore(from) {
 
 async function run(q, push) {
   var id = ++seq;
+  // The files are asked for first: changing the address can take milliseconds.
+  var pending = q.trim() ? search(q) : null;
   if (push) {
     var u = new URL(location.href);
     if (q) u.searchParams.set('q', q); else u.searchParams.delete('q');
@@ -462,7 +443,7 @@ async function run(q, push) {
   }
   var r = null, page = null;
   try {
-    r = q.trim() ? await search(q) : null;
+    r = await pending;
     if (id !== seq) return;
     current = r;
     page = r && r.hits.length ? await show(0) : null;
@@ -489,9 +470,7 @@ async function run(q, push) {
 var timer = 0;
 input.addEventListener('input', function () {
   // Fetch the shards of what is typed at once; the query itself waits for a pause.
-  if (manifest) Object.keys(plan_(input.value).need).forEach(function (k) {
-    file('search/shards/' + k + '.json').catch(function () {});
-  });
+  if (manifest) plan_(input.value).need.forEach(function (k) { shard(k).catch(function () {}); });
   clearTimeout(timer);
   timer = setTimeout(function () { run(input.value, true); }, 150);
 });
@@ -507,19 +486,18 @@ function warm() {
   for (var i = 0; i < n; i++) p += '0' + DIGITS[1 + (i % 9)];
   ['massag', 'back', 'pain', 'painful'].forEach(function (t) { fake[t] = p; });
   var plan = plan_('massages back pain'), shards = {};
-  Object.keys(plan.need).forEach(function (k) { shards[k] = fake; });
-  // Often enough that the engine compiles the scoring functions as a whole, not only
-  // their loops.
+  plan.need.forEach(function (k) { shards[k] = fake; });
+  // Often enough that the engine compiles the scoring as a whole, not only its loops.
   for (var k = 0; k < 12; k++) {
     decoded = {};
-    r = score(plan, shards);
+    var s = scoring(plan, shards);
+    s.step();
+    r = s.done();
   }
   order(r, PAGE);
-  n = manifest.docs;
-  spare = { total: new Float64Array(n).fill(0), count: new Uint8Array(n).fill(0), best: new Float64Array(n).fill(0) };
   decoded = keep;
   sortedKeys.delete(fake);
-  var doc = ['Warming massages', 'warm/', 'Massage for back pain.', 'A warm start.', ['Back pain'], ['Does massage help?']];
+  var doc = ['Massages', 'w/', 'Back pain', 'Pain', ['Back'], ['Massage?']];
   for (i = 0; i < PAGE; i++) result(doc, r.matched);
 }
 var q = new URLSearchParams(location.search).get('q') || '';
