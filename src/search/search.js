@@ -150,6 +150,8 @@ function get(path) {
 var manifest = null;
 function file(path) { return get(path + '?v=' + manifest.hash); }
 function shard(k) { return file('search/shards/' + k + '.json'); }
+// The shard of term `t`: the last whose first term is `t` or before it, so that of shards
+// with the same first term, all but the last hold nothing.
 function shardOf(t) {
   var s = manifest.shards, lo = 0, hi = s.length - 1;
   while (lo < hi) {
@@ -166,8 +168,10 @@ function keysOf(shard) {
   if (!k) sortedKeys.set(shard, (k = Object.keys(shard).sort()));
   return k;
 }
+// The terms of `shard` that start with `pre`, onto `out` (none when the shard, empty, was
+// not fetched).
 function withPrefix(shard, pre, out) {
-  var keys = keysOf(shard), lo = 0, hi = keys.length;
+  var keys = keysOf(shard || {}), lo = 0, hi = keys.length;
   while (lo < hi) {
     var mid = (lo + hi) >> 1;
     if (keys[mid] < pre) lo = mid + 1; else hi = mid;
@@ -198,13 +202,15 @@ function plan_(q) {
   var toks = [];
   tokens(q).forEach(function (t) { if (toks.indexOf(t) < 0 && term(t)) toks.push(t); });
   // `words[i]`: the shards word i needs; `need`: all of them, in the order of the words.
-  var need = [], ranges = [], words = [];
+  var need = [], ranges = [], words = [], S = manifest.shards;
   toks.forEach(function (t, i) {
     var ex = term(t), ks = [shardOf(ex)];
     if (i === toks.length - 1) [t, ex].forEach(function (p) {
       if ([...p].length < 3) return;
       ranges.push(p);
-      for (var k = shardOf(p), end = shardOf(p + '\uffff'); k <= end; k++) ks.push(k);
+      // A shard whose first term is the next one's holds no term (see shardOf()): not
+      // asked for.
+      for (var k = shardOf(p), end = shardOf(p + '\uffff'); k <= end; k++) if (S[k] !== S[k + 1]) ks.push(k);
     });
     ks.forEach(function (k) { if (need.indexOf(k) < 0) need.push(k); });
     words.push(ks);
@@ -214,7 +220,7 @@ function plan_(q) {
 
 async function loadManifest() {
   manifest = manifest || (await get('search-index.json'));
-  manifest.dfs = manifest.dfs || new Map(Object.entries(manifest.df));
+  manifest.dfs = new Map(Object.entries(manifest.df));
 }
 async function search(q) {
   if (!manifest) await loadManifest();
