@@ -6,7 +6,12 @@
 // runs the same query with the files in the browser's HTTP cache (no network: the time
 // is parsing, ranking and showing); then the same query once more on that warm page.
 //
-//   node bench/search_browser.mjs OUTPUT_DIR [QUERY...]
+//   node bench/search_browser.mjs [--runs N] [--files] OUTPUT_DIR [QUERY...]
+//
+// --runs N: N fresh contexts per query, alternating queries; the table gives the median
+// of each column and the first query's times run by run. --files: also prints, for
+// every first query, each index file fetched: when it was asked for and when it had
+// come, in ms after the submit, and its size.
 //
 // Needs Debian's chromium and tests/browser/node_modules (cd tests/browser && npm ci).
 import http from 'node:http';
@@ -18,9 +23,18 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, '..', 'tests', 'browser', 'package.json'));
 const { chromium } = require('playwright-core');
-const [root, ...rest] = process.argv.slice(2);
-if (!root) {
-  console.error('usage: node bench/search_browser.mjs OUTPUT_DIR [QUERY...]');
+const args = process.argv.slice(2);
+let runs = 1;
+let files = false;
+while (args[0]?.startsWith('--')) {
+  const flag = args.shift();
+  if (flag === '--runs') runs = Number(args.shift());
+  else if (flag === '--files') files = true;
+  else args.unshift('');
+}
+const [root, ...rest] = args;
+if (!root || !(runs >= 1)) {
+  console.error('usage: node bench/search_browser.mjs [--runs N] [--files] OUTPUT_DIR [QUERY...]');
   process.exit(2);
 }
 const queries = rest.length ? rest : ['sciatica', 'pregnancy', 'foam roller', 'massage', 'massages for lower back pain', 'sciat'];
@@ -49,18 +63,22 @@ function timeQuery(q) {
   return new Promise((resolve) => {
     const status = document.getElementById('search-status');
     const input = document.getElementById('search-input');
-    const before = status.textContent;
     status.textContent = '';
+    performance.clearResourceTimings();
     const t0 = performance.now();
     new MutationObserver((_, obs) => {
       if (status.textContent) {
         obs.disconnect();
-        resolve({ ms: performance.now() - t0, status: status.textContent, first: document.querySelector('#search-results a')?.textContent });
+        const ms = performance.now() - t0;
+        const fetched = performance
+          .getEntriesByType('resource')
+          .filter((e) => /search-index\.json|\/search\/(shards|docs)\//.test(e.name))
+          .map((e) => ({ name: e.name.replace(/^.*?\/(search\/|search-index)/, '$1').replace(/\?.*/, ''), start: e.startTime - t0, end: e.responseEnd - t0, bytes: e.encodedBodySize }));
+        resolve({ ms, status: status.textContent, fetched });
       }
     }).observe(status, { childList: true, characterData: true, subtree: true });
     input.value = q;
     input.form.requestSubmit();
-    void before;
   });
 }
 
@@ -70,27 +88,39 @@ function timeQuery(q) {
   await page.goto(`${origin}/search/?q=warm`, { waitUntil: 'networkidle' });
   await page.close();
 }
-console.log('| query | first query, over the network | bytes fetched (files) | first query, files cached | same query again | results |');
+const results = new Map(queries.map((q) => [q, []]));
+for (let run = 0; run < runs; run++) {
+  for (const q of queries) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // The manifest comes with the page (the script loads it at once), so it is counted.
+    const manifest = page.waitForResponse((r) => r.url().includes('search-index.json'));
+    await page.goto(`${origin}/search/`, { waitUntil: 'networkidle' });
+    const manifestBytes = (await (await manifest).body()).length;
+    const cold = await page.evaluate(timeQuery, q);
+    const page2 = await context.newPage();
+    await page2.goto(`${origin}/search/`, { waitUntil: 'networkidle' });
+    const cached = await page2.evaluate(timeQuery, q);
+    const warm = await page2.evaluate(timeQuery, q);
+    const bytes = manifestBytes + cold.fetched.reduce((a, f) => a + f.bytes, 0);
+    results.get(q).push({ cold, cached, warm, bytes, files: cold.fetched.length + 1 });
+    if (files) console.log(`${q} (${cold.ms.toFixed(1)} ms): ${cold.fetched.map((f) => `${f.name} ${f.start.toFixed(1)}-${f.end.toFixed(1)} ${f.bytes}`).join('; ')}`);
+    await context.close();
+  }
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const ms = (x) => `${x.toFixed(1)} ms`;
+console.log(`| query | first query, over the network${runs > 1 ? ` (median of ${runs}; each run)` : ''} | bytes fetched (files) | first query, files cached | same query again | results |`);
 console.log('|---|---:|---:|---:|---:|---|');
-for (const q of queries) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${origin}/search/`, { waitUntil: 'networkidle' });
-  const cold = await page.evaluate(timeQuery, q);
-  const bytes = await page.evaluate(() =>
-    performance
-      .getEntriesByType('resource')
-      .filter((e) => /search-index\.json|\/search\/(shards|docs)\//.test(e.name))
-      .reduce((a, e) => [a[0] + e.encodedBodySize, a[1] + 1], [0, 0]),
-  );
-  const page2 = await context.newPage();
-  await page2.goto(`${origin}/search/`, { waitUntil: 'networkidle' });
-  const cached = await page2.evaluate(timeQuery, q);
-  const warm = await page2.evaluate(timeQuery, q);
+for (const [q, rs] of results) {
+  const cold = median(rs.map((r) => r.cold.ms));
+  const each = runs > 1 ? ` (${rs.map((r) => r.cold.ms.toFixed(0)).join(', ')})` : '';
   console.log(
-    `| ${q} | ${cold.ms.toFixed(1)} ms | ${(bytes[0] / 1000).toFixed(0)} KB (${bytes[1]}) | ${cached.ms.toFixed(1)} ms | ${warm.ms.toFixed(1)} ms | ${cold.status} |`,
+    `| ${q} | ${ms(cold)}${each} | ${(rs[0].bytes / 1000).toFixed(0)} KB (${rs[0].files}) | ${ms(median(rs.map((r) => r.cached.ms)))} | ${ms(median(rs.map((r) => r.warm.ms)))} | ${rs[0].cold.status} |`,
   );
-  await context.close();
 }
 await browser.close();
 server.close();

@@ -6,6 +6,11 @@
 /// Characters next to which a space never matters in JavaScript.
 const TIGHT: &[u8] = b"=,;:?{}()[]<>&|!";
 
+/// Operators next to which a space matters only before or after another of them or a
+/// `/` (`a - -b`, `a + ++b`, `a * /re/`: joined, they would read as other tokens or a
+/// comment).
+const OPS: &[u8] = b"+-*%";
+
 /// The characters after which a `/` starts a regular expression rather than a division.
 const BEFORE_REGEX: &[u8] = b"(,=:[!&|?{};+-*%<>~^";
 
@@ -63,7 +68,12 @@ fn compact_line(line: &str) -> String {
                 let next = b[i..].iter().position(|&x| x != b' ').map(|k| b[i + k]);
                 let last = out.last().copied();
                 let keep = match (last, next) {
-                    (Some(l), Some(n)) => !TIGHT.contains(&l) && !TIGHT.contains(&n),
+                    (Some(l), Some(n)) => {
+                        let op = |x: u8| OPS.contains(&x);
+                        let hazard = (op(l) || l == b'/') && (op(n) || n == b'/');
+                        let loose = (op(l) || op(n)) && !hazard;
+                        !TIGHT.contains(&l) && !TIGHT.contains(&n) && !loose
+                    }
                     _ => false,
                 };
                 if keep {
@@ -130,7 +140,10 @@ mod tests {
 
     #[test]
     fn spaces_go_where_punctuation_makes_them_useless() {
-        assert_eq!(compact("var a = b + c, d = [1, 2];\n"), "var a=b + c,d=[1,2];\n");
+        assert_eq!(
+            compact("var a = b + c, d = [1, 2] * 3 % e;\n"),
+            "var a=b+c,d=[1,2]*3%e;\n"
+        );
         assert_eq!(compact("if (x) {\nreturn y;\n}\n"), "if(x){return y;}\n");
         assert_eq!(compact("return typeof x\nfoo()\n"), "return typeof x\nfoo()\n");
     }
@@ -142,7 +155,11 @@ mod tests {
             compact("x = /[ /] +/g.test(y) ? a / 2 : b;\n"),
             "x=/[ /] +/g.test(y)?a / 2:b;\n"
         );
-        assert_eq!(compact("t = a - -b + +c;\n"), "t=a - -b + +c;\n");
+        assert_eq!(
+            compact("t = a - -b + +c - --d + e++ + f;\n"),
+            "t=a- -b+ +c- --d+e++ +f;\n"
+        );
+        assert_eq!(compact("x = a * /r/.exec(b).length;\n"), "x=a* /r/.exec(b).length;\n");
         assert_eq!(compact("/* head */\nvar a;\n"), "/* head */\nvar a;\n");
     }
 }

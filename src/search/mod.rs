@@ -260,7 +260,7 @@ mod tests {
         let code_of = |lang| {
             let script = served_script_for(lang);
             let start = script.find("'use strict';").unwrap();
-            let end = script.find("var form=document").unwrap();
+            let end = script.find("function byId(").unwrap();
             &script[start..end]
         };
         let (en, es) = (code_of(crate::text::Lang::English), code_of(crate::text::Lang::Spanish));

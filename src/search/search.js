@@ -135,10 +135,8 @@ function tokens(text) {
   return (text.toLowerCase().match(WORD) || []).map(function (r) { return norm(r, 1); }).filter(Boolean);
 }
 
-var form = document.getElementById('search-form');
-var input = document.getElementById('search-input');
-var status = document.getElementById('search-status');
-var list = document.getElementById('search-results');
+function byId(id) { return document.getElementById('search-' + id); }
+var form = byId('form'), input = byId('input'), status = byId('status'), list = byId('results');
 if (!form || !input || !status || !list) return;
 var root = new URL('../', document.currentScript.src);
 var files = {};
@@ -151,6 +149,9 @@ function get(path) {
 }
 var manifest = null;
 function file(path) { return get(path + '?v=' + manifest.hash); }
+function shard(k) { return file('search/shards/' + k + '.json'); }
+// The shard of term `t`: the last whose first term is `t` or before it, so that of shards
+// with the same first term, all but the last hold nothing.
 function shardOf(t) {
   var s = manifest.shards, lo = 0, hi = s.length - 1;
   while (lo < hi) {
@@ -167,8 +168,10 @@ function keysOf(shard) {
   if (!k) sortedKeys.set(shard, (k = Object.keys(shard).sort()));
   return k;
 }
+// The terms of `shard` that start with `pre`, onto `out` (none when the shard, empty, was
+// not fetched).
 function withPrefix(shard, pre, out) {
-  var keys = keysOf(shard), lo = 0, hi = keys.length;
+  var keys = keysOf(shard || {}), lo = 0, hi = keys.length;
   while (lo < hi) {
     var mid = (lo + hi) >> 1;
     if (keys[mid] < pre) lo = mid + 1; else hi = mid;
@@ -198,34 +201,46 @@ function postings(shard, t) {
 function plan_(q) {
   var toks = [];
   tokens(q).forEach(function (t) { if (toks.indexOf(t) < 0 && term(t)) toks.push(t); });
-  var need = {}, ranges = [];
+  // `words[i]`: the shards word i needs; `need`: all of them, in the order of the words.
+  var need = [], ranges = [], words = [], S = manifest.shards;
   toks.forEach(function (t, i) {
-    var ex = term(t);
-    need[shardOf(ex)] = 1;
+    var ex = term(t), ks = [shardOf(ex)];
     if (i === toks.length - 1) [t, ex].forEach(function (p) {
       if ([...p].length < 3) return;
       ranges.push(p);
-      for (var k = shardOf(p), end = shardOf(p + '\uffff'); k <= end; k++) need[k] = 1;
+      // A shard whose first term is the next one's holds no term (see shardOf()): not
+      // asked for.
+      for (var k = shardOf(p), end = shardOf(p + '\uffff'); k <= end; k++) if (S[k] !== S[k + 1]) ks.push(k);
     });
+    ks.forEach(function (k) { if (need.indexOf(k) < 0) need.push(k); });
+    words.push(ks);
   });
-  return { toks: toks, need: need, ranges: ranges };
+  return { toks: toks, need: need, ranges: ranges, words: words };
 }
 
 async function loadManifest() {
   manifest = manifest || (await get('search-index.json'));
-  manifest.dfs = manifest.dfs || new Map(Object.entries(manifest.df));
+  manifest.dfs = new Map(Object.entries(manifest.df));
 }
 async function search(q) {
-  await loadManifest();
-  var plan = plan_(q), shards = {};
-  await Promise.all(Object.keys(plan.need).map(function (k) {
-    return file('search/shards/' + k + '.json').then(function (s) { shards[k] = s; });
+  if (!manifest) await loadManifest();
+  var plan = plan_(q), shards = {}, s = scoring(plan, shards);
+  // Asked for in the order of the words, and each word scored as soon as its shards are
+  // in, so that little is left to do when the last one comes.
+  await Promise.all(plan.need.map(function (k) {
+    return shard(k).then(function (j) {
+      shards[k] = j;
+      s.step();
+    });
   }));
-  return score(plan, shards);
+  return s.done();
 }
-// Ranking: see src/search/mod.rs. `shards` holds the shards the plan needs.
-function score(plan, shards) {
-  var toks = plan.toks, ranges = plan.ranges;
+// Ranking: see src/search/mod.rs. The scoring of a plan's words over `shards`, which
+// fills as they come: step() scores
+// the next words whose shards are all in, in the order of the words (so that the sums
+// are the same whatever order the shards come in); done() gives the hits.
+function scoring(plan, shards) {
+  var toks = plan.toks, ranges = plan.ranges, next = 0;
   // A term in more documents than its entry lists has its number of documents in the
   // manifest's `df`: a word that is such a term is not required, only scored.
   var n = manifest.docs, matched = new Set(), df = manifest.dfs, req = 0;
@@ -233,7 +248,10 @@ function score(plan, shards) {
   // The documents scored, and those scored for the current word: the work follows the
   // postings read, never the size of the site.
   var seen = [], mark = [];
-  toks.forEach(function (t, i) {
+  function step() {
+    while (next < toks.length && plan.words[next].every(function (k) { return shards[k]; })) word(toks[next], next++);
+  }
+  function word(t, i) {
     var ex = term(t), m = [], soft = df.has(ex);
     req += !soft;
     for (var j = 0; j < mark.length; j++) best[mark[j]] = 0;
@@ -267,16 +285,19 @@ function score(plan, shards) {
         }
       }
     });
-  });
-  var hits = [], all = true;
-  for (var j = 0; j < seen.length; j++) if (count[seen[j]] === req) hits.push(seen[j]);
-  if (!hits.length) {
-    all = false;
-    hits = seen;
   }
-  // Best first, ties in document (title) order; sorted as far as shown (see order()).
-  var by = function (a, b) { return total[b] - total[a] || a - b; };
-  return { hits: hits, total: total, by: by, sorted: 0, all: all, matched: matched, count: toks.length };
+  function done() {
+    var hits = [], all = true;
+    for (var j = 0; j < seen.length; j++) if (count[seen[j]] === req) hits.push(seen[j]);
+    if (!hits.length) {
+      all = false;
+      hits = seen;
+    }
+    // Best first, ties in document (title) order; sorted as far as shown (see order()).
+    var by = function (a, b) { return total[b] - total[a] || a - b; };
+    return { hits: hits, total: total, by: by, sorted: 0, all: all, matched: matched, count: toks.length };
+  }
+  return { step: step, done: done };
 }
 
 function highlight(el, text, matched) {
@@ -419,6 +440,8 @@ async function showMore(from) {
 
 async function run(q, push) {
   var id = ++seq;
+  // The files are asked for first: changing the address can take milliseconds.
+  var pending = q.trim() ? search(q) : null;
   if (push) {
     var u = new URL(location.href);
     if (q) u.searchParams.set('q', q); else u.searchParams.delete('q');
@@ -426,7 +449,7 @@ async function run(q, push) {
   }
   var r = null, page = null;
   try {
-    r = q.trim() ? await search(q) : null;
+    r = await pending;
     if (id !== seq) return;
     current = r;
     page = r && r.hits.length ? await show(0) : null;
@@ -453,9 +476,7 @@ async function run(q, push) {
 var timer = 0;
 input.addEventListener('input', function () {
   // Fetch the shards of what is typed at once; the query itself waits for a pause.
-  if (manifest) Object.keys(plan_(input.value).need).forEach(function (k) {
-    file('search/shards/' + k + '.json').catch(function () {});
-  });
+  if (manifest) plan_(input.value).need.forEach(function (k) { shard(k).catch(function () {}); });
   clearTimeout(timer);
   timer = setTimeout(function () { run(input.value, true); }, 150);
 });
@@ -467,17 +488,22 @@ form.addEventListener('submit', function (e) {
 // The first query would run the scoring, ranking and drawing code for the first time,
 // interpreted; running them on made-up postings while the page waits compiles them.
 function warm() {
-  var n = Math.min(manifest.docs, 4000), p = '', fake = {}, keep = decoded;
+  var n = Math.min(manifest.docs, 2000), p = '', fake = {}, keep = decoded, r;
   for (var i = 0; i < n; i++) p += '0' + DIGITS[1 + (i % 9)];
   ['massag', 'back', 'pain', 'painful'].forEach(function (t) { fake[t] = p; });
   var plan = plan_('massages back pain'), shards = {};
-  Object.keys(plan.need).forEach(function (k) { shards[k] = fake; });
-  decoded = {};
-  var r = score(plan, shards);
+  plan.need.forEach(function (k) { shards[k] = fake; });
+  // Often enough that the engine compiles the scoring as a whole, not only its loops.
+  for (var k = 0; k < 12; k++) {
+    decoded = {};
+    var s = scoring(plan, shards);
+    s.step();
+    r = s.done();
+  }
   order(r, PAGE);
   decoded = keep;
   sortedKeys.delete(fake);
-  var doc = ['Warming massages', 'warm/', 'Massage for back pain.', 'A warm start.', ['Back pain'], ['Does massage help?']];
+  var doc = ['Massages', 'w/', 'Back pain', 'Pain', ['Back'], ['Massage?']];
   for (i = 0; i < PAGE; i++) result(doc, r.matched);
 }
 var q = new URLSearchParams(location.search).get('q') || '';
