@@ -215,8 +215,11 @@ impl DateWords {
     pub fn format(&self, iso: &str) -> Option<String> {
         let mut parts = iso.splitn(3, '-');
         let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-        let month: usize = m.parse().ok()?;
-        let day: u32 = d.parse().ok()?;
+        self.write(y, m.parse().ok()?, d.parse().ok()?)
+    }
+
+    /// Day `day` of month `month` (from 1) of the year written `year`, the language's way.
+    fn write(&self, year: &str, month: usize, day: u32) -> Option<String> {
         let name = self.months.get(month.checked_sub(1)?).filter(|n| !n.is_empty())?;
         let mut out = String::with_capacity(32);
         for (text, field) in &self.pieces {
@@ -227,7 +230,7 @@ impl DateWords {
                     let _ = write!(out, "{day}");
                 }
                 1 => out.push_str(name),
-                _ => out.push_str(y),
+                _ => out.push_str(year),
             }
         }
         out.push_str(&self.end);
@@ -255,7 +258,10 @@ impl Serialize for Dated<'_> {
             (None, Some((iso, human))) => (iso.as_str(), human.as_str()),
             (None, None) => ("", ""),
         };
-        let local = self.1.format(iso);
+        // The year as `iso` writes it; month and day from the date itself.
+        let d = (self.0).0;
+        let year = iso.get(..iso.len().saturating_sub(6)).unwrap_or_default();
+        let local = self.1.write(year, d.month() as usize, d.day() as u32);
         st.serialize_field("iso", iso)?;
         st.serialize_field("local", local.as_deref().unwrap_or(human))?;
         st.serialize_field("human", human)?;
