@@ -270,7 +270,8 @@ impl Staging {
         use std::io::Write;
         let dest = self.dest(rel)?;
         let file = std::fs::File::create(&dest).map_err(|e| self.fail("write", &dest, e))?;
-        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+        // Small: pages come in large pieces (see `render::limits`), which skip the buffer.
+        let mut out = std::io::BufWriter::with_capacity(8 * 1024, file);
         match fill(&mut out) {
             Fill::Done => out.flush().map_err(|e| self.fail("write", &dest, e)),
             Fill::Failed(d) => Err(d),

@@ -343,8 +343,12 @@ impl Drop for Registered {
 }
 
 /// Passes a page's bytes on to `out`; fails once the page is too large or too slow.
+/// Gathers them in `buf` first: a template writes each piece of text and each value
+/// on its own, and passing every one through `out` (a buffered file behind a `dyn`)
+/// cost more than rendering them.
 struct Bounded<W> {
     out: W,
+    buf: Vec<u8>,
     len: usize,
     max: usize,
     start: Instant,
@@ -370,18 +374,43 @@ impl<W: Write> Write for Bounded<W> {
         if self.tripped.is_some() {
             return Err(std::io::Error::other("render limit"));
         }
-        if let Err(e) = self.out.write_all(b) {
-            let again = std::io::Error::new(e.kind(), e.to_string());
-            self.failed = Some(e);
-            return Err(again);
-        }
+        self.buf.extend_from_slice(b);
         self.len += b.len();
+        if self.buf.len() >= PASS_ON {
+            self.pass_on()?;
+        }
         Ok(b.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
+        self.pass_on()?;
         self.out.flush()
     }
+}
+
+/// How many bytes [`Bounded`] gathers before it passes them on: no smaller than the
+/// buffer of the files pages are streamed into, which then takes them without a copy.
+const PASS_ON: usize = 64 * 1024;
+
+impl<W: Write> Bounded<W> {
+    /// Writes what was gathered to `out`.
+    fn pass_on(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let written = self.out.write_all(&self.buf);
+        self.buf.clear();
+        written.map_err(|e| {
+            let again = std::io::Error::new(e.kind(), e.to_string());
+            self.failed = Some(e);
+            again
+        })
+    }
+}
+
+thread_local! {
+    /// Each thread's [`Bounded::buf`], kept from page to page.
+    static GATHERED: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
 }
 
 /// Why a page could not be rendered into a writer.
@@ -453,6 +482,7 @@ fn render_within(
     let template = template.name;
     let mut out = Bounded {
         out,
+        buf: GATHERED.take(),
         len: 0,
         max,
         start,
@@ -465,12 +495,25 @@ fn render_within(
     if build != 0 && is_abandoned(build) {
         wait_forever();
     }
-    match (result, out.tripped.take(), out.failed.take()) {
+    // Written out before the outcome is judged: a failed write is reported as such.
+    let flushed = if result.is_ok() && out.tripped.is_none() && out.failed.is_none() {
+        out.flush()
+    } else {
+        Ok(())
+    };
+    let outcome = match (result, out.tripped.take(), out.failed.take()) {
         (_, Some(why), _) => Err(Failure::Template(tera::Error::message(stopped(template, page, &why)))),
         (_, None, Some(e)) => Err(Failure::Write(e)),
-        (Ok(()), None, None) => out.flush().map_err(Failure::Write),
+        (Ok(()), None, None) => flushed.map_err(Failure::Write),
         (Err(e), None, None) => Err(Failure::Template(e)),
+    };
+    let mut buf = std::mem::take(&mut out.buf);
+    buf.clear();
+    // A huge page's buffer is not kept for the small ones that follow.
+    if buf.capacity() <= 4 * PASS_ON {
+        GATHERED.set(buf);
     }
+    outcome
 }
 
 #[cfg(test)]
