@@ -282,12 +282,13 @@ impl<'a> Renderer<'a> {
         let groups: Vec<tera::Value> = (items.iter())
             .map(|&i| {
                 let a = &self.site.articles[i];
+                let url = b.href(a.path());
                 tera::Value::from_serializable(&Group {
+                    faqs: faqs_elsewhere(a, &url),
                     article: TitleLink {
                         title: &a.meta.title,
-                        url: b.href(a.path()),
+                        url,
                     },
-                    faqs: faqs_elsewhere(a, &b.href(a.path())),
                 })
             })
             .collect();

@@ -292,15 +292,8 @@ impl<'a> Renderer<'a> {
 /// leading to the source list on the article's page at `url` (see
 /// [`super::evidence::answer_elsewhere`]).
 pub(super) fn faqs_elsewhere(a: &Article, url: &str) -> tera::Value {
-    let shared = faqs(a);
-    let Some(items) = shared.as_array() else {
-        return shared;
-    };
-    fn field<'v>(item: &'v tera::Value, key: &'v str) -> &'v str {
-        item.get_from_path(key).and_then(|v| v.as_str()).unwrap_or_default()
-    }
-    if !items.iter().any(|item| super::evidence::cites(field(item, "answer"))) {
-        return shared;
+    if !a.faqs().iter().any(|f| super::evidence::cites(f.answer_html())) {
+        return faqs(a);
     }
     #[derive(serde::Serialize)]
     struct Fields<'a> {
@@ -308,11 +301,11 @@ pub(super) fn faqs_elsewhere(a: &Article, url: &str) -> tera::Value {
         question: &'a str,
         answer: String,
     }
-    let items = items.iter().map(|item| {
+    let items = a.faqs().iter().map(|f| {
         tera::Value::from_serializable(&Fields {
-            id: field(item, "id"),
-            question: field(item, "question"),
-            answer: super::evidence::answer_elsewhere(field(item, "answer"), url),
+            id: f.id(),
+            question: f.question(),
+            answer: super::evidence::answer_elsewhere(f.answer_html(), url),
         })
     });
     tera::Value::from(items.collect::<Vec<_>>())

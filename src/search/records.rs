@@ -185,9 +185,28 @@ pub fn manifest(order: &[DocRef], shards: &Shards) -> Vec<u8> {
 /// characters), `<`, `>` and `&` are escaped too (`\u003c`...), so that the text cannot
 /// start markup even if a file is ever read as HTML.
 pub(super) fn json_str(out: &mut String, s: &str) {
+    // The bytes written escaped, to skip the others with one table lookup each.
+    const ESCAPED: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            t[b] = true;
+            b += 1;
+        }
+        t[b'"' as usize] = true;
+        t[b'\\' as usize] = true;
+        t[b'<' as usize] = true;
+        t[b'>' as usize] = true;
+        t[b'&' as usize] = true;
+        t
+    };
+    out.reserve(s.len() + 2);
     out.push('"');
     let mut from = 0;
     for (i, b) in s.bytes().enumerate() {
+        if !ESCAPED[usize::from(b)] {
+            continue;
+        }
         let escape = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
