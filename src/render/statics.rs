@@ -19,7 +19,9 @@ pub fn published(file: &StaticFile) -> std::io::Result<Cow<'static, [u8]>> {
     })
 }
 
-/// `css` without comments, leading whitespace and blank lines. Strings and unquoted
+/// `css` without comments, leading whitespace, blank lines, and line endings (with the
+/// spaces before them) after `{` and `;`, where whitespace never matters: each rule takes
+/// one line. Strings and unquoted
 /// `url(...)` values are copied as they are, so a `/*` inside them survives. A hand-made
 /// pass rather than a CSS minifier crate: this is all knead needs, and the crates that
 /// parse CSS fully are heavy.
@@ -28,6 +30,8 @@ pub fn compact_css(css: &str) -> String {
     let bytes = css.as_bytes();
     let mut i = 0;
     let mut line_start = true;
+    // The last token was `{` or `;`, perhaps followed by spaces.
+    let mut after_delimiter = false;
     while i < bytes.len() {
         let b = bytes[i];
         if line_start && (b == b' ' || b == b'\t') {
@@ -48,13 +52,23 @@ pub fn compact_css(css: &str) -> String {
             _ => i + css[i..].chars().next().map_or(1, char::len_utf8),
         };
         if b == b'\n' {
-            // Drops the line ending when the line so far is empty (or only a comment).
-            if !line_start {
+            if after_delimiter {
+                while out.ends_with([' ', '\t']) {
+                    out.pop();
+                }
+            } else if !line_start {
+                // Kept unless the line so far is empty (or only a comment).
                 out.push('\n');
             }
             line_start = true;
         } else {
-            out.push_str(&css[i..end]);
+            let token = &css[i..end];
+            out.push_str(token);
+            match token {
+                "{" | ";" => after_delimiter = true,
+                " " | "\t" => {}
+                _ => after_delimiter = false,
+            }
             line_start = false;
         }
         i = end;
@@ -102,7 +116,12 @@ mod tests {
     #[test]
     fn comments_indentation_and_blank_lines_go() {
         let css = "/* a theme */\n\n.a {\n  color: red; /* why */\n}\n\n  /* alone */\n.b{}\n";
-        assert_eq!(compact_css(css), ".a {\ncolor: red; \n}\n.b{}\n");
+        assert_eq!(compact_css(css), ".a {color: red;}\n.b{}\n");
+        // Line endings that separate tokens stay.
+        assert_eq!(
+            compact_css(".a {\n  margin: 0\n    auto;\n}\n"),
+            ".a {margin: 0\nauto;}\n"
+        );
     }
 
     #[test]
