@@ -300,12 +300,18 @@ function scoring(plan, shards) {
   return { step: step, done: done };
 }
 
+// True when the word `w`, as written, is one of the query's terms. Remembered per query:
+// drawing a page of results meets the same few hundred words again and again.
+function hit(w, matched) {
+  var seen = matched.seen || (matched.seen = new Map());
+  if (!seen.has(w)) seen.set(w, matched.has(term(norm(w))));
+  return seen.get(w);
+}
 function highlight(el, text, matched) {
   var last = 0, m;
   WORD.lastIndex = 0;
   while ((m = WORD.exec(text))) {
-    var t = term(norm(m[0]));
-    if (t && matched.has(t)) {
+    if (hit(m[0], matched)) {
       el.append(text.slice(last, m.index));
       var mark = document.createElement('mark');
       mark.textContent = m[0];
@@ -316,8 +322,9 @@ function highlight(el, text, matched) {
   el.append(text.slice(last));
 }
 function hits(text, matched) {
-  var n = 0;
-  tokens(text).forEach(function (t) { if (matched.has(term(t))) n++; });
+  var n = 0, m;
+  WORD.lastIndex = 0;
+  while ((m = WORD.exec(text))) n += hit(m[0], matched);
   return n;
 }
 function el(tag, cls, parent) {
@@ -440,13 +447,21 @@ async function showMore(from) {
 
 async function run(q, push) {
   var id = ++seq;
-  // The files are asked for first: changing the address can take milliseconds.
-  var pending = q.trim() ? search(q) : null;
-  if (push) {
-    var u = new URL(location.href);
-    if (q) u.searchParams.set('q', q); else u.searchParams.delete('q');
-    history.replaceState(null, '', u);
+  try {
+    await answer(q, id);
+  } finally {
+    // In a task after the answer's: the address's first change can take milliseconds,
+    // which would hold the results back from the screen.
+    if (push) setTimeout(function () {
+      if (id !== seq) return;
+      var u = new URL(location.href);
+      if (q) u.searchParams.set('q', q); else u.searchParams.delete('q');
+      history.replaceState(null, '', u);
+    });
   }
+}
+async function answer(q, id) {
+  var pending = q.trim() ? search(q) : null;
   var r = null, page = null;
   try {
     r = await pending;
