@@ -14,10 +14,12 @@
 //! - `pages`: what each kind of page shows.
 //! - [`context`]: the structs templates receive, and [`evidence`] the parts about
 //!   evidence grades, sources and review dates; [`jsonld`]: an article's JSON-LD;
-//!   [`feeds`]: the sitemap, the feed and robots.txt; [`limits`]: the render limits;
+//!   [`feeds`]: the sitemap, the feed and robots.txt; [`limits`]: the render limits, and
+//!   `bounded` the writer that enforces them on a page's output;
 //!   [`statics`]: theme static files as published; [`dates`]: the templates' `date`
 //!   filter; [`i18n`]: the theme's words in each language and the `local_date` filter.
 
+mod bounded;
 pub mod context;
 pub mod dates;
 pub mod evidence;
