@@ -10,20 +10,20 @@ use std::time::{Duration, Instant};
 /// Gathers them in `buf` first: a template writes each piece of text and each value
 /// on its own, and passing every one through `out` (a buffered file behind a `dyn`)
 /// cost more than rendering them.
-pub(super) struct Bounded<W> {
-    pub(super) out: W,
-    /// What was written and not yet passed on.
-    pub(super) buf: Vec<u8>,
+pub(super) struct Bounded<W: Write> {
+    out: W,
+    /// What was written and not yet passed on: the thread's buffer, given back when done.
+    buf: Vec<u8>,
     /// The page's bytes so far.
-    pub(super) len: usize,
+    len: usize,
     /// The most bytes the page may have.
-    pub(super) max: usize,
+    max: usize,
     /// When the render started.
-    pub(super) start: Instant,
+    start: Instant,
     /// How long it may take.
-    pub(super) limit: Duration,
+    limit: Duration,
     /// Writes so far (the clock is read every 64).
-    pub(super) writes: u32,
+    writes: u32,
     /// Why the page was stopped, once it was.
     pub(super) tripped: Option<String>,
     /// The error of `out` itself, if writing failed.
@@ -31,6 +31,8 @@ pub(super) struct Bounded<W> {
 }
 
 impl<W: Write> Write for Bounded<W> {
+    // Inlined into Tera's loop, which calls it for every piece of every page.
+    #[inline]
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
         if self.len + b.len() > self.max {
             self.tripped = Some(format!(
@@ -61,9 +63,25 @@ impl<W: Write> Write for Bounded<W> {
 
 /// How many bytes [`Bounded`] gathers before it passes them on: no smaller than the
 /// buffer of the files pages are streamed into, which then takes them without a copy.
-pub(super) const PASS_ON: usize = 64 * 1024;
+const PASS_ON: usize = 64 * 1024;
 
 impl<W: Write> Bounded<W> {
+    /// A writer to `out` for a page of at most `max` bytes, rendered from `start` on for
+    /// at most `limit`.
+    pub(super) fn new(out: W, max: usize, start: Instant, limit: Duration) -> Self {
+        Bounded {
+            out,
+            buf: GATHERED.take(),
+            len: 0,
+            max,
+            start,
+            limit,
+            writes: 0,
+            tripped: None,
+            failed: None,
+        }
+    }
+
     /// Writes what was gathered to `out`.
     fn pass_on(&mut self) -> std::io::Result<()> {
         if self.buf.is_empty() {
@@ -79,7 +97,18 @@ impl<W: Write> Bounded<W> {
     }
 }
 
+impl<W: Write> Drop for Bounded<W> {
+    /// Gives the buffer back to the thread, unless a huge page made it huge.
+    fn drop(&mut self) {
+        let mut buf = std::mem::take(&mut self.buf);
+        if buf.capacity() <= 4 * PASS_ON {
+            buf.clear();
+            GATHERED.set(buf);
+        }
+    }
+}
+
 thread_local! {
     /// Each thread's [`Bounded::buf`], kept from page to page.
-    pub(super) static GATHERED: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+    static GATHERED: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
 }

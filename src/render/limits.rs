@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use tera::{Context, Tera};
 
-use super::bounded::{Bounded, GATHERED, PASS_ON};
+use super::bounded::Bounded;
 use crate::diagnostics::Diagnostic;
 
 /// The largest page a template may produce.
@@ -410,40 +410,17 @@ fn render_within(
     started();
     let _registered = Registered;
     let template = template.name;
-    let mut out = Bounded {
-        out,
-        buf: GATHERED.take(),
-        len: 0,
-        max,
-        start,
-        limit,
-        writes: 0,
-        tripped: None,
-        failed: None,
-    };
+    let mut out = Bounded::new(out, max, start, limit);
     let result = tera.render_to(template, context, &mut out);
     if build != 0 && is_abandoned(build) {
         wait_forever();
     }
-    // Written out before the outcome is judged: a failed write is reported as such.
-    let flushed = if result.is_ok() && out.tripped.is_none() && out.failed.is_none() {
-        out.flush()
-    } else {
-        Ok(())
-    };
-    let outcome = match (result, out.tripped.take(), out.failed.take()) {
+    match (result, out.tripped.take(), out.failed.take()) {
         (_, Some(why), _) => Err(Failure::Template(tera::Error::message(stopped(template, page, &why)))),
         (_, None, Some(e)) => Err(Failure::Write(e)),
-        (Ok(()), None, None) => flushed.map_err(Failure::Write),
+        (Ok(()), None, None) => out.flush().map_err(Failure::Write),
         (Err(e), None, None) => Err(Failure::Template(e)),
-    };
-    let mut buf = std::mem::take(&mut out.buf);
-    buf.clear();
-    // A huge page's buffer is not kept for the small ones that follow.
-    if buf.capacity() <= 4 * PASS_ON {
-        GATHERED.set(buf);
     }
-    outcome
 }
 
 #[cfg(test)]
